@@ -1,0 +1,30 @@
+import { BACKEND_METADATA, BATCH_METADATA, ENDPOINTS_METADATA } from '../serve.constants';
+import type { BackendMetadata } from './backend.decorator';
+import type { EndpointBinding } from './endpoint.decorator';
+
+/** The `@Backend()` options of a class, or undefined when it has none. */
+export function getBackendMetadata(cls: unknown): BackendMetadata | undefined {
+  return typeof cls === 'function' ? Reflect.getMetadata(BACKEND_METADATA, cls) : undefined;
+}
+
+/** The `@Endpoint()` bindings of a class and its parents. */
+export function getEndpointBindings(cls: Function): EndpointBinding[] {
+  return Reflect.getMetadata(ENDPOINTS_METADATA, cls) ?? [];
+}
+
+/** Names of the `@Batch()` methods of a class and its parents. */
+export function getBatchMethods(cls: Function): string[] {
+  return Reflect.getMetadata(BATCH_METADATA, cls) ?? [];
+}
+
+/** Names of the methods a backend class instance can be called with. */
+export function getCallableMethods(cls: Function): string[] {
+  const names = new Set<string>();
+  for (let proto = cls.prototype; proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
+    for (const name of Object.getOwnPropertyNames(proto)) {
+      const descriptor = Object.getOwnPropertyDescriptor(proto, name);
+      if (name !== 'constructor' && typeof descriptor?.value === 'function') names.add(name);
+    }
+  }
+  return [...names];
+}

@@ -1,0 +1,37 @@
+import { fileURLToPath } from 'node:url';
+import { sep } from 'node:path';
+import { resolve } from 'node:path';
+
+const PACKAGE_DIRS = [resolve(__dirname, '..') + sep];
+const HELPER_FILE = /[\\/]node_modules[\\/](tslib|@swc[\\/]helpers|reflect-metadata|@babel[\\/]runtime)[\\/]/;
+
+/**
+ * Finds the file whose top-level code is running the caller: for a class decorator, the module
+ * that declares the class. Frames of this package and of decorator helpers are skipped.
+ */
+export function locateDefiningFile(): string | undefined {
+  const previousPrepare = Error.prepareStackTrace;
+  const previousLimit = Error.stackTraceLimit;
+  const holder: { stack?: NodeJS.CallSite[] } = {};
+  try {
+    Error.stackTraceLimit = 50;
+    Error.prepareStackTrace = (_err, sites) => sites;
+    Error.captureStackTrace(holder, locateDefiningFile);
+    const sites = holder.stack ?? [];
+    for (const site of sites) {
+      const file = toPath(site.getFileName() ?? undefined);
+      if (!file || file.startsWith('node:') || HELPER_FILE.test(file)) continue;
+      if (PACKAGE_DIRS.some((dir) => file.startsWith(dir))) continue;
+      return file;
+    }
+    return undefined;
+  } finally {
+    Error.prepareStackTrace = previousPrepare;
+    Error.stackTraceLimit = previousLimit;
+  }
+}
+
+function toPath(file: string | undefined): string | undefined {
+  if (!file) return undefined;
+  return file.startsWith('file://') ? fileURLToPath(file) : file;
+}

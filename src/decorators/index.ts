@@ -1,0 +1,3 @@
+export * from './backend.decorator';
+export * from './endpoint.decorator';
+export * from './batch.decorator';

@@ -1,0 +1,54 @@
+import { HttpException, HttpStatus, StreamableFile } from '@nestjs/common';
+import type { ServerResponse } from 'node:http';
+import type { WireValue } from '../replicas/replica.protocol';
+import type { ServeError } from '../serve.errors';
+
+/** The parts of an Express (or compatible) response the mapper uses. */
+export interface HostResponse extends ServerResponse {
+  status(code: number): unknown;
+}
+
+/**
+ * Prepares the host response for a handler's result and returns the body for Nest to send, so
+ * that the host's interceptors see it: objects and arrays as JSON, strings as text, bytes as
+ * `application/octet-stream`, other JSON values (numbers, booleans, null) as JSON text.
+ */
+export function toResponseBody(res: HostResponse, value: WireValue): unknown {
+  if ('v' in value) return bodyOf(res, value.v);
+  res.status(value.r.status);
+  for (const [name, header] of Object.entries(value.r.headers ?? {})) res.setHeader(name, header);
+  return bodyOf(res, value.r.body);
+}
+
+function bodyOf(res: HostResponse, body: unknown): unknown {
+  if (body === undefined) return undefined;
+  if (body instanceof Uint8Array) {
+    if (!res.hasHeader('content-type')) res.setHeader('content-type', 'application/octet-stream');
+    return new StreamableFile(body);
+  }
+  if (typeof body === 'string') {
+    if (!res.hasHeader('content-type')) res.setHeader('content-type', 'text/plain; charset=utf-8');
+    return body;
+  }
+  if (typeof body === 'object' && body !== null) return body;
+  res.setHeader('content-type', 'application/json; charset=utf-8');
+  return JSON.stringify(body);
+}
+
+/**
+ * The exception that answers a failed request, for the host's exception filters: the handler's
+ * own status and body for its HTTP errors, else a JSON error naming the backend. Sets
+ * `Retry-After` on retryable 503s.
+ */
+export function toHttpException(res: HostResponse, error: ServeError): HttpException {
+  if (error.retryAfterSeconds !== undefined) res.setHeader('retry-after', String(error.retryAfterSeconds));
+  if (error.code === 'HANDLER_HTTP_ERROR') return new HttpException(error.body as Record<string, unknown>, error.status);
+  const body: Record<string, unknown> = { statusCode: error.status, error: statusText(error.status), message: error.message };
+  if (error.body && typeof error.body === 'object') Object.assign(body, error.body);
+  return new HttpException(body, error.status);
+}
+
+function statusText(status: number): string {
+  const name = HttpStatus[status];
+  return name ? name.toLowerCase().split('_').map((w) => w[0].toUpperCase() + w.slice(1)).join(' ') : 'Error';
+}

@@ -1,0 +1,45 @@
+/** Where a backend's replicas run. */
+export type ReplicaKind = 'thread' | 'process';
+
+/**
+ * Runtime configuration of a backend, the counterpart of Ray Serve's `BackendConfig`.
+ * Every field is optional; {@link DEFAULT_BACKEND_CONFIG} gives the defaults.
+ */
+export interface BackendConfig {
+  /** Number of replicas (copies of the class). Default 1. */
+  numReplicas?: number;
+  /** Requests one replica may have in flight at once. Default 100. */
+  maxConcurrentQueries?: number;
+  /** Largest batch handed to a `@Batch()` method. Default 10. */
+  maxBatchSize?: number;
+  /** How long a `@Batch()` method waits for its batch to fill, in ms. Default 0. */
+  batchWaitTimeoutMs?: number;
+  /** Requests that may wait for a free replica; beyond it callers get 503. Default 1000. */
+  maxQueuedRequests?: number;
+  /** Time a request may take from arrival to answer, queue time included; then 504. Default 30000. */
+  requestTimeoutMs?: number;
+  /** Any JSON value, handed to `reconfigure(userConfig)` in every replica. */
+  userConfig?: unknown;
+}
+
+/** A {@link BackendConfig} with every default filled in. */
+export type ResolvedBackendConfig = Required<Omit<BackendConfig, 'userConfig'>> & { userConfig?: unknown };
+
+/** Options of `@Backend()`: a {@link BackendConfig} plus how the replicas are built. */
+export interface BackendOptions extends BackendConfig {
+  /** Backend name. Default: the class name. */
+  name?: string;
+  /** Constructor arguments, passed inside each replica; must be structured-cloneable. */
+  initArgs?: unknown[];
+  /** `'thread'` (worker_threads, default) or `'process'` (child_process). */
+  replica?: ReplicaKind;
+  /** Extra environment variables for the replicas, e.g. `{ OMP_NUM_THREADS: '4' }`. */
+  env?: Record<string, string>;
+  /**
+   * Absolute path of the module that exports the class. Found automatically from where the
+   * class is declared; set it only when that fails (e.g. a class re-created by a factory).
+   */
+  modulePath?: string;
+  /** Name under which {@link modulePath} exports the class. Default: the class name. */
+  exportName?: string;
+}

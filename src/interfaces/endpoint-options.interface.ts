@@ -1,0 +1,24 @@
+/** HTTP methods an endpoint can accept. */
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS';
+
+/** Options of `@Endpoint()`. */
+export interface EndpointOptions {
+  /** Route in the host app, with a leading `/`, e.g. `/sentiment`. */
+  route: string;
+  /** Accepted HTTP methods. Default `['GET']`. */
+  methods?: HttpMethod[];
+  /** Endpoint name. Default: the route. */
+  name?: string;
+  /** Relative share of the endpoint's traffic for this backend. Default 1. */
+  weight?: number;
+}
+
+/** Options of `ServeService.createEndpoint()`. */
+export interface CreateEndpointOptions {
+  /** The backend that serves the endpoint (all its traffic). */
+  backend: string;
+  /** Route in the host app, with a leading `/`. */
+  route: string;
+  /** Accepted HTTP methods. Default `['GET']`. */
+  methods?: HttpMethod[];
+}

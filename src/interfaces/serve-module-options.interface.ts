@@ -1,0 +1,19 @@
+import type { Type } from '@nestjs/common';
+
+/** Options of `ServeModule.forRoot()` / `forRootAsync()`. */
+export interface ServeModuleOptions {
+  /** Classes decorated with `@Backend()` to start with the app. */
+  backends?: Type<unknown>[];
+  /** Put error messages and stack traces in 500 bodies. Default false (they go to the log only). */
+  exposeErrors?: boolean;
+  /** Largest non-JSON body (text, bytes) an endpoint reads, in bytes. Default 102400. */
+  bodyLimit?: number;
+  /** How often each replica is pinged, in ms. Default 1000. */
+  healthCheckPeriodMs?: number;
+  /** A replica that has not answered a ping for this long is replaced, in ms. Default 5000. */
+  healthCheckTimeoutMs?: number;
+  /** How long shutdown and scale-down wait for requests in flight before stopping replicas, in ms. Default 20000. */
+  gracefulShutdownTimeoutMs?: number;
+  /** How long a stopping replica may take to exit before it is killed, in ms. Default 2000. */
+  replicaStopTimeoutMs?: number;
+}

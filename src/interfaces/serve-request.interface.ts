@@ -1,0 +1,29 @@
+/** What a backend handler receives for each request. */
+export interface ServeRequest<TBody = unknown> {
+  /** HTTP method, upper case (`'POST'` for handle calls). */
+  method: string;
+  /** Path of the request, without the query string. */
+  path: string;
+  /** Parsed query string. */
+  query: Record<string, string | string[]>;
+  /** Request headers, lower-case names. */
+  headers: Record<string, string | string[]>;
+  /** Parsed JSON, text, bytes, or `undefined` when the request had no body. */
+  body: TBody;
+}
+
+/** Options of `ServeHandle.remote()`. */
+export interface RemoteOptions {
+  /** Call this method of the chosen backend instead of the one bound to the endpoint. */
+  method?: string;
+  /** Requests with the same key reach the same backend while the weights stay the same. */
+  shardKey?: string;
+}
+
+/** A way to call an endpoint from code, through its traffic policy, without HTTP. */
+export interface ServeHandle {
+  /** Name of the endpoint this handle calls. */
+  readonly endpoint: string;
+  /** Calls the endpoint with `payload` as the request body; settles with the handler's result. */
+  remote<TResult = unknown>(payload?: unknown, options?: RemoteOptions): Promise<TResult>;
+}

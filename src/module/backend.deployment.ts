@@ -1,0 +1,379 @@
+import type { Logger } from '@nestjs/common';
+import type { ResolvedBackendConfig } from '../interfaces/backend-config.interface';
+import type { RemoteOptions, ServeRequest } from '../interfaces/serve-request.interface';
+import { RequestQueue } from '../router/request.queue';
+import { ReplicaScheduler, type ReplicaSlot } from '../router/replica.scheduler';
+import type { Replica } from '../replicas/replica.interface';
+import { startReplica } from '../replicas/replica.factory';
+import type { WireOutcome, WireValue } from '../replicas/replica.protocol';
+import { decodeError } from '../replicas/result.codec';
+import { RETRY_AFTER_SECONDS } from '../serve.constants';
+import { ServeError } from '../serve.errors';
+import { messages } from '../serve.messages';
+import type { BackendSpec } from './backend.spec';
+
+/** A request's result as the host sees it. */
+export type CallResult = { ok: true; value: WireValue } | { ok: false; error: ServeError };
+
+/** State of one replica, as `listBackends()` shows it. */
+export type ReplicaState = 'starting' | 'ready' | 'reconfiguring' | 'draining' | 'stopped';
+
+/** Settings of the module that every deployment uses. */
+export interface DeploymentSettings {
+  exposeErrors: boolean;
+  healthCheckPeriodMs: number;
+  healthCheckTimeoutMs: number;
+  gracefulShutdownTimeoutMs: number;
+  replicaStopTimeoutMs: number;
+  logger: Logger;
+  handleCall(endpoint: string, payload: unknown, options: RemoteOptions): Promise<WireOutcome>;
+}
+
+interface Job {
+  method: string;
+  request: ServeRequest;
+  done: (result: CallResult) => void;
+  timer?: NodeJS.Timeout;
+  cancelled?: boolean;
+  settled?: boolean;
+  queued?: boolean;
+}
+
+interface ReplicaEntry extends ReplicaSlot {
+  replica: Replica;
+  state: ReplicaState;
+  number: number;
+  lastPong: number;
+  idle?: () => void;
+}
+
+const MAX_RESTART_DELAY_MS = 10_000;
+
+/**
+ * One backend at run time: its replicas, the scheduler that picks one per request, the bounded
+ * FIFO queue in front of them, timeouts, rolling reconfiguration, scaling and crash recovery.
+ */
+export class BackendDeployment {
+  private readonly scheduler: ReplicaScheduler<ReplicaEntry>;
+  private readonly queue = new RequestQueue<Job>();
+  private readonly starting = new Set<ReplicaEntry>();
+  private nextNumber = 1;
+  private restartFailures = 0;
+  private restartTimer?: NodeJS.Timeout;
+  private healthTimer?: NodeJS.Timeout;
+  private stopped = false;
+  private lastError?: string;
+  private restarts = 0;
+
+  constructor(
+    readonly spec: BackendSpec,
+    private config: ResolvedBackendConfig,
+    private readonly settings: DeploymentSettings,
+  ) {
+    this.scheduler = new ReplicaScheduler<ReplicaEntry>(config.maxConcurrentQueries);
+  }
+
+  /** Backend name. */
+  get name(): string {
+    return this.spec.name;
+  }
+
+  /** A copy of the current config. */
+  getConfig(): ResolvedBackendConfig {
+    return structuredClone(this.config);
+  }
+
+  /** Starts every replica in parallel; rejects (and stops those that started) if one cannot start. */
+  async start(): Promise<void> {
+    const results = await Promise.allSettled(Array.from({ length: this.config.numReplicas }, () => this.addReplica()));
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) {
+      await this.stop(0);
+      throw failed.reason;
+    }
+    this.healthTimer = setInterval(() => this.checkHealth(), this.settings.healthCheckPeriodMs);
+    this.healthTimer.unref();
+  }
+
+  /** Sends a request to the least loaded replica, or queues it; `done` is called exactly once. */
+  submit(method: string, request: ServeRequest, done: (result: CallResult) => void): void {
+    const job: Job = { method, request, done };
+    if (this.stopped) return this.settle(job, { ok: false, error: new ServeError('SHUT_DOWN', messages.shutDown()) });
+    const slot = this.queue.size === 0 ? this.scheduler.pick() : undefined;
+    if (!slot && this.queue.size >= this.config.maxQueuedRequests) {
+      const message = this.scheduler.all.length ? messages.backendOverloaded(this.name, this.queue.size) : messages.noReplicas(this.name);
+      return this.settle(job, { ok: false, error: new ServeError('OVERLOADED', message, { retryAfterSeconds: RETRY_AFTER_SECONDS }) });
+    }
+    const timeoutMs = this.config.requestTimeoutMs;
+    job.timer = setTimeout(() => this.timeout(job, timeoutMs), timeoutMs);
+    if (slot) this.send(slot, job);
+    else {
+      job.queued = true;
+      this.queue.push(job);
+    }
+  }
+
+  /** Requests waiting in the queue. */
+  get queued(): number {
+    return this.queue.size;
+  }
+
+  /** Requests in flight in the replicas. */
+  get inFlight(): number {
+    return this.scheduler.inFlight;
+  }
+
+  private send(slot: ReplicaEntry, job: Job): void {
+    slot.inFlight++;
+    slot.replica.call(job.method, job.request, (outcome) => {
+      slot.inFlight--;
+      this.complete(job, outcome, slot);
+      if (slot.inFlight === 0 && slot.idle) slot.idle();
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    while (this.queue.size > 0) {
+      const slot = this.scheduler.pick();
+      if (!slot) return;
+      const job = this.queue.shift()!;
+      job.queued = false;
+      this.send(slot, job);
+    }
+  }
+
+  private complete(job: Job, outcome: WireOutcome, slot: ReplicaEntry): void {
+    if (outcome.ok) return this.settle(job, { ok: true, value: outcome.v });
+    const error = decodeError(outcome.e, this.name, this.settings.exposeErrors);
+    if (error.code === 'HANDLER_FAILED') {
+      this.settings.logger.error(
+        `Backend '${this.name}' replica ${slot.id}: method '${job.method}' threw: ${outcome.e.stack ?? outcome.e.message}`,
+      );
+    }
+    this.settle(job, { ok: false, error });
+  }
+
+  private timeout(job: Job, timeoutMs: number): void {
+    if (job.queued) this.queue.cancel(job);
+    this.settle(job, { ok: false, error: new ServeError('TIMEOUT', messages.requestTimeout(this.name, timeoutMs)) });
+  }
+
+  private settle(job: Job, result: CallResult): void {
+    if (job.settled) return;
+    job.settled = true;
+    if (job.timer) clearTimeout(job.timer);
+    job.done(result);
+  }
+
+  /** Applies new limits (concurrency, queue bound, timeout, batching) to new and running work. */
+  applyLimits(next: ResolvedBackendConfig): void {
+    const batchingChanged = next.maxBatchSize !== this.config.maxBatchSize || next.batchWaitTimeoutMs !== this.config.batchWaitTimeoutMs;
+    this.config = { ...next, userConfig: this.config.userConfig, numReplicas: this.config.numReplicas };
+    this.scheduler.maxConcurrentQueries = next.maxConcurrentQueries;
+    if (batchingChanged) {
+      for (const entry of this.scheduler.all) entry.replica.setBatching(next.maxBatchSize, next.batchWaitTimeoutMs);
+    }
+    this.pump();
+  }
+
+  /**
+   * Calls `reconfigure(userConfig)` in every replica, one replica at a time while the others
+   * serve. If one fails, every replica is given the previous userConfig back and this rejects.
+   */
+  async reconfigure(userConfig: unknown): Promise<void> {
+    const previous = this.config.userConfig;
+    this.config.userConfig = userConfig;
+    const done: ReplicaEntry[] = [];
+    for (const entry of [...this.scheduler.all]) {
+      if (entry.state !== 'ready') continue;
+      try {
+        await this.reconfigureOne(entry, userConfig);
+        done.push(entry);
+      } catch (err) {
+        this.config.userConfig = previous;
+        await Promise.allSettled([...done, entry].map((e) => this.reconfigureOne(e, previous)));
+        throw new ServeError('INVALID_CONFIG', messages.reconfigureFailed(this.name, entry.id, (err as Error).message), { cause: err });
+      }
+    }
+  }
+
+  private async reconfigureOne(entry: ReplicaEntry, userConfig: unknown): Promise<void> {
+    entry.accepting = false;
+    entry.state = 'reconfiguring';
+    try {
+      await entry.replica.reconfigure(userConfig);
+    } finally {
+      if (entry.state === 'reconfiguring') {
+        entry.state = 'ready';
+        entry.accepting = true;
+        this.pump();
+      }
+    }
+  }
+
+  /** Starts or drains replicas until `numReplicas` run; scale-down removes the newest first. */
+  async scale(numReplicas: number): Promise<void> {
+    const previous = this.config.numReplicas;
+    this.config.numReplicas = numReplicas;
+    const live = this.scheduler.all.filter((e) => e.state !== 'draining').length + this.starting.size;
+    if (numReplicas > live) {
+      const results = await Promise.allSettled(Array.from({ length: numReplicas - live }, () => this.addReplica()));
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) {
+        this.config.numReplicas = previous;
+        await this.scale(previous);
+        throw failed.reason;
+      }
+    } else if (numReplicas < live) {
+      const newestFirst = [...this.scheduler.all].filter((e) => e.state !== 'draining').sort((a, b) => b.number - a.number);
+      await Promise.all(newestFirst.slice(0, live - numReplicas).map((e) => this.retire(e, this.settings.gracefulShutdownTimeoutMs)));
+    }
+  }
+
+  private async addReplica(): Promise<ReplicaEntry> {
+    const number = this.nextNumber++;
+    const id = `${this.name}#${number}`;
+    const replica = startReplica(
+      {
+        placement: this.spec.placement,
+        env: this.spec.env,
+        init: {
+          replicaId: id,
+          backend: this.name,
+          modulePath: this.spec.modulePath,
+          exportName: this.spec.exportName,
+          className: this.spec.className,
+          initArgs: this.spec.initArgs,
+          hasUserConfig: this.config.userConfig !== undefined,
+          userConfig: this.config.userConfig,
+          maxBatchSize: this.config.maxBatchSize,
+          batchWaitTimeoutMs: this.config.batchWaitTimeoutMs,
+        },
+      },
+      { exited: (r, reason) => this.replicaExited(r, reason), handleCall: this.settings.handleCall },
+    );
+    const entry: ReplicaEntry = { id, replica, number, inFlight: 0, accepting: false, state: 'starting', lastPong: Date.now() };
+    this.starting.add(entry);
+    try {
+      await replica.ready;
+    } catch (err) {
+      this.lastError = (err as Error).message;
+      replica.kill(err as Error);
+      throw err;
+    } finally {
+      this.starting.delete(entry);
+    }
+    if (this.stopped) {
+      await replica.stop(this.settings.replicaStopTimeoutMs);
+      throw new ServeError('SHUT_DOWN', messages.shutDown());
+    }
+    entry.state = 'ready';
+    entry.accepting = true;
+    entry.lastPong = Date.now();
+    this.scheduler.add(entry);
+    this.pump();
+    return entry;
+  }
+
+  private async retire(entry: ReplicaEntry, graceMs: number): Promise<void> {
+    entry.accepting = false;
+    entry.state = 'draining';
+    if (entry.inFlight > 0) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, graceMs);
+        entry.idle = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+    this.scheduler.remove(entry);
+    entry.state = 'stopped';
+    await entry.replica.stop(this.settings.replicaStopTimeoutMs);
+  }
+
+  private replicaExited(replica: Replica, reason: Error): void {
+    const entry = this.scheduler.all.find((e) => e.replica === replica);
+    if (!entry) return;
+    this.scheduler.remove(entry);
+    entry.state = 'stopped';
+    this.lastError = reason.message;
+    this.settings.logger.error(`Backend '${this.name}': replica ${entry.id} died (${reason.message}); starting a replacement.`);
+    this.pump();
+    this.scheduleReplacement();
+  }
+
+  private scheduleReplacement(): void {
+    if (this.stopped || this.restartTimer) return;
+    const live = this.scheduler.all.filter((e) => e.state !== 'draining').length + this.starting.size;
+    if (live >= this.config.numReplicas) return;
+    const delay = this.restartFailures === 0 ? 0 : Math.min(100 * 2 ** this.restartFailures, MAX_RESTART_DELAY_MS);
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = undefined;
+      this.restarts++;
+      this.addReplica().then(
+        () => {
+          this.restartFailures = 0;
+          this.scheduleReplacement();
+        },
+        (err: Error) => {
+          this.restartFailures++;
+          this.settings.logger.error(`Backend '${this.name}': replacement replica failed to start (${err.message}); retrying with backoff.`);
+          this.scheduleReplacement();
+        },
+      );
+    }, delay);
+    this.restartTimer.unref();
+  }
+
+  private checkHealth(): void {
+    const now = Date.now();
+    for (const entry of this.scheduler.all) {
+      if (entry.state === 'stopped') continue;
+      if (now - entry.lastPong > this.settings.healthCheckTimeoutMs) {
+        const error = new Error(messages.stuckReplica(entry.id, this.settings.healthCheckTimeoutMs));
+        this.settings.logger.error(error.message);
+        entry.replica.kill(error);
+        continue;
+      }
+      entry.replica.ping().then(
+        () => (entry.lastPong = Date.now()),
+        () => undefined,
+      );
+    }
+  }
+
+  /**
+   * Stops taking requests, lets those in flight and queued finish within `graceMs`, answers the
+   * rest 503, then stops every replica (killing those that do not exit in time).
+   */
+  async stop(graceMs: number): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.healthTimer);
+    clearTimeout(this.restartTimer);
+    const deadline = Date.now() + graceMs;
+    while ((this.queue.size > 0 || this.scheduler.inFlight > 0) && Date.now() < deadline && this.scheduler.all.length > 0) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    for (const job of this.queue.drain()) {
+      this.settle(job, { ok: false, error: new ServeError('SHUT_DOWN', messages.shutDown()) });
+    }
+    const entries = [...this.scheduler.all];
+    await Promise.all(entries.map((e) => this.retire(e, 0)));
+  }
+
+  /** Config and state, as `listBackends()` shows them. */
+  describe(): Record<string, unknown> {
+    return {
+      ...this.getConfig(),
+      replica: this.spec.placement,
+      status: this.stopped ? 'stopped' : this.scheduler.all.some((e) => e.state === 'ready') ? 'running' : this.restartTimer || this.starting.size ? 'restarting' : 'unavailable',
+      queued: this.queue.size,
+      inFlight: this.scheduler.inFlight,
+      restarts: this.restarts,
+      lastError: this.lastError,
+      replicas: [...this.scheduler.all, ...this.starting].map((e) => ({ id: e.id, placement: e.replica.placement, state: e.state, inFlight: e.inFlight })),
+    };
+  }
+}

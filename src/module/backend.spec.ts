@@ -1,0 +1,62 @@
+import type { Type } from '@nestjs/common';
+import { getBackendMetadata, getBatchMethods, getCallableMethods, getEndpointBindings } from '../decorators/backend.metadata';
+import type { EndpointBinding } from '../decorators/endpoint.decorator';
+import type { BackendOptions, ReplicaKind } from '../interfaces/backend-config.interface';
+import { ServeError } from '../serve.errors';
+import { messages } from '../serve.messages';
+import { stripUndefined } from '../utils/object.util';
+
+/** What never changes about a backend once created: its class and how replicas load it. */
+export interface BackendSpec {
+  name: string;
+  cls: Type<unknown>;
+  className: string;
+  modulePath: string;
+  exportName: string;
+  initArgs: unknown[];
+  placement: ReplicaKind;
+  env?: Record<string, string>;
+  /** Methods callable on the class. */
+  methods: string[];
+  batchMethods: string[];
+  bindings: EndpointBinding[];
+  /** Method for an endpoint the class has no `@Endpoint()` for. */
+  defaultMethod?: string;
+}
+
+/**
+ * Builds the spec of a backend from its class (decorator options) and explicit options,
+ * the latter winning. Throws a ServeError naming the class when the class cannot be a backend.
+ */
+export function buildBackendSpec(cls: Type<unknown>, name: string | undefined, options: BackendOptions): BackendSpec {
+  const metadata = getBackendMetadata(cls);
+  if (typeof cls !== 'function') throw new ServeError('INVALID_CONFIG', messages.notABackend(String(cls)));
+  if (!metadata && !options.modulePath) throw new ServeError('INVALID_CONFIG', messages.notABackend(`Class '${cls.name}'`));
+  const merged: BackendOptions = { ...metadata, ...stripUndefined(options) };
+  const modulePath = merged.modulePath ?? metadata?.definedIn;
+  if (!modulePath) throw new ServeError('INVALID_CONFIG', messages.modulePathNotFound(cls.name));
+  const methods = getCallableMethods(cls);
+  const bindings = getEndpointBindings(cls);
+  const methodBindings = bindings.filter((b) => b.handler !== 'call');
+  const defaultMethod = methods.includes('call') ? 'call' : methodBindings.length === 1 ? methodBindings[0].handler : undefined;
+  return {
+    name: name ?? merged.name ?? cls.name,
+    cls,
+    className: cls.name,
+    modulePath,
+    exportName: merged.exportName ?? cls.name,
+    initArgs: merged.initArgs ?? [],
+    placement: merged.replica ?? 'thread',
+    env: merged.env,
+    methods,
+    batchMethods: getBatchMethods(cls),
+    bindings,
+    defaultMethod,
+  };
+}
+
+/** The method of `spec` that serves `endpoint`, or undefined when it has none. */
+export function methodForEndpoint(spec: BackendSpec, endpoint: string): string | undefined {
+  const bound = spec.bindings.find((b) => (b.options.name ?? b.options.route) === endpoint);
+  return bound?.handler ?? spec.defaultMethod;
+}

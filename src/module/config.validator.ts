@@ -1,0 +1,122 @@
+import type { BackendConfig, BackendOptions } from '../interfaces/backend-config.interface';
+import type { EndpointOptions, HttpMethod } from '../interfaces/endpoint-options.interface';
+import { ServeError } from '../serve.errors';
+import { messages } from '../serve.messages';
+
+/** HTTP methods an endpoint may list. */
+export const HTTP_METHODS: readonly HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
+
+type Check = (value: unknown) => string | undefined;
+
+const integerAtLeast = (min: number): Check => (v) =>
+  typeof v === 'number' && Number.isInteger(v) && v >= min ? undefined : `an integer >= ${min}`;
+const numberAtLeast = (min: number, strict = false): Check => (v) =>
+  typeof v === 'number' && Number.isFinite(v) && (strict ? v > min : v >= min) ? undefined : `a finite number ${strict ? '>' : '>='} ${min}`;
+const nonEmptyString: Check = (v) => (typeof v === 'string' && v.trim().length > 0 ? undefined : 'a non-empty string');
+
+const CONFIG_CHECKS: Record<keyof BackendConfig, Check> = {
+  numReplicas: integerAtLeast(1),
+  maxConcurrentQueries: integerAtLeast(1),
+  maxBatchSize: integerAtLeast(1),
+  batchWaitTimeoutMs: numberAtLeast(0),
+  maxQueuedRequests: integerAtLeast(0),
+  requestTimeoutMs: numberAtLeast(0, true),
+  userConfig: () => undefined,
+};
+
+const OPTION_CHECKS: Record<Exclude<keyof BackendOptions, keyof BackendConfig>, Check> = {
+  name: nonEmptyString,
+  initArgs: (v) => (Array.isArray(v) && isCloneable(v) ? undefined : 'an array of structured-cloneable values'),
+  replica: (v) => (v === 'thread' || v === 'process' ? undefined : "'thread' or 'process'"),
+  env: (v) =>
+    isPlainObject(v) && Object.values(v).every((x) => typeof x === 'string') ? undefined : 'an object of string values',
+  modulePath: nonEmptyString,
+  exportName: nonEmptyString,
+};
+
+/**
+ * Checks a (partial) backend config; with `allowOptions`, also the `@Backend()`-only options.
+ * Throws a ServeError that names `subject` and the option; unknown keys are rejected too.
+ */
+export function validateBackendConfig(subject: string, config: unknown, allowOptions = false): void {
+  if (!isPlainObject(config)) throw invalid(subject, 'config', config, 'an object');
+  for (const [key, value] of Object.entries(config)) {
+    const check =
+      (CONFIG_CHECKS as Record<string, Check>)[key] ?? (allowOptions ? (OPTION_CHECKS as Record<string, Check>)[key] : undefined);
+    if (!check) throw new ServeError('INVALID_CONFIG', `${subject}: unknown option '${key}'; known options: ${Object.keys(allowOptions ? { ...CONFIG_CHECKS, ...OPTION_CHECKS } : CONFIG_CHECKS).join(', ')}.`);
+    if (value === undefined) continue;
+    const expected = check(value);
+    if (expected) throw invalid(subject, key, value, expected);
+  }
+  if ('userConfig' in config && config.userConfig !== undefined) assertPlainJson(subject, config.userConfig);
+}
+
+/** Checks `@Endpoint()` options; throws a ServeError naming `subject` and the option. */
+export function validateEndpointOptions(subject: string, options: EndpointOptions): void {
+  if (!isPlainObject(options)) throw invalid(subject, 'options', options, 'an object');
+  validateRoute(subject, options.route);
+  if (options.methods !== undefined) validateMethods(subject, options.methods);
+  if (options.name !== undefined && nonEmptyString(options.name)) throw invalid(subject, 'name', options.name, 'a non-empty string');
+  if (options.weight !== undefined) {
+    const expected = numberAtLeast(0)(options.weight);
+    if (expected) throw invalid(subject, 'weight', options.weight, expected);
+  }
+}
+
+/** Checks a route: a string starting with `/`, without query, fragment or white space. */
+export function validateRoute(subject: string, route: unknown): asserts route is string {
+  if (typeof route !== 'string' || !/^\/[^\s?#]*$/.test(route)) {
+    throw invalid(subject, 'route', route, "a path starting with '/', without spaces, '?' or '#'");
+  }
+}
+
+/** Checks a list of HTTP methods. */
+export function validateMethods(subject: string, methods: unknown): asserts methods is HttpMethod[] {
+  if (!Array.isArray(methods) || methods.length === 0 || !methods.every((m) => HTTP_METHODS.includes(m))) {
+    throw invalid(subject, 'methods', methods, `a non-empty array of ${HTTP_METHODS.join(', ')}`);
+  }
+}
+
+/**
+ * Checks that `value` is plain JSON data: null, booleans, finite numbers, strings, arrays and
+ * plain objects, without cycles or `__proto__` keys.
+ */
+export function assertPlainJson(subject: string, value: unknown): void {
+  const why = jsonProblem(value, new Set(), 'userConfig');
+  if (why) throw new ServeError('INVALID_CONFIG', messages.notJson(subject, why));
+}
+
+function jsonProblem(value: unknown, seen: Set<object>, path: string): string | undefined {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return undefined;
+  if (typeof value === 'number') return Number.isFinite(value) ? undefined : `${path} is ${value}`;
+  if (typeof value !== 'object') return `${path} is a ${typeof value}`;
+  if (seen.has(value)) return `${path} is a cycle`;
+  if (!Array.isArray(value) && !isPlainObject(value)) return `${path} is a ${value.constructor?.name ?? 'non-plain object'}`;
+  seen.add(value);
+  for (const key of Object.keys(value)) {
+    if (key === '__proto__') return `${path} has a '__proto__' key`;
+    const problem = jsonProblem((value as Record<string, unknown>)[key], seen, `${path}.${key}`);
+    if (problem) return problem;
+  }
+  seen.delete(value);
+  return undefined;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+function isCloneable(value: unknown): boolean {
+  try {
+    structuredClone(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function invalid(subject: string, option: string, value: unknown, expected: string): ServeError {
+  return new ServeError('INVALID_CONFIG', messages.invalidOption(subject, option, value, expected));
+}

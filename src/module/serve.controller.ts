@@ -1,0 +1,75 @@
+import { All, Controller, HttpException, Inject, NotFoundException, Req, Res } from '@nestjs/common';
+import type { ServeModuleOptions } from '../interfaces/serve-module-options.interface';
+import { toServeRequest, type HostRequest } from '../http/request.mapper';
+import { toHttpException, toResponseBody, type HostResponse } from '../http/response.mapper';
+import { CALL_METHOD_HEADER, DEFAULT_MODULE_OPTIONS, MAX_SHARD_KEY_LENGTH, SERVE_OPTIONS, SHARD_KEY_HEADER } from '../serve.constants';
+import { ServeError, isServeError } from '../serve.errors';
+import { messages } from '../serve.messages';
+import { ServeDispatcher } from './serve.dispatcher';
+import { ServeRegistry } from './serve.registry';
+
+const METHOD_NAME = /^[A-Za-z_$][\w$]*$/;
+
+/**
+ * Serves every endpoint from one catch-all route of the host app, over the live route table:
+ * endpoints created at run time work at once, and the host's guards, interceptors, pipes,
+ * filters and middleware apply as to any Nest route. Nest registers it after the app's own routes.
+ */
+@Controller()
+export class ServeController {
+  private readonly bodyLimit: number;
+
+  constructor(
+    private readonly registry: ServeRegistry,
+    private readonly dispatcher: ServeDispatcher,
+    @Inject(SERVE_OPTIONS) options: ServeModuleOptions,
+  ) {
+    this.bodyLimit = options.bodyLimit ?? DEFAULT_MODULE_OPTIONS.bodyLimit;
+  }
+
+  /** Answers a request of any endpoint; unknown routes get the host's usual 404. */
+  @All('{*path}')
+  async serve(@Req() req: HostRequest & { originalUrl?: string; params?: { path?: string[] | string } }, @Res({ passthrough: true }) res: HostResponse): Promise<unknown> {
+    const path = routePath(req.params?.path);
+    const endpoint = this.registry.endpointForPath(path);
+    const method = req.method ?? 'GET';
+    if (!endpoint) throw new NotFoundException(`Cannot ${method} ${req.originalUrl ?? req.url}`);
+    if (!endpoint.methods.includes(method)) {
+      res.setHeader('allow', endpoint.methods.join(', '));
+      throw new HttpException(
+        { statusCode: 405, error: 'Method Not Allowed', message: messages.methodNotAllowed(method, endpoint.route, [...endpoint.methods]) },
+        405,
+      );
+    }
+    try {
+      const request = await toServeRequest(req, path, this.bodyLimit);
+      const result = await this.dispatcher.dispatch(endpoint, request, {
+        shardKey: shardKeyOf(req.headers[SHARD_KEY_HEADER]),
+        method: callMethodOf(req.headers[CALL_METHOD_HEADER]),
+      });
+      if (!result.ok) throw result.error;
+      return toResponseBody(res, result.value);
+    } catch (err) {
+      throw isServeError(err) ? toHttpException(res, err) : err;
+    }
+  }
+}
+
+function routePath(segments: string[] | string | undefined): string {
+  if (segments === undefined) return '/';
+  return '/' + (Array.isArray(segments) ? segments.join('/') : segments);
+}
+
+function shardKeyOf(header: string | string[] | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  const key = Array.isArray(header) ? header.join(',') : header;
+  if (key.length > MAX_SHARD_KEY_LENGTH) throw new ServeError('BAD_REQUEST', messages.badShardKey(key.length, MAX_SHARD_KEY_LENGTH));
+  return key;
+}
+
+function callMethodOf(header: string | string[] | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  const name = Array.isArray(header) ? header[0] : header;
+  if (!METHOD_NAME.test(name)) throw new ServeError('BAD_REQUEST', messages.badCallMethod(name));
+  return name;
+}

@@ -1,0 +1,89 @@
+import type { Type } from '@nestjs/common';
+import { getBackendMetadata } from '../decorators/backend.metadata';
+import type { ResolvedBackendConfig } from '../interfaces/backend-config.interface';
+import { DEFAULT_BACKEND_CONFIG } from '../serve.constants';
+import { ServeError } from '../serve.errors';
+import { messages } from '../serve.messages';
+import { buildBackendSpec, methodForEndpoint, type BackendSpec } from './backend.spec';
+import { validateBackendConfig, validateEndpointOptions } from './config.validator';
+import { normaliseRoute } from './serve.registry';
+
+/** An endpoint as the decorators declare it, weights normalised to sum to 1. */
+export interface DeclaredEndpoint {
+  name: string;
+  route: string;
+  methods: string[];
+  traffic: Record<string, number>;
+}
+
+/** Backends and endpoints declared by the classes given to `ServeModule.forRoot()`. */
+export interface Declarations {
+  backends: { spec: BackendSpec; config: ResolvedBackendConfig }[];
+  endpoints: DeclaredEndpoint[];
+}
+
+/**
+ * Reads and checks the decorators of `classes`. Throws a ServeError naming the class and the
+ * option at the first problem, so a bad declaration fails start-up, not a request.
+ */
+export function readDeclarations(classes: Type<unknown>[]): Declarations {
+  const backends: Declarations['backends'] = [];
+  const endpoints = new Map<string, DeclaredEndpoint & { declaredBy: string }>();
+  const routes = new Map<string, string>();
+  for (const cls of classes) {
+    const metadata = getBackendMetadata(cls);
+    const subject = `@Backend() of class '${cls?.name ?? cls}'`;
+    if (!metadata) throw new ServeError('INVALID_CONFIG', messages.notABackend(`Class '${cls?.name ?? String(cls)}' (in ServeModule.forRoot backends)`));
+    const { definedIn: _definedIn, ...options } = metadata;
+    validateBackendConfig(subject, options, true);
+    const spec = buildBackendSpec(cls, undefined, options);
+    if (backends.some((b) => b.spec.name === spec.name)) throw new ServeError('CONFLICT', messages.duplicateBackend(spec.name));
+    backends.push({ spec, config: resolveConfig(options) });
+    for (const { options: ep, handler } of spec.bindings) {
+      const where = `@Endpoint() on ${cls.name}${handler === 'call' ? '' : `.${handler}`}`;
+      validateEndpointOptions(where, ep);
+      if (!spec.methods.includes(handler)) throw new ServeError('INVALID_CONFIG', messages.noHandlerMethod(spec.name, ep.name ?? ep.route));
+      const name = ep.name ?? ep.route;
+      const methods = ep.methods ?? ['GET'];
+      const route = normaliseRoute(ep.route);
+      const owner = routes.get(route);
+      if (owner && owner !== name) throw new ServeError('CONFLICT', messages.routeTaken(route, owner, name));
+      routes.set(route, name);
+      const existing = endpoints.get(name);
+      if (!existing) {
+        endpoints.set(name, { name, route, methods, traffic: { [spec.name]: ep.weight ?? 1 }, declaredBy: spec.name });
+        continue;
+      }
+      if (existing.route !== route) throw new ServeError('CONFLICT', messages.endpointSettingsDiffer(name, existing.declaredBy, spec.name, 'routes'));
+      if ([...existing.methods].sort().join() !== [...methods].sort().join()) {
+        throw new ServeError('CONFLICT', messages.endpointSettingsDiffer(name, existing.declaredBy, spec.name, 'methods'));
+      }
+      existing.traffic[spec.name] = ep.weight ?? 1;
+    }
+  }
+  const declared = [...endpoints.values()].map(({ declaredBy: _by, ...endpoint }) => ({ ...endpoint, traffic: normalise(endpoint.traffic) }));
+  for (const endpoint of declared) {
+    if (Object.values(endpoint.traffic).every((w) => w === 0)) throw new ServeError('INVALID_CONFIG', messages.trafficEmpty(endpoint.name));
+    for (const backend of Object.keys(endpoint.traffic)) {
+      const spec = backends.find((b) => b.spec.name === backend)!.spec;
+      if (!methodForEndpoint(spec, endpoint.name)) throw new ServeError('INVALID_CONFIG', messages.noHandlerMethod(backend, endpoint.name));
+    }
+  }
+  return { backends, endpoints: declared };
+}
+
+/** A full config: defaults, overridden by the given fields. */
+export function resolveConfig(config: Partial<ResolvedBackendConfig>): ResolvedBackendConfig {
+  const resolved: ResolvedBackendConfig = { ...DEFAULT_BACKEND_CONFIG };
+  for (const key of Object.keys(DEFAULT_BACKEND_CONFIG) as (keyof ResolvedBackendConfig)[]) {
+    if (config[key] !== undefined) (resolved as Record<string, unknown>)[key] = config[key];
+  }
+  if (config.userConfig !== undefined) resolved.userConfig = structuredClone(config.userConfig);
+  return resolved;
+}
+
+function normalise(weights: Record<string, number>): Record<string, number> {
+  const total = Object.values(weights).reduce((a, b) => a + b, 0);
+  if (total === 0) return weights;
+  return Object.fromEntries(Object.entries(weights).map(([name, w]) => [name, w / total]));
+}

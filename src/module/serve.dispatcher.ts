@@ -1,0 +1,57 @@
+import { Injectable } from '@nestjs/common';
+import type { RemoteOptions, ServeRequest } from '../interfaces/serve-request.interface';
+import { ServeError } from '../serve.errors';
+import { messages } from '../serve.messages';
+import { methodForEndpoint } from './backend.spec';
+import type { CallResult } from './backend.deployment';
+import { ServeRegistry, type EndpointEntry } from './serve.registry';
+
+const IGNORE = (): void => undefined;
+
+/**
+ * Sends one request of an endpoint where its traffic policy says: picks the backend (by weight
+ * or shard key), fires the shadow copies without waiting for them, and resolves with the result.
+ */
+@Injectable()
+export class ServeDispatcher {
+  constructor(private readonly registry: ServeRegistry) {}
+
+  /** Routes `request` through `endpoint`'s policy. Never rejects: failures come back as results. */
+  dispatch(endpoint: EndpointEntry, request: ServeRequest, options: RemoteOptions = {}): Promise<CallResult> {
+    return new Promise<CallResult>((resolve) => {
+      if (this.registry.closed) return resolve(fail(new ServeError('SHUT_DOWN', messages.shutDown())));
+      const { policy } = endpoint;
+      const backend = this.registry.backends.get(policy.choose(Math.random(), options.shardKey));
+      if (!backend) return resolve(fail(new ServeError('NOT_FOUND', messages.unknownEndpoint(endpoint.name, []))));
+      const method = options.method ?? methodForEndpoint(backend.spec, endpoint.name);
+      if (!method || !backend.spec.methods.includes(method)) {
+        const error = method
+          ? messages.unknownMethod(backend.name, method, backend.spec.methods)
+          : messages.noHandlerMethod(backend.name, endpoint.name);
+        return resolve(fail(new ServeError('BAD_REQUEST', error)));
+      }
+      for (const name of policy.chooseShadows(Math.random)) this.shadow(endpoint, name, request, options.method);
+      backend.submit(method, request, resolve);
+    });
+  }
+
+  /** Routes a handle call by endpoint name. */
+  dispatchByName(endpoint: string, payload: unknown, options: RemoteOptions = {}): Promise<CallResult> {
+    const entry = this.registry.endpoints.get(endpoint);
+    if (!entry) {
+      return Promise.resolve(fail(new ServeError('NOT_FOUND', messages.unknownEndpoint(endpoint, [...this.registry.endpoints.keys()]))));
+    }
+    const request: ServeRequest = { method: 'POST', path: entry.route, query: {}, headers: {}, body: payload };
+    return this.dispatch(entry, request, options);
+  }
+
+  private shadow(endpoint: EndpointEntry, name: string, request: ServeRequest, method?: string): void {
+    const backend = this.registry.backends.get(name);
+    const target = method ?? (backend && methodForEndpoint(backend.spec, endpoint.name));
+    if (backend && target && backend.spec.methods.includes(target)) backend.submit(target, request, IGNORE);
+  }
+}
+
+function fail(error: ServeError): CallResult {
+  return { ok: false, error };
+}

@@ -1,0 +1,32 @@
+import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import type { ServeModuleOptions } from '../interfaces/serve-module-options.interface';
+import { addHostHandleProvider } from '../replicas/replica.context';
+import { SERVE_OPTIONS } from '../serve.constants';
+import { readDeclarations } from './serve.declarations';
+import { ServeService } from './serve.service';
+
+/**
+ * Starts the declared backends when the module initialises (so `app.init()` resolves only once
+ * every replica is ready, and fails with a constructor's error), and drains and stops them
+ * when the app closes.
+ */
+@Injectable()
+export class ServeLifecycle implements OnModuleInit, OnApplicationShutdown {
+  private unregister?: () => void;
+
+  constructor(
+    private readonly service: ServeService,
+    @Inject(SERVE_OPTIONS) private readonly options: ServeModuleOptions,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    const declarations = readDeclarations(this.options.backends ?? []);
+    await this.service.declare(declarations);
+    this.unregister = addHostHandleProvider({ getHandle: (endpoint) => this.service.getHandle(endpoint) });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.unregister?.();
+    await this.service.shutdown();
+  }
+}

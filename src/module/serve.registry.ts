@@ -1,0 +1,77 @@
+import { Injectable } from '@nestjs/common';
+import { TrafficPolicy, type WeightMap } from '../router/traffic.policy';
+import { ServeError } from '../serve.errors';
+import { messages } from '../serve.messages';
+import type { BackendDeployment } from './backend.deployment';
+
+/** One endpoint at run time. Replaced as a whole on change, so a request sees one consistent version. */
+export interface EndpointEntry {
+  readonly name: string;
+  readonly route: string;
+  readonly methods: readonly string[];
+  readonly policy: TrafficPolicy;
+}
+
+/** The live tables: backends by name, endpoints by name and by route. */
+@Injectable()
+export class ServeRegistry {
+  readonly backends = new Map<string, BackendDeployment>();
+  readonly endpoints = new Map<string, EndpointEntry>();
+  private readonly routes = new Map<string, EndpointEntry>();
+  /** Set once the module shuts down: every later call is refused. */
+  closed = false;
+
+  /** The backend called `name`, or a NOT_FOUND error. */
+  backend(name: string): BackendDeployment {
+    const backend = this.backends.get(name);
+    if (!backend) throw new ServeError('NOT_FOUND', messages.unknownBackend(name, [...this.backends.keys()]));
+    return backend;
+  }
+
+  /** The endpoint called `name`, or a NOT_FOUND error. */
+  endpoint(name: string): EndpointEntry {
+    const endpoint = this.endpoints.get(name);
+    if (!endpoint) throw new ServeError('NOT_FOUND', messages.unknownEndpoint(name, [...this.endpoints.keys()]));
+    return endpoint;
+  }
+
+  /** The endpoint serving `path`, trailing slash ignored. */
+  endpointForPath(path: string): EndpointEntry | undefined {
+    return this.routes.get(normaliseRoute(path));
+  }
+
+  /** The endpoint owning `route`, if any. */
+  routeOwner(route: string): EndpointEntry | undefined {
+    return this.routes.get(normaliseRoute(route));
+  }
+
+  /** Adds or replaces an endpoint. */
+  putEndpoint(name: string, route: string, methods: readonly string[], traffic: WeightMap, shadows: WeightMap): EndpointEntry {
+    const previous = this.endpoints.get(name);
+    if (previous) this.routes.delete(normaliseRoute(previous.route));
+    const entry: EndpointEntry = { name, route, methods: [...methods], policy: new TrafficPolicy({ ...traffic }, { ...shadows }) };
+    this.endpoints.set(name, entry);
+    this.routes.set(normaliseRoute(route), entry);
+    return entry;
+  }
+
+  /** Removes an endpoint. */
+  deleteEndpoint(name: string): void {
+    const entry = this.endpoints.get(name);
+    if (!entry) return;
+    this.endpoints.delete(name);
+    this.routes.delete(normaliseRoute(entry.route));
+  }
+
+  /** Endpoints whose traffic (weight 0 included) or shadows name `backend`. */
+  endpointsUsing(backend: string): string[] {
+    return [...this.endpoints.values()]
+      .filter((e) => backend in e.policy.traffic || backend in e.policy.shadows)
+      .map((e) => e.name);
+  }
+}
+
+/** A route without its trailing slash (`/` stays `/`). */
+export function normaliseRoute(route: string): string {
+  return route.length > 1 && route.endsWith('/') ? route.replace(/\/+$/, '') || '/' : route;
+}

@@ -1,0 +1,150 @@
+import type { RemoteOptions, ServeRequest } from '../interfaces/serve-request.interface';
+import { ServeError } from '../serve.errors';
+import { messages } from '../serve.messages';
+import { CoalescingChannel } from './message.channel';
+import type { HostMessage, ReplicaMessage, WireOutcome } from './replica.protocol';
+import type { Replica, ReplicaEvents, ReplicaPlacement, ReplicaTransport } from './replica.interface';
+import { failure } from './result.codec';
+
+interface Waiter {
+  resolve(): void;
+  reject(err: Error): void;
+}
+
+/** A {@link Replica} that speaks the replica protocol over any {@link ReplicaTransport}. */
+export class ChannelReplica implements Replica {
+  readonly ready: Promise<void>;
+  private readonly channel: CoalescingChannel<HostMessage>;
+  private readonly calls = new Map<number, (outcome: WireOutcome) => void>();
+  private readonly controls = new Map<number, Waiter>();
+  private nextId = 1;
+  private readyWaiter!: Waiter;
+  private gone?: Error;
+  private stopping = false;
+  private exitWaiters: (() => void)[] = [];
+
+  constructor(
+    readonly id: string,
+    readonly placement: ReplicaPlacement,
+    private readonly transport: ReplicaTransport,
+    private readonly events: ReplicaEvents,
+  ) {
+    this.ready = new Promise<void>((resolve, reject) => (this.readyWaiter = { resolve, reject }));
+    this.ready.catch(() => undefined);
+    this.channel = new CoalescingChannel<HostMessage>(
+      (batch) => transport.post(batch),
+      (message, error) => this.unsendable(message, error),
+    );
+    transport.onMessage((batch) => {
+      for (const message of batch as ReplicaMessage[]) this.receive(message);
+    });
+    transport.onExit((reason) => this.exited(reason));
+  }
+
+  call(method: string, request: ServeRequest, done: (outcome: WireOutcome) => void): void {
+    if (this.gone) return done(failure(new ServeError('REPLICA_UNAVAILABLE', messages.replicaDied(this.id, this.gone.message))));
+    const id = this.nextId++;
+    this.calls.set(id, done);
+    this.channel.send({ t: 'call', id, m: method, r: request });
+  }
+
+  reconfigure(userConfig: unknown): Promise<void> {
+    return this.control((id) => ({ t: 'reconfigure', id, c: userConfig }));
+  }
+
+  ping(): Promise<void> {
+    return this.control((id) => ({ t: 'ping', id }));
+  }
+
+  setBatching(maxBatchSize: number, waitMs: number): void {
+    if (!this.gone) this.channel.send({ t: 'batching', size: maxBatchSize, waitMs });
+  }
+
+  stop(timeoutMs: number): Promise<void> {
+    if (this.gone) return Promise.resolve();
+    this.stopping = true;
+    const exited = new Promise<void>((resolve) => this.exitWaiters.push(resolve));
+    this.channel.send({ t: 'stop' });
+    this.channel.flush();
+    const timer = setTimeout(() => this.transport.kill(), timeoutMs);
+    return exited.finally(() => clearTimeout(timer));
+  }
+
+  kill(reason: Error): void {
+    if (this.gone) return;
+    this.killReason = reason;
+    this.transport.kill();
+  }
+
+  private killReason?: Error;
+
+  private control(message: (id: number) => HostMessage): Promise<void> {
+    if (this.gone) return Promise.reject(new ServeError('REPLICA_UNAVAILABLE', messages.replicaDied(this.id, this.gone.message)));
+    const id = this.nextId++;
+    return new Promise<void>((resolve, reject) => {
+      this.controls.set(id, { resolve, reject });
+      this.channel.send(message(id));
+    });
+  }
+
+  private settleControl(id: number, error?: Error): void {
+    const waiter = this.controls.get(id);
+    if (!waiter) return;
+    this.controls.delete(id);
+    if (error) waiter.reject(error);
+    else waiter.resolve();
+  }
+
+  private receive(message: ReplicaMessage): void {
+    switch (message.t) {
+      case 'result': {
+        const done = this.calls.get(message.id);
+        if (done) {
+          this.calls.delete(message.id);
+          done(message.o);
+        }
+        return;
+      }
+      case 'ready':
+        return this.readyWaiter.resolve();
+      case 'init-failed':
+        this.readyWaiter.reject(new ServeError('STARTUP_FAILED', messages.replicaStartFailed(this.id, message.e.message)));
+        return;
+      case 'reconfigured':
+        return this.settleControl(message.id, message.e ? new Error(message.e.message) : undefined);
+      case 'pong':
+        return this.settleControl(message.id);
+      case 'handle-call':
+        void this.events.handleCall(message.endpoint, message.payload, message.options as RemoteOptions).then((o) => {
+          if (!this.gone) this.channel.send({ t: 'handle-result', id: message.id, o });
+        });
+        return;
+    }
+  }
+
+  private unsendable(message: HostMessage, error: unknown): void {
+    const why = `it cannot be sent to replica ${this.id}: ${(error as Error)?.message ?? error}`;
+    if (message.t === 'call') {
+      const done = this.calls.get(message.id);
+      this.calls.delete(message.id);
+      done?.(failure(new ServeError('BAD_REQUEST', `The request was rejected: ${why}`)));
+    } else if (message.t === 'handle-result') {
+      this.channel.send({ t: 'handle-result', id: message.id, o: failure(new Error(`The handle result was dropped: ${why}`)) });
+    } else if ('id' in message) {
+      this.settleControl(message.id, new ServeError('INVALID_CONFIG', `The value was rejected: ${why}`));
+    }
+  }
+
+  private exited(reason: Error): void {
+    if (this.gone) return;
+    this.gone = this.killReason ?? reason;
+    this.channel.takeUnsent();
+    this.readyWaiter.reject(new ServeError('STARTUP_FAILED', messages.replicaStartFailed(this.id, this.gone.message)));
+    const died = failure(new ServeError('REPLICA_UNAVAILABLE', messages.replicaDied(this.id, this.gone.message)));
+    for (const done of this.calls.values()) done(died);
+    this.calls.clear();
+    for (const id of [...this.controls.keys()]) this.settleControl(id, new ServeError('REPLICA_UNAVAILABLE', messages.replicaDied(this.id, this.gone.message)));
+    for (const resolve of this.exitWaiters) resolve();
+    if (!this.stopping) this.events.exited(this, this.gone);
+  }
+}

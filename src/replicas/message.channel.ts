@@ -1,0 +1,52 @@
+/**
+ * Coalesces the messages of one event-loop turn into one post: the cost of crossing a thread or
+ * process boundary is per message, so requests (and results) that arrive together travel together.
+ */
+export class CoalescingChannel<M> {
+  private buffer: M[] = [];
+  private scheduled = false;
+
+  /**
+   * @param post sends an array of messages; may throw (e.g. a value that cannot be cloned).
+   * @param unsendable called for each message that could not be sent on its own either.
+   */
+  constructor(
+    private readonly post: (batch: M[]) => void,
+    private readonly unsendable: (message: M, error: unknown) => void,
+  ) {}
+
+  /** Queues a message for the end of this turn. */
+  send(message: M): void {
+    this.buffer.push(message);
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(this.flush);
+    }
+  }
+
+  /** Sends what is queued now. */
+  readonly flush = (): void => {
+    this.scheduled = false;
+    const batch = this.buffer;
+    if (batch.length === 0) return;
+    this.buffer = [];
+    try {
+      this.post(batch);
+    } catch {
+      for (const message of batch) {
+        try {
+          this.post([message]);
+        } catch (error) {
+          this.unsendable(message, error);
+        }
+      }
+    }
+  };
+
+  /** Drops what is queued and returns it (e.g. when the other side is gone). */
+  takeUnsent(): M[] {
+    const batch = this.buffer;
+    this.buffer = [];
+    return batch;
+  }
+}

@@ -1,0 +1,42 @@
+import { createRequire } from 'node:module';
+import { messages } from '../serve.messages';
+import type { ReplicaInit } from './replica.protocol';
+
+/** TypeScript loaders tried, in order, when a replica must load a `.ts` backend and none is active. */
+const TS_LOADERS = ['@swc-node/register', 'ts-node/register/transpile-only', 'tsx/cjs'];
+const TS_FILE = /\.[cm]?tsx?$/;
+
+/**
+ * Loads the backend class inside a replica. A replica inherits the host's loader flags
+ * (`-r @swc-node/register`, `--import tsx`…); when the host's TypeScript support lives in a test
+ * runner instead (ts-jest, Vitest), the first TS loader installed in the app is registered here.
+ */
+export function loadBackendClass(init: ReplicaInit): new (...args: unknown[]) => Record<string, unknown> {
+  if (TS_FILE.test(init.modulePath)) ensureTypeScriptLoader(init.modulePath);
+  const exports = require(init.modulePath) as Record<string, unknown> | Function;
+  const candidates: unknown[] = [
+    (exports as Record<string, unknown>)[init.exportName],
+    (exports as Record<string, unknown>).default,
+    exports,
+    ...Object.values(exports),
+  ];
+  const cls = candidates.find(
+    (value) => typeof value === 'function' && (value.name === init.className || value === (exports as Record<string, unknown>)[init.exportName]),
+  );
+  if (!cls) throw new Error(messages.notExported(init.className, init.modulePath));
+  return cls as new (...args: unknown[]) => Record<string, unknown>;
+}
+
+function ensureTypeScriptLoader(file: string): void {
+  if (require.extensions['.ts']) return;
+  const requireFromApp = createRequire(file);
+  for (const loader of TS_LOADERS) {
+    try {
+      requireFromApp(loader);
+      if (require.extensions['.ts']) return;
+    } catch {
+      // not installed in the app: try the next one
+    }
+  }
+  throw new Error(messages.noTsLoader(file));
+}

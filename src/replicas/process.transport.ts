@@ -1,0 +1,43 @@
+import { fork } from 'node:child_process';
+import type { ReplicaTransport } from './replica.interface';
+import type { ReplicaInit } from './replica.protocol';
+
+/** Variables a replica process inherits from the host; everything else stays out. */
+const INHERITED_ENV = /^(PATH|HOME|USER|LANG|LC_\w+|TZ|TMPDIR|TEMP|TMP|NODE_ENV|NODE_OPTIONS|NODE_PATH|NODE_EXTRA_CA_CERTS|SWC_\w+|TS_NODE_\w+|TSX_\w+|SYSTEMROOT)$/;
+/** Host flags a replica process must not repeat (test runner, debugger, watch mode). */
+const DROPPED_EXEC_ARGV = /^--(test|inspect|watch|cpu-prof|heap-prof|prof)/;
+
+/** A replica in a child process: its own heap, its own native libraries, its own env. */
+export function createProcessTransport(entry: string, init: ReplicaInit, options: { env?: Record<string, string> }): ReplicaTransport {
+  const child = fork(entry, [], {
+    env: replicaEnv(options.env),
+    execArgv: process.execArgv.filter((arg) => !DROPPED_EXEC_ARGV.test(arg)),
+    serialization: 'advanced',
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  let exited = false;
+  let lastError: Error | undefined;
+  child.on('error', (err) => (lastError = err));
+  child.send([{ t: 'init', init }]);
+  return {
+    post: (batch) => {
+      if (!exited && child.connected) child.send(batch);
+    },
+    onMessage: (listener) => child.on('message', (batch) => listener(batch as unknown[])),
+    onExit: (listener) =>
+      child.once('exit', (code, signal) => {
+        exited = true;
+        listener(lastError ?? new Error(signal ? `process killed by ${signal}` : `process exited with code ${code}`));
+      }),
+    kill: () => void child.kill('SIGKILL'),
+  };
+}
+
+/** The environment of a replica process: what Node and TS loaders need, plus the backend's `env`. */
+export function replicaEnv(extra: Record<string, string> = {}): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (value !== undefined && INHERITED_ENV.test(key)) env[key] = value;
+  }
+  return { ...env, ...extra };
+}

@@ -1,0 +1,51 @@
+import type { ServeErrorCode } from '../serve.errors';
+import type { RemoteOptions, ServeRequest } from '../interfaces/serve-request.interface';
+
+/** Everything a replica needs to build its backend instance. */
+export interface ReplicaInit {
+  replicaId: string;
+  backend: string;
+  modulePath: string;
+  exportName: string;
+  className: string;
+  initArgs: unknown[];
+  hasUserConfig: boolean;
+  userConfig: unknown;
+  maxBatchSize: number;
+  batchWaitTimeoutMs: number;
+}
+
+/** A handler's result on the wire: a plain value, or the fields of a `ServeResponse`. */
+export type WireValue = { v: unknown } | { r: { status: number; headers: Record<string, string>; body: unknown } };
+
+/** An error on the wire. `code` is set for nestjs-serve's own failures, `status` for HTTP errors. */
+export interface WireError {
+  message: string;
+  name?: string;
+  stack?: string;
+  code?: ServeErrorCode;
+  status?: number;
+  body?: unknown;
+}
+
+/** The outcome of a call, on the wire. */
+export type WireOutcome = { ok: true; v: WireValue } | { ok: false; e: WireError };
+
+/** Host → replica. Messages travel in arrays, one array per event-loop turn. */
+export type HostMessage =
+  | { t: 'init'; init: ReplicaInit }
+  | { t: 'call'; id: number; m: string; r: ServeRequest }
+  | { t: 'reconfigure'; id: number; c: unknown }
+  | { t: 'batching'; size: number; waitMs: number }
+  | { t: 'ping'; id: number }
+  | { t: 'handle-result'; id: number; o: WireOutcome }
+  | { t: 'stop' };
+
+/** Replica → host. */
+export type ReplicaMessage =
+  | { t: 'ready' }
+  | { t: 'init-failed'; e: WireError }
+  | { t: 'result'; id: number; o: WireOutcome }
+  | { t: 'reconfigured'; id: number; e?: WireError }
+  | { t: 'pong'; id: number }
+  | { t: 'handle-call'; id: number; endpoint: string; payload: unknown; options: RemoteOptions };

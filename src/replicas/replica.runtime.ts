@@ -1,0 +1,232 @@
+import type { RemoteOptions, ServeHandle, ServeRequest } from '../interfaces/serve-request.interface';
+import { BatchCollector } from '../router/batch.collector';
+import { getBatchMethods } from '../decorators/backend.metadata';
+import { ServeError } from '../serve.errors';
+import { messages } from '../serve.messages';
+import { CoalescingChannel } from './message.channel';
+import { loadBackendClass } from './module.loader';
+import type { HostMessage, ReplicaInit, ReplicaMessage, WireOutcome } from './replica.protocol';
+import { setReplicaHandleProvider } from './replica.context';
+import { decodeError, decodeValue, encodeError, encodeValue, failure } from './result.codec';
+
+type CallMessage = Extract<HostMessage, { t: 'call' }>;
+type Instance = Record<string, unknown>;
+
+/**
+ * Runs inside a replica (thread or process): builds the backend instance, runs requests,
+ * batches `@Batch()` calls, and never lets a request run while `reconfigure` does.
+ */
+export class ReplicaRuntime {
+  private instance!: Instance;
+  private batchMethods = new Set<string>();
+  private readonly collectors = new Map<string, BatchCollector<CallMessage>>();
+  private readonly batchTimers = new Map<string, NodeJS.Timeout>();
+  private readonly out: CoalescingChannel<ReplicaMessage>;
+  private readonly handleCalls = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
+  private nextHandleId = 1;
+  private inFlight = 0;
+  private reconfiguring = false;
+  private held: HostMessage[] = [];
+  private idleWaiter?: () => void;
+  private reconfigureChain: Promise<void> = Promise.resolve();
+
+  constructor(
+    post: (batch: ReplicaMessage[]) => void,
+    private readonly init: ReplicaInit,
+  ) {
+    this.out = new CoalescingChannel<ReplicaMessage>(post, (message, error) => {
+      if (message.t !== 'result') return;
+      const why = `Backend '${init.backend}' returned a value that cannot be sent to the host (${(error as Error)?.message}): return JSON values, strings, bytes or a ServeResponse.`;
+      this.out.send({ t: 'result', id: message.id, o: failure(new Error(why)) });
+    });
+  }
+
+  /** Loads and constructs the backend, applies the initial userConfig, then reports ready. */
+  async start(): Promise<void> {
+    const { init } = this;
+    setReplicaHandleProvider({ getHandle: (endpoint) => this.handle(endpoint) });
+    try {
+      const cls = loadBackendClass(init);
+      this.batchMethods = new Set(getBatchMethods(cls));
+      this.instance = new cls(...init.initArgs);
+      if (init.hasUserConfig && typeof this.instance.reconfigure === 'function') {
+        await (this.instance.reconfigure as (c: unknown) => unknown)(init.userConfig);
+      }
+      this.out.send({ t: 'ready' });
+    } catch (err) {
+      this.out.send({ t: 'init-failed', e: encodeError(err) });
+    }
+    this.out.flush();
+  }
+
+  /** Handles one array of host messages. */
+  receive(batch: HostMessage[]): void {
+    const touched = new Set<string>();
+    for (const message of batch) this.receiveOne(message, touched);
+    for (const method of touched) this.pump(method);
+  }
+
+  private receiveOne(message: HostMessage, touched: Set<string>): void {
+    switch (message.t) {
+      case 'call':
+        if (this.reconfiguring) this.held.push(message);
+        else this.run(message, touched);
+        return;
+      case 'reconfigure':
+        this.reconfigureChain = this.reconfigureChain.then(() => this.reconfigure(message.id, message.c));
+        return;
+      case 'batching':
+        this.init.maxBatchSize = message.size;
+        this.init.batchWaitTimeoutMs = message.waitMs;
+        for (const [method, collector] of this.collectors) {
+          collector.maxBatchSize = message.size;
+          collector.waitMs = message.waitMs;
+          touched.add(method);
+        }
+        return;
+      case 'ping':
+        this.out.send({ t: 'pong', id: message.id });
+        return;
+      case 'handle-result': {
+        const waiter = this.handleCalls.get(message.id);
+        this.handleCalls.delete(message.id);
+        if (waiter) settleHandle(waiter, message.o, this.init.backend);
+        return;
+      }
+      case 'stop':
+        this.out.flush();
+        process.exit(0);
+        return;
+      case 'init':
+        return;
+    }
+  }
+
+  private run(message: CallMessage, touched: Set<string>): void {
+    this.inFlight++;
+    if (this.batchMethods.has(message.m)) {
+      this.collector(message.m).add(message, Date.now());
+      touched.add(message.m);
+      return;
+    }
+    let result: unknown;
+    try {
+      result = this.method(message.m).call(this.instance, message.r);
+    } catch (err) {
+      return this.finish(message.id, failure(err));
+    }
+    if (isThenable(result)) {
+      result.then(
+        (value) => this.finish(message.id, { ok: true, v: encodeValue(value) }),
+        (err) => this.finish(message.id, failure(err)),
+      );
+    } else {
+      this.finish(message.id, { ok: true, v: encodeValue(result) });
+    }
+  }
+
+  private method(name: string): (request: unknown) => unknown {
+    const fn = this.instance[name];
+    if (typeof fn !== 'function' || name === 'constructor') {
+      throw new ServeError('BAD_REQUEST', messages.unknownMethod(this.init.backend, name, []));
+    }
+    return fn as (request: unknown) => unknown;
+  }
+
+  private finish(id: number, outcome: WireOutcome): void {
+    this.inFlight--;
+    this.out.send({ t: 'result', id, o: outcome });
+    if (this.inFlight === 0 && this.idleWaiter) {
+      const wake = this.idleWaiter;
+      this.idleWaiter = undefined;
+      wake();
+    }
+  }
+
+  private collector(method: string): BatchCollector<CallMessage> {
+    let collector = this.collectors.get(method);
+    if (!collector) {
+      collector = new BatchCollector<CallMessage>(this.init.maxBatchSize, this.init.batchWaitTimeoutMs);
+      this.collectors.set(method, collector);
+    }
+    return collector;
+  }
+
+  private pump(method: string): void {
+    const collector = this.collector(method);
+    const action = collector.next(Date.now());
+    if (!action.run) {
+      if (action.waitMs !== undefined && !this.batchTimers.has(method)) {
+        this.batchTimers.set(method, setTimeout(() => {
+          this.batchTimers.delete(method);
+          this.pump(method);
+        }, action.waitMs));
+      }
+      return;
+    }
+    const timer = this.batchTimers.get(method);
+    if (timer) {
+      clearTimeout(timer);
+      this.batchTimers.delete(method);
+    }
+    void this.runBatch(method, collector, collector.take());
+  }
+
+  private async runBatch(method: string, collector: BatchCollector<CallMessage>, batch: CallMessage[]): Promise<void> {
+    try {
+      const results = await this.method(method).call(this.instance, batch.map((m) => m.r));
+      if (!Array.isArray(results) || results.length !== batch.length) {
+        const got = Array.isArray(results) ? `an array of ${results.length}` : typeof results;
+        const err = new Error(messages.batchLength(this.init.backend, method, got, batch.length));
+        for (const m of batch) this.finish(m.id, failure(err));
+      } else {
+        batch.forEach((m, i) => this.finish(m.id, { ok: true, v: encodeValue(results[i]) }));
+      }
+    } catch (err) {
+      for (const m of batch) this.finish(m.id, failure(err));
+    }
+    collector.done();
+    this.pump(method);
+  }
+
+  private async reconfigure(id: number, userConfig: unknown): Promise<void> {
+    this.reconfiguring = true;
+    if (this.inFlight > 0) await new Promise<void>((resolve) => (this.idleWaiter = resolve));
+    try {
+      if (typeof this.instance.reconfigure === 'function') {
+        await (this.instance.reconfigure as (c: unknown) => unknown)(userConfig);
+      }
+      this.out.send({ t: 'reconfigured', id });
+    } catch (err) {
+      this.out.send({ t: 'reconfigured', id, e: encodeError(err) });
+    }
+    this.reconfiguring = false;
+    const held = this.held;
+    this.held = [];
+    this.receive(held);
+  }
+
+  private handle(endpoint: string): ServeHandle {
+    return {
+      endpoint,
+      remote: <T>(payload?: unknown, options: RemoteOptions = {}) =>
+        new Promise<T>((resolve, reject) => {
+          const id = this.nextHandleId++;
+          this.handleCalls.set(id, { resolve: resolve as (v: unknown) => void, reject });
+          this.out.send({ t: 'handle-call', id, endpoint, payload, options: { method: options.method, shardKey: options.shardKey } });
+        }),
+    };
+  }
+}
+
+function settleHandle(waiter: { resolve(v: unknown): void; reject(e: Error): void }, outcome: WireOutcome, backend: string): void {
+  if (outcome.ok) waiter.resolve(decodeValue(outcome.v));
+  else waiter.reject(decodeError(outcome.e, backend, true));
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown>)?.then === 'function';
+}
+
+/** Reads a request body as the handler's argument type. */
+export type { ServeRequest };

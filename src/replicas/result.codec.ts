@@ -1,0 +1,58 @@
+import { ServeError, isServeError } from '../serve.errors';
+import { messages } from '../serve.messages';
+import { ServeResponse } from '../http/serve-response';
+import type { WireError, WireOutcome, WireValue } from './replica.protocol';
+
+/** Puts a handler's result on the wire. */
+export function encodeValue(value: unknown): WireValue {
+  if (ServeResponse.is(value)) return { r: { status: value.status, headers: value.headers, body: value.body } };
+  return { v: value };
+}
+
+/** Takes a handler's result off the wire: a plain value, or a `ServeResponse`. */
+export function decodeValue(value: WireValue): unknown {
+  return 'r' in value ? new ServeResponse(value.r) : value.v;
+}
+
+/**
+ * Puts an error on the wire. An error carrying an HTTP status (Nest's `HttpException`, or a
+ * numeric `status` property from 400 to 599) keeps its status and body.
+ */
+export function encodeError(err: unknown): WireError {
+  if (isServeError(err)) return { message: err.message, name: err.name, code: err.code, status: err.status, body: err.body };
+  const e = err as { message?: unknown; name?: unknown; stack?: unknown; status?: unknown; getStatus?: unknown; getResponse?: unknown };
+  const wire: WireError = {
+    message: typeof e?.message === 'string' ? e.message : String(err),
+    name: typeof e?.name === 'string' ? e.name : undefined,
+    stack: typeof e?.stack === 'string' ? e.stack : undefined,
+  };
+  const status = typeof e?.getStatus === 'function' ? (e.getStatus as () => unknown)() : e?.status;
+  if (typeof status === 'number' && Number.isInteger(status) && status >= 400 && status <= 599) {
+    wire.status = status;
+    if (typeof e.getResponse === 'function') wire.body = toCloneable((e.getResponse as () => unknown)());
+  }
+  return wire;
+}
+
+/** An outcome that failed with `err`. */
+export function failure(err: unknown): WireOutcome {
+  return { ok: false, e: encodeError(err) };
+}
+
+/** Turns a wire error back into a {@link ServeError}. */
+export function decodeError(wire: WireError, backend: string, exposeErrors: boolean): ServeError {
+  if (wire.code) return new ServeError(wire.code, wire.message, { status: wire.status, body: wire.body });
+  if (wire.status !== undefined) {
+    return new ServeError('HANDLER_HTTP_ERROR', wire.message, { status: wire.status, body: wire.body ?? { statusCode: wire.status, message: wire.message } });
+  }
+  const message = exposeErrors ? messages.handlerFailedExposed(backend, wire.message) : messages.handlerFailed(backend);
+  return new ServeError('HANDLER_FAILED', message, { body: exposeErrors ? { backend, stack: wire.stack } : { backend } });
+}
+
+function toCloneable(value: unknown): unknown {
+  try {
+    return structuredClone(value);
+  } catch {
+    return typeof value === 'string' ? value : undefined;
+  }
+}

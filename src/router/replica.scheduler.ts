@@ -1,0 +1,65 @@
+/** What the scheduler knows of one replica. */
+export interface ReplicaSlot {
+  /** Replica id, e.g. `sentiment#2`. */
+  readonly id: string;
+  /** Requests sent to the replica and not yet answered. */
+  inFlight: number;
+  /** False while the replica starts, reconfigures, drains or is gone: it gets no new request. */
+  accepting: boolean;
+}
+
+/**
+ * Picks the replica for the next request: among those accepting and below
+ * `maxConcurrentQueries`, the one with the fewest requests in flight; ties are taken in turn,
+ * so even one-at-a-time traffic reaches every replica. Pure bookkeeping, no I/O.
+ */
+export class ReplicaScheduler<S extends ReplicaSlot = ReplicaSlot> {
+  private readonly slots: S[] = [];
+  private cursor = 0;
+
+  constructor(public maxConcurrentQueries: number) {}
+
+  /** Every slot, in the order they were added. */
+  get all(): readonly S[] {
+    return this.slots;
+  }
+
+  /** Adds a replica. */
+  add(slot: S): void {
+    this.slots.push(slot);
+  }
+
+  /** Removes a replica. */
+  remove(slot: S): void {
+    const index = this.slots.indexOf(slot);
+    if (index < 0) return;
+    this.slots.splice(index, 1);
+    if (this.cursor > index) this.cursor--;
+  }
+
+  /** The replica for the next request, or undefined when none has room. */
+  pick(): S | undefined {
+    const n = this.slots.length;
+    let best: S | undefined;
+    let bestIndex = -1;
+    for (let k = 0; k < n; k++) {
+      const index = (this.cursor + k) % n;
+      const slot = this.slots[index];
+      if (!slot.accepting || slot.inFlight >= this.maxConcurrentQueries) continue;
+      if (!best || slot.inFlight < best.inFlight) {
+        best = slot;
+        bestIndex = index;
+        if (slot.inFlight === 0) break;
+      }
+    }
+    if (best) this.cursor = (bestIndex + 1) % n;
+    return best;
+  }
+
+  /** Requests in flight over every replica. */
+  get inFlight(): number {
+    let total = 0;
+    for (const slot of this.slots) total += slot.inFlight;
+    return total;
+  }
+}

@@ -1,0 +1,40 @@
+import type { ResolvedBackendConfig } from './interfaces/backend-config.interface';
+
+/** Reflect-metadata key of `@Backend()` options on a class. String keys, so copies of the package agree. */
+export const BACKEND_METADATA = 'nestjs-serve:backend';
+/** Reflect-metadata key of the `@Endpoint()` bindings of a class. */
+export const ENDPOINTS_METADATA = 'nestjs-serve:endpoints';
+/** Reflect-metadata key of the names of a class's `@Batch()` methods. */
+export const BATCH_METADATA = 'nestjs-serve:batch';
+
+/** Injection token of the resolved module options. */
+export const SERVE_OPTIONS = Symbol.for('nestjs-serve:options');
+
+/** Defaults of every {@link BackendConfig} field but `userConfig`. */
+export const DEFAULT_BACKEND_CONFIG: Readonly<ResolvedBackendConfig> = Object.freeze({
+  numReplicas: 1,
+  maxConcurrentQueries: 100,
+  maxBatchSize: 10,
+  batchWaitTimeoutMs: 0,
+  maxQueuedRequests: 1000,
+  requestTimeoutMs: 30_000,
+});
+
+/** Defaults of the module options. */
+export const DEFAULT_MODULE_OPTIONS = Object.freeze({
+  exposeErrors: false,
+  bodyLimit: 100 * 1024,
+  healthCheckPeriodMs: 1000,
+  healthCheckTimeoutMs: 5000,
+  gracefulShutdownTimeoutMs: 20_000,
+  replicaStopTimeoutMs: 2000,
+});
+
+/** Header that pins requests with the same value to the same backend. */
+export const SHARD_KEY_HEADER = 'x-serve-shard-key';
+/** Header that names the backend method to call instead of the bound one. */
+export const CALL_METHOD_HEADER = 'x-serve-call-method';
+/** Longest accepted shard key, in characters. */
+export const MAX_SHARD_KEY_LENGTH = 256;
+/** Seconds a 503 for a saturated backend asks the caller to wait. */
+export const RETRY_AFTER_SECONDS = 1;

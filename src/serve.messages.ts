@@ -1,0 +1,84 @@
+/**
+ * Every message nestjs-serve shows a user, in one place. Each names what it is about and,
+ * where there is something to do, what to do.
+ */
+export const messages = {
+  invalidOption: (subject: string, option: string, value: unknown, expected: string) =>
+    `${subject}: option '${option}' is ${describe(value)}; expected ${expected}.`,
+  notABackend: (what: string) =>
+    `${what} is not a backend class: decorate it with @Backend() (from 'nestjs-serve').`,
+  duplicateBackend: (name: string) =>
+    `Backend '${name}' already exists: pick another name or delete it first.`,
+  unknownBackend: (name: string, known: string[]) =>
+    `Backend '${name}' does not exist; known backends: ${list(known)}.`,
+  unknownEndpoint: (name: string, known: string[]) =>
+    `Endpoint '${name}' does not exist; known endpoints: ${list(known)}.`,
+  duplicateEndpoint: (name: string) =>
+    `Endpoint '${name}' already exists: pick another name or delete it first.`,
+  routeTaken: (route: string, owner: string, wanted: string) =>
+    `Route '${route}' already belongs to endpoint '${owner}', so endpoint '${wanted}' cannot use it: a route belongs to one endpoint.`,
+  endpointSettingsDiffer: (endpoint: string, a: string, b: string, what: string) =>
+    `Endpoint '${endpoint}' is declared by backends '${a}' and '${b}' with different ${what}: make them equal.`,
+  backendInUse: (backend: string, endpoints: string[]) =>
+    `Backend '${backend}' is still used by endpoint(s) ${list(endpoints)} (traffic or shadows): remove it from them first.`,
+  noHandlerMethod: (backend: string, endpoint: string) =>
+    `Backend '${backend}' has no method for endpoint '${endpoint}': put @Endpoint() on one of its methods or give it a call(request) method.`,
+  unknownMethod: (backend: string, method: string, known: string[]) =>
+    `Backend '${backend}' has no method '${method}'; its methods: ${list(known)}.`,
+  trafficSum: (endpoint: string, sum: number) =>
+    `Traffic of endpoint '${endpoint}' sums to ${sum}; weights must sum to 1.`,
+  trafficEmpty: (endpoint: string) => `Traffic of endpoint '${endpoint}' names no backend; give at least one backend a weight.`,
+  trafficWeight: (endpoint: string, backend: string, weight: unknown) =>
+    `Traffic of endpoint '${endpoint}': weight of backend '${backend}' is ${describe(weight)}; expected a finite number >= 0.`,
+  shadowProportion: (endpoint: string, backend: string, p: unknown) =>
+    `Shadow of endpoint '${endpoint}' to backend '${backend}': proportion is ${describe(p)}; expected a number from 0 to 1.`,
+  notJson: (subject: string, why: string) => `${subject}: userConfig must be plain JSON (${why}).`,
+  modulePathNotFound: (className: string) =>
+    `Backend class '${className}': cannot find the module that declares it. Pass @Backend({ modulePath: __filename }) (or the module's absolute path).`,
+  notExported: (className: string, file: string) =>
+    `Backend class '${className}' is not exported from ${file}: export it so replicas can load it, or set exportName.`,
+  noTsLoader: (file: string) =>
+    `Backend module ${file} is TypeScript but no TypeScript loader is available in the replica: install @swc-node/register, ts-node or tsx in the app, or compile the backend to JavaScript.`,
+  replicaStartFailed: (replica: string, why: string) => `Replica ${replica} failed to start: ${why}`,
+  replicaDied: (replica: string, why: string) =>
+    `Replica ${replica} stopped while handling the request (${why}); the request was not completed. Retry it: a replacement replica is starting.`,
+  backendOverloaded: (backend: string, queued: number) =>
+    `Backend '${backend}' is saturated (every replica busy, ${queued} requests queued): retry later, or raise numReplicas / maxQueuedRequests.`,
+  noReplicas: (backend: string) =>
+    `Backend '${backend}' has no running replica right now and its queue is full: retry later.`,
+  requestTimeout: (backend: string, ms: number) =>
+    `Backend '${backend}' did not answer within ${ms} ms (requestTimeoutMs): the request was abandoned; raise requestTimeoutMs if it needs longer.`,
+  handlerFailed: (backend: string) =>
+    `Backend '${backend}' failed to handle the request; see the server log for details.`,
+  handlerFailedExposed: (backend: string, message: string) => `Backend '${backend}' failed to handle the request: ${message}`,
+  batchLength: (backend: string, method: string, got: unknown, want: number) =>
+    `Backend '${backend}': @Batch() method '${method}' returned ${describe(got)} for a batch of ${want}; it must return an array of ${want} results, in order.`,
+  shutDown: () => 'nestjs-serve is shut down: the app is closing, no new requests are accepted.',
+  methodNotAllowed: (method: string, route: string, allowed: string[]) =>
+    `Endpoint route '${route}' does not accept ${method}; allowed: ${allowed.join(', ')}.`,
+  badShardKey: (len: number, max: number) =>
+    `Header X-Serve-Shard-Key is ${len} characters long; at most ${max} are accepted.`,
+  badCallMethod: (value: string) =>
+    `Header X-Serve-Call-Method '${value}' is not a method name: use letters, digits, _ and $ only.`,
+  bodyTooLarge: (limit: number) => `Request body is larger than ${limit} bytes (bodyLimit).`,
+  handleOutsideHost: () =>
+    'getHandle() found no running ServeModule: call it inside a backend replica, or inject ServeService in the host app.',
+  stuckReplica: (replica: string, ms: number) =>
+    `Replica ${replica} did not answer health pings for ${ms} ms; it is being replaced (its requests answer 503).`,
+  reconfigureFailed: (backend: string, replica: string, why: string) =>
+    `Backend '${backend}': reconfigure() failed in replica ${replica}: ${why}. The previous userConfig was restored.`,
+};
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return `'${value}'`;
+  if (value === undefined) return 'undefined';
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+function list(names: string[]): string {
+  return names.length ? names.map((n) => `'${n}'`).join(', ') : '(none)';
+}
