@@ -1,0 +1,38 @@
+import { BadRequestException } from '@nestjs/common';
+
+/** The `userConfig` of both sentiment backends. */
+export interface SentimentConfig {
+  /** A score above `threshold` is positive, below `-threshold` negative, else neutral. */
+  threshold: number;
+}
+
+/** Label of a sentiment score. */
+export type SentimentLabel = 'positive' | 'negative' | 'neutral';
+
+/** What `POST /sentiment` answers. */
+export interface SentimentResult {
+  /** Normalised score, roughly in [-1, 1]. */
+  score: number;
+  label: SentimentLabel;
+  /** Model version that served the request: `'v1'` or `'v2'`. */
+  version: 'v1' | 'v2';
+}
+
+/** Threshold both backends start with. */
+export const DEFAULT_THRESHOLD = 0.1;
+
+/** Reads `text` from a request body `{ "text": "..." }`; a 400 when it is missing or not a non-empty string. */
+export function readText(body: unknown): string {
+  const text = typeof body === 'object' && body !== null ? (body as { text?: unknown }).text : undefined;
+  if (typeof text !== 'string' || text.trim() === '') {
+    throw new BadRequestException('Body must be JSON like {"text": "..."} with "text" a non-empty string');
+  }
+  return text;
+}
+
+/** Labels `score` against `threshold`. */
+export function labelOf(score: number, threshold: number): SentimentLabel {
+  if (score > threshold) return 'positive';
+  if (score < -threshold) return 'negative';
+  return 'neutral';
+}

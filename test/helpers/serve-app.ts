@@ -1,0 +1,45 @@
+import 'reflect-metadata';
+import { Module, type DynamicModule, type INestApplication, type Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import request from 'supertest';
+import { ServeModule, ServeService, type ServeModuleOptions } from '../../src';
+
+/** A running test app: the Nest app, a supertest agent on its HTTP server, and its ServeService. */
+export interface ServeApp {
+  app: INestApplication;
+  http: ReturnType<typeof request>;
+  serve: ServeService;
+  close(): Promise<void>;
+}
+
+/** Starts a real Nest app (Express) with ServeModule and extra controllers/providers/modules. */
+export async function startServeApp(
+  options: ServeModuleOptions,
+  extra: { controllers?: Type<unknown>[]; providers?: unknown[]; imports?: (Type<unknown> | DynamicModule)[]; configure?: (app: INestApplication) => void } = {},
+): Promise<ServeApp> {
+  @Module({
+    imports: [ServeModule.forRoot({ healthCheckPeriodMs: 200, ...options }), ...(extra.imports ?? [])],
+    controllers: extra.controllers ?? [],
+    providers: (extra.providers ?? []) as never[],
+  })
+  class TestAppModule {}
+  const app = await NestFactory.create(TestAppModule, { logger: process.env.TEST_LOGS ? undefined : false });
+  extra.configure?.(app);
+  await app.init();
+  return {
+    app,
+    http: request(app.getHttpServer()),
+    serve: app.get(ServeService),
+    close: () => app.close(),
+  };
+}
+
+/** Counts values. */
+export function tally<T>(values: T[]): Map<T, number> {
+  const counts = new Map<T, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  return counts;
+}
+
+/** Resolves after `ms`. */
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
