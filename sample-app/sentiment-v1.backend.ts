@@ -1,6 +1,6 @@
 import type Sentiment from 'sentiment';
 import { Backend, Endpoint, type ServeRequest } from '../src';
-import { DEFAULT_THRESHOLD, labelOf, readText, type SentimentConfig, type SentimentResult } from './sentiment.common';
+import { DEFAULT_THRESHOLD, labelOf, readText, readThreshold, type SentimentConfig, type SentimentResult } from './sentiment.common';
 
 /**
  * Version 1 of the sentiment model: the AFINN word list of the `sentiment` package. The score is
@@ -20,7 +20,7 @@ export class SentimentV1 {
 
   /** Stores the new threshold; called in every replica when `userConfig` changes. */
   reconfigure(config: SentimentConfig): void {
-    this.threshold = config.threshold;
+    this.threshold = readThreshold(config);
   }
 
   /** Scores `{ "text": "..." }`. */

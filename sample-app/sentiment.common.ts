@@ -30,6 +30,18 @@ export function readText(body: unknown): string {
   return text;
 }
 
+/**
+ * Checks a `userConfig` before a replica stores it. `reconfigure` is a public method of the
+ * backend, so it must not trust its argument (e.g. a request sent with `X-Serve-Call-Method`).
+ */
+export function readThreshold(config: unknown): number {
+  const threshold = typeof config === 'object' && config !== null ? (config as { threshold?: unknown }).threshold : undefined;
+  if (typeof threshold !== 'number' || !Number.isFinite(threshold) || threshold < 0) {
+    throw new BadRequestException('userConfig must be like {"threshold": 0.2} with "threshold" a number >= 0');
+  }
+  return threshold;
+}
+
 /** Labels `score` against `threshold`. */
 export function labelOf(score: number, threshold: number): SentimentLabel {
   if (score > threshold) return 'positive';

@@ -17,13 +17,16 @@ export function getBatchMethods(cls: Function): string[] {
   return Reflect.getMetadata(BATCH_METADATA, cls) ?? [];
 }
 
-/** Names of the methods a backend class instance can be called with. */
+/** Methods no request may call: lifecycle hooks run only through ServeService. */
+export const RESERVED_METHODS: ReadonlySet<string> = new Set(['constructor', 'reconfigure']);
+
+/** Names of the methods a backend class instance can be called with (lifecycle hooks excluded). */
 export function getCallableMethods(cls: Function): string[] {
   const names = new Set<string>();
   for (let proto = cls.prototype; proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
     for (const name of Object.getOwnPropertyNames(proto)) {
       const descriptor = Object.getOwnPropertyDescriptor(proto, name);
-      if (name !== 'constructor' && typeof descriptor?.value === 'function') names.add(name);
+      if (!RESERVED_METHODS.has(name) && typeof descriptor?.value === 'function') names.add(name);
     }
   }
   return [...names];

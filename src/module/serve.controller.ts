@@ -51,6 +51,8 @@ export class ServeController {
       return toResponseBody(res, result.value);
     } catch (err) {
       throw isServeError(err) ? toHttpException(res, err) : err;
+    } finally {
+      if (this.registry.draining) res.setHeader('connection', 'close');
     }
   }
 }

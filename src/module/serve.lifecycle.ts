@@ -1,8 +1,9 @@
-import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { ServeModuleOptions } from '../interfaces/serve-module-options.interface';
 import { addHostHandleProvider } from '../replicas/replica.context';
 import { SERVE_OPTIONS } from '../serve.constants';
 import { readDeclarations } from './serve.declarations';
+import { ServeRegistry } from './serve.registry';
 import { ServeService } from './serve.service';
 
 /**
@@ -11,11 +12,12 @@ import { ServeService } from './serve.service';
  * when the app closes.
  */
 @Injectable()
-export class ServeLifecycle implements OnModuleInit, OnApplicationShutdown {
+export class ServeLifecycle implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown {
   private unregister?: () => void;
 
   constructor(
     private readonly service: ServeService,
+    private readonly registry: ServeRegistry,
     @Inject(SERVE_OPTIONS) private readonly options: ServeModuleOptions,
   ) {}
 
@@ -23,6 +25,10 @@ export class ServeLifecycle implements OnModuleInit, OnApplicationShutdown {
     const declarations = readDeclarations(this.options.backends ?? []);
     await this.service.declare(declarations);
     this.unregister = addHostHandleProvider({ getHandle: (endpoint) => this.service.getHandle(endpoint) });
+  }
+
+  beforeApplicationShutdown(): void {
+    this.registry.draining = true;
   }
 
   async onApplicationShutdown(): Promise<void> {

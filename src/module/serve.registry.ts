@@ -20,6 +20,8 @@ export class ServeRegistry {
   private readonly routes = new Map<string, EndpointEntry>();
   /** Set once the module shuts down: every later call is refused. */
   closed = false;
+  /** Set when the app starts closing: answers ask clients to close their connections. */
+  draining = false;
 
   /** The backend called `name`, or a NOT_FOUND error. */
   backend(name: string): BackendDeployment {

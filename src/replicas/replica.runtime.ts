@@ -1,6 +1,6 @@
-import type { RemoteOptions, ServeHandle, ServeRequest } from '../interfaces/serve-request.interface';
+import type { RemoteOptions, ServeHandle } from '../interfaces/serve-request.interface';
 import { BatchCollector } from '../router/batch.collector';
-import { getBatchMethods } from '../decorators/backend.metadata';
+import { RESERVED_METHODS, getBatchMethods } from '../decorators/backend.metadata';
 import { ServeError } from '../serve.errors';
 import { messages } from '../serve.messages';
 import { CoalescingChannel } from './message.channel';
@@ -127,7 +127,7 @@ export class ReplicaRuntime {
 
   private method(name: string): (request: unknown) => unknown {
     const fn = this.instance[name];
-    if (typeof fn !== 'function' || name === 'constructor') {
+    if (typeof fn !== 'function' || RESERVED_METHODS.has(name)) {
       throw new ServeError('BAD_REQUEST', messages.unknownMethod(this.init.backend, name, []));
     }
     return fn as (request: unknown) => unknown;
@@ -227,6 +227,3 @@ function settleHandle(waiter: { resolve(v: unknown): void; reject(e: Error): voi
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as PromiseLike<unknown>)?.then === 'function';
 }
-
-/** Reads a request body as the handler's argument type. */
-export type { ServeRequest };

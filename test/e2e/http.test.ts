@@ -26,7 +26,7 @@ class WrapInterceptor implements NestInterceptor {
 class MiddlewareModule implements NestModule {
   configure(consumer: MiddlewareConsumer) {
     consumer
-      .apply((req: { headers: Record<string, string> }, res: { setHeader(n: string, v: string): void }, next: () => void) => {
+      .apply((_req: unknown, res: { setHeader(n: string, v: string): void }, next: () => void) => {
         res.setHeader('x-middleware', 'ran');
         next();
       })
@@ -134,6 +134,8 @@ describe('HTTP mapping of an endpoint', () => {
     const unknown = await s.http.get('/echo').set('x-serve-call-method', 'nope').expect(400);
     assert.match(unknown.body.message, /EchoBackend.*nope/);
     await s.http.get('/echo').set('x-serve-call-method', 'constructor').expect(400);
+    await s.http.post('/echo').set('x-serve-call-method', 'reconfigure').send({ greeting: 'hacked' }).expect(400);
+    assert.equal((await s.http.get('/echo').expect(200)).body.greeting, 'hello');
     await s.http.get('/echo').set('x-serve-call-method', 'a-b').expect(400);
     await s.http.get('/echo').set('x-serve-shard-key', 'k'.repeat(300)).expect(400);
   });

@@ -1,0 +1,109 @@
+import type { LoadSpec } from './lib/load';
+import { REVIEW_TEXT } from './work/workloads';
+
+/** Server scripts under `bench/servers/`. */
+export type ServerKind = 'plain' | 'piscina' | 'serve' | 'inline-sentiment';
+
+/** A load inside a phase; `tag` names its figures when a phase drives several loads at once. */
+export interface TaggedLoad extends LoadSpec {
+  tag?: string;
+}
+
+/** One measured window against a running server. */
+export interface PhaseSpec {
+  /** Prefix of the figures it records, e.g. `C` → `C.rps`, `C.p99`, `C.eluUs`. */
+  id: string;
+  /** Loads driven at the same time; the first one's responses count for CPU per request. */
+  loads: TaggedLoad[];
+  /** Measured time as a fraction of `--duration`. */
+  scale: number;
+  /** Warm-up as a fraction of `--warmup` (0: none, e.g. right after another phase on the same server). */
+  warmupScale: number;
+  /** Sample `/__stats` around the window for CPU per request. */
+  cpu?: boolean;
+}
+
+/** One server child per round: what to start and what to measure on it. */
+export interface ServerRunSpec {
+  /** Id, usable with `--only`. */
+  id: string;
+  server: ServerKind;
+  /** Backend of a `serve` server: `<file under bench/backends, no extension>#<ExportName>`. */
+  backend?: string;
+  env?: Record<string, string>;
+  phases: PhaseSpec[];
+  /** A memory run: warm up with this load, then read the RSS of the host and its child processes. */
+  memoryWarmup?: LoadSpec;
+}
+
+const HELLO: LoadSpec = { path: '/hello', connections: 64 };
+const HEALTH_PROBE: TaggedLoad = { tag: 'health', path: '/health', connections: 1 };
+const SENTIMENT: TaggedLoad = { tag: 'sentiment', path: '/sentiment', connections: 32, method: 'POST', body: JSON.stringify({ text: REVIEW_TEXT }) };
+
+function throughput(id: string, load: LoadSpec, extra: Partial<PhaseSpec> = {}): PhaseSpec {
+  return { id, loads: [load], scale: 1, warmupScale: 1, ...extra };
+}
+
+/** G: one connection at a time, right after the server's throughput phase. */
+const latency = (id: string): PhaseSpec => throughput(id, { path: '/hello', connections: 1 }, { scale: 0.5, warmupScale: 0.25 });
+
+/** H then I on the same server: throughput, idle `/health` p99, then `/health` p99 while `/sentiment` is saturated. */
+function sentimentPhases(kind: 'inline' | 'serve'): PhaseSpec[] {
+  return [
+    throughput(`H.${kind}`, SENTIMENT, { cpu: true }),
+    { id: `I.${kind}.idle`, loads: [HEALTH_PROBE], scale: 0.3, warmupScale: 0 },
+    { id: `I.${kind}.loaded`, loads: [HEALTH_PROBE, SENTIMENT], scale: 0.5, warmupScale: 0.5 },
+  ];
+}
+
+const half = { scale: 0.5, warmupScale: 0.5 };
+
+/** Every server run of a round, in base order (each round rotates it). */
+export const SERVER_RUNS: ServerRunSpec[] = [
+  { id: 'A', server: 'plain', phases: [throughput('A', HELLO, { cpu: true }), latency('G.A')] },
+  { id: 'B', server: 'piscina', env: { BENCH_REPLICAS: '2' }, phases: [throughput('B', HELLO, { cpu: true })] },
+  {
+    id: 'C',
+    server: 'serve',
+    backend: 'hello.backend#HelloBackend',
+    env: { BENCH_REPLICAS: '2', BENCH_REPLICA_KIND: 'thread' },
+    phases: [throughput('C', HELLO, { cpu: true }), latency('G.C')],
+  },
+  {
+    id: 'D',
+    server: 'serve',
+    backend: 'hello.backend#HelloBackend',
+    env: { BENCH_REPLICAS: '2', BENCH_REPLICA_KIND: 'process' },
+    phases: [throughput('D', HELLO, { cpu: true })],
+  },
+  { id: 'E.unbatched', server: 'serve', backend: 'batch.backend#UnbatchedWorkBackend', phases: [throughput('E.unbatched', { path: '/work', connections: 64 }, half)] },
+  { id: 'E.batched', server: 'serve', backend: 'batch.backend#BatchedWorkBackend', phases: [throughput('E.batched', { path: '/work', connections: 64 }, half)] },
+  { id: 'F.1', server: 'serve', backend: 'cpu.backend#CpuBackend', env: { BENCH_REPLICAS: '1' }, phases: [throughput('F.1', { path: '/cpu', connections: 16 }, half)] },
+  { id: 'F.2', server: 'serve', backend: 'cpu.backend#CpuBackend', env: { BENCH_REPLICAS: '2' }, phases: [throughput('F.2', { path: '/cpu', connections: 16 }, half)] },
+  { id: 'H.inline', server: 'inline-sentiment', phases: sentimentPhases('inline') },
+  { id: 'H.serve', server: 'serve', backend: 'sentiment.backend#SentimentBackend', env: { BENCH_REPLICAS: '2' }, phases: sentimentPhases('serve') },
+  { id: 'M.0', server: 'serve', phases: [], memoryWarmup: { path: '/health', connections: 8 } },
+  ...(['2t', '8t', '2p'] as const).map((id) => ({
+    id: `M.${id}`,
+    server: 'serve' as const,
+    backend: 'hello.backend#HelloBackend',
+    env: { BENCH_REPLICAS: id.slice(0, -1), BENCH_REPLICA_KIND: id.endsWith('p') ? 'process' : 'thread' },
+    phases: [],
+    memoryWarmup: { path: '/hello', connections: 8 },
+  })),
+];
+
+/** Warm-up of a memory run, as a fraction of `--warmup`. */
+export const MEMORY_WARMUP_SCALE = 0.5;
+
+/** Seconds one round should take (load time plus a start/stop allowance per server). */
+export function estimateRoundSeconds(runs: readonly ServerRunSpec[], duration: number, warmup: number, perServerSeconds = 2.5): number {
+  return runs.reduce(
+    (sum, run) =>
+      sum +
+      perServerSeconds +
+      (run.memoryWarmup ? warmup * MEMORY_WARMUP_SCALE : 0) +
+      run.phases.reduce((s, p) => s + duration * p.scale + warmup * p.warmupScale, 0),
+    0,
+  );
+}

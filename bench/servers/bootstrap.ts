@@ -1,0 +1,47 @@
+import 'reflect-metadata';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { NestFactory } from '@nestjs/core';
+import type { INestApplication, Type } from '@nestjs/common';
+
+/** Message a server child sends its parent over IPC once it listens. */
+export interface ReadyMessage {
+  type: 'ready';
+  port: number;
+  pid: number;
+}
+
+/**
+ * Starts a Nest app (Express, errors-only logging) on 127.0.0.1 at a free port, reports the port
+ * to the parent over IPC (and on stdout), and stops when the parent says `stop` (graceful
+ * `app.close()`) or goes away (immediate exit, so no server outlives the benchmark).
+ */
+export async function startBenchServer(module: Type<unknown>, onClose?: () => Promise<void>): Promise<INestApplication> {
+  process.on('disconnect', () => process.exit(0));
+  const app = await NestFactory.create(module, { logger: ['error'] });
+  await app.listen(0, '127.0.0.1');
+  const port = ((app.getHttpServer() as Server).address() as AddressInfo).port;
+  process.on('message', (message: { type?: string }) => {
+    if (message?.type !== 'stop') return;
+    void (async () => {
+      try {
+        await app.close();
+        await onClose?.();
+      } finally {
+        process.exit(0);
+      }
+    })();
+  });
+  const ready: ReadyMessage = { type: 'ready', port, pid: process.pid };
+  if (process.send) process.send(ready);
+  else console.log(JSON.stringify(ready));
+  return app;
+}
+
+/** Runs `main`, printing its error and exiting non-zero if it fails. */
+export function runServer(main: () => Promise<unknown>): void {
+  main().catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

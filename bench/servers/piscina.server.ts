@@ -1,0 +1,27 @@
+/** Server B: the same handler behind a Piscina pool of 2 threads, called from a Nest controller (the peer). */
+import { extname, join } from 'node:path';
+import { Controller, Get, Module } from '@nestjs/common';
+import { Piscina } from 'piscina';
+import type { hello } from '../work/workloads';
+import { envInt } from '../work/env';
+import { runServer, startBenchServer } from './bootstrap';
+import { StatsController } from './stats.controller';
+
+const threads = envInt('BENCH_REPLICAS', 2);
+const pool = new Piscina({ filename: join(__dirname, `piscina.worker${extname(__filename)}`), minThreads: threads, maxThreads: threads });
+
+/** `GET /hello`, answered by a Piscina worker. */
+@Controller()
+export class PiscinaHelloController {
+  /** The small JSON, computed in the pool. */
+  @Get('hello')
+  hello(): Promise<ReturnType<typeof hello>> {
+    return pool.run(null);
+  }
+}
+
+/** Root module of server B. */
+@Module({ controllers: [PiscinaHelloController, StatsController] })
+export class PiscinaServerModule {}
+
+runServer(() => startBenchServer(PiscinaServerModule, () => pool.destroy()));

@@ -1,0 +1,11 @@
+/** An integer from the environment, or `fallback` when unset, empty or not a number. */
+export function envInt(name: string, fallback: number): number {
+  const raw = process.env[name];
+  const value = Number(raw);
+  return raw !== undefined && raw.trim() !== '' && Number.isFinite(value) ? value : fallback;
+}
+
+/** The replica kind from `BENCH_REPLICA_KIND` (`thread` unless it says `process`). */
+export function envReplicaKind(): 'thread' | 'process' {
+  return process.env.BENCH_REPLICA_KIND === 'process' ? 'process' : 'thread';
+}

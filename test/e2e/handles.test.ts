@@ -1,0 +1,39 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { getHandle } from '../../src';
+import { startServeApp, type ServeApp } from '../helpers/serve-app';
+import { Pipeline } from '../fixtures/composition.backend';
+import { VersionA, VersionB } from '../fixtures/traffic.backends';
+
+describe('handles and model composition', () => {
+  let s: ServeApp;
+  before(async () => {
+    s = await startServeApp({ backends: [VersionA, VersionB, Pipeline] });
+  });
+  after(() => s.close());
+
+  test('a backend calls another endpoint through getHandle() inside its replica', async () => {
+    await s.serve.setTraffic('split', { VersionB: 1 });
+    const res = await s.http.post('/pipeline').send({ text: 'hi' }).expect(200);
+    assert.deepEqual(res.body, { pipeline: true, inner: { version: 'B', body: { from: 'pipeline', text: 'hi' } } });
+  });
+
+  test('composition follows the inner endpoint traffic policy', async () => {
+    await s.serve.setTraffic('split', { VersionA: 0.5, VersionB: 0.5 });
+    const versions = await Promise.all(Array.from({ length: 60 }, () => s.http.post('/pipeline').send({ text: 'x' }).then((r) => r.body.inner.version)));
+    assert.deepEqual(new Set(versions), new Set(['A', 'B']));
+  });
+
+  test('the exported getHandle() also works in the host, and shard keys stick', async () => {
+    const handle = getHandle('split');
+    const first = await handle.remote<{ version: string }>({}, { shardKey: 'tenant-7' });
+    for (let i = 0; i < 10; i++) assert.equal((await handle.remote<{ version: string }>({}, { shardKey: 'tenant-7' })).version, first.version);
+  });
+
+  test('a handle on an endpoint deleted since rejects with a clear error', async () => {
+    await s.serve.createEndpoint('temp', { backend: 'VersionA', route: '/temp' });
+    const handle = s.serve.getHandle('temp');
+    await s.serve.deleteEndpoint('temp');
+    await assert.rejects(handle.remote({}), /Endpoint 'temp' does not exist/);
+  });
+});

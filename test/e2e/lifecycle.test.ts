@@ -1,0 +1,72 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { describe, test } from 'node:test';
+
+interface Running {
+  child: ChildProcess;
+  base: string;
+  lines: AsyncIterableIterator<string>;
+}
+
+async function startStandalone(): Promise<Running> {
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', join(__dirname, '../fixtures/standalone-app.ts')], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+  const first = await lines.next();
+  const { port } = JSON.parse(first.value);
+  return { child, base: `http://127.0.0.1:${port}`, lines };
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function replicaPids(base: string): Promise<number[]> {
+  const answers = await Promise.all(Array.from({ length: 8 }, () => fetch(`${base}/process`).then((r) => r.json() as Promise<{ pid: number }>)));
+  return [...new Set(answers.map((a) => a.pid))];
+}
+
+describe('lifecycle', () => {
+  test('SIGTERM answers every request in flight, then stops all replicas and the process exits', async () => {
+    const app = await startStandalone();
+    const pids = await replicaPids(app.base);
+    assert.equal(pids.length, 2);
+    const inFlight = Array.from({ length: 10 }, () =>
+      fetch(`${app.base}/echo`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-serve-call-method': 'slow' },
+        body: JSON.stringify({ ms: 400 }),
+      }).then(async (r) => ({ status: r.status, body: await r.json() })),
+    );
+    await new Promise((r) => setTimeout(r, 100));
+    app.child.kill('SIGTERM');
+    const answers = await Promise.all(inFlight);
+    assert.deepEqual(answers.map((a) => a.status), Array(10).fill(200));
+    const [code] = await once(app.child, 'exit');
+    assert.ok(code === 0 || code === null, `exit code ${code}`);
+    for (const pid of pids) assert.equal(alive(pid), false, `replica process ${pid} survived`);
+  });
+
+  test('app.close() leaves no thread or process behind: the host exits by itself', async () => {
+    const app = await startStandalone();
+    const pids = await replicaPids(app.base);
+    app.child.stdin!.write('close\n');
+    assert.equal((await app.lines.next()).value, 'closed');
+    const exited = once(app.child, 'exit');
+    const timer = setTimeout(() => app.child.kill('SIGKILL'), 5000);
+    const [code, signal] = await exited;
+    clearTimeout(timer);
+    assert.equal(signal, null, 'the host had to be killed: something kept it alive after app.close()');
+    assert.equal(code, 0);
+    for (const pid of pids) assert.equal(alive(pid), false);
+  });
+});

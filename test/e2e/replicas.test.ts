@@ -1,0 +1,88 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Backend, Endpoint, ServeModule } from '../../src';
+import { startServeApp } from '../helpers/serve-app';
+import { ProcessBackend } from '../fixtures/process.backend';
+import { FailingBackend } from '../fixtures/failing.backend';
+import { VersionA } from '../fixtures/traffic.backends';
+
+async function startupError(backends: unknown[]): Promise<Error> {
+  @Module({ imports: [ServeModule.forRoot({ backends: backends as never[] })] })
+  class M {}
+  const app = await NestFactory.create(M, { logger: false, abortOnError: false });
+  try {
+    await app.init();
+  } catch (err) {
+    await app.close().catch(() => undefined);
+    return err as Error;
+  }
+  await app.close();
+  throw new Error('app.init() should have failed');
+}
+
+describe('replicas', () => {
+  test('process replicas run in their own processes with initArgs and env, without the host secrets', async () => {
+    process.env.TEST_HOST_SECRET = 'do-not-leak';
+    const s = await startServeApp({ backends: [ProcessBackend] });
+    try {
+      const answers = await Promise.all(Array.from({ length: 10 }, () => s.http.get('/process').expect(200).then((r) => r.body)));
+      const pids = new Set(answers.map((a) => a.pid));
+      assert.equal(pids.size, 2);
+      assert.ok(!pids.has(process.pid));
+      for (const a of answers) {
+        assert.equal(a.omp, '3');
+        assert.equal(a.model, 'model-x');
+        assert.equal(a.leakedSecret, null);
+      }
+      assert.deepEqual((s.serve.listBackends().ProcessBackend.replicas as { placement: string }[]).map((r) => r.placement), ['process', 'process']);
+    } finally {
+      await s.close();
+      delete process.env.TEST_HOST_SECRET;
+    }
+  });
+
+  test('app.init() fails with the constructor error when a replica cannot start', async () => {
+    const err = await startupError([FailingBackend]);
+    assert.match(err.message, /FailingBackend#1 failed to start: model file missing: weights\.bin/);
+  });
+
+  test('bad decorator options fail start-up naming the class and the option', async () => {
+    @Backend({ numReplicas: 0 })
+    class ZeroReplicas {
+      call() {}
+    }
+    assert.match((await startupError([ZeroReplicas])).message, /class 'ZeroReplicas'.*'numReplicas' is 0/);
+
+    @Backend()
+    @Endpoint({ route: '/w', weight: -1 })
+    class NegativeWeight {
+      call() {}
+    }
+    assert.match((await startupError([NegativeWeight])).message, /NegativeWeight.*'weight' is -1/);
+
+    @Backend()
+    @Endpoint({ route: 'no-slash' })
+    class NoSlash {
+      call() {}
+    }
+    assert.match((await startupError([NoSlash])).message, /NoSlash.*'route' is 'no-slash'/);
+
+    @Backend()
+    @Endpoint({ route: '/split', name: 'other' })
+    class SameRoute {
+      call() {}
+    }
+    assert.match((await startupError([VersionA, SameRoute])).message, /Route '\/split' already belongs to endpoint 'split'/);
+
+    class NotABackend {}
+    assert.match((await startupError([NotABackend])).message, /NotABackend.*not a backend class/);
+
+    @Backend({ replica: 'gpu' as never })
+    class BadKind {
+      call() {}
+    }
+    assert.match((await startupError([BadKind])).message, /BadKind.*'replica' is 'gpu'/);
+  });
+});
