@@ -39,7 +39,7 @@ export function rssMb(pid: number): number {
 /** Pids whose parent is `pid` (scans `/proc`; empty off Linux). */
 export function childPids(pid: number): number[] {
   const found: number[] = [];
-  let entries: string[] = [];
+  let entries: string[];
   try {
     entries = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
   } catch {

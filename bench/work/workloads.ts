@@ -27,8 +27,7 @@ export function cpuWork(iterations: number): number {
 
 /** Iterations of {@link cpuWork} that take about `targetMs` on this machine (best of a few tries). */
 export function calibrateCpuWork(targetMs: number): number {
-  const probe = 200_000;
-  return Math.max(1, Math.round((probe * targetMs) / bestOf(() => cpuWork(probe))));
+  return calibrateSize((n) => cpuWork(n), 200_000, targetMs);
 }
 
 /** A ~200-word product review, the input of the sentiment scenarios (H, I). */
@@ -60,11 +59,18 @@ export function scoreText(text: string, repeats: number): { score: number; compa
 
 /** Repeats of {@link scoreText} on {@link REVIEW_TEXT} that take about `targetMs` on this machine. */
 export function calibrateSentiment(targetMs: number): number {
-  const probe = 20;
-  return Math.max(1, Math.round((probe * targetMs) / bestOf(() => scoreText(REVIEW_TEXT, probe))));
+  return calibrateSize((n) => scoreText(REVIEW_TEXT, n), 20, targetMs);
 }
 
-function bestOf(fn: () => unknown, tries = 7): number {
+/** Size `n` for which `fn(n)` takes about `targetMs`: scales a first guess, then refines it twice at full size. */
+function calibrateSize(fn: (n: number) => unknown, first: number, targetMs: number): number {
+  let n = first;
+  for (let i = 0; i < 3; i++) n = Math.max(1, Math.round((n * targetMs) / bestOf(() => fn(n))));
+  return n;
+}
+
+/** Fastest of a few timed calls (after one untimed), ms: the least disturbed by other work on the machine. */
+function bestOf(fn: () => unknown, tries = 5): number {
   fn();
   let best = Infinity;
   for (let i = 0; i < tries; i++) {

@@ -42,4 +42,17 @@ export interface BackendOptions extends BackendConfig {
   modulePath?: string;
   /** Name under which {@link modulePath} exports the class. Default: the class name. */
   exportName?: string;
+  /**
+   * Memory bounds of each replica. A thread replica over `maxOldGenerationSizeMb` dies alone
+   * (and is replaced) instead of taking the host down; for process replicas it becomes
+   * `--max-old-space-size`.
+   */
+  resourceLimits?: ReplicaResourceLimits;
+}
+
+/** Memory bounds of a replica, in MB (see Node's `Worker` `resourceLimits`). */
+export interface ReplicaResourceLimits {
+  maxOldGenerationSizeMb?: number;
+  maxYoungGenerationSizeMb?: number;
+  stackSizeMb?: number;
 }

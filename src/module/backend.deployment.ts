@@ -44,10 +44,13 @@ interface ReplicaEntry extends ReplicaSlot {
   state: ReplicaState;
   number: number;
   lastPong: number;
+  readyAt: number;
   idle?: () => void;
 }
 
 const MAX_RESTART_DELAY_MS = 10_000;
+/** A replica that dies sooner than this after becoming ready counts as a failed start (crash loop). */
+const STABLE_AFTER_MS = 5_000;
 
 /**
  * One backend at run time: its replicas, the scheduler that picks one per request, the bounded
@@ -238,6 +241,7 @@ export class BackendDeployment {
       {
         placement: this.spec.placement,
         env: this.spec.env,
+        resourceLimits: this.spec.resourceLimits,
         init: {
           replicaId: id,
           backend: this.name,
@@ -253,7 +257,7 @@ export class BackendDeployment {
       },
       { exited: (r, reason) => this.replicaExited(r, reason), handleCall: this.settings.handleCall },
     );
-    const entry: ReplicaEntry = { id, replica, number, inFlight: 0, accepting: false, state: 'starting', lastPong: Date.now() };
+    const entry: ReplicaEntry = { id, replica, number, inFlight: 0, accepting: false, state: 'starting', lastPong: Date.now(), readyAt: 0 };
     this.starting.add(entry);
     try {
       await replica.ready;
@@ -270,7 +274,7 @@ export class BackendDeployment {
     }
     entry.state = 'ready';
     entry.accepting = true;
-    entry.lastPong = Date.now();
+    entry.lastPong = entry.readyAt = Date.now();
     this.scheduler.add(entry);
     this.pump();
     return entry;
@@ -299,6 +303,7 @@ export class BackendDeployment {
     this.scheduler.remove(entry);
     entry.state = 'stopped';
     this.lastError = reason.message;
+    this.restartFailures = Date.now() - entry.readyAt < STABLE_AFTER_MS ? this.restartFailures + 1 : 0;
     this.settings.logger.error(`Backend '${this.name}': replica ${entry.id} died (${reason.message}); starting a replacement.`);
     this.pump();
     this.scheduleReplacement();
@@ -313,10 +318,7 @@ export class BackendDeployment {
       this.restartTimer = undefined;
       this.restarts++;
       this.addReplica().then(
-        () => {
-          this.restartFailures = 0;
-          this.scheduleReplacement();
-        },
+        () => this.scheduleReplacement(),
         (err: Error) => {
           this.restartFailures++;
           this.settings.logger.error(`Backend '${this.name}': replacement replica failed to start (${err.message}); retrying with backoff.`);
@@ -372,6 +374,7 @@ export class BackendDeployment {
       queued: this.queue.size,
       inFlight: this.scheduler.inFlight,
       restarts: this.restarts,
+      consecutiveFailures: this.restartFailures,
       lastError: this.lastError,
       replicas: [...this.scheduler.all, ...this.starting].map((e) => ({ id: e.id, placement: e.replica.placement, state: e.state, inFlight: e.inFlight })),
     };

@@ -1,7 +1,7 @@
 import type { Type } from '@nestjs/common';
 import { getBackendMetadata, getBatchMethods, getCallableMethods, getEndpointBindings } from '../decorators/backend.metadata';
 import type { EndpointBinding } from '../decorators/endpoint.decorator';
-import type { BackendOptions, ReplicaKind } from '../interfaces/backend-config.interface';
+import type { BackendOptions, ReplicaKind, ReplicaResourceLimits } from '../interfaces/backend-config.interface';
 import { ServeError } from '../serve.errors';
 import { messages } from '../serve.messages';
 import { stripUndefined } from '../utils/object.util';
@@ -16,6 +16,7 @@ export interface BackendSpec {
   initArgs: unknown[];
   placement: ReplicaKind;
   env?: Record<string, string>;
+  resourceLimits?: ReplicaResourceLimits;
   /** Methods callable on the class. */
   methods: string[];
   batchMethods: string[];
@@ -48,6 +49,7 @@ export function buildBackendSpec(cls: Type<unknown>, name: string | undefined, o
     initArgs: merged.initArgs ?? [],
     placement: merged.replica ?? 'thread',
     env: merged.env,
+    resourceLimits: merged.resourceLimits,
     methods,
     batchMethods: getBatchMethods(cls),
     bindings,

@@ -32,6 +32,11 @@ const OPTION_CHECKS: Record<Exclude<keyof BackendOptions, keyof BackendConfig>, 
     isPlainObject(v) && Object.values(v).every((x) => typeof x === 'string') ? undefined : 'an object of string values',
   modulePath: nonEmptyString,
   exportName: nonEmptyString,
+  resourceLimits: (v) =>
+    isPlainObject(v) &&
+    Object.entries(v).every(([k, x]) => ['maxOldGenerationSizeMb', 'maxYoungGenerationSizeMb', 'stackSizeMb'].includes(k) && typeof x === 'number' && x > 0)
+      ? undefined
+      : 'an object of maxOldGenerationSizeMb, maxYoungGenerationSizeMb, stackSizeMb (numbers > 0)',
 };
 
 /**

@@ -27,12 +27,18 @@ export class ServeLifecycle implements OnModuleInit, BeforeApplicationShutdown, 
     this.unregister = addHostHandleProvider({ getHandle: (endpoint) => this.service.getHandle(endpoint) });
   }
 
-  beforeApplicationShutdown(): void {
+  /**
+   * Runs while the host still listens: requests in flight (and arriving) are served for up to
+   * `gracefulShutdownTimeoutMs`, the rest answer 503, then every replica stops. So the host's
+   * HTTP server closes right after, never waiting on a stuck replica.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
     this.registry.draining = true;
+    this.unregister?.();
+    await this.service.shutdown();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.unregister?.();
     await this.service.shutdown();
   }
 }

@@ -194,11 +194,16 @@ export class ServeService {
   }
 
   /** @internal Drains requests in flight, then stops every replica; later calls are refused. */
-  async shutdown(): Promise<void> {
-    this.registry.closed = true;
-    const backends = [...this.registry.backends.values()];
-    await Promise.all(backends.map((b) => b.stop(this.settings.gracefulShutdownTimeoutMs)));
+  shutdown(): Promise<void> {
+    this.stopping ??= (async () => {
+      this.registry.closed = true;
+      const backends = [...this.registry.backends.values()];
+      await Promise.all(backends.map((b) => b.stop(this.settings.gracefulShutdownTimeoutMs)));
+    })();
+    return this.stopping;
   }
+
+  private stopping?: Promise<void>;
 
   private async launch(spec: BackendSpec, config: ResolvedBackendConfig): Promise<void> {
     if (config.userConfig !== undefined) assertPlainJson(`Backend '${spec.name}'`, config.userConfig);

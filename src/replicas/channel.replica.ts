@@ -139,12 +139,13 @@ export class ChannelReplica implements Replica {
     if (this.gone) return;
     this.gone = this.killReason ?? reason;
     this.channel.takeUnsent();
+    // The owner hears of the exit first, so that no request is routed here while the calls fail.
+    if (!this.stopping) this.events.exited(this, this.gone);
     this.readyWaiter.reject(new ServeError('STARTUP_FAILED', messages.replicaStartFailed(this.id, this.gone.message)));
     const died = failure(new ServeError('REPLICA_UNAVAILABLE', messages.replicaDied(this.id, this.gone.message)));
     for (const done of this.calls.values()) done(died);
     this.calls.clear();
     for (const id of [...this.controls.keys()]) this.settleControl(id, new ServeError('REPLICA_UNAVAILABLE', messages.replicaDied(this.id, this.gone.message)));
     for (const resolve of this.exitWaiters) resolve();
-    if (!this.stopping) this.events.exited(this, this.gone);
   }
 }

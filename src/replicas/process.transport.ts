@@ -1,4 +1,5 @@
 import { fork } from 'node:child_process';
+import type { ReplicaResourceLimits } from '../interfaces/backend-config.interface';
 import type { ReplicaTransport } from './replica.interface';
 import type { ReplicaInit } from './replica.protocol';
 
@@ -8,10 +9,15 @@ const INHERITED_ENV = /^(PATH|HOME|USER|LANG|LC_\w+|TZ|TMPDIR|TEMP|TMP|NODE_ENV|
 const DROPPED_EXEC_ARGV = /^--(test|inspect|watch|cpu-prof|heap-prof|prof)/;
 
 /** A replica in a child process: its own heap, its own native libraries, its own env. */
-export function createProcessTransport(entry: string, init: ReplicaInit, options: { env?: Record<string, string> }): ReplicaTransport {
+export function createProcessTransport(
+  entry: string,
+  init: ReplicaInit,
+  options: { env?: Record<string, string>; resourceLimits?: ReplicaResourceLimits },
+): ReplicaTransport {
+  const heap = options.resourceLimits?.maxOldGenerationSizeMb;
   const child = fork(entry, [], {
     env: replicaEnv(options.env),
-    execArgv: process.execArgv.filter((arg) => !DROPPED_EXEC_ARGV.test(arg)),
+    execArgv: [...process.execArgv.filter((arg) => !DROPPED_EXEC_ARGV.test(arg)), ...(heap ? [`--max-old-space-size=${heap}`] : [])],
     serialization: 'advanced',
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

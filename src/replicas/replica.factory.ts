@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ReplicaResourceLimits } from '../interfaces/backend-config.interface';
 import { ChannelReplica } from './channel.replica';
 import type { Replica, ReplicaEvents, ReplicaPlacement } from './replica.interface';
 import type { ReplicaInit } from './replica.protocol';
@@ -11,6 +12,7 @@ export interface ReplicaSpec {
   placement: ReplicaPlacement;
   init: ReplicaInit;
   env?: Record<string, string>;
+  resourceLimits?: ReplicaResourceLimits;
 }
 
 /** The replica's entry script: compiled JavaScript, or the TypeScript source under a TS loader. */
@@ -20,7 +22,7 @@ const ENTRY = ['replica.entry.js', 'replica.entry.ts'].map((file) => join(__dirn
 export function startReplica(spec: ReplicaSpec, events: ReplicaEvents): Replica {
   const transport =
     spec.placement === 'process'
-      ? createProcessTransport(ENTRY, spec.init, { env: spec.env })
-      : createThreadTransport(ENTRY, spec.init, { env: spec.env });
+      ? createProcessTransport(ENTRY, spec.init, { env: spec.env, resourceLimits: spec.resourceLimits })
+      : createThreadTransport(ENTRY, spec.init, { env: spec.env, resourceLimits: spec.resourceLimits });
   return new ChannelReplica(spec.init.replicaId, spec.placement, transport, events);
 }

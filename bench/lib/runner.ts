@@ -1,0 +1,68 @@
+import { join } from 'node:path';
+import type { ServerRunSpec } from '../scenarios';
+import { MEMORY_WARMUP_SCALE } from '../scenarios';
+import { startServer, type ChildSpec } from './child';
+import { runLoads } from './load';
+import { childPids, cpuPerRequest, fetchStats, rssMb } from './probe';
+import type { Results } from './results';
+
+/** Settings shared by every server run of a benchmark. */
+export interface RunContext {
+  duration: number;
+  warmup: number;
+  /** Folder holding `servers/` and `backends/` (the bench sources, or their transpiled copy). */
+  codeDir: string;
+  /** `.ts` (under the TS loader) or `.js`. */
+  ext: '.ts' | '.js';
+  execArgv: string[];
+  /** Environment for every server (calibrated workload sizes). */
+  env: Record<string, string>;
+  /** When set, servers write CPU profiles under this folder (one sub-folder per run and round). */
+  profileDir?: string;
+}
+
+/** Starts the server of `run`, measures its phases (or its memory), records the figures for `round`, and stops it. */
+export async function measureServer(run: ServerRunSpec, round: number, ctx: RunContext, results: Results): Promise<void> {
+  const server = await startServer(childSpec(run, round, ctx));
+  try {
+    if (run.memoryWarmup) {
+      if (ctx.warmup > 0) await runLoads(server.port, [run.memoryWarmup], ctx.warmup * MEMORY_WARMUP_SCALE);
+      results.add(`${run.id}.hostMb`, round, rssMb(server.pid));
+      results.add(`${run.id}.childrenMb`, round, childPids(server.pid).reduce((sum, pid) => sum + rssMb(pid), 0));
+    }
+    for (const phase of run.phases) {
+      const warm = ctx.warmup * phase.warmupScale;
+      if (warm > 0) await runLoads(server.port, phase.loads, warm);
+      const before = phase.cpu ? await fetchStats(server.port) : undefined;
+      const loads = await runLoads(server.port, phase.loads, ctx.duration * phase.scale);
+      const after = before ? await fetchStats(server.port) : undefined;
+      phase.loads.forEach((load, i) => {
+        const key = load.tag && phase.loads.length > 1 ? `${phase.id}.${load.tag}` : phase.id;
+        const { rps, p50, p99, failures } = loads[i];
+        results.add(`${key}.rps`, round, rps);
+        results.add(`${key}.p50`, round, p50);
+        results.add(`${key}.p99`, round, p99);
+        results.add(`${key}.failures`, round, failures);
+      });
+      if (before && after) {
+        const cpu = cpuPerRequest(before, after, loads[0].responses);
+        results.add(`${phase.id}.eluUs`, round, cpu.eluUs);
+        results.add(`${phase.id}.mainUs`, round, cpu.mainThreadUs);
+        results.add(`${phase.id}.procUs`, round, cpu.processUs);
+      }
+    }
+  } finally {
+    await server.stop();
+  }
+}
+
+function childSpec(run: ServerRunSpec, round: number, ctx: RunContext): ChildSpec {
+  const env: Record<string, string> = { ...ctx.env, ...run.env };
+  if (run.backend) {
+    const [file, exportName] = run.backend.split('#');
+    env.BENCH_BACKEND = `${join(ctx.codeDir, 'backends', file + ctx.ext)}#${exportName}`;
+  }
+  const execArgv = [...ctx.execArgv];
+  if (ctx.profileDir) execArgv.push('--cpu-prof', `--cpu-prof-dir=${join(ctx.profileDir, `${run.id}-round${round + 1}`)}`);
+  return { script: join(ctx.codeDir, 'servers', `${run.server}.server${ctx.ext}`), env, execArgv };
+}

@@ -1,0 +1,138 @@
+import type { Calibration } from './lib/calibrate';
+import type { MachineInfo } from './lib/machine';
+import type { Results } from './lib/results';
+import { median } from './lib/stats';
+import type { TargetCheck } from './lib/targets';
+import { REVIEW_TEXT } from './work/workloads';
+
+/** Everything the markdown report shows. */
+export interface ReportInput {
+  command: string;
+  machine: MachineInfo;
+  date: string;
+  rounds: number;
+  duration: number;
+  warmup: number;
+  elapsedSeconds: number;
+  calibration: Calibration;
+  /** How the servers ran (transpiled JS, or TypeScript under a loader; profiled or not). */
+  runtime: string;
+  results: Results;
+  targets: TargetCheck[];
+}
+
+const THROUGHPUT_ROWS: [string, string, string][] = [
+  ['A', 'A. Nest controller, inline (ceiling)', '64'],
+  ['B', 'B. Nest → Piscina, 2 threads (peer)', '64'],
+  ['C', 'C. nestjs-serve, 2 thread replicas', '64'],
+  ['D', 'D. nestjs-serve, 2 process replicas', '64'],
+  ['E.unbatched', 'E. 2 ms + 0.05 ms/item, 1 replica, no batching', '64'],
+  ['E.batched', 'E. same with `@Batch()`, maxBatchSize 32', '64'],
+  ['F.1', 'F. ~5 ms CPU per request, 1 replica', '16'],
+  ['F.2', 'F. ~5 ms CPU per request, 2 replicas', '16'],
+  ['H.inline', 'H. sentiment (AFINN), inline in Nest', '32'],
+  ['H.serve', 'H. sentiment (AFINN), nestjs-serve, 2 replicas', '32'],
+  ['G.A', 'G. A at 1 connection', '1'],
+  ['G.C', 'G. C at 1 connection', '1'],
+];
+
+const CPU_ROWS: [string, string][] = [
+  ['A', 'A. inline'],
+  ['B', 'B. Piscina'],
+  ['C', 'C. nestjs-serve, threads'],
+  ['D', 'D. nestjs-serve, processes'],
+  ['H.inline', 'H. sentiment inline'],
+  ['H.serve', 'H. sentiment nestjs-serve'],
+];
+
+const MEMORY_ROWS: [string, string, number][] = [
+  ['M.0', 'ServeModule, 0 replicas', 0],
+  ['M.2t', '2 thread replicas', 2],
+  ['M.8t', '8 thread replicas', 8],
+  ['M.2p', '2 process replicas', 2],
+];
+
+/** Formats a number for a table cell (`n/a` when missing). */
+export function fmt(value: number, digits = 0): string {
+  return Number.isFinite(value) ? value.toFixed(digits) : 'n/a';
+}
+
+function range(values: number[], digits = 0): string {
+  const finite = values.filter(Number.isFinite);
+  return finite.length > 1 ? ` [${fmt(Math.min(...finite), digits)}–${fmt(Math.max(...finite), digits)}]` : '';
+}
+
+function table(head: string[], rows: string[][]): string {
+  return [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+}
+
+/** Renders the BENCHMARKS.md markdown. */
+export function renderReport(input: ReportInput): string {
+  const { results: r, machine: m } = input;
+  const med = (key: string): number => median(r.get(key));
+  const throughput = table(
+    ['row', 'connections', 'req/s (median [min–max])', 'p50 ms', 'p99 ms', 'non-2xx + errors'],
+    THROUGHPUT_ROWS.map(([id, label, conns]) => [label, conns, fmt(med(`${id}.rps`)) + range(r.get(`${id}.rps`)), fmt(med(`${id}.p50`), 2), fmt(med(`${id}.p99`), 2), fmt(med(`${id}.failures`))]),
+  );
+  const cpu = table(
+    ['server', 'main thread µs/req (ELU × wall)', 'main thread CPU µs/req (/proc)', 'whole process CPU µs/req'],
+    CPU_ROWS.map(([id, label]) => [label, fmt(med(`${id}.eluUs`)), fmt(med(`${id}.mainUs`)), fmt(med(`${id}.procUs`))]),
+  );
+  const isolation = table(
+    ['server', '/health p50 / p99 idle, ms', '/health p50 / p99 while /sentiment saturated, ms', '/sentiment req/s meanwhile'],
+    (['inline', 'serve'] as const).map((k) => [
+      k === 'inline' ? 'sentiment inline in Nest' : 'sentiment on nestjs-serve (2 replicas)',
+      `${fmt(med(`I.${k}.idle.p50`), 2)} / ${fmt(med(`I.${k}.idle.p99`), 2)}`,
+      `${fmt(med(`I.${k}.loaded.health.p50`), 2)} / ${fmt(med(`I.${k}.loaded.health.p99`), 2)}`,
+      fmt(med(`I.${k}.loaded.sentiment.rps`)),
+    ]),
+  );
+  const base = med('M.0.hostMb');
+  const memory = table(
+    ['host', 'host RSS MiB', 'replica processes RSS MiB (sum)', 'host RSS added per replica MiB'],
+    MEMORY_ROWS.map(([id, label, n]) => [label, fmt(med(`${id}.hostMb`), 1), id.endsWith('p') ? fmt(med(`${id}.childrenMb`), 1) : '–', n ? fmt((med(`${id}.hostMb`) - base) / n, 1) : '–']),
+  );
+  const targets = table(
+    ['target', 'measured as', 'value', 'result'],
+    input.targets.map((t) => [t.target, t.measure, `${fmt(t.value, t.unit === '×' ? 2 : t.unit === 'ms' ? 3 : 1)} ${t.unit}`, t.pass === undefined ? 'not measured' : t.pass ? '**pass**' : '**FAIL**']),
+  );
+  return `# Benchmarks
+
+- Command: \`${input.command}\` (${input.rounds} round${input.rounds === 1 ? '' : 's'}, ${input.duration} s measured per headline phase, ${input.warmup} s warm-up; whole run ${fmt(input.elapsedSeconds)} s)
+- Node ${m.node}; ${m.cpuModel}, ${m.cores} cores, ${m.memoryGb} GiB RAM; load average at start ${m.loadAverage}
+- Date: ${input.date}
+- Servers: ${input.runtime}
+- Workloads calibrated at start: F = ${input.calibration.cpuIterations} hash iterations (~5 ms), H = ${input.calibration.sentimentRepeats} AFINN scorings of a ${REVIEW_TEXT.split(/\s+/).length}-word review (~3 ms)
+
+All figures are medians over rounds. Ratios and differences are computed within each round (both sides measured minutes apart in this same run) and their median is shown.
+
+## Targets
+
+${targets}
+
+## Throughput and latency
+
+${throughput}
+
+## Host main-thread cost per request
+
+${cpu}
+
+## Isolation: a plain host route (\`GET /health\`, 1 connection) while \`/sentiment\` is saturated (32 connections)
+
+${isolation}
+
+## Memory (after start-up and a short warm-up)
+
+${memory}
+${r.errors.length ? `\n## Errors during the run\n\n${r.errors.map((e) => `- ${e}`).join('\n')}\n` : ''}
+## Method
+
+- Each server is its own child process (\`bench/servers/*.server.ts\`) listening on 127.0.0.1 at port 0; it reports its port over IPC. Every round starts each server in turn, in an order rotated by one each round, so machine drift hits all alike; every child (and its process group) is killed at the end, even on error.
+- Load comes from autocannon's programmatic API in the orchestrator process, on the same machine (it competes for the same cores, alike for every server). Each server gets a warm-up at the same load before its first measured phase. Headline phases (A–D, H) are measured for the full duration; G, E and F for half of it, the isolation probes for 0.3 × (idle) and 0.5 × (loaded) — to fit the whole run in 10 minutes.
+- Latencies are recorded from autocannon's \`response\` events (float ms from \`process.hrtime\`), not its histogram, which rounds to whole ms. p50/p99 are over 2xx responses.
+- Main-thread cost: each server exposes \`GET /__stats\` (\`process.cpuUsage()\`, \`performance.eventLoopUtilization()\`, and the main thread's own CPU from \`/proc/self/task/<pid>/stat\`), sampled right before and after the measured window. Because \`process.cpuUsage()\` counts every thread of the process (worker-thread replicas, Piscina workers, GC and libuv threads), the main-thread measure is the event loop's active time (ELU × wall time) per request; the \`/proc\` column is a cross-check with 10 ms tick resolution, and the last column shows the whole process.
+- Memory is the host's VmRSS from \`/proc/<pid>/status\`; process replicas' RSS is summed separately from \`/proc/<child>/status\`.
+- Servers and replicas run transpiled JavaScript (\`.bench-tmp/js\`, made by the orchestrator with \`@swc/core\`) as a production build would; under \`-r @swc-node/register\` every replica thread would load the TypeScript compiler and recompile the sources, which inflates memory and start-up (\`--from-source\` runs them that way).
+`;
+}

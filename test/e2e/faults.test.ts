@@ -1,0 +1,107 @@
+import assert from 'node:assert/strict';
+import { rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { sleep, startServeApp, type ServeApp } from '../helpers/serve-app';
+import { FaultBackend } from '../fixtures/fault.backend';
+
+interface Info {
+  identity: string;
+  config: { tag: string };
+  pid: number;
+}
+
+type Replicas = { id: string; state: string }[];
+
+async function waitFor(what: string, check: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+function readyCount(s: ServeApp, backend: string): number {
+  return (s.serve.listBackends()[backend].replicas as Replicas).filter((r) => r.state === 'ready').length;
+}
+
+describe('faults', () => {
+  let s: ServeApp;
+  before(async () => {
+    s = await startServeApp({ backends: [FaultBackend], healthCheckPeriodMs: 200, healthCheckTimeoutMs: 1500 });
+  });
+  after(() => s.close());
+
+  for (const kind of ['escape', 'exit', 'oom'] as const) {
+    test(`a replica that dies (${kind}): in-flight 503 within a second, queued requests served, replacement gets the current userConfig`, async () => {
+      const tag = `after-${kind}`;
+      await s.serve.updateBackendConfig('FaultBackend', { userConfig: { tag } });
+      const restartsBefore = s.serve.listBackends().FaultBackend.restarts as number;
+      const started = Date.now();
+      const crash = s.http.get('/fault').set('x-serve-call-method', kind).then((r) => ({ status: r.status, ms: Date.now() - started, body: r.body }));
+      await sleep(5);
+      const queued = Array.from({ length: 6 }, () => s.http.post('/fault').set('x-serve-call-method', 'slow').send({ ms: 50 }).then((r) => (r.status === 200 ? 200 : r.text)));
+      const crashed = await crash;
+      assert.equal(crashed.status, 503, JSON.stringify(crashed.body));
+      assert.match(crashed.body.message, /Replica FaultBackend#\d+ stopped while handling the request/);
+      assert.ok(crashed.ms < (kind === 'oom' ? 3000 : 1000), `answered after ${crashed.ms} ms`);
+      assert.deepEqual(await Promise.all(queued), Array(6).fill(200));
+      await waitFor('the replacement', () => readyCount(s, 'FaultBackend') === 2 && (s.serve.listBackends().FaultBackend.restarts as number) > restartsBefore);
+      const seen = await Promise.all(Array.from({ length: 8 }, () => s.http.get('/fault').expect(200).then((r) => r.body as Info)));
+      assert.equal(new Set(seen.map((i) => i.identity)).size, 2);
+      for (const info of seen) assert.deepEqual(info.config, { tag });
+    });
+  }
+
+  test('a process replica killed with SIGKILL: in-flight 503 at once, then replaced', async () => {
+    await s.serve.createBackend('pfault', FaultBackend, { replica: 'process', numReplicas: 2, maxConcurrentQueries: 4 });
+    await s.serve.createEndpoint('pfault', { backend: 'pfault', route: '/pfault', methods: ['GET', 'POST'] });
+    const pids = new Set((await Promise.all(Array.from({ length: 6 }, () => s.http.get('/pfault').then((r) => r.body.pid as number)))));
+    assert.equal(pids.size, 2);
+    const inFlight = Array.from({ length: 4 }, () => s.http.post('/pfault').set('x-serve-call-method', 'slow').send({ ms: 2000 }).then((r) => r.status));
+    await sleep(300);
+    const victim = [...pids][0];
+    const killedAt = Date.now();
+    process.kill(victim, 'SIGKILL');
+    const statuses = await Promise.all(inFlight);
+    assert.ok(statuses.includes(503), `statuses ${statuses}`);
+    assert.ok(Date.now() - killedAt < 2500);
+    await waitFor('the replacement', () => readyCount(s, 'pfault') === 2);
+    const after = new Set((await Promise.all(Array.from({ length: 6 }, () => s.http.get('/pfault').then((r) => r.body.pid as number)))));
+    assert.ok(!after.has(victim));
+    assert.equal(after.size, 2);
+    await s.serve.deleteEndpoint('pfault');
+    await s.serve.deleteBackend('pfault');
+  });
+
+  test('a replica stuck in a busy loop: the request answers 504, the replica is replaced, the backend keeps serving', async () => {
+    const restartsBefore = s.serve.listBackends().FaultBackend.restarts as number;
+    const started = Date.now();
+    const stuck = await s.http.get('/fault').set('x-serve-call-method', 'spin');
+    assert.equal(stuck.status, 504);
+    assert.match(stuck.body.message, /did not answer within 1500 ms/);
+    assert.ok(Date.now() - started < 2500);
+    await s.http.get('/fault').expect(200);
+    await waitFor('the stuck replica to be replaced', () => (s.serve.listBackends().FaultBackend.restarts as number) > restartsBefore && readyCount(s, 'FaultBackend') === 2);
+  });
+
+  test('a backend whose constructor keeps failing restarts with backoff, shows it, and recovers once the cause is gone', async () => {
+    const flag = join(tmpdir(), `nestjs-serve-flag-${process.pid}`);
+    rmSync(flag, { force: true });
+    await s.serve.createBackend('flaky', FaultBackend, { numReplicas: 1, initArgs: [flag], requestTimeoutMs: 20_000 });
+    await s.serve.createEndpoint('flaky', { backend: 'flaky', route: '/flaky', methods: ['GET', 'POST'] });
+    writeFileSync(flag, 'x');
+    await s.http.get('/flaky').set('x-serve-call-method', 'exit').expect(503);
+    await waitFor('failures', () => (s.serve.listBackends().flaky.consecutiveFailures as number) >= 3);
+    const state = s.serve.listBackends().flaky;
+    assert.match(String(state.lastError), /constructor blocked/);
+    assert.equal(readyCount(s, 'flaky'), 0);
+    const failuresAfter2s = await sleep(2000).then(() => s.serve.listBackends().flaky.consecutiveFailures as number);
+    assert.ok(failuresAfter2s <= 7, `no hot loop: ${failuresAfter2s} failures`);
+    const waiting = s.http.get('/flaky').then((r) => r.status);
+    rmSync(flag);
+    assert.equal(await waiting, 200, 'a request queued during the outage is served after recovery');
+    assert.equal(s.serve.listBackends().flaky.status, 'running');
+  });
+});
