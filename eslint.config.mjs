@@ -7,6 +7,7 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   { files: ['**/*.js'], languageOptions: { sourceType: 'commonjs', globals: globals.node } },
+  { files: ['**/*.mjs'], languageOptions: { sourceType: 'module', globals: globals.node } },
   {
     rules: {
       '@typescript-eslint/no-unsafe-function-type': 'off',

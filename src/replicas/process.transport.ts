@@ -5,8 +5,9 @@ import type { ReplicaInit } from './replica.protocol';
 
 /** Variables a replica process inherits from the host; everything else stays out. */
 const INHERITED_ENV = /^(PATH|HOME|USER|LANG|LC_\w+|TZ|TMPDIR|TEMP|TMP|NODE_ENV|NODE_OPTIONS|NODE_PATH|NODE_EXTRA_CA_CERTS|SWC_\w+|TS_NODE_\w+|TSX_\w+|SYSTEMROOT)$/;
-/** Host flags a replica process must not repeat (test runner, debugger, watch mode). */
-const DROPPED_EXEC_ARGV = /^--(test|inspect|watch|cpu-prof|heap-prof|prof)/;
+/** Host flags a replica process repeats: module loaders and how modules resolve (not the test runner, debugger or watch mode). */
+const KEPT_FLAGS = /^(-r|--require|--import|--loader|--experimental-loader|-C|--conditions|--enable-source-maps|--experimental-[\w-]+|--no-experimental-[\w-]+|--no-warnings|--no-deprecation|--preserve-symlinks)(=|$)/;
+const FLAGS_WITH_VALUE = new Set(['-r', '--require', '--import', '--loader', '--experimental-loader', '-C', '--conditions']);
 
 /** A replica in a child process: its own heap, its own native libraries, its own env. */
 export function createProcessTransport(
@@ -17,7 +18,7 @@ export function createProcessTransport(
   const heap = options.resourceLimits?.maxOldGenerationSizeMb;
   const child = fork(entry, [], {
     env: replicaEnv(options.env),
-    execArgv: [...process.execArgv.filter((arg) => !DROPPED_EXEC_ARGV.test(arg)), ...(heap ? [`--max-old-space-size=${heap}`] : [])],
+    execArgv: [...loaderFlags(process.execArgv), ...(heap ? [`--max-old-space-size=${heap}`] : [])],
     serialization: 'advanced',
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -46,4 +47,16 @@ export function replicaEnv(extra: Record<string, string> = {}): Record<string, s
     if (value !== undefined && INHERITED_ENV.test(key)) env[key] = value;
   }
   return { ...env, ...extra };
+}
+
+/** The host's flags that a replica process needs to load the same code the same way. */
+export function loaderFlags(execArgv: readonly string[]): string[] {
+  const kept: string[] = [];
+  for (let i = 0; i < execArgv.length; i++) {
+    const arg = execArgv[i];
+    const takesNext = FLAGS_WITH_VALUE.has(arg);
+    if (KEPT_FLAGS.test(arg)) kept.push(...(takesNext ? [arg, execArgv[i + 1]] : [arg]));
+    if (takesNext) i++;
+  }
+  return kept;
 }

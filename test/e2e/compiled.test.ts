@@ -13,3 +13,10 @@ test('compiled package: a JavaScript host serves a JS backend and a .ts backend 
   assert.equal(result.echo.greeting, 'hello');
   assert.equal(result.echo.path, '/echo');
 });
+
+test('ESM host: an ES-module app imports the package by name and serves an ES-module backend', async () => {
+  const { stdout } = await promisify(execFile)(process.execPath, [join(__dirname, '../fixtures/esm-host/main.mjs')], { timeout: 60_000 });
+  const result = JSON.parse(stdout.trim().split('\n').pop()!);
+  assert.deepEqual(result.first, { greeting: 'hej', name: 'ada', esm: true });
+  assert.deepEqual(result.second, { greeting: 'hallo', name: 'ada', esm: true });
+});

@@ -4,6 +4,8 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, test } from 'node:test';
+import { startServeApp } from '../helpers/serve-app';
+import { FaultBackend } from '../fixtures/fault.backend';
 
 interface Running {
   child: ChildProcess;
@@ -68,5 +70,24 @@ describe('lifecycle', () => {
     assert.equal(signal, null, 'the host had to be killed: something kept it alive after app.close()');
     assert.equal(code, 0);
     for (const pid of pids) assert.equal(alive(pid), false);
+  });
+});
+
+describe('forced shutdown', () => {
+  test('a replica that ignores the stop (busy loop) is killed after the grace period; its request answers 503', async () => {
+    const s = await startServeApp({ backends: [], gracefulShutdownTimeoutMs: 500, replicaStopTimeoutMs: 500 });
+    await s.serve.createBackend('stuck', FaultBackend, { replica: 'process', numReplicas: 1, requestTimeoutMs: 60_000 });
+    await s.serve.createEndpoint('stuck', { backend: 'stuck', route: '/stuck' });
+    const pid = (await s.http.get('/stuck').expect(200)).body.pid as number;
+    const hung = s.http.get('/stuck').set('x-serve-call-method', 'spin').then((r) => r.status);
+    await new Promise((r) => setTimeout(r, 200));
+    const started = Date.now();
+    await s.close();
+    const took = Date.now() - started;
+    assert.equal(await hung, 503);
+    assert.ok(took < 3000, `close took ${took} ms`);
+    assert.equal(alive(pid), false, 'the stuck replica process was killed');
+    await assert.rejects(s.serve.setTraffic('stuck', { stuck: 1 }), /shut down/);
+    await assert.rejects(s.serve.getHandle('stuck').remote({}), /shut down/);
   });
 });

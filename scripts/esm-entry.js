@@ -1,0 +1,16 @@
+'use strict';
+// Writes dist/index.mjs: named ESM exports over the CommonJS build, so that ESM apps
+// (Nest 12's default) can `import { ServeModule } from 'nestjs-serve'` — including the exports
+// the CommonJS entry defines lazily, which Node's CJS export detection cannot see.
+const { writeFileSync } = require('node:fs');
+const { join } = require('node:path');
+
+const dist = join(__dirname, '..', 'dist');
+const names = Object.keys(require(join(dist, 'index.js')));
+const source = [
+  "import cjs from './index.js';",
+  `export const { ${names.join(', ')} } = cjs;`,
+  'export default cjs;',
+  '',
+].join('\n');
+writeFileSync(join(dist, 'index.mjs'), source);
