@@ -153,3 +153,32 @@ describe('HTTP mapping of an endpoint', () => {
     assert.equal(replicas.size, 2);
   });
 });
+
+describe('bad input at the HTTP edge', () => {
+  let s: ServeApp;
+  before(async () => {
+    s = await startServeApp({ backends: [EchoBackend] });
+    await s.app.listen(0, '127.0.0.1');
+  });
+  after(() => s.close());
+
+  test('a JSON body in an unsupported charset is a 415; a form body reaches the handler parsed', async () => {
+    await s.http.post('/echo').set('content-type', 'application/json; charset=latin-9').send('{"a":1}').expect(415);
+    const form = await s.http.post('/echo').type('form').send('a=1&b=two').expect(200);
+    assert.deepEqual(form.body.body, { a: '1', b: 'two' });
+  });
+
+  test('huge headers are refused by the host (431) and the endpoint keeps serving', async () => {
+    const { port } = s.app.getHttpServer().address() as { port: number };
+    const res = await fetch(`http://127.0.0.1:${port}/echo`, { headers: { 'x-big': 'x'.repeat(64 * 1024) } }).catch((err: Error) => err);
+    if (!(res instanceof Error)) assert.equal(res.status, 431);
+    await s.http.get('/echo').expect(200);
+  });
+
+  test('no control API is exposed over HTTP', async () => {
+    for (const path of ['/backends', '/endpoints', '/serve', '/serve/backends', '/listBackends']) {
+      await s.http.get(path).expect(404);
+      await s.http.post(path).send({ numReplicas: 5 }).expect(404);
+    }
+  });
+});
