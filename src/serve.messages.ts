@@ -65,6 +65,13 @@ export const messages = {
     'getHandle() found no running ServeModule: call it inside a backend replica, or inject ServeService in the host app.',
   stuckReplica: (replica: string, ms: number) =>
     `Replica ${replica} did not answer health pings for ${ms} ms; it is being replaced (its requests answer 503).`,
+  unknownOption: (subject: string, option: string, known: string[]) =>
+    `${subject}: unknown option '${option}'; known options: ${known.join(', ')}.`,
+  bodyNotJson: () => 'Request body is not valid JSON: fix the body or its content-type.',
+  notSendable: (what: string, replica: string, why: string) =>
+    `${what} cannot be sent to replica ${replica} (${why}): use JSON values, strings or bytes.`,
+  resultNotSendable: (backend: string, why: string) =>
+    `Backend '${backend}' returned a value that cannot be sent to the host (${why}): return JSON values, strings, bytes or a ServeResponse.`,
   reconfigureFailed: (backend: string, replica: string, why: string) =>
     `Backend '${backend}': reconfigure() failed in replica ${replica}: ${why}. The previous userConfig was restored.`,
 };

@@ -45,7 +45,7 @@ async function readBody(req: HostRequest, limit: number): Promise<unknown> {
     try {
       return JSON.parse(bytes.toString('utf8'));
     } catch {
-      throw new ServeError('BAD_REQUEST', 'Request body is not valid JSON.', { status: 400 });
+      throw new ServeError('BAD_REQUEST', messages.bodyNotJson());
     }
   }
   if (/^text\//i.test(type)) return bytes.toString('utf8');

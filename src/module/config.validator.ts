@@ -48,7 +48,10 @@ export function validateBackendConfig(subject: string, config: unknown, allowOpt
   for (const [key, value] of Object.entries(config)) {
     const check =
       (CONFIG_CHECKS as Record<string, Check>)[key] ?? (allowOptions ? (OPTION_CHECKS as Record<string, Check>)[key] : undefined);
-    if (!check) throw new ServeError('INVALID_CONFIG', `${subject}: unknown option '${key}'; known options: ${Object.keys(allowOptions ? { ...CONFIG_CHECKS, ...OPTION_CHECKS } : CONFIG_CHECKS).join(', ')}.`);
+    if (!check) {
+      const known = Object.keys(allowOptions ? { ...CONFIG_CHECKS, ...OPTION_CHECKS } : CONFIG_CHECKS);
+      throw new ServeError('INVALID_CONFIG', messages.unknownOption(subject, key, known));
+    }
     if (value === undefined) continue;
     const expected = check(value);
     if (expected) throw invalid(subject, key, value, expected);

@@ -123,15 +123,15 @@ export class ChannelReplica implements Replica {
   }
 
   private unsendable(message: HostMessage, error: unknown): void {
-    const why = `it cannot be sent to replica ${this.id}: ${(error as Error)?.message ?? error}`;
+    const why = String((error as Error)?.message ?? error);
     if (message.t === 'call') {
       const done = this.calls.get(message.id);
       this.calls.delete(message.id);
-      done?.(failure(new ServeError('BAD_REQUEST', `The request was rejected: ${why}`)));
+      done?.(failure(new ServeError('BAD_REQUEST', messages.notSendable('The request', this.id, why))));
     } else if (message.t === 'handle-result') {
-      this.channel.send({ t: 'handle-result', id: message.id, o: failure(new Error(`The handle result was dropped: ${why}`)) });
+      this.channel.send({ t: 'handle-result', id: message.id, o: failure(new Error(messages.notSendable('The handle result', this.id, why))) });
     } else if ('id' in message) {
-      this.settleControl(message.id, new ServeError('INVALID_CONFIG', `The value was rejected: ${why}`));
+      this.settleControl(message.id, new ServeError('INVALID_CONFIG', messages.notSendable('The value', this.id, why)));
     }
   }
 

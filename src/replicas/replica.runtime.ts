@@ -36,7 +36,7 @@ export class ReplicaRuntime {
   ) {
     this.out = new CoalescingChannel<ReplicaMessage>(post, (message, error) => {
       if (message.t !== 'result') return;
-      const why = `Backend '${init.backend}' returned a value that cannot be sent to the host (${(error as Error)?.message}): return JSON values, strings, bytes or a ServeResponse.`;
+      const why = messages.resultNotSendable(init.backend, String((error as Error)?.message ?? error));
       this.out.send({ t: 'result', id: message.id, o: failure(new Error(why)) });
     });
   }

@@ -110,6 +110,12 @@ describe('HTTP mapping of an endpoint', () => {
     assert.doesNotMatch(res.text, /secret|\/srv|at |\.ts/);
   });
 
+  test('a result that cannot cross to the host is a 500; a payload that cannot cross is refused', async () => {
+    await s.http.get('/echo').set('x-serve-call-method', 'unsendable').expect(500);
+    await assert.rejects(s.serve.getHandle('/echo').remote({ fn: () => 1 }), (err: Error & { status: number }) => err.status === 400 && /cannot be sent to replica/.test(err.message));
+    await s.http.get('/echo').expect(200);
+  });
+
   test('malformed JSON is a 400 and the handler is not called', async () => {
     const res = await s.http.post('/echo').set('content-type', 'application/json').send('{"broken":').expect(400);
     assert.doesNotMatch(res.text, /greeting/);
