@@ -8,7 +8,7 @@ import { startReplica } from '../replicas/replica.factory';
 import type { WireOutcome, WireValue } from '../replicas/replica.protocol';
 import { decodeError } from '../replicas/result.codec';
 import { RETRY_AFTER_SECONDS } from '../serve.constants';
-import { ServeError } from '../serve.errors';
+import { ServeError, isServeError } from '../serve.errors';
 import { messages } from '../serve.messages';
 import type { BackendSpec } from './backend.spec';
 
@@ -194,6 +194,7 @@ export class BackendDeployment {
         await this.reconfigureOne(entry, userConfig);
         done.push(entry);
       } catch (err) {
+        if (isServeError(err) && err.code === 'REPLICA_UNAVAILABLE') continue;
         this.config.userConfig = previous;
         await Promise.allSettled([...done, entry].map((e) => this.reconfigureOne(e, previous)));
         throw new ServeError('INVALID_CONFIG', messages.reconfigureFailed(this.name, entry.id, (err as Error).message), { cause: err });
@@ -237,6 +238,7 @@ export class BackendDeployment {
   private async addReplica(): Promise<ReplicaEntry> {
     const number = this.nextNumber++;
     const id = `${this.name}#${number}`;
+    const started = { userConfig: this.config.userConfig, maxBatchSize: this.config.maxBatchSize, waitMs: this.config.batchWaitTimeoutMs };
     const replica = startReplica(
       {
         placement: this.spec.placement,
@@ -261,6 +263,7 @@ export class BackendDeployment {
     this.starting.add(entry);
     try {
       await replica.ready;
+      await this.catchUp(replica, started);
     } catch (err) {
       this.lastError = (err as Error).message;
       replica.kill(err as Error);
@@ -278,6 +281,17 @@ export class BackendDeployment {
     this.scheduler.add(entry);
     this.pump();
     return entry;
+  }
+
+  /** Brings a replica that started before a config change up to the current config. */
+  private async catchUp(replica: Replica, started: { userConfig: unknown; maxBatchSize: number; waitMs: number }): Promise<void> {
+    while (started.userConfig !== this.config.userConfig) {
+      started.userConfig = this.config.userConfig;
+      await replica.reconfigure(started.userConfig);
+    }
+    if (started.maxBatchSize !== this.config.maxBatchSize || started.waitMs !== this.config.batchWaitTimeoutMs) {
+      replica.setBatching(this.config.maxBatchSize, this.config.batchWaitTimeoutMs);
+    }
   }
 
   private async retire(entry: ReplicaEntry, graceMs: number): Promise<void> {
