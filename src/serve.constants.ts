@@ -28,6 +28,7 @@ export const DEFAULT_MODULE_OPTIONS = Object.freeze({
   healthCheckTimeoutMs: 5000,
   gracefulShutdownTimeoutMs: 20_000,
   replicaStopTimeoutMs: 2000,
+  replicaNice: 5,
 });
 
 /** Header that pins requests with the same value to the same backend. */

@@ -25,6 +25,7 @@ export interface DeploymentSettings {
   healthCheckTimeoutMs: number;
   gracefulShutdownTimeoutMs: number;
   replicaStopTimeoutMs: number;
+  replicaNice: number;
   logger: Logger;
   handleCall(endpoint: string, payload: unknown, options: RemoteOptions): Promise<WireOutcome>;
 }
@@ -255,6 +256,7 @@ export class BackendDeployment {
           userConfig: this.config.userConfig,
           maxBatchSize: this.config.maxBatchSize,
           batchWaitTimeoutMs: this.config.batchWaitTimeoutMs,
+          nice: this.settings.replicaNice,
         },
       },
       { exited: (r, reason) => this.replicaExited(r, reason), handleCall: this.settings.handleCall },

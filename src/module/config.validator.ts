@@ -1,5 +1,6 @@
 import type { BackendConfig, BackendOptions } from '../interfaces/backend-config.interface';
 import type { EndpointOptions, HttpMethod } from '../interfaces/endpoint-options.interface';
+import type { ServeModuleOptions } from '../interfaces/serve-module-options.interface';
 import { ServeError } from '../serve.errors';
 import { messages } from '../serve.messages';
 
@@ -57,6 +58,32 @@ export function validateBackendConfig(subject: string, config: unknown, allowOpt
     if (expected) throw invalid(subject, key, value, expected);
   }
   if ('userConfig' in config && config.userConfig !== undefined) assertPlainJson(subject, config.userConfig);
+}
+
+const MODULE_CHECKS: Record<Exclude<keyof ServeModuleOptions, 'backends'>, Check> = {
+  exposeErrors: (v) => (typeof v === 'boolean' ? undefined : 'true or false'),
+  bodyLimit: integerAtLeast(0),
+  healthCheckPeriodMs: numberAtLeast(0, true),
+  healthCheckTimeoutMs: numberAtLeast(0, true),
+  gracefulShutdownTimeoutMs: numberAtLeast(0),
+  replicaStopTimeoutMs: numberAtLeast(0),
+  replicaNice: (v) => (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 19 ? undefined : 'an integer from 0 to 19'),
+};
+
+/** Checks `ServeModule.forRoot()` options; throws a ServeError naming the option. */
+export function validateModuleOptions(options: ServeModuleOptions): void {
+  const subject = 'ServeModule.forRoot()';
+  if (!isPlainObject(options)) throw invalid(subject, 'options', options, 'an object');
+  for (const [key, value] of Object.entries(options)) {
+    if (key === 'backends') {
+      if (value !== undefined && !Array.isArray(value)) throw invalid(subject, key, value, 'an array of @Backend() classes');
+      continue;
+    }
+    const check = (MODULE_CHECKS as Record<string, Check>)[key];
+    if (!check) throw new ServeError('INVALID_CONFIG', messages.unknownOption(subject, key, ['backends', ...Object.keys(MODULE_CHECKS)]));
+    const expected = value === undefined ? undefined : check(value);
+    if (expected) throw invalid(subject, key, value, expected);
+  }
 }
 
 /** Checks `@Endpoint()` options; throws a ServeError naming `subject` and the option. */

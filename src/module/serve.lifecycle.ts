@@ -2,6 +2,7 @@ import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationS
 import type { ServeModuleOptions } from '../interfaces/serve-module-options.interface';
 import { addHostHandleProvider } from '../replicas/replica.context';
 import { SERVE_OPTIONS } from '../serve.constants';
+import { validateModuleOptions } from './config.validator';
 import { readDeclarations } from './serve.declarations';
 import { ServeRegistry } from './serve.registry';
 import { ServeService } from './serve.service';
@@ -22,6 +23,7 @@ export class ServeLifecycle implements OnModuleInit, BeforeApplicationShutdown, 
   ) {}
 
   async onModuleInit(): Promise<void> {
+    validateModuleOptions(this.options);
     const declarations = readDeclarations(this.options.backends ?? []);
     await this.service.declare(declarations);
     this.unregister = addHostHandleProvider({ getHandle: (endpoint) => this.service.getHandle(endpoint) });

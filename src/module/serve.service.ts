@@ -51,6 +51,7 @@ export class ServeService {
       healthCheckTimeoutMs: resolved.healthCheckTimeoutMs,
       gracefulShutdownTimeoutMs: resolved.gracefulShutdownTimeoutMs,
       replicaStopTimeoutMs: resolved.replicaStopTimeoutMs,
+      replicaNice: resolved.replicaNice,
       logger: this.logger,
       handleCall: (endpoint, payload, opts) => this.handleCall(endpoint, payload, opts),
     };

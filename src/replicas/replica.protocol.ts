@@ -13,6 +13,8 @@ export interface ReplicaInit {
   userConfig: unknown;
   maxBatchSize: number;
   batchWaitTimeoutMs: number;
+  /** Nice value for the replica's thread (Linux); 0 leaves it alone. */
+  nice: number;
 }
 
 /** A handler's result on the wire: a plain value, or the fields of a `ServeResponse`. */

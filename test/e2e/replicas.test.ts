@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { getPriority } from 'node:os';
 import { describe, test } from 'node:test';
+import { EchoBackend } from '../fixtures/echo.backend';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Backend, Endpoint, ServeModule } from '../../src';
@@ -41,6 +43,30 @@ describe('replicas', () => {
       await s.close();
       delete process.env.TEST_HOST_SECRET;
     }
+  });
+
+  test('replicas run at a lower priority than the host event loop (Linux nice)', { skip: process.platform !== 'linux' }, async () => {
+    const s = await startServeApp({ backends: [EchoBackend] });
+    try {
+      await s.serve.createBackend('echo-process', EchoBackend, { replica: 'process', numReplicas: 1 });
+      await s.serve.createEndpoint('echo-process', { backend: 'echo-process', route: '/echo-process' });
+      const thread = (await s.http.get('/echo').set('x-serve-call-method', 'priority').expect(200)).body;
+      const child = (await s.http.get('/echo-process').set('x-serve-call-method', 'priority').expect(200)).body;
+      assert.equal(thread.nice, 5);
+      assert.equal(child.nice, 5);
+      assert.notEqual(child.pid, process.pid);
+      assert.equal(getPriority(), 0, 'the host thread keeps its priority');
+    } finally {
+      await s.close();
+    }
+  });
+
+  test('bad module options fail start-up naming the option', async () => {
+    @Module({ imports: [ServeModule.forRoot({ backends: [], replicaNice: 40 })] })
+    class M {}
+    const app = await NestFactory.create(M, { logger: false, abortOnError: false });
+    await assert.rejects(app.init(), /ServeModule\.forRoot\(\): option 'replicaNice' is 40; expected an integer from 0 to 19/);
+    await app.close().catch(() => undefined);
   });
 
   test('app.init() fails with the constructor error when a replica cannot start', async () => {
