@@ -19,7 +19,12 @@ export function loadBackend(spec: string | undefined): Type<unknown>[] {
 
 /** Root module of a nestjs-serve server. */
 @Module({
-  imports: [ServeModule.forRoot({ backends: loadBackend(process.env.BENCH_BACKEND) })],
+  imports: [
+    ServeModule.forRoot({
+      backends: loadBackend(process.env.BENCH_BACKEND),
+      ...(process.env.BENCH_NICE === undefined ? {} : { replicaNice: Number(process.env.BENCH_NICE) }),
+    }),
+  ],
   controllers: [StatsController],
 })
 export class ServeServerModule {}

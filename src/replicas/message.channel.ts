@@ -5,6 +5,7 @@
 export class CoalescingChannel<M> {
   private buffer: M[] = [];
   private scheduled = false;
+  private firstAt = 0;
 
   /**
    * @param post sends an array of messages; may throw (e.g. a value that cannot be cloned).
@@ -17,7 +18,7 @@ export class CoalescingChannel<M> {
 
   /** Queues a message for the end of this turn. */
   send(message: M): void {
-    this.buffer.push(message);
+    if (this.buffer.push(message) === 1) this.firstAt = performance.now();
     if (!this.scheduled) {
       this.scheduled = true;
       setImmediate(this.flush);
@@ -42,6 +43,14 @@ export class CoalescingChannel<M> {
       }
     }
   };
+
+  /**
+   * Sends now if the oldest queued message has waited `ms` or more: a turn spent in slow
+   * synchronous work then does not hold back the results it already has.
+   */
+  flushIfOlderThan(ms: number): void {
+    if (this.buffer.length > 0 && performance.now() - this.firstAt >= ms) this.flush();
+  }
 
   /** Drops what is queued and returns it (e.g. when the other side is gone). */
   takeUnsent(): M[] {

@@ -10,6 +10,9 @@ import { setReplicaHandleProvider } from './replica.context';
 import { decodeError, decodeValue, encodeError, encodeValue, failure } from './result.codec';
 
 type CallMessage = Extract<HostMessage, { t: 'call' }>;
+
+/** Longest a finished result waits for the results of later synchronous calls of the same turn. */
+const MAX_RESULT_DELAY_MS = 1;
 type Instance = Record<string, unknown>;
 
 /**
@@ -113,7 +116,9 @@ export class ReplicaRuntime {
     try {
       result = this.method(message.m).call(this.instance, message.r);
     } catch (err) {
-      return this.finish(message.id, failure(err));
+      this.finish(message.id, failure(err));
+      this.out.flushIfOlderThan(MAX_RESULT_DELAY_MS);
+      return;
     }
     if (isThenable(result)) {
       result.then(
@@ -122,6 +127,7 @@ export class ReplicaRuntime {
       );
     } else {
       this.finish(message.id, { ok: true, v: encodeValue(result) });
+      this.out.flushIfOlderThan(MAX_RESULT_DELAY_MS);
     }
   }
 
