@@ -14,6 +14,8 @@ export interface ReportInput {
   duration: number;
   warmup: number;
   elapsedSeconds: number;
+  /** Load average when the run ended. */
+  loadAverageAtEnd: string;
   calibration: Calibration;
   /** How the servers ran (transpiled JS, or TypeScript under a loader; profiled or not). */
   runtime: string;
@@ -41,6 +43,8 @@ const CPU_ROWS: [string, string][] = [
   ['B', 'B. Piscina'],
   ['C', 'C. nestjs-serve, threads'],
   ['D', 'D. nestjs-serve, processes'],
+  ['F.1', 'F. CPU-bound, 1 replica'],
+  ['F.2', 'F. CPU-bound, 2 replicas'],
   ['H.inline', 'H. sentiment inline'],
   ['H.serve', 'H. sentiment nestjs-serve'],
 ];
@@ -71,8 +75,16 @@ export function renderReport(input: ReportInput): string {
   const { results: r, machine: m } = input;
   const med = (key: string): number => median(r.get(key));
   const throughput = table(
-    ['row', 'connections', 'req/s (median [min–max])', 'p50 ms', 'p99 ms', 'non-2xx + errors'],
-    THROUGHPUT_ROWS.map(([id, label, conns]) => [label, conns, fmt(med(`${id}.rps`)) + range(r.get(`${id}.rps`)), fmt(med(`${id}.p50`), 2), fmt(med(`${id}.p99`), 2), fmt(med(`${id}.failures`))]),
+    ['row', 'connections', 'req/s (median [min–max])', 'p50 ms', 'p99 ms', 'non-2xx + errors', 'CPU cores: server / load generator / others'],
+    THROUGHPUT_ROWS.map(([id, label, conns]) => [
+      label,
+      conns,
+      fmt(med(`${id}.rps`)) + range(r.get(`${id}.rps`)),
+      fmt(med(`${id}.p50`), 2),
+      fmt(med(`${id}.p99`), 2),
+      fmt(med(`${id}.failures`)),
+      `${fmt(med(`${id}.serverCores`), 2)} / ${fmt(med(`${id}.benchCores`), 2)} / ${fmt(med(`${id}.otherCores`), 2)}`,
+    ]),
   );
   const cpu = table(
     ['server', 'main thread µs/req (ELU × wall)', 'main thread CPU µs/req (/proc)', 'whole process CPU µs/req'],
@@ -89,8 +101,13 @@ export function renderReport(input: ReportInput): string {
   );
   const base = med('M.0.hostMb');
   const memory = table(
-    ['host', 'host RSS MiB', 'replica processes RSS MiB (sum)', 'host RSS added per replica MiB'],
-    MEMORY_ROWS.map(([id, label, n]) => [label, fmt(med(`${id}.hostMb`), 1), id.endsWith('p') ? fmt(med(`${id}.childrenMb`), 1) : '–', n ? fmt((med(`${id}.hostMb`) - base) / n, 1) : '–']),
+    ['host', 'start-up ms', 'host RSS MiB', 'replica processes RSS MiB (sum)', 'added per replica MiB'],
+    MEMORY_ROWS.map(([id, label, n]) => {
+      const host = med(`${id}.hostMb`);
+      const children = med(`${id}.childrenMb`);
+      const isProcess = id.endsWith('p');
+      return [label, fmt(med(`${id}.startMs`)), fmt(host, 1), isProcess ? fmt(children, 1) : '–', n ? fmt((isProcess ? children : host - base) / n, 1) : '–'];
+    }),
   );
   const targets = table(
     ['target', 'measured as', 'value', 'result'],
@@ -99,7 +116,7 @@ export function renderReport(input: ReportInput): string {
   return `# Benchmarks
 
 - Command: \`${input.command}\` (${input.rounds} round${input.rounds === 1 ? '' : 's'}, ${input.duration} s measured per headline phase, ${input.warmup} s warm-up; whole run ${fmt(input.elapsedSeconds)} s)
-- Node ${m.node}; ${m.cpuModel}, ${m.cores} cores, ${m.memoryGb} GiB RAM; load average at start ${m.loadAverage}
+- Node ${m.node}; ${m.cpuModel}, ${m.cores} cores, ${m.memoryGb} GiB RAM; load average (1, 5, 15 min) at start ${m.loadAverage}, at end ${input.loadAverageAtEnd} — other work on this shared machine competes for the same cores
 - Date: ${input.date}
 - Servers: ${input.runtime}
 - Workloads calibrated at start: F = ${input.calibration.cpuIterations} hash iterations (~5 ms), H = ${input.calibration.sentimentRepeats} AFINN scorings of a ${REVIEW_TEXT.split(/\s+/).length}-word review (~3 ms)
@@ -125,6 +142,8 @@ ${isolation}
 ## Memory (after start-up and a short warm-up)
 
 ${memory}
+
+Added per replica: for thread replicas the growth of the host's RSS over the 0-replica host, ÷ n; for process replicas their own RSS, ÷ n (the host does not grow).
 ${r.errors.length ? `\n## Errors during the run\n\n${r.errors.map((e) => `- ${e}`).join('\n')}\n` : ''}
 ## Method
 
@@ -132,7 +151,9 @@ ${r.errors.length ? `\n## Errors during the run\n\n${r.errors.map((e) => `- ${e}
 - Load comes from autocannon's programmatic API in the orchestrator process, on the same machine (it competes for the same cores, alike for every server). Each server gets a warm-up at the same load before its first measured phase. Headline phases (A–D, H) are measured for the full duration; G, E and F for half of it, the isolation probes for 0.3 × (idle) and 0.5 × (loaded) — to fit the whole run in 10 minutes.
 - Latencies are recorded from autocannon's \`response\` events (float ms from \`process.hrtime\`), not its histogram, which rounds to whole ms. p50/p99 are over 2xx responses.
 - Main-thread cost: each server exposes \`GET /__stats\` (\`process.cpuUsage()\`, \`performance.eventLoopUtilization()\`, and the main thread's own CPU from \`/proc/self/task/<pid>/stat\`), sampled right before and after the measured window. Because \`process.cpuUsage()\` counts every thread of the process (worker-thread replicas, Piscina workers, GC and libuv threads), the main-thread measure is the event loop's active time (ELU × wall time) per request; the \`/proc\` column is a cross-check with 10 ms tick resolution, and the last column shows the whole process.
+- CPU cores per row: during each measured window the orchestrator samples \`/proc/stat\` (whole machine), \`/proc/<pid>/stat\` of the server and its child processes, and its own \`process.cpuUsage()\` (autocannon); "others" is the rest of the machine's busy time — other work on this shared host, which takes cores away from the server (the machine has ${input.machine.cores}).
 - Memory is the host's VmRSS from \`/proc/<pid>/status\`; process replicas' RSS is summed separately from \`/proc/<child>/status\`.
+- \`--profile\` writes a main-thread CPU profile of every measured window (started and stopped over IPC through \`node:inspector\`, so start-up and warm-up are left out) under \`.bench-tmp/profiles/\` and prints the top functions by self time, by package, and the library's functions by inclusive time.
 - Servers and replicas run transpiled JavaScript (\`.bench-tmp/js\`, made by the orchestrator with \`@swc/core\`) as a production build would; under \`-r @swc-node/register\` every replica thread would load the TypeScript compiler and recompile the sources, which inflates memory and start-up (\`--from-source\` runs them that way).
 `;
 }

@@ -37,6 +37,7 @@ async function main(): Promise<void> {
     compileForServers(ROOT, out);
     ctx = { duration: args.duration, warmup: args.warmup, codeDir: join(out, 'bench'), ext: '.js', execArgv: [], env: calibrationEnv(calibration), profileDir };
   }
+  if (profileDir) mkdirSync(profileDir, { recursive: true });
   const estimate = estimateRoundSeconds(runs, args.duration, args.warmup) * args.rounds;
   log(`${runs.length} servers × ${args.rounds} rounds, about ${Math.round(estimate)} s; calibration ${JSON.stringify(calibration)}`);
 
@@ -65,8 +66,9 @@ async function main(): Promise<void> {
     duration: args.duration,
     warmup: args.warmup,
     elapsedSeconds,
+    loadAverageAtEnd: machineInfo().loadAverage,
     calibration,
-    runtime: `${args.fromSource ? 'TypeScript under -r @swc-node/register' : 'transpiled JavaScript, no TypeScript loader'}${profileDir ? '; PROFILED with --cpu-prof (figures include profiler overhead)' : ''}`,
+    runtime: `${args.fromSource ? 'TypeScript under -r @swc-node/register' : 'transpiled JavaScript, no TypeScript loader'}${profileDir ? '; PROFILED (main-thread CPU profiler on during measured windows; figures include its overhead)' : ''}`,
     results,
     targets: evaluateTargets(results),
   });

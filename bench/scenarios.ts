@@ -21,6 +21,8 @@ export interface PhaseSpec {
   warmupScale: number;
   /** Sample `/__stats` around the window for CPU per request. */
   cpu?: boolean;
+  /** Pause before the window so work left from the previous phase drains (e.g. before an idle probe), seconds. */
+  settleSeconds?: number;
 }
 
 /** One server child per round: what to start and what to measure on it. */
@@ -51,7 +53,7 @@ const latency = (id: string): PhaseSpec => throughput(id, { path: '/hello', conn
 function sentimentPhases(kind: 'inline' | 'serve'): PhaseSpec[] {
   return [
     throughput(`H.${kind}`, SENTIMENT, { cpu: true }),
-    { id: `I.${kind}.idle`, loads: [HEALTH_PROBE], scale: 0.3, warmupScale: 0 },
+    { id: `I.${kind}.idle`, loads: [HEALTH_PROBE], scale: 0.3, warmupScale: 0, settleSeconds: 1 },
     { id: `I.${kind}.loaded`, loads: [HEALTH_PROBE, SENTIMENT], scale: 0.5, warmupScale: 0.5 },
   ];
 }
@@ -78,8 +80,8 @@ export const SERVER_RUNS: ServerRunSpec[] = [
   },
   { id: 'E.unbatched', server: 'serve', backend: 'batch.backend#UnbatchedWorkBackend', phases: [throughput('E.unbatched', { path: '/work', connections: 64 }, half)] },
   { id: 'E.batched', server: 'serve', backend: 'batch.backend#BatchedWorkBackend', phases: [throughput('E.batched', { path: '/work', connections: 64 }, half)] },
-  { id: 'F.1', server: 'serve', backend: 'cpu.backend#CpuBackend', env: { BENCH_REPLICAS: '1' }, phases: [throughput('F.1', { path: '/cpu', connections: 16 }, half)] },
-  { id: 'F.2', server: 'serve', backend: 'cpu.backend#CpuBackend', env: { BENCH_REPLICAS: '2' }, phases: [throughput('F.2', { path: '/cpu', connections: 16 }, half)] },
+  { id: 'F.1', server: 'serve', backend: 'cpu.backend#CpuBackend', env: { BENCH_REPLICAS: '1' }, phases: [throughput('F.1', { path: '/cpu', connections: 16 }, { ...half, cpu: true })] },
+  { id: 'F.2', server: 'serve', backend: 'cpu.backend#CpuBackend', env: { BENCH_REPLICAS: '2' }, phases: [throughput('F.2', { path: '/cpu', connections: 16 }, { ...half, cpu: true })] },
   { id: 'H.inline', server: 'inline-sentiment', phases: sentimentPhases('inline') },
   { id: 'H.serve', server: 'serve', backend: 'sentiment.backend#SentimentBackend', env: { BENCH_REPLICAS: '2' }, phases: sentimentPhases('serve') },
   { id: 'M.0', server: 'serve', phases: [], memoryWarmup: { path: '/health', connections: 8 } },
@@ -103,7 +105,7 @@ export function estimateRoundSeconds(runs: readonly ServerRunSpec[], duration: n
       sum +
       perServerSeconds +
       (run.memoryWarmup ? warmup * MEMORY_WARMUP_SCALE : 0) +
-      run.phases.reduce((s, p) => s + duration * p.scale + warmup * p.warmupScale, 0),
+      run.phases.reduce((s, p) => s + duration * p.scale + warmup * p.warmupScale + (p.settleSeconds ?? 0), 0),
     0,
   );
 }

@@ -3,7 +3,11 @@ import { envInt } from '../work/env';
 import { scoreText } from '../work/workloads';
 
 /** Scenarios H and I: AFINN sentiment scoring (repeated to cost a few ms) as a nestjs-serve endpoint. */
-@Backend({ numReplicas: envInt('BENCH_REPLICAS', 2), initArgs: [envInt('BENCH_SENTIMENT_REPEATS', 100)] })
+@Backend({
+  numReplicas: envInt('BENCH_REPLICAS', 2),
+  maxConcurrentQueries: envInt('BENCH_MAX_CONCURRENT', 100),
+  initArgs: [envInt('BENCH_SENTIMENT_REPEATS', 100)],
+})
 export class SentimentBackend {
   constructor(private readonly repeats: number) {}
 

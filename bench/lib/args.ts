@@ -12,7 +12,7 @@ export interface BenchArgs {
   out: string;
   /** Only these server runs (ids such as `A,C,H.serve`); all when empty. */
   only: string[];
-  /** Write `.cpuprofile` files of the nestjs-serve servers under `.bench-tmp/profiles`. */
+  /** Write a main-thread `.cpuprofile` of every measured window under `.bench-tmp/profiles`. */
   profile: boolean;
   /** Run the servers from TypeScript under `-r @swc-node/register` instead of transpiled JS. */
   fromSource: boolean;

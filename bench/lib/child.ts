@@ -14,6 +14,8 @@ export interface ChildSpec {
 export interface RunningServer {
   pid: number;
   port: number;
+  /** Sends an IPC command (`{ type, id, ...payload }`) and waits for its `{ type: 'ack', id }` reply. */
+  command(type: string, payload?: Record<string, unknown>): Promise<void>;
   /** Asks for a graceful stop; kills the child's whole process group if it is not gone in `graceMs`. */
   stop(graceMs?: number): Promise<void>;
 }
@@ -48,8 +50,33 @@ export function startServer(spec: ChildSpec, startTimeoutMs = 60_000): Promise<R
       if (message?.type !== 'ready' || typeof message.port !== 'number') return;
       clearTimeout(timer);
       started = true;
-      resolve({ pid: child.pid!, port: message.port, stop: (graceMs = 5000) => stopChild(child, exited, graceMs) });
+      resolve({
+        pid: child.pid!,
+        port: message.port,
+        command: (type, payload) => command(child, type, payload),
+        stop: (graceMs = 5000) => stopChild(child, exited, graceMs),
+      });
     });
+  });
+}
+
+let nextCommandId = 1;
+
+function command(child: ChildProcess, type: string, payload: Record<string, unknown> = {}, timeoutMs = 30_000): Promise<void> {
+  const id = nextCommandId++;
+  return new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => done(new Error(`no reply to ${type} in ${timeoutMs} ms`)), timeoutMs);
+    const onMessage = (message: { type?: string; id?: number; error?: string }): void => {
+      if (message?.type === 'ack' && message.id === id) done(message.error ? new Error(message.error) : undefined);
+    };
+    const done = (err?: Error): void => {
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      if (err) reject(err);
+      else resolve();
+    };
+    child.on('message', onMessage);
+    child.send({ ...payload, type, id });
   });
 }
 

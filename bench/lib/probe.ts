@@ -1,4 +1,5 @@
 import { readFileSync, readdirSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import type { ServerStats } from '../servers/stats.controller';
 
 /** Fetches `GET /__stats` of a server child. */
@@ -55,4 +56,58 @@ export function childPids(pid: number): number[] {
     }
   }
   return found;
+}
+
+/** Clock ticks per second of procfs CPU times (USER_HZ). */
+const USER_HZ = 100;
+
+/** CPU counters at one instant, ms: the whole machine, one server's process tree, and this (load-generating) process. */
+export interface CpuSnapshot {
+  at: number;
+  machineBusyMs: number;
+  serverMs: number;
+  benchMs: number;
+}
+
+/** Where the machine's CPU went between two snapshots, in cores (CPU seconds per second). */
+export interface CpuShares {
+  server: number;
+  bench: number;
+  /** Everything else on the machine: other users of this shared host. */
+  others: number;
+}
+
+/** Takes a {@link CpuSnapshot}; machine and server figures are NaN off Linux. */
+export function cpuSnapshot(serverPid: number): CpuSnapshot {
+  const own = process.cpuUsage();
+  const tree = [serverPid, ...childPids(serverPid)].reduce((sum, pid) => sum + processCpuMs(pid), 0);
+  return { at: performance.now(), machineBusyMs: machineBusyMs(), serverMs: tree, benchMs: (own.user + own.system) / 1000 };
+}
+
+/** CPU shares between two snapshots. */
+export function cpuShares(before: CpuSnapshot, after: CpuSnapshot): CpuShares {
+  const wall = after.at - before.at;
+  const server = (after.serverMs - before.serverMs) / wall;
+  const bench = (after.benchMs - before.benchMs) / wall;
+  return { server, bench, others: Math.max(0, (after.machineBusyMs - before.machineBusyMs) / wall - server - bench) };
+}
+
+function machineBusyMs(): number {
+  try {
+    const [, ...fields] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
+    const [user, nice, system, , , irq, softirq, steal] = fields.map(Number);
+    return ((user + nice + system + irq + softirq + (steal || 0)) * 1000) / USER_HZ;
+  } catch {
+    return NaN;
+  }
+}
+
+function processCpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / USER_HZ;
+  } catch {
+    return 0;
+  }
 }

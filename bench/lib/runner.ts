@@ -1,9 +1,10 @@
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import type { ServerRunSpec } from '../scenarios';
 import { MEMORY_WARMUP_SCALE } from '../scenarios';
 import { startServer, type ChildSpec } from './child';
 import { runLoads } from './load';
-import { childPids, cpuPerRequest, fetchStats, rssMb } from './probe';
+import { childPids, cpuPerRequest, cpuShares, cpuSnapshot, fetchStats, rssMb } from './probe';
 import type { Results } from './results';
 
 /** Settings shared by every server run of a benchmark. */
@@ -17,13 +18,15 @@ export interface RunContext {
   execArgv: string[];
   /** Environment for every server (calibrated workload sizes). */
   env: Record<string, string>;
-  /** When set, servers write CPU profiles under this folder (one sub-folder per run and round). */
+  /** When set, each measured window's main-thread CPU profile is written here (`<phase>-round<n>.cpuprofile`). */
   profileDir?: string;
 }
 
 /** Starts the server of `run`, measures its phases (or its memory), records the figures for `round`, and stops it. */
 export async function measureServer(run: ServerRunSpec, round: number, ctx: RunContext, results: Results): Promise<void> {
-  const server = await startServer(childSpec(run, round, ctx));
+  const launched = performance.now();
+  const server = await startServer(childSpec(run, ctx));
+  results.add(`${run.id}.startMs`, round, performance.now() - launched);
   try {
     if (run.memoryWarmup) {
       if (ctx.warmup > 0) await runLoads(server.port, [run.memoryWarmup], ctx.warmup * MEMORY_WARMUP_SCALE);
@@ -33,9 +36,17 @@ export async function measureServer(run: ServerRunSpec, round: number, ctx: RunC
     for (const phase of run.phases) {
       const warm = ctx.warmup * phase.warmupScale;
       if (warm > 0) await runLoads(server.port, phase.loads, warm);
+      if (phase.settleSeconds) await new Promise((resolve) => setTimeout(resolve, phase.settleSeconds! * 1000));
       const before = phase.cpu ? await fetchStats(server.port) : undefined;
+      if (ctx.profileDir) await server.command('profile-start');
+      const machineBefore = cpuSnapshot(server.pid);
       const loads = await runLoads(server.port, phase.loads, ctx.duration * phase.scale);
+      const shares = cpuShares(machineBefore, cpuSnapshot(server.pid));
+      if (ctx.profileDir) await server.command('profile-stop', { file: join(ctx.profileDir, `${phase.id}-round${round + 1}.cpuprofile`) });
       const after = before ? await fetchStats(server.port) : undefined;
+      results.add(`${phase.id}.serverCores`, round, shares.server);
+      results.add(`${phase.id}.benchCores`, round, shares.bench);
+      results.add(`${phase.id}.otherCores`, round, shares.others);
       phase.loads.forEach((load, i) => {
         const key = load.tag && phase.loads.length > 1 ? `${phase.id}.${load.tag}` : phase.id;
         const { rps, p50, p99, failures } = loads[i];
@@ -56,13 +67,11 @@ export async function measureServer(run: ServerRunSpec, round: number, ctx: RunC
   }
 }
 
-function childSpec(run: ServerRunSpec, round: number, ctx: RunContext): ChildSpec {
+function childSpec(run: ServerRunSpec, ctx: RunContext): ChildSpec {
   const env: Record<string, string> = { ...ctx.env, ...run.env };
   if (run.backend) {
     const [file, exportName] = run.backend.split('#');
     env.BENCH_BACKEND = `${join(ctx.codeDir, 'backends', file + ctx.ext)}#${exportName}`;
   }
-  const execArgv = [...ctx.execArgv];
-  if (ctx.profileDir) execArgv.push('--cpu-prof', `--cpu-prof-dir=${join(ctx.profileDir, `${run.id}-round${round + 1}`)}`);
-  return { script: join(ctx.codeDir, 'servers', `${run.server}.server${ctx.ext}`), env, execArgv };
+  return { script: join(ctx.codeDir, 'servers', `${run.server}.server${ctx.ext}`), env, execArgv: ctx.execArgv };
 }

@@ -31,6 +31,7 @@ export function evaluateTargets(r: Results): TargetCheck[] {
   return [
     check('C ≥ 1.2 × B req/s', 'C req/s ÷ B req/s', paired('C.rps', 'B.rps', div), '×', (v) => v >= 1.2),
     check("C main-thread CPU/req ≤ 1.1 × A's", 'C ÷ A, event-loop active µs per request', paired('C.eluUs', 'A.eluUs', div), '×', (v) => v <= 1.1),
+    check("↳ cross-check (not the target's measure)", 'C ÷ A, main-thread CPU µs per request from /proc', paired('C.mainUs', 'A.mainUs', div), '×', (v) => v <= 1.1),
     check('C ≥ 0.9 × A req/s', 'C req/s ÷ A req/s', paired('C.rps', 'A.rps', div), '×', (v) => v >= 0.9),
     check('G: added p50 ≤ 0.3 ms', 'p50 of C − p50 of A, 1 connection', paired('G.C.p50', 'G.A.p50', sub), 'ms', (v) => v <= 0.3),
     check('H: serve ≥ 1.5 × inline', 'serve req/s ÷ inline req/s', paired('H.serve.rps', 'H.inline.rps', div), '×', (v) => v >= 1.5),

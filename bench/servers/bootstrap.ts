@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplication, Type } from '@nestjs/common';
+import { listenForProfilerCommands } from './profiler';
 
 /** Message a server child sends its parent over IPC once it listens. */
 export interface ReadyMessage {
@@ -32,6 +33,7 @@ export async function startBenchServer(module: Type<unknown>, onClose?: () => Pr
       }
     })();
   });
+  listenForProfilerCommands();
   const ready: ReadyMessage = { type: 'ready', port, pid: process.pid };
   if (process.send) process.send(ready);
   else console.log(JSON.stringify(ready));
