@@ -24,4 +24,4 @@ export class PiscinaHelloController {
 @Module({ controllers: [PiscinaHelloController, StatsController] })
 export class PiscinaServerModule {}
 
-runServer(() => startBenchServer(PiscinaServerModule, () => pool.destroy()));
+runServer(() => startBenchServer(PiscinaServerModule, () => pool.close()));
