@@ -34,7 +34,7 @@ describe('faults', () => {
   after(() => s.close());
 
   for (const kind of ['escape', 'exit', 'oom'] as const) {
-    test(`a replica that dies (${kind}): in-flight 503 within a second, queued requests served, replacement gets the current userConfig`, async () => {
+    test(`a replica that dies (${kind}): in-flight 503 within a second, queued requests served, replacement gets the current userConfig`, async (t) => {
       const tag = `after-${kind}`;
       await s.serve.updateBackendConfig('FaultBackend', { userConfig: { tag } });
       const restartsBefore = s.serve.listBackends().FaultBackend.restarts as number;
@@ -51,6 +51,7 @@ describe('faults', () => {
       const seen = await Promise.all(Array.from({ length: 8 }, () => s.http.get('/fault').expect(200).then((r) => r.body as Info)));
       assert.equal(new Set(seen.map((i) => i.identity)).size, 2);
       for (const info of seen) assert.deepEqual(info.config, { tag });
+      t.diagnostic(`${kind}: 15 requests sent, 15 answered: the crashed one 503 after ${crashed.ms} ms, 6 queued 200, 8 after recovery 200`);
     });
   }
 

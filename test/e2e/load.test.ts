@@ -18,7 +18,7 @@ describe('under load', () => {
   });
   after(() => s.close());
 
-  test('canary 0→100% in ten steps, userConfig updates, scaling 1→4→1, spare backend re-created: zero failed requests', async () => {
+  test('canary 0→100% in ten steps, userConfig updates, scaling 1→4→1, spare backend re-created: zero failed requests', async (t) => {
     const running = load(`${base}/live`, 9);
     const steps: string[] = [];
     for (let i = 1; i <= 10; i++) {
@@ -38,6 +38,7 @@ describe('under load', () => {
       await sleep(400);
     }
     const result = await running;
+    t.diagnostic(`live changes: ${result.requests.total} requests, ${result['2xx']} 2xx, ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts, p99 ${result.latency.p99} ms`);
     assert.equal(steps.length, 10);
     assert.deepEqual(s.serve.listEndpoints().live.traffic, { LiveV1: 0, LiveV2: 1 });
     assert.ok(result.requests.total > 1000, `only ${result.requests.total} requests`);
@@ -48,7 +49,7 @@ describe('under load', () => {
     assert.equal(last.body.version, 'v2');
   });
 
-  test('a slow reconfigure is rolling: the backend stays available and fast', async () => {
+  test('a slow reconfigure is rolling: the backend stays available and fast', async (t) => {
     await s.serve.setTraffic('live', { LiveV1: 1 });
     const running = load(`${base}/live`, 3, 4);
     await sleep(300);
@@ -56,12 +57,13 @@ describe('under load', () => {
     await s.serve.updateBackendConfig('LiveV1', { userConfig: { n: 99, delayMs: 500 } });
     const took = Date.now() - started;
     const result = await running;
+    t.diagnostic(`rolling reconfigure (${took} ms): ${result.requests.total} requests, ${result.non2xx} non-2xx, ${result.errors} errors, p99 ${result.latency.p99} ms, max ${result.latency.max} ms`);
     assert.ok(took >= 1000, `both replicas reconfigured one after the other (${took} ms)`);
     assert.equal(result.non2xx + result.errors + result.timeouts, 0);
     assert.ok(result.latency.p99 < 250, `p99 ${result.latency.p99} ms while a replica spent 500 ms in reconfigure`);
   });
 
-  test('overload: beyond the queue bound callers get 503 with Retry-After at once; accepted ones keep a bounded latency', async () => {
+  test('overload: beyond the queue bound callers get 503 with Retry-After at once; accepted ones keep a bounded latency', async (t) => {
     const started = Date.now();
     const answers = await Promise.all(
       Array.from({ length: 40 }, () =>
@@ -70,6 +72,7 @@ describe('under load', () => {
     );
     const ok = answers.filter((a) => a.status === 200);
     const rejected = answers.filter((a) => a.status === 503);
+    t.diagnostic(`overload burst: 40 sent, ${ok.length} accepted, ${rejected.length} rejected 503, ${40 - ok.length - rejected.length} other`);
     assert.equal(ok.length + rejected.length, 40);
     assert.ok(ok.length >= 6, `${ok.length} accepted`);
     assert.ok(rejected.length >= 20, `${rejected.length} rejected`);

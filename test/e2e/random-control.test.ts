@@ -40,7 +40,7 @@ describe(`random ServeService calls against a model (SEED=${SEED})`, () => {
   });
   after(() => s.close());
 
-  test(`${OPS} random valid and invalid calls while requests flow`, async () => {
+  test(`${OPS} random valid and invalid calls while requests flow`, async (t) => {
     const rnd = mulberry32(SEED);
     const pick = <T>(items: readonly T[]): T => items[Math.floor(rnd() * items.length)];
     const backends = new Map<string, ModelBackend>();
@@ -183,6 +183,7 @@ describe(`random ServeService calls against a model (SEED=${SEED})`, () => {
     flowing = false;
     await traffic;
     if (process.env.TIMINGS) console.log([...timings].map(([k, v]) => `${k} ${Math.round(v)}ms`).join('\n'));
+    t.diagnostic(`${OPS} calls: ${accepted} accepted, ${rejected} rejected; requests by status ${JSON.stringify(Object.fromEntries(statuses))}`);
     assert.ok(accepted > OPS / 10 && rejected > OPS / 10, `accepted ${accepted}, rejected ${rejected}`);
     const served = [...statuses.entries()];
     assert.ok((statuses.get(200) ?? 0) > 50, `requests served: ${JSON.stringify(served)}`);
