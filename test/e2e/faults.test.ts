@@ -29,7 +29,7 @@ function readyCount(s: ServeApp, backend: string): number {
 describe('faults', () => {
   let s: ServeApp;
   before(async () => {
-    s = await startServeApp({ backends: [FaultBackend], healthCheckPeriodMs: 200, healthCheckTimeoutMs: 1500 });
+    s = await startServeApp({ backends: [FaultBackend], healthCheckPeriodMs: 200, healthCheckTimeoutMs: 2500 });
   });
   after(() => s.close());
 
