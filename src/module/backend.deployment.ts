@@ -46,7 +46,25 @@ interface ReplicaEntry extends ReplicaSlot {
   number: number;
   lastPong: number;
   readyAt: number;
+  served: number;
   idle?: () => void;
+}
+
+/** How `listBackends()` counts a request's end, by error code (handler errors count as `failed`). */
+const OUTCOME_BY_CODE: Partial<Record<string, keyof RequestCounts>> = {
+  TIMEOUT: 'timedOut',
+  OVERLOADED: 'rejected',
+  SHUT_DOWN: 'rejected',
+  REPLICA_UNAVAILABLE: 'replicaLost',
+};
+
+/** Requests of a backend by how they ended, since it started. */
+export interface RequestCounts {
+  succeeded: number;
+  failed: number;
+  timedOut: number;
+  rejected: number;
+  replicaLost: number;
 }
 
 const MAX_RESTART_DELAY_MS = 10_000;
@@ -68,6 +86,7 @@ export class BackendDeployment {
   private stopped = false;
   private lastError?: string;
   private restarts = 0;
+  private readonly counts: RequestCounts = { succeeded: 0, failed: 0, timedOut: 0, rejected: 0, replicaLost: 0 };
 
   constructor(
     readonly spec: BackendSpec,
@@ -131,6 +150,7 @@ export class BackendDeployment {
     slot.inFlight++;
     slot.replica.call(job.method, job.request, (outcome) => {
       slot.inFlight--;
+      slot.served++;
       this.complete(job, outcome, slot);
       if (slot.inFlight === 0 && slot.idle) slot.idle();
       this.pump();
@@ -167,6 +187,7 @@ export class BackendDeployment {
     if (job.settled) return;
     job.settled = true;
     if (job.timer) clearTimeout(job.timer);
+    this.counts[result.ok ? 'succeeded' : (OUTCOME_BY_CODE[result.error.code] ?? 'failed')]++;
     job.done(result);
   }
 
@@ -261,7 +282,7 @@ export class BackendDeployment {
       },
       { exited: (r, reason) => this.replicaExited(r, reason), handleCall: this.settings.handleCall },
     );
-    const entry: ReplicaEntry = { id, replica, number, inFlight: 0, accepting: false, state: 'starting', lastPong: Date.now(), readyAt: 0 };
+    const entry: ReplicaEntry = { id, replica, number, inFlight: 0, accepting: false, state: 'starting', lastPong: Date.now(), readyAt: 0, served: 0 };
     this.starting.add(entry);
     try {
       await replica.ready;
@@ -389,10 +410,17 @@ export class BackendDeployment {
       status: this.stopped ? 'stopped' : this.scheduler.all.some((e) => e.state === 'ready') ? 'running' : this.restartTimer || this.starting.size ? 'restarting' : 'unavailable',
       queued: this.queue.size,
       inFlight: this.scheduler.inFlight,
+      requests: { ...this.counts },
       restarts: this.restarts,
       consecutiveFailures: this.restartFailures,
       lastError: this.lastError,
-      replicas: [...this.scheduler.all, ...this.starting].map((e) => ({ id: e.id, placement: e.replica.placement, state: e.state, inFlight: e.inFlight })),
+      replicas: [...this.scheduler.all, ...this.starting].map((e) => ({
+        id: e.id,
+        placement: e.replica.placement,
+        state: e.state,
+        inFlight: e.inFlight,
+        served: e.served,
+      })),
     };
   }
 }

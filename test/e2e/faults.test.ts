@@ -82,6 +82,8 @@ describe('faults', () => {
     const stuck = await s.http.get('/fault').set('x-serve-call-method', 'spin');
     assert.equal(stuck.status, 504);
     assert.match(stuck.body.message, /did not answer within 1500 ms/);
+    const counts = s.serve.listBackends().FaultBackend.requests as { timedOut: number; replicaLost: number };
+    assert.ok(counts.timedOut >= 1 && counts.replicaLost >= 3, JSON.stringify(counts));
     assert.ok(Date.now() - started < 2500);
     await s.http.get('/fault').expect(200);
     await waitFor('the stuck replica to be replaced', () => (s.serve.listBackends().FaultBackend.restarts as number) > restartsBefore && readyCount(s, 'FaultBackend') === 2);

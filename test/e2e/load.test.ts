@@ -84,5 +84,6 @@ describe('under load', () => {
     assert.ok(Math.min(...rejected.map((a) => a.ms)) < 300, 'rejections are immediate');
     const state = s.serve.listBackends().TightBackend;
     assert.equal(state.queued, 0);
+    assert.deepEqual(state.requests, { succeeded: ok.length, failed: 0, timedOut: 0, rejected: rejected.length, replicaLost: 0 });
   });
 });
