@@ -63,6 +63,8 @@ export const messages = {
   bodyTooLarge: (limit: number) => `Request body is larger than ${limit} bytes (bodyLimit).`,
   handleOutsideHost: () =>
     'getHandle() found no running ServeModule: call it inside a backend replica, or inject ServeService in the host app.',
+  slowStart: (replica: string, ms: number) =>
+    `Replica ${replica} did not become ready within ${ms} ms (replicaStartTimeoutMs); it was killed. Raise replicaStartTimeoutMs if loading the model takes longer.`,
   stuckReplica: (replica: string, ms: number) =>
     `Replica ${replica} did not answer health pings for ${ms} ms; it is being replaced (its requests answer 503).`,
   unknownOption: (subject: string, option: string, known: string[]) =>

@@ -10,10 +10,12 @@ export interface ServeModuleOptions {
   bodyLimit?: number;
   /** How often each replica is pinged, in ms. Default 1000. */
   healthCheckPeriodMs?: number;
-  /** A replica that has not answered a ping for this long is replaced, in ms. Default 5000. */
+  /** A replica that has not answered a ping for this long is replaced, in ms. Default 30000. */
   healthCheckTimeoutMs?: number;
   /** How long shutdown and scale-down wait for requests in flight before stopping replicas, in ms. Default 20000. */
   gracefulShutdownTimeoutMs?: number;
+  /** How long a replica may take to construct and configure its backend before it is killed, in ms. Default 300000. */
+  replicaStartTimeoutMs?: number;
   /** How long a stopping replica may take to exit before it is killed, in ms. Default 2000. */
   replicaStopTimeoutMs?: number;
   /**

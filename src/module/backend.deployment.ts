@@ -11,6 +11,7 @@ import { RETRY_AFTER_SECONDS } from '../serve.constants';
 import { ServeError, isServeError } from '../serve.errors';
 import { messages } from '../serve.messages';
 import type { BackendSpec } from './backend.spec';
+import { waitUntil } from '../utils/wait.util';
 
 /** A request's result as the host sees it. */
 export type CallResult = { ok: true; value: WireValue } | { ok: false; error: ServeError };
@@ -25,6 +26,7 @@ export interface DeploymentSettings {
   healthCheckTimeoutMs: number;
   gracefulShutdownTimeoutMs: number;
   replicaStopTimeoutMs: number;
+  replicaStartTimeoutMs: number;
   replicaNice: number;
   logger: Logger;
   handleCall(endpoint: string, payload: unknown, options: RemoteOptions): Promise<WireOutcome>;
@@ -84,6 +86,7 @@ export class BackendDeployment {
   private restartTimer?: NodeJS.Timeout;
   private healthTimer?: NodeJS.Timeout;
   private stopped = false;
+  private draining = false;
   private lastError?: string;
   private restarts = 0;
   private readonly counts: RequestCounts = { succeeded: 0, failed: 0, timedOut: 0, rejected: 0, replicaLost: 0 };
@@ -118,10 +121,14 @@ export class BackendDeployment {
     this.healthTimer.unref();
   }
 
-  /** Sends a request to the least loaded replica, or queues it; `done` is called exactly once. */
-  submit(method: string, request: ServeRequest, done: (result: CallResult) => void): void {
+  /**
+   * Sends a request to the least loaded replica, or queues it; `done` is called exactly once.
+   * While the backend drains for shutdown, only `internal` calls (a replica's handle calls, part
+   * of a request already accepted) are still taken.
+   */
+  submit(method: string, request: ServeRequest, done: (result: CallResult) => void, internal = false): void {
     const job: Job = { method, request, done };
-    if (this.stopped) return this.settle(job, { ok: false, error: new ServeError('SHUT_DOWN', messages.shutDown()) });
+    if (this.stopped || (this.draining && !internal)) return this.settle(job, { ok: false, error: new ServeError('SHUT_DOWN', messages.shutDown()) });
     const slot = this.queue.size === 0 ? this.scheduler.pick() : undefined;
     if (!slot && this.queue.size >= this.config.maxQueuedRequests) {
       const message = this.scheduler.all.length ? messages.backendOverloaded(this.name, this.queue.size) : messages.noReplicas(this.name);
@@ -218,7 +225,8 @@ export class BackendDeployment {
       } catch (err) {
         if (isServeError(err) && err.code === 'REPLICA_UNAVAILABLE') continue;
         this.config.userConfig = previous;
-        await Promise.allSettled([...done, entry].map((e) => this.reconfigureOne(e, previous)));
+        const current = this.scheduler.all.filter((e) => e.state === 'ready' || e.state === 'reconfiguring');
+        await Promise.allSettled([...new Set([...done, entry, ...current])].map((e) => this.reconfigureOne(e, previous)));
         throw new ServeError('INVALID_CONFIG', messages.reconfigureFailed(this.name, entry.id, (err as Error).message), { cause: err });
       }
     }
@@ -242,7 +250,7 @@ export class BackendDeployment {
   async scale(numReplicas: number): Promise<void> {
     const previous = this.config.numReplicas;
     this.config.numReplicas = numReplicas;
-    const live = this.scheduler.all.filter((e) => e.state !== 'draining').length + this.starting.size;
+    const live = this.liveCount;
     if (numReplicas > live) {
       const results = await Promise.allSettled(Array.from({ length: numReplicas - live }, () => this.addReplica()));
       const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -284,6 +292,7 @@ export class BackendDeployment {
     );
     const entry: ReplicaEntry = { id, replica, number, inFlight: 0, accepting: false, state: 'starting', lastPong: Date.now(), readyAt: 0, served: 0 };
     this.starting.add(entry);
+    const startTimer = setTimeout(() => replica.kill(new Error(messages.slowStart(id, this.settings.replicaStartTimeoutMs))), this.settings.replicaStartTimeoutMs);
     try {
       await replica.ready;
       await this.catchUp(replica, started);
@@ -292,9 +301,10 @@ export class BackendDeployment {
       replica.kill(err as Error);
       throw err;
     } finally {
+      clearTimeout(startTimer);
       this.starting.delete(entry);
     }
-    if (this.stopped) {
+    if (this.stopped || this.draining) {
       await replica.stop(this.settings.replicaStopTimeoutMs);
       throw new ServeError('SHUT_DOWN', messages.shutDown());
     }
@@ -346,13 +356,17 @@ export class BackendDeployment {
     this.scheduleReplacement();
   }
 
+  /** Replicas serving or starting, not those draining away. */
+  private get liveCount(): number {
+    return this.scheduler.all.filter((e) => e.state !== 'draining').length + this.starting.size;
+  }
+
   private scheduleReplacement(): void {
-    if (this.stopped || this.restartTimer) return;
-    const live = this.scheduler.all.filter((e) => e.state !== 'draining').length + this.starting.size;
-    if (live >= this.config.numReplicas) return;
+    if (this.stopped || this.draining || this.restartTimer || this.liveCount >= this.config.numReplicas) return;
     const delay = this.restartFailures === 0 ? 0 : Math.min(100 * 2 ** this.restartFailures, MAX_RESTART_DELAY_MS);
     this.restartTimer = setTimeout(() => {
       this.restartTimer = undefined;
+      if (this.stopped || this.draining || this.liveCount >= this.config.numReplicas) return;
       this.restarts++;
       this.addReplica().then(
         () => this.scheduleReplacement(),
@@ -383,18 +397,27 @@ export class BackendDeployment {
     }
   }
 
+  /** Takes only internal calls from now on and starts no more replicas. */
+  beginDrain(): void {
+    this.draining = true;
+    clearTimeout(this.restartTimer);
+    for (const entry of this.starting) entry.replica.kill(new ServeError('SHUT_DOWN', messages.shutDown()));
+  }
+
+  /** True when nothing is queued or in flight (or no replica is left to finish anything). */
+  get idle(): boolean {
+    return (this.queue.size === 0 && this.scheduler.inFlight === 0) || this.scheduler.all.length === 0;
+  }
+
   /**
    * Stops taking requests, lets those in flight and queued finish within `graceMs`, answers the
    * rest 503, then stops every replica (killing those that do not exit in time).
    */
   async stop(graceMs: number): Promise<void> {
+    this.beginDrain();
+    await waitUntil(() => this.idle, graceMs);
     this.stopped = true;
     clearInterval(this.healthTimer);
-    clearTimeout(this.restartTimer);
-    const deadline = Date.now() + graceMs;
-    while ((this.queue.size > 0 || this.scheduler.inFlight > 0) && Date.now() < deadline && this.scheduler.all.length > 0) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
     for (const job of this.queue.drain()) {
       this.settle(job, { ok: false, error: new ServeError('SHUT_DOWN', messages.shutDown()) });
     }
@@ -424,3 +447,4 @@ export class BackendDeployment {
     };
   }
 }
+

@@ -67,6 +67,7 @@ const MODULE_CHECKS: Record<Exclude<keyof ServeModuleOptions, 'backends'>, Check
   healthCheckTimeoutMs: numberAtLeast(0, true),
   gracefulShutdownTimeoutMs: numberAtLeast(0),
   replicaStopTimeoutMs: numberAtLeast(0),
+  replicaStartTimeoutMs: numberAtLeast(0, true),
   replicaNice: (v) => (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 19 ? undefined : 'an integer from 0 to 19'),
 };
 

@@ -16,10 +16,14 @@ const IGNORE = (): void => undefined;
 export class ServeDispatcher {
   constructor(private readonly registry: ServeRegistry) {}
 
-  /** Routes `request` through `endpoint`'s policy. Never rejects: failures come back as results. */
-  dispatch(endpoint: EndpointEntry, request: ServeRequest, options: RemoteOptions = {}): Promise<CallResult> {
+  /**
+   * Routes `request` through `endpoint`'s policy. Never rejects: failures come back as results.
+   * `internal` marks a call made by a replica for a request already accepted: it is still served
+   * while the app drains for shutdown.
+   */
+  dispatch(endpoint: EndpointEntry, request: ServeRequest, options: RemoteOptions = {}, internal = false): Promise<CallResult> {
     return new Promise<CallResult>((resolve) => {
-      if (this.registry.closed) return resolve(fail(new ServeError('SHUT_DOWN', messages.shutDown())));
+      if (this.registry.closed && !internal) return resolve(fail(new ServeError('SHUT_DOWN', messages.shutDown())));
       const { policy } = endpoint;
       const backend = this.registry.backends.get(policy.choose(Math.random(), options.shardKey));
       if (!backend) return resolve(fail(new ServeError('NOT_FOUND', messages.unknownEndpoint(endpoint.name, []))));
@@ -31,18 +35,18 @@ export class ServeDispatcher {
         return resolve(fail(new ServeError('BAD_REQUEST', error)));
       }
       for (const name of policy.chooseShadows(Math.random)) this.shadow(endpoint, name, request, options.method);
-      backend.submit(method, request, resolve);
+      backend.submit(method, request, resolve, internal);
     });
   }
 
   /** Routes a handle call by endpoint name. */
-  dispatchByName(endpoint: string, payload: unknown, options: RemoteOptions = {}): Promise<CallResult> {
+  dispatchByName(endpoint: string, payload: unknown, options: RemoteOptions = {}, internal = false): Promise<CallResult> {
     const entry = this.registry.endpoints.get(endpoint);
     if (!entry) {
       return Promise.resolve(fail(new ServeError('NOT_FOUND', messages.unknownEndpoint(endpoint, [...this.registry.endpoints.keys()]))));
     }
     const request: ServeRequest = { method: 'POST', path: entry.route, query: {}, headers: {}, body: payload };
-    return this.dispatch(entry, request, options);
+    return this.dispatch(entry, request, options, internal);
   }
 
   private shadow(endpoint: EndpointEntry, name: string, request: ServeRequest, method?: string): void {

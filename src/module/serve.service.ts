@@ -10,6 +10,7 @@ import { DEFAULT_MODULE_OPTIONS, SERVE_OPTIONS } from '../serve.constants';
 import { ServeError } from '../serve.errors';
 import { messages } from '../serve.messages';
 import { BackendDeployment, type DeploymentSettings } from './backend.deployment';
+import { waitUntil } from '../utils/wait.util';
 import { buildBackendSpec, methodForEndpoint, type BackendSpec } from './backend.spec';
 import { assertPlainJson, validateBackendConfig, validateMethods, validateRoute } from './config.validator';
 import { resolveConfig, type Declarations } from './serve.declarations';
@@ -51,6 +52,7 @@ export class ServeService {
       healthCheckTimeoutMs: resolved.healthCheckTimeoutMs,
       gracefulShutdownTimeoutMs: resolved.gracefulShutdownTimeoutMs,
       replicaStopTimeoutMs: resolved.replicaStopTimeoutMs,
+      replicaStartTimeoutMs: resolved.replicaStartTimeoutMs,
       replicaNice: resolved.replicaNice,
       logger: this.logger,
       handleCall: (endpoint, payload, opts) => this.handleCall(endpoint, payload, opts),
@@ -89,10 +91,19 @@ export class ServeService {
     return this.exclusive(async () => {
       const backend = this.registry.backend(name);
       validateBackendConfig(`updateBackendConfig('${name}')`, partialConfig);
-      const next = resolveConfig({ ...backend.getConfig(), ...stripUndefined(partialConfig) });
-      if ('userConfig' in partialConfig && partialConfig.userConfig !== undefined) await backend.reconfigure(structuredClone(partialConfig.userConfig));
+      const previous = backend.getConfig();
+      const next = resolveConfig({ ...previous, ...stripUndefined(partialConfig) });
+      const newUserConfig = 'userConfig' in partialConfig && partialConfig.userConfig !== undefined;
+      if (newUserConfig) await backend.reconfigure(structuredClone(partialConfig.userConfig));
+      if (next.numReplicas !== previous.numReplicas) {
+        try {
+          await backend.scale(next.numReplicas);
+        } catch (err) {
+          if (newUserConfig) await backend.reconfigure(previous.userConfig).catch(() => undefined);
+          throw err;
+        }
+      }
       backend.applyLimits(next);
-      if (next.numReplicas !== backend.getConfig().numReplicas) await backend.scale(next.numReplicas);
     });
   }
 
@@ -198,18 +209,32 @@ export class ServeService {
   shutdown(): Promise<void> {
     this.stopping ??= (async () => {
       this.registry.closed = true;
+      for (const starting of this.launching) starting.beginDrain();
       const backends = [...this.registry.backends.values()];
-      await Promise.all(backends.map((b) => b.stop(this.settings.gracefulShutdownTimeoutMs)));
+      // A request in flight in one backend may still call others: drain all before stopping any.
+      for (const backend of backends) backend.beginDrain();
+      await waitUntil(() => backends.every((b) => b.idle), this.settings.gracefulShutdownTimeoutMs);
+      await Promise.all(backends.map((b) => b.stop(0)));
     })();
     return this.stopping;
   }
 
   private stopping?: Promise<void>;
+  private readonly launching = new Set<BackendDeployment>();
 
   private async launch(spec: BackendSpec, config: ResolvedBackendConfig): Promise<void> {
     if (config.userConfig !== undefined) assertPlainJson(`Backend '${spec.name}'`, config.userConfig);
     const deployment = new BackendDeployment(spec, config, this.settings);
-    await deployment.start();
+    this.launching.add(deployment);
+    try {
+      await deployment.start();
+    } finally {
+      this.launching.delete(deployment);
+    }
+    if (this.registry.closed) {
+      await deployment.stop(0);
+      throw new ServeError('SHUT_DOWN', messages.shutDown());
+    }
     this.registry.backends.set(spec.name, deployment);
   }
 
@@ -219,7 +244,7 @@ export class ServeService {
   }
 
   private async handleCall(endpoint: string, payload: unknown, options: { method?: string; shardKey?: string }): Promise<WireOutcome> {
-    const result = await this.dispatcher.dispatchByName(endpoint, payload, options);
+    const result = await this.dispatcher.dispatchByName(endpoint, payload, options, true);
     return result.ok ? { ok: true, v: result.value } : { ok: false, e: encodeError(result.error) };
   }
 

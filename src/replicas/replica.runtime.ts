@@ -38,6 +38,12 @@ export class ReplicaRuntime {
     private readonly init: ReplicaInit,
   ) {
     this.out = new CoalescingChannel<ReplicaMessage>(post, (message, error) => {
+      if (message.t === 'handle-call') {
+        const waiter = this.handleCalls.get(message.id);
+        this.handleCalls.delete(message.id);
+        waiter?.reject(new ServeError('BAD_REQUEST', messages.notSendable('The handle payload', init.replicaId, String((error as Error)?.message ?? error))));
+        return;
+      }
       if (message.t !== 'result') return;
       const why = messages.resultNotSendable(init.backend, String((error as Error)?.message ?? error));
       this.out.send({ t: 'result', id: message.id, o: failure(new Error(why)) });

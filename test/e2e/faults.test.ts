@@ -89,6 +89,22 @@ describe('faults', () => {
     await waitFor('the stuck replica to be replaced', () => (s.serve.listBackends().FaultBackend.restarts as number) > restartsBefore && readyCount(s, 'FaultBackend') === 2);
   });
 
+  test('an update whose scale-up fails rejects and leaves userConfig, limits and replicas as they were', async () => {
+    const flag = join(tmpdir(), `nestjs-serve-partial-${process.pid}`);
+    rmSync(flag, { force: true });
+    await s.serve.createBackend('partial', FaultBackend, { numReplicas: 1, initArgs: [flag] });
+    await s.serve.createEndpoint('partial', { backend: 'partial', route: '/partial' });
+    const before = s.serve.getBackendConfig('partial');
+    writeFileSync(flag, 'x');
+    await assert.rejects(s.serve.updateBackendConfig('partial', { userConfig: { tag: 'new' }, numReplicas: 2, maxQueuedRequests: 7 }), /constructor blocked/);
+    rmSync(flag);
+    assert.deepEqual(s.serve.getBackendConfig('partial'), before);
+    assert.deepEqual((await s.http.get('/partial').expect(200)).body.config, { tag: 'v1' });
+    assert.equal(readyCount(s, 'partial'), 1);
+    await s.serve.deleteEndpoint('partial');
+    await s.serve.deleteBackend('partial');
+  });
+
   test('a backend whose constructor keeps failing restarts with backoff, shows it, and recovers once the cause is gone', async () => {
     const flag = join(tmpdir(), `nestjs-serve-flag-${process.pid}`);
     rmSync(flag, { force: true });

@@ -30,10 +30,32 @@ describe('handles and model composition', () => {
     for (let i = 0; i < 10; i++) assert.equal((await handle.remote<{ version: string }>({}, { shardKey: 'tenant-7' })).version, first.version);
   });
 
+  test('a handle payload that cannot cross from a replica rejects there, and the replica stays usable', async () => {
+    const res = await s.http.post('/pipeline').set('x-serve-call-method', 'unsendable').send({}).expect(200);
+    assert.equal(res.body.failed, true);
+    assert.match(res.body.message, /handle payload cannot be sent/);
+    await s.serve.updateBackendConfig('Pipeline', { userConfig: { after: 'unsendable' } });
+    const again = await s.http.post('/pipeline').set('x-serve-call-method', 'unsendable').send({}).expect(200);
+    assert.deepEqual(again.body.config, { after: 'unsendable' });
+  });
+
   test('a handle on an endpoint deleted since rejects with a clear error', async () => {
     await s.serve.createEndpoint('temp', { backend: 'VersionA', route: '/temp' });
     const handle = s.serve.getHandle('temp');
     await s.serve.deleteEndpoint('temp');
     await assert.rejects(handle.remote({}), /Endpoint 'temp' does not exist/);
+  });
+});
+
+describe('composition during shutdown', () => {
+  test('a request in flight when shutdown starts may still call other endpoints', async () => {
+    const s = await startServeApp({ backends: [VersionA, VersionB, Pipeline], gracefulShutdownTimeoutMs: 5000 });
+    const inFlight = s.http.post('/pipeline').set('x-serve-call-method', 'late').send({ ms: 300 }).then((r) => ({ status: r.status, body: r.body }));
+    await new Promise((r) => setTimeout(r, 100));
+    const closing = s.close();
+    const answer = await inFlight;
+    await closing;
+    assert.equal(answer.status, 200, JSON.stringify(answer.body));
+    assert.deepEqual(answer.body.body, { late: true });
   });
 });

@@ -8,6 +8,7 @@ import { Backend, Endpoint, ServeModule } from '../../src';
 import { startServeApp } from '../helpers/serve-app';
 import { ProcessBackend } from '../fixtures/process.backend';
 import { FailingBackend } from '../fixtures/failing.backend';
+import { NeverReady } from '../fixtures/fault.backend';
 import { VersionA } from '../fixtures/traffic.backends';
 
 async function startupError(backends: unknown[]): Promise<Error> {
@@ -67,6 +68,26 @@ describe('replicas', () => {
     const app = await NestFactory.create(M, { logger: false, abortOnError: false });
     await assert.rejects(app.init(), /ServeModule\.forRoot\(\): option 'replicaNice' is 40; expected an integer from 0 to 19/);
     await app.close().catch(() => undefined);
+  });
+
+  test('a replica that never becomes ready is killed after replicaStartTimeoutMs and the call rejects', async () => {
+    const s = await startServeApp({ backends: [], replicaStartTimeoutMs: 800 });
+    try {
+      const started = Date.now();
+      await assert.rejects(s.serve.createBackend('never', NeverReady), /NeverReady|never#1.*did not become ready within 800 ms/);
+      assert.ok(Date.now() - started < 5000);
+      assert.deepEqual(Object.keys(s.serve.listBackends()), []);
+    } finally {
+      await s.close();
+    }
+  });
+
+  test('a backend still starting when the app closes is stopped, and its creation rejects', async () => {
+    const s = await startServeApp({ backends: [] });
+    const creating = s.serve.createBackend('late', EchoBackend, { numReplicas: 1 });
+    await new Promise((r) => setTimeout(r, 20));
+    await s.close();
+    await assert.rejects(creating, /shut down/);
   });
 
   test('app.init() fails with the constructor error when a replica cannot start', async () => {
