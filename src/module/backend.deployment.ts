@@ -52,14 +52,6 @@ interface ReplicaEntry extends ReplicaSlot {
   idle?: () => void;
 }
 
-/** How `listBackends()` counts a request's end, by error code (handler errors count as `failed`). */
-const OUTCOME_BY_CODE: Partial<Record<string, keyof RequestCounts>> = {
-  TIMEOUT: 'timedOut',
-  OVERLOADED: 'rejected',
-  SHUT_DOWN: 'rejected',
-  REPLICA_UNAVAILABLE: 'replicaLost',
-};
-
 /** Requests of a backend by how they ended, since it started. */
 export interface RequestCounts {
   succeeded: number;
@@ -128,11 +120,11 @@ export class BackendDeployment {
    */
   submit(method: string, request: ServeRequest, done: (result: CallResult) => void, internal = false): void {
     const job: Job = { method, request, done };
-    if (this.stopped || (this.draining && !internal)) return this.settle(job, { ok: false, error: new ServeError('SHUT_DOWN', messages.shutDown()) });
+    if (this.stopped || (this.draining && !internal)) return this.settle(job, { ok: false, error: new ServeError('SHUT_DOWN', messages.shutDown()) }, 'rejected');
     const slot = this.queue.size === 0 ? this.scheduler.pick() : undefined;
     if (!slot && this.queue.size >= this.config.maxQueuedRequests) {
       const message = this.scheduler.all.length ? messages.backendOverloaded(this.name, this.queue.size) : messages.noReplicas(this.name);
-      return this.settle(job, { ok: false, error: new ServeError('OVERLOADED', message, { retryAfterSeconds: RETRY_AFTER_SECONDS }) });
+      return this.settle(job, { ok: false, error: new ServeError('OVERLOADED', message, { retryAfterSeconds: RETRY_AFTER_SECONDS }) }, 'rejected');
     }
     const timeoutMs = this.config.requestTimeoutMs;
     job.timer = setTimeout(() => this.timeout(job, timeoutMs), timeoutMs);
@@ -175,26 +167,27 @@ export class BackendDeployment {
   }
 
   private complete(job: Job, outcome: WireOutcome, slot: ReplicaEntry): void {
-    if (outcome.ok) return this.settle(job, { ok: true, value: outcome.v });
+    if (outcome.ok) return this.settle(job, { ok: true, value: outcome.v }, 'succeeded');
     const error = decodeError(outcome.e, this.name, this.settings.exposeErrors);
     if (error.code === 'HANDLER_FAILED') {
       this.settings.logger.error(
         `Backend '${this.name}' replica ${slot.id}: method '${job.method}' threw: ${outcome.e.stack ?? outcome.e.message}`,
       );
     }
-    this.settle(job, { ok: false, error });
+    // A replica that died is out of the scheduler before its calls fail; other errors are the handler's.
+    this.settle(job, { ok: false, error }, slot.state === 'stopped' && error.code === 'REPLICA_UNAVAILABLE' ? 'replicaLost' : 'failed');
   }
 
   private timeout(job: Job, timeoutMs: number): void {
     if (job.queued) this.queue.cancel(job);
-    this.settle(job, { ok: false, error: new ServeError('TIMEOUT', messages.requestTimeout(this.name, timeoutMs)) });
+    this.settle(job, { ok: false, error: new ServeError('TIMEOUT', messages.requestTimeout(this.name, timeoutMs)) }, 'timedOut');
   }
 
-  private settle(job: Job, result: CallResult): void {
+  private settle(job: Job, result: CallResult, outcome: keyof RequestCounts): void {
     if (job.settled) return;
     job.settled = true;
     if (job.timer) clearTimeout(job.timer);
-    this.counts[result.ok ? 'succeeded' : (OUTCOME_BY_CODE[result.error.code] ?? 'failed')]++;
+    this.counts[outcome]++;
     job.done(result);
   }
 
@@ -217,7 +210,8 @@ export class BackendDeployment {
     const previous = this.config.userConfig;
     this.config.userConfig = userConfig;
     const done: ReplicaEntry[] = [];
-    for (const entry of [...this.scheduler.all]) {
+    const snapshot = [...this.scheduler.all];
+    for (const entry of snapshot) {
       if (entry.state !== 'ready') continue;
       try {
         await this.reconfigureOne(entry, userConfig);
@@ -225,8 +219,10 @@ export class BackendDeployment {
       } catch (err) {
         if (isServeError(err) && err.code === 'REPLICA_UNAVAILABLE') continue;
         this.config.userConfig = previous;
-        const current = this.scheduler.all.filter((e) => e.state === 'ready' || e.state === 'reconfiguring');
-        await Promise.allSettled([...new Set([...done, entry, ...current])].map((e) => this.reconfigureOne(e, previous)));
+        // Back to the previous config, one replica at a time: those done, the failed one, and
+        // replacements that joined (caught up to the new config) meanwhile.
+        const joined = this.scheduler.all.filter((e) => !snapshot.includes(e) && e.state === 'ready');
+        for (const touched of [...done, entry, ...joined]) await this.reconfigureOne(touched, previous).catch(() => undefined);
         throw new ServeError('INVALID_CONFIG', messages.reconfigureFailed(this.name, entry.id, (err as Error).message), { cause: err });
       }
     }
@@ -371,6 +367,7 @@ export class BackendDeployment {
       this.addReplica().then(
         () => this.scheduleReplacement(),
         (err: Error) => {
+          if (this.draining) return;
           this.restartFailures++;
           this.settings.logger.error(`Backend '${this.name}': replacement replica failed to start (${err.message}); retrying with backoff.`);
           this.scheduleReplacement();
@@ -419,7 +416,7 @@ export class BackendDeployment {
     this.stopped = true;
     clearInterval(this.healthTimer);
     for (const job of this.queue.drain()) {
-      this.settle(job, { ok: false, error: new ServeError('SHUT_DOWN', messages.shutDown()) });
+      this.settle(job, { ok: false, error: new ServeError('SHUT_DOWN', messages.shutDown()) }, 'rejected');
     }
     const entries = [...this.scheduler.all];
     await Promise.all(entries.map((e) => this.retire(e, 0)));

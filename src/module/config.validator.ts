@@ -13,15 +13,19 @@ const integerAtLeast = (min: number): Check => (v) =>
   typeof v === 'number' && Number.isInteger(v) && v >= min ? undefined : `an integer >= ${min}`;
 const numberAtLeast = (min: number, strict = false): Check => (v) =>
   typeof v === 'number' && Number.isFinite(v) && (strict ? v > min : v >= min) ? undefined : `a finite number ${strict ? '>' : '>='} ${min}`;
+/** Node runs a timer longer than 2^31 - 1 ms after 1 ms, so durations stop there. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+const duration = (strict = false): Check => (v) =>
+  numberAtLeast(0, strict)(v) ?? ((v as number) <= MAX_TIMER_MS ? undefined : `a duration of at most ${MAX_TIMER_MS} ms`);
 const nonEmptyString: Check = (v) => (typeof v === 'string' && v.trim().length > 0 ? undefined : 'a non-empty string');
 
 const CONFIG_CHECKS: Record<keyof BackendConfig, Check> = {
   numReplicas: integerAtLeast(1),
   maxConcurrentQueries: integerAtLeast(1),
   maxBatchSize: integerAtLeast(1),
-  batchWaitTimeoutMs: numberAtLeast(0),
+  batchWaitTimeoutMs: duration(),
   maxQueuedRequests: integerAtLeast(0),
-  requestTimeoutMs: numberAtLeast(0, true),
+  requestTimeoutMs: duration(true),
   userConfig: () => undefined,
 };
 
@@ -63,11 +67,11 @@ export function validateBackendConfig(subject: string, config: unknown, allowOpt
 const MODULE_CHECKS: Record<Exclude<keyof ServeModuleOptions, 'backends'>, Check> = {
   exposeErrors: (v) => (typeof v === 'boolean' ? undefined : 'true or false'),
   bodyLimit: integerAtLeast(0),
-  healthCheckPeriodMs: numberAtLeast(0, true),
-  healthCheckTimeoutMs: numberAtLeast(0, true),
-  gracefulShutdownTimeoutMs: numberAtLeast(0),
-  replicaStopTimeoutMs: numberAtLeast(0),
-  replicaStartTimeoutMs: numberAtLeast(0, true),
+  healthCheckPeriodMs: duration(true),
+  healthCheckTimeoutMs: duration(true),
+  gracefulShutdownTimeoutMs: duration(),
+  replicaStopTimeoutMs: duration(),
+  replicaStartTimeoutMs: duration(true),
   replicaNice: (v) => (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 19 ? undefined : 'an integer from 0 to 19'),
 };
 

@@ -93,13 +93,15 @@ export class ServeService {
       validateBackendConfig(`updateBackendConfig('${name}')`, partialConfig);
       const previous = backend.getConfig();
       const next = resolveConfig({ ...previous, ...stripUndefined(partialConfig) });
-      const newUserConfig = 'userConfig' in partialConfig && partialConfig.userConfig !== undefined;
-      if (newUserConfig) await backend.reconfigure(structuredClone(partialConfig.userConfig));
-      if (next.numReplicas !== previous.numReplicas) {
+      const scaled = next.numReplicas !== previous.numReplicas;
+      // Scale first (a failed scale-up undoes itself), then the rolling reconfigure (a failed one
+      // undoes itself too), so a rejected update never leaves part of itself behind.
+      if (scaled) await backend.scale(next.numReplicas);
+      if ('userConfig' in partialConfig && partialConfig.userConfig !== undefined) {
         try {
-          await backend.scale(next.numReplicas);
+          await backend.reconfigure(structuredClone(partialConfig.userConfig));
         } catch (err) {
-          if (newUserConfig) await backend.reconfigure(previous.userConfig).catch(() => undefined);
+          if (scaled) await backend.scale(previous.numReplicas).catch(() => undefined);
           throw err;
         }
       }
@@ -209,7 +211,8 @@ export class ServeService {
   shutdown(): Promise<void> {
     this.stopping ??= (async () => {
       this.registry.closed = true;
-      for (const starting of this.launching) starting.beginDrain();
+      for (const starting of this.launching.keys()) starting.beginDrain();
+      await Promise.allSettled(this.launching.values());
       const backends = [...this.registry.backends.values()];
       // A request in flight in one backend may still call others: drain all before stopping any.
       for (const backend of backends) backend.beginDrain();
@@ -220,14 +223,15 @@ export class ServeService {
   }
 
   private stopping?: Promise<void>;
-  private readonly launching = new Set<BackendDeployment>();
+  private readonly launching = new Map<BackendDeployment, Promise<void>>();
 
   private async launch(spec: BackendSpec, config: ResolvedBackendConfig): Promise<void> {
     if (config.userConfig !== undefined) assertPlainJson(`Backend '${spec.name}'`, config.userConfig);
     const deployment = new BackendDeployment(spec, config, this.settings);
-    this.launching.add(deployment);
+    const started = deployment.start();
+    this.launching.set(deployment, started);
     try {
-      await deployment.start();
+      await started;
     } finally {
       this.launching.delete(deployment);
     }

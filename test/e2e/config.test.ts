@@ -54,6 +54,14 @@ describe('user config and scaling', () => {
     );
     assert.equal(s.serve.getBackendConfig('ConfigBackend').userConfig && (s.serve.getBackendConfig('ConfigBackend').userConfig as State['config']).factor, 3);
     for (const st of (await states(s)).values()) assert.equal(st.config.factor, 3);
+    await assert.rejects(
+      s.serve.updateBackendConfig('ConfigBackend', { userConfig: { factor: 9, failWith: 'bad again' }, numReplicas: 3, maxQueuedRequests: 5 }),
+      /bad again/,
+    );
+    assert.equal(s.serve.getBackendConfig('ConfigBackend').numReplicas, 2);
+    assert.equal(s.serve.getBackendConfig('ConfigBackend').maxQueuedRequests, 1000);
+    assert.equal((s.serve.listBackends().ConfigBackend.replicas as unknown[]).length, 2, 'the replica added for the update was removed again');
+    for (const st of (await states(s)).values()) assert.equal(st.config.factor, 3);
   });
 
   test('scaling up starts replicas with the current userConfig; scaling down keeps the oldest', async () => {

@@ -15,6 +15,7 @@ test('each bad value is named with what was expected', () => {
     [{ requestTimeoutMs: 0 }, /'requestTimeoutMs' is 0; expected a finite number > 0/],
     [{ batchWaitTimeoutMs: -1 }, /batchWaitTimeoutMs/],
     [{ maxQueuedRequests: Infinity }, /maxQueuedRequests/],
+    [{ requestTimeoutMs: 1e10 }, /'requestTimeoutMs' is 10000000000; expected a duration of at most 2147483647 ms/],
     [{ replica: 'thread' }, /unknown option 'replica'/],
     [null, /'config' is null/],
   ];
