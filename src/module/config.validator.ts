@@ -50,21 +50,12 @@ const OPTION_CHECKS: Record<Exclude<keyof BackendOptions, keyof BackendConfig>, 
  */
 export function validateBackendConfig(subject: string, config: unknown, allowOptions = false): void {
   if (!isPlainObject(config)) throw invalid(subject, 'config', config, 'an object');
-  for (const [key, value] of Object.entries(config)) {
-    const check =
-      (CONFIG_CHECKS as Record<string, Check>)[key] ?? (allowOptions ? (OPTION_CHECKS as Record<string, Check>)[key] : undefined);
-    if (!check) {
-      const known = Object.keys(allowOptions ? { ...CONFIG_CHECKS, ...OPTION_CHECKS } : CONFIG_CHECKS);
-      throw new ServeError('INVALID_CONFIG', messages.unknownOption(subject, key, known));
-    }
-    if (value === undefined) continue;
-    const expected = check(value);
-    if (expected) throw invalid(subject, key, value, expected);
-  }
+  checkFields(subject, config, allowOptions ? { ...CONFIG_CHECKS, ...OPTION_CHECKS } : CONFIG_CHECKS);
   if ('userConfig' in config && config.userConfig !== undefined) assertPlainJson(subject, config.userConfig);
 }
 
-const MODULE_CHECKS: Record<Exclude<keyof ServeModuleOptions, 'backends'>, Check> = {
+const MODULE_CHECKS: Record<keyof ServeModuleOptions, Check> = {
+  backends: (v) => (Array.isArray(v) ? undefined : 'an array of @Backend() classes'),
   exposeErrors: (v) => (typeof v === 'boolean' ? undefined : 'true or false'),
   bodyLimit: integerAtLeast(0),
   healthCheckPeriodMs: duration(true),
@@ -79,13 +70,14 @@ const MODULE_CHECKS: Record<Exclude<keyof ServeModuleOptions, 'backends'>, Check
 export function validateModuleOptions(options: ServeModuleOptions): void {
   const subject = 'ServeModule.forRoot()';
   if (!isPlainObject(options)) throw invalid(subject, 'options', options, 'an object');
-  for (const [key, value] of Object.entries(options)) {
-    if (key === 'backends') {
-      if (value !== undefined && !Array.isArray(value)) throw invalid(subject, key, value, 'an array of @Backend() classes');
-      continue;
-    }
-    const check = (MODULE_CHECKS as Record<string, Check>)[key];
-    if (!check) throw new ServeError('INVALID_CONFIG', messages.unknownOption(subject, key, ['backends', ...Object.keys(MODULE_CHECKS)]));
+  checkFields(subject, options, MODULE_CHECKS);
+}
+
+/** Runs the check of each field present (undefined ones are skipped); unknown fields are errors. */
+function checkFields(subject: string, fields: Record<string, unknown>, checks: Record<string, Check>): void {
+  for (const [key, value] of Object.entries(fields)) {
+    const check = checks[key];
+    if (!check) throw new ServeError('INVALID_CONFIG', messages.unknownOption(subject, key, Object.keys(checks)));
     const expected = value === undefined ? undefined : check(value);
     if (expected) throw invalid(subject, key, value, expected);
   }

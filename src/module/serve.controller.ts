@@ -52,7 +52,7 @@ export class ServeController {
     } catch (err) {
       throw isServeError(err) ? toHttpException(res, err) : err;
     } finally {
-      if (this.registry.draining) res.setHeader('connection', 'close');
+      if (this.registry.closed) res.setHeader('connection', 'close');
     }
   }
 }

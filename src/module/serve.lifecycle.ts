@@ -1,10 +1,9 @@
-import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { ServeModuleOptions } from '../interfaces/serve-module-options.interface';
 import { addHostHandleProvider } from '../replicas/replica.context';
 import { SERVE_OPTIONS } from '../serve.constants';
 import { validateModuleOptions } from './config.validator';
 import { readDeclarations } from './serve.declarations';
-import { ServeRegistry } from './serve.registry';
 import { ServeService } from './serve.service';
 
 /**
@@ -13,12 +12,11 @@ import { ServeService } from './serve.service';
  * when the app closes.
  */
 @Injectable()
-export class ServeLifecycle implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown {
+export class ServeLifecycle implements OnModuleInit, BeforeApplicationShutdown {
   private unregister?: () => void;
 
   constructor(
     private readonly service: ServeService,
-    private readonly registry: ServeRegistry,
     @Inject(SERVE_OPTIONS) private readonly options: ServeModuleOptions,
   ) {}
 
@@ -35,12 +33,7 @@ export class ServeLifecycle implements OnModuleInit, BeforeApplicationShutdown, 
    * HTTP server closes right after, never waiting on a stuck replica.
    */
   async beforeApplicationShutdown(): Promise<void> {
-    this.registry.draining = true;
     this.unregister?.();
-    await this.service.shutdown();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
     await this.service.shutdown();
   }
 }

@@ -18,10 +18,8 @@ export class ServeRegistry {
   readonly backends = new Map<string, BackendDeployment>();
   readonly endpoints = new Map<string, EndpointEntry>();
   private readonly routes = new Map<string, EndpointEntry>();
-  /** Set once the module shuts down: every later call is refused. */
+  /** Set when the app starts closing: new calls are refused and answers close their connections. */
   closed = false;
-  /** Set when the app starts closing: answers ask clients to close their connections. */
-  draining = false;
 
   /** The backend called `name`, or a NOT_FOUND error. */
   backend(name: string): BackendDeployment {

@@ -46,10 +46,14 @@ describe('lifecycle', () => {
       fetch(`${app.base}/echo`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-serve-call-method': 'slow' },
-        body: JSON.stringify({ ms: 400 }),
+        body: JSON.stringify({ ms: 1000 }),
       }).then(async (r) => ({ status: r.status, body: await r.json() })),
     );
-    await new Promise((r) => setTimeout(r, 100));
+    const deadline = Date.now() + 5000;
+    while ((await fetch(`${app.base}/in-flight`).then((r) => r.json() as Promise<{ inFlight: number }>)).inFlight < 10) {
+      assert.ok(Date.now() < deadline, 'the 10 requests never were all in flight');
+      await new Promise((r) => setTimeout(r, 10));
+    }
     app.child.kill('SIGTERM');
     const answers = await Promise.all(inFlight);
     assert.deepEqual(answers.map((a) => a.status), Array(10).fill(200));
