@@ -32,6 +32,13 @@ export const DEFAULT_MODULE_OPTIONS = Object.freeze({
   replicaNice: 5,
 });
 
+/** Defaults of `ServeModule.forRoot({ cluster })`. */
+export const DEFAULT_CLUSTER_OPTIONS = Object.freeze({
+  prefix: 'nestjs-serve',
+  heartbeatPeriodMs: 250,
+  heartbeatTimeoutMs: 1000,
+});
+
 /** Header that pins requests with the same value to the same backend. */
 export const SHARD_KEY_HEADER = 'x-serve-shard-key';
 /** Header that names the backend method to call instead of the bound one. */

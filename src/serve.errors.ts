@@ -9,6 +9,7 @@ export type ServeErrorCode =
   | 'HANDLER_FAILED'
   | 'HANDLER_HTTP_ERROR'
   | 'BAD_REQUEST'
+  | 'PAYLOAD_TOO_LARGE'
   | 'STARTUP_FAILED'
   | 'SHUT_DOWN';
 
@@ -22,6 +23,7 @@ const STATUS_BY_CODE: Record<ServeErrorCode, number> = {
   HANDLER_FAILED: 500,
   HANDLER_HTTP_ERROR: 500,
   BAD_REQUEST: 400,
+  PAYLOAD_TOO_LARGE: 413,
   STARTUP_FAILED: 500,
   SHUT_DOWN: 503,
 };

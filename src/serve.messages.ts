@@ -41,7 +41,7 @@ export const messages = {
     `Backend module ${file} is TypeScript but no TypeScript loader is available in the replica: install @swc-node/register, ts-node or tsx in the app, or compile the backend to JavaScript.`,
   replicaStartFailed: (replica: string, why: string) => `Replica ${replica} failed to start: ${why}`,
   replicaDied: (replica: string, why: string) =>
-    `Replica ${replica} stopped while handling the request (${why}); the request was not completed. Retry it: a replacement replica is starting.`,
+    `Replica ${replica} stopped while handling the request (${why}); the request was not completed. Retry it: new requests go to the other replicas or a replacement.`,
   backendOverloaded: (backend: string, queued: number) =>
     `Backend '${backend}' is saturated (every replica busy, ${queued} requests queued): retry later, or raise numReplicas / maxQueuedRequests.`,
   noReplicas: (backend: string) =>
@@ -72,10 +72,51 @@ export const messages = {
   bodyNotJson: () => 'Request body is not valid JSON: fix the body or its content-type.',
   notSendable: (what: string, replica: string, why: string) =>
     `${what} cannot be sent to replica ${replica} (${why}): use JSON values, strings or bytes.`,
+  requestTooLarge: (replica: string, why: string) =>
+    `The request is too large to send to replica ${replica} over NATS (${why}): send a smaller body, or raise max_payload in the NATS server's config.`,
   resultNotSendable: (backend: string, why: string) =>
     `Backend '${backend}' returned a value that cannot be sent to the host (${why}): return JSON values, strings, bytes or a ServeResponse.`,
   reconfigureFailed: (backend: string, replica: string, why: string) =>
     `Backend '${backend}': reconfigure() failed in replica ${replica}: ${why}. The previous userConfig was restored.`,
+  placementNeedsCluster: (backend: string, placement: string) =>
+    `Backend '${backend}' has placement '${placement}' but ServeModule has no cluster: add cluster: { servers: 'nats://...' } to ServeModule.forRoot(), or use placement 'local'.`,
+  remoteNameInvalid: (backend: string) =>
+    `Backend '${backend}' cannot run on replica hosts: its name goes into NATS subjects, so use letters, digits, '_' and '-' only.`,
+  noRemoteReplica: (backend: string, clusterUp: boolean) =>
+    clusterUp
+      ? `Backend '${backend}' has no replica: no replica host serving it has joined. Start one: npx nestjs-serve replica --servers <nats-url> --module <file exporting the backend class>.`
+      : `Backend '${backend}' has no replica: the app is not connected to the NATS server, so its replica hosts are unreachable. Check that the NATS server runs; the app reconnects by itself.`,
+  natsClientMissing: () =>
+    "ServeModule's cluster option needs the NATS client: npm install @nats-io/transport-node",
+  clusterConnected: (server: string) => `Connected to NATS server ${server}.`,
+  clusterUnreachable: (servers: string, why: string) =>
+    `Cannot reach NATS server ${servers} (${why}); retrying every second. Start the NATS server, or fix the server address.`,
+  clusterLost: () => 'the connection to the NATS server was lost',
+  appClusterDown: () =>
+    'Lost the NATS server: remote replicas are dropped (their requests answer 503), local replicas keep serving; reconnecting.',
+  agentClusterDown: () =>
+    'Lost the NATS server: reconnecting; replicas keep running and apps take them back, or restart them, once it is back.',
+  agentLeft: (agent: string, why: string) =>
+    `Replica host ${agent} left (${why}): its replicas are dropped; their requests in flight answer 503, the others go to the remaining replicas.`,
+  agentJoined: (agent: string, backends: string[]) => `Replica host ${agent} joined, serving ${list(backends)}.`,
+  agentGone: (agent: string) => `replica host ${agent} is gone: nothing answers its NATS subjects`,
+  noResponders: () => 'nothing answers its NATS subjects',
+  agentSilent: (ms: number) => `no heartbeat answer for ${ms} ms (cluster.heartbeatTimeoutMs)`,
+  agentDraining: (agent: string) => `Replica host ${agent} is draining (SIGTERM): its replicas finish their requests and stop.`,
+  agentRestarted: () => 'it restarted; new replicas start on it',
+  remoteReplicaKilled: (agent: string) => `killed by the app (on replica host ${agent})`,
+  agentNoSuchBackend: (agent: string, backend: string, className: string, known: string[]) =>
+    `Replica host ${agent} cannot run backend '${backend}' (class ${className}): its --module files export ${list(known)}. Add the module that exports it.`,
+  agentDrainingRefused: (agent: string) => `Replica host ${agent} is draining and starts no replicas.`,
+  agentBadId: (id: string) => `Replica host id '${id}' cannot be used in NATS subjects: use letters, digits, '_' and '-' only.`,
+  agentNoBackends: (modules: string[], only?: string[]) =>
+    `The replica host has no backend to serve: ${list(modules)} export no @Backend() class${only ? ` named ${list(only)}` : ''}. Pass --module files that export @Backend() classes.`,
+  agentModuleHasNoBackend: (file: string) =>
+    `${file} exports no @Backend() class: export the backend classes from it (compiled JavaScript, or TypeScript with @swc-node/register, ts-node or tsx installed).`,
+  agentLeaseExpired: (host: string, count: number, ms: number) =>
+    `App ${host} sent no heartbeat for ${ms} ms: stopping its ${count} replica(s) here (it will start new ones when it is back).`,
+  agentResultTooLarge: (backend: string, why: string) =>
+    `Backend '${backend}' returned a result too large for NATS (${why}): return less, or raise max_payload in the NATS server's config.`,
 };
 
 function describe(value: unknown): string {

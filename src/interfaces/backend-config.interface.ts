@@ -1,12 +1,21 @@
-/** Where a backend's replicas run. */
+/** How a backend's replicas run. */
 export type ReplicaKind = 'thread' | 'process';
+
+/**
+ * Where a backend's replicas run: `'local'` in this app, `'remote'` on replica hosts joined
+ * through `ServeModule.forRoot({ cluster })`, `'both'` in both.
+ */
+export type ReplicaPlacementOption = 'local' | 'remote' | 'both';
 
 /**
  * Runtime configuration of a backend, the counterpart of Ray Serve's `BackendConfig`.
  * Every field is optional; {@link DEFAULT_BACKEND_CONFIG} gives the defaults.
  */
 export interface BackendConfig {
-  /** Number of replicas (copies of the class). Default 1. */
+  /**
+   * Number of replicas (copies of the class) per machine: in this app, and on each replica
+   * host when `placement` is `'remote'` or `'both'`. Default 1.
+   */
   numReplicas?: number;
   /** Requests one replica may have in flight at once. Default 100. */
   maxConcurrentQueries?: number;
@@ -33,6 +42,12 @@ export interface BackendOptions extends BackendConfig {
   initArgs?: unknown[];
   /** `'thread'` (worker_threads, default) or `'process'` (child_process). */
   replica?: ReplicaKind;
+  /**
+   * `'local'` (default): replicas run in this app. `'remote'`: on replica hosts
+   * (`npx nestjs-serve replica`), `numReplicas` on each. `'both'`: here and there.
+   * `'remote'` and `'both'` need `ServeModule.forRoot({ cluster })`.
+   */
+  placement?: ReplicaPlacementOption;
   /** Extra environment variables for the replicas, e.g. `{ OMP_NUM_THREADS: '4' }`. */
   env?: Record<string, string>;
   /**

@@ -1,4 +1,5 @@
 import type { Type } from '@nestjs/common';
+import type { ClusterOptions } from './cluster-options.interface';
 
 /** Options of `ServeModule.forRoot()` / `forRootAsync()`. */
 export interface ServeModuleOptions {
@@ -24,4 +25,9 @@ export interface ServeModuleOptions {
    * model saturates the cores. Default 5; 0 gives replicas the host's priority.
    */
   replicaNice?: number;
+  /**
+   * Run replicas on other hosts too, through a NATS server: backends with `placement: 'remote'`
+   * or `'both'` start replicas on every replica host (`npx nestjs-serve replica`) that joins.
+   */
+  cluster?: ClusterOptions;
 }

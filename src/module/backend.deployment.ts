@@ -3,8 +3,8 @@ import type { ResolvedBackendConfig } from '../interfaces/backend-config.interfa
 import type { RemoteOptions, ServeRequest } from '../interfaces/serve-request.interface';
 import { RequestQueue } from '../router/request.queue';
 import { ReplicaScheduler, type ReplicaSlot } from '../router/replica.scheduler';
-import type { Replica } from '../replicas/replica.interface';
-import { startReplica } from '../replicas/replica.factory';
+import type { Replica, ReplicaSite } from '../replicas/replica.interface';
+import { localSite } from '../replicas/replica.factory';
 import type { WireOutcome, WireValue } from '../replicas/replica.protocol';
 import { decodeError } from '../replicas/result.codec';
 import { RETRY_AFTER_SECONDS } from '../serve.constants';
@@ -29,6 +29,8 @@ export interface DeploymentSettings {
   replicaStartTimeoutMs: number;
   replicaNice: number;
   logger: Logger;
+  /** True while the app's cluster connection is up (for messages). */
+  clusterConnected(): boolean;
   handleCall(endpoint: string, payload: unknown, options: RemoteOptions): Promise<WireOutcome>;
 }
 
@@ -40,6 +42,16 @@ interface Job {
   cancelled?: boolean;
   settled?: boolean;
   queued?: boolean;
+  retries?: number;
+}
+
+/** A place replicas start (this app, or a replica host) and its crash-loop state. */
+interface SiteState {
+  site: ReplicaSite;
+  starting: Set<ReplicaEntry>;
+  failures: number;
+  timer?: NodeJS.Timeout;
+  removed: boolean;
 }
 
 interface ReplicaEntry extends ReplicaSlot {
@@ -49,6 +61,7 @@ interface ReplicaEntry extends ReplicaSlot {
   lastPong: number;
   readyAt: number;
   served: number;
+  site: SiteState;
   idle?: () => void;
 }
 
@@ -64,18 +77,20 @@ export interface RequestCounts {
 const MAX_RESTART_DELAY_MS = 10_000;
 /** A replica that dies sooner than this after becoming ready counts as a failed start (crash loop). */
 const STABLE_AFTER_MS = 5_000;
+/** A call that never reached a replica (its remote host had gone) is tried again on another, this often at most. */
+const MAX_NOT_STARTED_RETRIES = 3;
 
 /**
  * One backend at run time: its replicas, the scheduler that picks one per request, the bounded
  * FIFO queue in front of them, timeouts, rolling reconfiguration, scaling and crash recovery.
+ * Replicas start on sites: this app (placement `local` / `both`) and each replica host that
+ * joined (placement `remote` / `both`), `numReplicas` on each; one scheduler covers them all.
  */
 export class BackendDeployment {
   private readonly scheduler: ReplicaScheduler<ReplicaEntry>;
   private readonly queue = new RequestQueue<Job>();
-  private readonly starting = new Set<ReplicaEntry>();
+  private readonly sites = new Map<string, SiteState>();
   private nextNumber = 1;
-  private restartFailures = 0;
-  private restartTimer?: NodeJS.Timeout;
   private healthTimer?: NodeJS.Timeout;
   private stopped = false;
   private draining = false;
@@ -101,13 +116,19 @@ export class BackendDeployment {
     return structuredClone(this.config);
   }
 
-  /** Starts every replica in parallel; rejects (and stops those that started) if one cannot start. */
+  /**
+   * Starts every local replica in parallel; rejects (and stops those that started) if one cannot
+   * start. Remote replicas start as replica hosts join ({@link addSite}).
+   */
   async start(): Promise<void> {
-    const results = await Promise.allSettled(Array.from({ length: this.config.numReplicas }, () => this.addReplica()));
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed) {
-      await this.stop(0);
-      throw failed.reason;
+    if (this.spec.placement !== 'remote') {
+      const local = this.openSite(localSite);
+      const results = await Promise.allSettled(Array.from({ length: this.config.numReplicas }, () => this.addReplica(local)));
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) {
+        await this.stop(0);
+        throw failed.reason;
+      }
     }
     this.healthTimer = setInterval(() => this.checkHealth(), this.settings.healthCheckPeriodMs);
     this.healthTimer.unref();
@@ -122,6 +143,7 @@ export class BackendDeployment {
     const job: Job = { method, request, done };
     if (this.stopped || (this.draining && !internal)) return this.settle(job, { ok: false, error: new ServeError('SHUT_DOWN', messages.shutDown()) }, 'rejected');
     const slot = this.queue.size === 0 ? this.scheduler.pick() : undefined;
+    if (!slot && !this.hasCapacity) return this.settle(job, { ok: false, error: this.noCapacityError() }, 'rejected');
     if (!slot && this.queue.size >= this.config.maxQueuedRequests) {
       const message = this.scheduler.all.length ? messages.backendOverloaded(this.name, this.queue.size) : messages.noReplicas(this.name);
       return this.settle(job, { ok: false, error: new ServeError('OVERLOADED', message, { retryAfterSeconds: RETRY_AFTER_SECONDS }) }, 'rejected');
@@ -149,14 +171,36 @@ export class BackendDeployment {
     slot.inFlight++;
     slot.replica.call(job.method, job.request, (outcome) => {
       slot.inFlight--;
-      slot.served++;
-      this.complete(job, outcome, slot);
+      if (!outcome.ok && outcome.e.notStarted && !job.settled && (job.retries ?? 0) < MAX_NOT_STARTED_RETRIES) {
+        job.retries = (job.retries ?? 0) + 1;
+        job.queued = true;
+        this.queue.unshift(job);
+      } else {
+        slot.served++;
+        this.complete(job, outcome, slot);
+      }
       if (slot.inFlight === 0 && slot.idle) slot.idle();
       this.pump();
     });
   }
 
+  /** True while a replica serves or may soon: one is up, starting, or due to restart. */
+  private get hasCapacity(): boolean {
+    return (
+      this.scheduler.all.some((e) => e.state !== 'draining') ||
+      [...this.sites.values()].some((s) => s.starting.size > 0 || s.timer !== undefined)
+    );
+  }
+
+  private noCapacityError(): ServeError {
+    const message = this.spec.placement === 'local' ? messages.noReplicas(this.name) : messages.noRemoteReplica(this.name, this.settings.clusterConnected());
+    return new ServeError('REPLICA_UNAVAILABLE', message, { retryAfterSeconds: RETRY_AFTER_SECONDS });
+  }
+
   private pump(): void {
+    if (this.queue.size > 0 && !this.hasCapacity) {
+      for (const job of this.queue.drain()) this.settle(job, { ok: false, error: this.noCapacityError() }, 'rejected');
+    }
     while (this.queue.size > 0) {
       const slot = this.scheduler.pick();
       if (!slot) return;
@@ -242,32 +286,87 @@ export class BackendDeployment {
     }
   }
 
-  /** Starts or drains replicas until `numReplicas` run; scale-down removes the newest first. */
+  /**
+   * Starts or drains replicas until `numReplicas` run on every site; scale-down removes the
+   * newest first. If a site cannot scale up, every site goes back to the previous number.
+   */
   async scale(numReplicas: number): Promise<void> {
     const previous = this.config.numReplicas;
     this.config.numReplicas = numReplicas;
-    const live = this.liveCount;
+    const results = await Promise.allSettled([...this.sites.values()].map((site) => this.scaleSite(site, numReplicas)));
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) {
+      this.config.numReplicas = previous;
+      await Promise.allSettled([...this.sites.values()].map((site) => this.scaleSite(site, previous)));
+      throw failed.reason;
+    }
+  }
+
+  private async scaleSite(site: SiteState, numReplicas: number): Promise<void> {
+    const live = this.liveCount(site);
     if (numReplicas > live) {
-      const results = await Promise.allSettled(Array.from({ length: numReplicas - live }, () => this.addReplica()));
+      const results = await Promise.allSettled(Array.from({ length: numReplicas - live }, () => this.addReplica(site)));
       const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-      if (failed) {
-        this.config.numReplicas = previous;
-        await this.scale(previous);
-        throw failed.reason;
-      }
+      if (failed) throw failed.reason;
     } else if (numReplicas < live) {
-      const newestFirst = [...this.scheduler.all].filter((e) => e.state !== 'draining').sort((a, b) => b.number - a.number);
+      const newestFirst = this.entriesOf(site).filter((e) => e.state !== 'draining').sort((a, b) => b.number - a.number);
       await Promise.all(newestFirst.slice(0, live - numReplicas).map((e) => this.retire(e, this.settings.gracefulShutdownTimeoutMs)));
     }
   }
 
-  private async addReplica(): Promise<ReplicaEntry> {
+  /** A replica host joined that can run this backend: start `numReplicas` there. */
+  addSite(site: ReplicaSite): void {
+    if (this.spec.placement === 'local' || this.stopped || this.draining || this.sites.has(site.id)) return;
+    const state = this.openSite(site);
+    for (let i = 0; i < this.config.numReplicas; i++) {
+      this.addReplica(state).catch((err: Error) => this.startFailed(state, err));
+    }
+  }
+
+  /**
+   * A replica host left. If it drains (`graceful`), its replicas finish what they run and stop;
+   * otherwise they are dropped at once: their requests in flight answer 503, queued ones go to
+   * the other replicas (or answer 503 at once when none is left).
+   */
+  async removeSite(id: string, reason: string, graceful: boolean): Promise<void> {
+    const state = this.sites.get(id);
+    if (!state) return;
+    state.removed = true;
+    this.sites.delete(id);
+    clearTimeout(state.timer);
+    state.timer = undefined;
+    for (const entry of state.starting) entry.replica.kill(new Error(reason));
+    const entries = this.entriesOf(state);
+    if (graceful) {
+      await Promise.all(entries.map((e) => this.retire(e, this.settings.gracefulShutdownTimeoutMs)));
+      return;
+    }
+    for (const entry of entries) {
+      this.scheduler.remove(entry);
+      entry.state = 'stopped';
+      entry.replica.kill(new Error(reason));
+    }
+    this.lastError = reason;
+    this.pump();
+  }
+
+  private openSite(site: ReplicaSite): SiteState {
+    const state: SiteState = { site, starting: new Set(), failures: 0, removed: false };
+    this.sites.set(site.id, state);
+    return state;
+  }
+
+  private entriesOf(site: SiteState): ReplicaEntry[] {
+    return this.scheduler.all.filter((e) => e.site === site);
+  }
+
+  private async addReplica(site: SiteState): Promise<ReplicaEntry> {
     const number = this.nextNumber++;
     const id = `${this.name}#${number}`;
     const started = { userConfig: this.config.userConfig, maxBatchSize: this.config.maxBatchSize, waitMs: this.config.batchWaitTimeoutMs };
-    const replica = startReplica(
+    const replica = site.site.start(
       {
-        placement: this.spec.placement,
+        placement: this.spec.kind,
         env: this.spec.env,
         resourceLimits: this.spec.resourceLimits,
         init: {
@@ -286,8 +385,8 @@ export class BackendDeployment {
       },
       { exited: (r, reason) => this.replicaExited(r, reason), handleCall: this.settings.handleCall },
     );
-    const entry: ReplicaEntry = { id, replica, number, inFlight: 0, accepting: false, state: 'starting', lastPong: Date.now(), readyAt: 0, served: 0 };
-    this.starting.add(entry);
+    const entry: ReplicaEntry = { id, replica, number, inFlight: 0, accepting: false, state: 'starting', lastPong: Date.now(), readyAt: 0, served: 0, site };
+    site.starting.add(entry);
     const startTimer = setTimeout(() => replica.kill(new Error(messages.slowStart(id, this.settings.replicaStartTimeoutMs))), this.settings.replicaStartTimeoutMs);
     try {
       await replica.ready;
@@ -298,9 +397,9 @@ export class BackendDeployment {
       throw err;
     } finally {
       clearTimeout(startTimer);
-      this.starting.delete(entry);
+      site.starting.delete(entry);
     }
-    if (this.stopped || this.draining) {
+    if (this.stopped || this.draining || site.removed) {
       await replica.stop(this.settings.replicaStopTimeoutMs);
       throw new ServeError('SHUT_DOWN', messages.shutDown());
     }
@@ -337,6 +436,7 @@ export class BackendDeployment {
     }
     this.scheduler.remove(entry);
     entry.state = 'stopped';
+    this.pump();
     await entry.replica.stop(this.settings.replicaStopTimeoutMs);
   }
 
@@ -346,35 +446,42 @@ export class BackendDeployment {
     this.scheduler.remove(entry);
     entry.state = 'stopped';
     this.lastError = reason.message;
-    this.restartFailures = Date.now() - entry.readyAt < STABLE_AFTER_MS ? this.restartFailures + 1 : 0;
-    this.settings.logger.error(`Backend '${this.name}': replica ${entry.id} died (${reason.message}); starting a replacement.`);
+    const site = entry.site;
+    site.failures = Date.now() - entry.readyAt < STABLE_AFTER_MS ? site.failures + 1 : 0;
+    this.settings.logger.error(`Backend '${this.name}': replica ${entry.id} (host ${site.site.name}) died (${reason.message}); starting a replacement.`);
+    this.scheduleReplacement(site);
     this.pump();
-    this.scheduleReplacement();
   }
 
-  /** Replicas serving or starting, not those draining away. */
-  private get liveCount(): number {
-    return this.scheduler.all.filter((e) => e.state !== 'draining').length + this.starting.size;
+  /** Replicas of a site serving or starting, not those draining away. */
+  private liveCount(site: SiteState): number {
+    return this.entriesOf(site).filter((e) => e.state !== 'draining').length + site.starting.size;
   }
 
-  private scheduleReplacement(): void {
-    if (this.stopped || this.draining || this.restartTimer || this.liveCount >= this.config.numReplicas) return;
-    const delay = this.restartFailures === 0 ? 0 : Math.min(100 * 2 ** this.restartFailures, MAX_RESTART_DELAY_MS);
-    this.restartTimer = setTimeout(() => {
-      this.restartTimer = undefined;
-      if (this.stopped || this.draining || this.liveCount >= this.config.numReplicas) return;
+  private startFailed(site: SiteState, err: Error): void {
+    if (this.draining || this.stopped || site.removed) return;
+    site.failures++;
+    this.settings.logger.error(`Backend '${this.name}': a replica on host ${site.site.name} failed to start (${err.message}); retrying with backoff.`);
+    this.scheduleReplacement(site);
+  }
+
+  private scheduleReplacement(site: SiteState): void {
+    const wanted = () => !this.stopped && !this.draining && !site.removed && this.liveCount(site) < this.config.numReplicas;
+    if (site.timer || !wanted()) return;
+    const delay = site.failures === 0 ? 0 : Math.min(100 * 2 ** site.failures, MAX_RESTART_DELAY_MS);
+    site.timer = setTimeout(() => {
+      site.timer = undefined;
+      if (!wanted()) return this.pump();
       this.restarts++;
-      this.addReplica().then(
-        () => this.scheduleReplacement(),
+      this.addReplica(site).then(
+        () => this.scheduleReplacement(site),
         (err: Error) => {
-          if (this.draining) return;
-          this.restartFailures++;
-          this.settings.logger.error(`Backend '${this.name}': replacement replica failed to start (${err.message}); retrying with backoff.`);
-          this.scheduleReplacement();
+          this.startFailed(site, err);
+          this.pump();
         },
       );
     }, delay);
-    this.restartTimer.unref();
+    site.timer.unref();
   }
 
   private checkHealth(): void {
@@ -397,8 +504,11 @@ export class BackendDeployment {
   /** Takes only internal calls from now on and starts no more replicas. */
   beginDrain(): void {
     this.draining = true;
-    clearTimeout(this.restartTimer);
-    for (const entry of this.starting) entry.replica.kill(new ServeError('SHUT_DOWN', messages.shutDown()));
+    for (const site of this.sites.values()) {
+      clearTimeout(site.timer);
+      site.timer = undefined;
+      for (const entry of site.starting) entry.replica.kill(new ServeError('SHUT_DOWN', messages.shutDown()));
+    }
   }
 
   /** True when nothing is queued or in flight (or no replica is left to finish anything). */
@@ -424,19 +534,23 @@ export class BackendDeployment {
 
   /** Config and state, as `listBackends()` shows them. */
   describe(): Record<string, unknown> {
+    const sites = [...this.sites.values()];
     return {
       ...this.getConfig(),
-      replica: this.spec.placement,
-      status: this.stopped ? 'stopped' : this.scheduler.all.some((e) => e.state === 'ready') ? 'running' : this.restartTimer || this.starting.size ? 'restarting' : 'unavailable',
+      replica: this.spec.kind,
+      placement: this.spec.placement,
+      status: this.stopped ? 'stopped' : this.scheduler.all.some((e) => e.state === 'ready') ? 'running' : sites.some((s) => s.starting.size > 0 || s.timer) ? 'restarting' : 'unavailable',
       queued: this.queue.size,
       inFlight: this.scheduler.inFlight,
       requests: { ...this.counts },
       restarts: this.restarts,
-      consecutiveFailures: this.restartFailures,
+      consecutiveFailures: Math.max(0, ...sites.map((s) => s.failures)),
       lastError: this.lastError,
-      replicas: [...this.scheduler.all, ...this.starting].map((e) => ({
+      hosts: sites.map((s) => s.site.name),
+      replicas: [...this.scheduler.all, ...sites.flatMap((s) => [...s.starting])].map((e) => ({
         id: e.id,
-        placement: e.replica.placement,
+        host: e.site.site.name,
+        replica: e.replica.placement,
         state: e.state,
         inFlight: e.inFlight,
         served: e.served,

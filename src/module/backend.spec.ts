@@ -1,7 +1,7 @@
 import type { Type } from '@nestjs/common';
 import { getBackendMetadata, getBatchMethods, getCallableMethods, getEndpointBindings } from '../decorators/backend.metadata';
 import type { EndpointBinding } from '../decorators/endpoint.decorator';
-import type { BackendOptions, ReplicaKind, ReplicaResourceLimits } from '../interfaces/backend-config.interface';
+import type { BackendOptions, ReplicaKind, ReplicaPlacementOption, ReplicaResourceLimits } from '../interfaces/backend-config.interface';
 import { ServeError } from '../serve.errors';
 import { messages } from '../serve.messages';
 import { stripUndefined } from '../utils/object.util';
@@ -14,7 +14,10 @@ export interface BackendSpec {
   modulePath: string;
   exportName: string;
   initArgs: unknown[];
-  placement: ReplicaKind;
+  /** Thread or process. */
+  kind: ReplicaKind;
+  /** In this app, on replica hosts, or both. */
+  placement: ReplicaPlacementOption;
   env?: Record<string, string>;
   resourceLimits?: ReplicaResourceLimits;
   /** Methods callable on the class. */
@@ -47,7 +50,8 @@ export function buildBackendSpec(cls: Type<unknown>, name: string | undefined, o
     modulePath,
     exportName: merged.exportName ?? cls.name,
     initArgs: merged.initArgs ?? [],
-    placement: merged.replica ?? 'thread',
+    kind: merged.replica ?? 'thread',
+    placement: merged.placement ?? 'local',
     env: merged.env,
     resourceLimits: merged.resourceLimits,
     methods,

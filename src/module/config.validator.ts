@@ -1,6 +1,8 @@
 import type { BackendConfig, BackendOptions } from '../interfaces/backend-config.interface';
 import type { EndpointOptions, HttpMethod } from '../interfaces/endpoint-options.interface';
 import type { ServeModuleOptions } from '../interfaces/serve-module-options.interface';
+import type { ClusterOptions } from '../interfaces/cluster-options.interface';
+import { SUBJECT_TOKEN } from '../cluster/cluster.protocol';
 import { ServeError } from '../serve.errors';
 import { messages } from '../serve.messages';
 
@@ -33,6 +35,7 @@ const OPTION_CHECKS: Record<Exclude<keyof BackendOptions, keyof BackendConfig>, 
   name: nonEmptyString,
   initArgs: (v) => (Array.isArray(v) && isCloneable(v) ? undefined : 'an array of structured-cloneable values'),
   replica: (v) => (v === 'thread' || v === 'process' ? undefined : "'thread' or 'process'"),
+  placement: (v) => (v === 'local' || v === 'remote' || v === 'both' ? undefined : "'local', 'remote' or 'both'"),
   env: (v) =>
     isPlainObject(v) && Object.values(v).every((x) => typeof x === 'string') ? undefined : 'an object of string values',
   modulePath: nonEmptyString,
@@ -64,6 +67,20 @@ const MODULE_CHECKS: Record<keyof ServeModuleOptions, Check> = {
   replicaStopTimeoutMs: duration(),
   replicaStartTimeoutMs: duration(true),
   replicaNice: (v) => (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 19 ? undefined : 'an integer from 0 to 19'),
+  cluster: (v) => (isPlainObject(v) ? undefined : "an object like { servers: 'nats://127.0.0.1:4222' }"),
+};
+
+const CLUSTER_CHECKS: Record<keyof ClusterOptions, Check> = {
+  servers: (v) =>
+    (typeof v === 'string' && v.trim()) || (Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'string' && x.trim()))
+      ? undefined
+      : "a NATS URL or a non-empty array of them, e.g. 'nats://127.0.0.1:4222'",
+  prefix: (v) => (typeof v === 'string' && v.split('.').every((t) => SUBJECT_TOKEN.test(t)) ? undefined : "dot-separated tokens of letters, digits, '_' and '-'"),
+  credentialsFile: nonEmptyString,
+  connection: (v) => (isPlainObject(v) ? undefined : 'an object of NATS connect() options'),
+  heartbeatPeriodMs: duration(true),
+  heartbeatTimeoutMs: duration(true),
+  name: nonEmptyString,
 };
 
 /** Checks `ServeModule.forRoot()` options; throws a ServeError naming the option. */
@@ -71,6 +88,17 @@ export function validateModuleOptions(options: ServeModuleOptions): void {
   const subject = 'ServeModule.forRoot()';
   if (!isPlainObject(options)) throw invalid(subject, 'options', options, 'an object');
   checkFields(subject, options, MODULE_CHECKS);
+  if (options.cluster) {
+    checkFields(`${subject} cluster`, options.cluster as unknown as Record<string, unknown>, CLUSTER_CHECKS);
+    if ((options.cluster as Partial<ClusterOptions>).servers === undefined) throw invalid(`${subject} cluster`, 'servers', undefined, "a NATS URL, e.g. 'nats://127.0.0.1:4222'");
+  }
+}
+
+/** Checks that a backend's placement can be met: remote replicas need a cluster and a subject-safe name. */
+export function validatePlacement(spec: { name: string; placement: string }, hasCluster: boolean): void {
+  if (spec.placement === 'local') return;
+  if (!hasCluster) throw new ServeError('INVALID_CONFIG', messages.placementNeedsCluster(spec.name, spec.placement));
+  if (!SUBJECT_TOKEN.test(spec.name)) throw new ServeError('INVALID_CONFIG', messages.remoteNameInvalid(spec.name));
 }
 
 /** Runs the check of each field present (undefined ones are skipped); unknown fields are errors. */

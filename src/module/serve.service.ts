@@ -12,7 +12,8 @@ import { messages } from '../serve.messages';
 import { waitUntil } from '../utils/wait.util';
 import { BackendDeployment, type DeploymentSettings } from './backend.deployment';
 import { buildBackendSpec, methodForEndpoint, type BackendSpec } from './backend.spec';
-import { assertPlainJson, validateBackendConfig, validateMethods, validateRoute } from './config.validator';
+import { assertPlainJson, validateBackendConfig, validateMethods, validatePlacement, validateRoute } from './config.validator';
+import { ClusterMembership, type RemoteAgent } from '../cluster/cluster.membership';
 import { resolveConfig, type Declarations } from './serve.declarations';
 import { ServeDispatcher } from './serve.dispatcher';
 import { createHostHandle } from './serve.handle';
@@ -39,6 +40,7 @@ export class ServeService {
   private readonly logger = new Logger('nestjs-serve');
   private readonly settings: DeploymentSettings;
   private lock: Promise<unknown> = Promise.resolve();
+  private readonly cluster?: ClusterMembership;
 
   constructor(
     private readonly registry: ServeRegistry,
@@ -55,8 +57,28 @@ export class ServeService {
       replicaStartTimeoutMs: resolved.replicaStartTimeoutMs,
       replicaNice: resolved.replicaNice,
       logger: this.logger,
+      clusterConnected: () => this.cluster?.nc !== undefined,
       handleCall: (endpoint, payload, opts) => this.handleCall(endpoint, payload, opts),
     };
+    if (resolved.cluster) {
+      this.cluster = new ClusterMembership(resolved.cluster, {
+        joined: (agent) => {
+          for (const deployment of this.deployments()) if (this.runsOn(deployment, agent)) deployment.addSite(agent.site);
+        },
+        left: (agent, reason, graceful) => {
+          for (const deployment of this.deployments()) void deployment.removeSite(agent.site.id, reason, graceful);
+        },
+        log: (level, message) => this.logger[level](message),
+      });
+    }
+  }
+
+  private deployments(): BackendDeployment[] {
+    return [...this.registry.backends.values(), ...this.launching.keys()];
+  }
+
+  private runsOn(deployment: BackendDeployment, agent: RemoteAgent): boolean {
+    return deployment.spec.placement !== 'local' && agent.serves(deployment.name, deployment.spec.className);
   }
 
   /** Starts a backend from a `@Backend()` class; `config` overrides the decorator's options. */
@@ -196,8 +218,9 @@ export class ServeService {
     return createHostHandle(this.dispatcher, endpoint);
   }
 
-  /** @internal Starts the backends and endpoints declared to `forRoot()`. */
+  /** @internal Starts the backends and endpoints declared to `forRoot()`, and joins the cluster if there is one. */
   async declare(declarations: Declarations): Promise<void> {
+    this.cluster?.start();
     const started = await Promise.allSettled(declarations.backends.map(({ spec, config }) => this.launch(spec, config)));
     const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) {
@@ -218,6 +241,7 @@ export class ServeService {
       for (const backend of backends) backend.beginDrain();
       await waitUntil(() => backends.every((b) => b.idle), this.settings.gracefulShutdownTimeoutMs);
       await Promise.all(backends.map((b) => b.stop(0)));
+      await this.cluster?.close();
     })();
     return this.stopping;
   }
@@ -227,8 +251,10 @@ export class ServeService {
 
   private async launch(spec: BackendSpec, config: ResolvedBackendConfig): Promise<void> {
     if (config.userConfig !== undefined) assertPlainJson(`Backend '${spec.name}'`, config.userConfig);
+    validatePlacement(spec, this.cluster !== undefined);
     const deployment = new BackendDeployment(spec, config, this.settings);
     const started = deployment.start();
+    for (const agent of this.cluster?.known ?? []) if (this.runsOn(deployment, agent)) deployment.addSite(agent.site);
     this.launching.set(deployment, started);
     try {
       await started;

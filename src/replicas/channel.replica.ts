@@ -3,7 +3,7 @@ import { ServeError } from '../serve.errors';
 import { messages } from '../serve.messages';
 import { CoalescingChannel } from './message.channel';
 import type { HostMessage, ReplicaMessage, WireOutcome } from './replica.protocol';
-import type { Replica, ReplicaEvents, ReplicaPlacement, ReplicaTransport } from './replica.interface';
+import { LOCAL_HOST, type Replica, type ReplicaEvents, type ReplicaPlacement, type ReplicaTransport } from './replica.interface';
 import { failure } from './result.codec';
 
 interface Waiter {
@@ -28,6 +28,7 @@ export class ChannelReplica implements Replica {
     readonly placement: ReplicaPlacement,
     private readonly transport: ReplicaTransport,
     private readonly events: ReplicaEvents,
+    readonly host: string = LOCAL_HOST,
   ) {
     this.ready = new Promise<void>((resolve, reject) => (this.readyWaiter = { resolve, reject }));
     this.ready.catch(() => undefined);
@@ -38,7 +39,7 @@ export class ChannelReplica implements Replica {
     transport.onMessage((batch) => {
       for (const message of batch as ReplicaMessage[]) this.receive(message);
     });
-    transport.onExit((reason) => this.exited(reason));
+    transport.onExit((reason, undelivered) => this.exited(reason, undelivered as HostMessage[] | undefined));
   }
 
   call(method: string, request: ServeRequest, done: (outcome: WireOutcome) => void): void {
@@ -127,7 +128,11 @@ export class ChannelReplica implements Replica {
     if (message.t === 'call') {
       const done = this.calls.get(message.id);
       this.calls.delete(message.id);
-      done?.(failure(new ServeError('BAD_REQUEST', messages.notSendable('The request', this.id, why))));
+      const tooLarge = (error as Error)?.name === 'PayloadTooLargeError';
+      const reason = tooLarge
+        ? new ServeError('PAYLOAD_TOO_LARGE', messages.requestTooLarge(this.id, why))
+        : new ServeError('BAD_REQUEST', messages.notSendable('The request', this.id, why));
+      done?.(failure(reason));
     } else if (message.t === 'handle-result') {
       this.channel.send({ t: 'handle-result', id: message.id, o: failure(new Error(messages.notSendable('The handle result', this.id, why))) });
     } else if ('id' in message) {
@@ -135,13 +140,21 @@ export class ChannelReplica implements Replica {
     }
   }
 
-  private exited(reason: Error): void {
+  private exited(reason: Error, undelivered: HostMessage[] = []): void {
     if (this.gone) return;
     this.gone = this.killReason ?? reason;
-    this.channel.takeUnsent();
+    const unsent = this.channel.takeUnsent();
     // The owner hears of the exit first, so that no request is routed here while the calls fail.
     if (!this.stopping) this.events.exited(this, this.gone);
     this.readyWaiter.reject(new ServeError('STARTUP_FAILED', messages.replicaStartFailed(this.id, this.gone.message)));
+    // Calls that never reached the replica did not start: they may run elsewhere.
+    const notStarted = failure(new ServeError('REPLICA_UNAVAILABLE', messages.replicaDied(this.id, this.gone.message)), true);
+    for (const message of [...undelivered, ...unsent]) {
+      if (message.t !== 'call') continue;
+      const done = this.calls.get(message.id);
+      this.calls.delete(message.id);
+      done?.(notStarted);
+    }
     const died = failure(new ServeError('REPLICA_UNAVAILABLE', messages.replicaDied(this.id, this.gone.message)));
     for (const done of this.calls.values()) done(died);
     this.calls.clear();

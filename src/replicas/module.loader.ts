@@ -12,8 +12,7 @@ const TS_FILE = /\.[cm]?tsx?$/;
  * runner instead (ts-jest, Vitest), the first TS loader installed in the app is registered here.
  */
 export function loadBackendClass(init: ReplicaInit): new (...args: unknown[]) => Record<string, unknown> {
-  if (TS_FILE.test(init.modulePath)) ensureTypeScriptLoader(init.modulePath);
-  const exports = require(init.modulePath) as Record<string, unknown> | Function;
+  const exports = requireModule(init.modulePath);
   const candidates: unknown[] = [
     (exports as Record<string, unknown>)[init.exportName],
     (exports as Record<string, unknown>).default,
@@ -25,6 +24,12 @@ export function loadBackendClass(init: ReplicaInit): new (...args: unknown[]) =>
   );
   if (!cls) throw new Error(messages.notExported(init.className, init.modulePath));
   return cls as new (...args: unknown[]) => Record<string, unknown>;
+}
+
+/** Loads a module by absolute path, registering a TypeScript loader first when it is `.ts`. */
+export function requireModule(file: string): Record<string, unknown> | Function {
+  if (TS_FILE.test(file)) ensureTypeScriptLoader(file);
+  return require(file) as Record<string, unknown> | Function;
 }
 
 function ensureTypeScriptLoader(file: string): void {

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ReplicaResourceLimits } from '../interfaces/backend-config.interface';
 import { ChannelReplica } from './channel.replica';
-import type { Replica, ReplicaEvents, ReplicaPlacement } from './replica.interface';
+import { LOCAL_HOST, type ReplicaPlacement, type ReplicaSite, type ReplicaTransport } from './replica.interface';
 import type { ReplicaInit } from './replica.protocol';
 import { createProcessTransport } from './process.transport';
 import { createThreadTransport } from './thread.transport';
@@ -18,11 +18,15 @@ export interface ReplicaSpec {
 /** The replica's entry script: compiled JavaScript, or the TypeScript source under a TS loader. */
 const ENTRY = ['replica.entry.js', 'replica.entry.ts'].map((file) => join(__dirname, file)).find((file) => existsSync(file))!;
 
-/** Starts a replica of the requested placement; await its `ready`. */
-export function startReplica(spec: ReplicaSpec, events: ReplicaEvents): Replica {
-  const transport =
-    spec.placement === 'process'
-      ? createProcessTransport(ENTRY, spec.init, { env: spec.env, resourceLimits: spec.resourceLimits })
-      : createThreadTransport(ENTRY, spec.init, { env: spec.env, resourceLimits: spec.resourceLimits });
-  return new ChannelReplica(spec.init.replicaId, spec.placement, transport, events);
+/** Starts a thread or process of this machine running the replica runtime. */
+export function startLocalTransport(spec: ReplicaSpec): ReplicaTransport {
+  const options = { env: spec.env, resourceLimits: spec.resourceLimits };
+  return spec.placement === 'process' ? createProcessTransport(ENTRY, spec.init, options) : createThreadTransport(ENTRY, spec.init, options);
 }
+
+/** This app's own threads and processes. */
+export const localSite: ReplicaSite = {
+  id: LOCAL_HOST,
+  name: LOCAL_HOST,
+  start: (spec, events) => new ChannelReplica(spec.init.replicaId, spec.placement, startLocalTransport(spec), events),
+};

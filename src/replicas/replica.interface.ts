@@ -1,8 +1,12 @@
 import type { RemoteOptions, ServeRequest } from '../interfaces/serve-request.interface';
 import type { WireOutcome } from './replica.protocol';
+import type { ReplicaSpec } from './replica.factory';
 
-/** Where a replica runs: a thread or a process of this host (remote hosts plug in here later). */
+/** How a replica runs: a thread or a process (of this app, or of a replica host). */
 export type ReplicaPlacement = 'thread' | 'process';
+
+/** `host` of a replica that runs in this app. */
+export const LOCAL_HOST = 'local';
 
 /** What a replica tells its owner. */
 export interface ReplicaEvents {
@@ -19,8 +23,10 @@ export interface ReplicaEvents {
 export interface Replica {
   /** e.g. `sentiment-v1#2`. */
   readonly id: string;
-  /** Where it runs. */
+  /** How it runs. */
   readonly placement: ReplicaPlacement;
+  /** Where it runs: {@link LOCAL_HOST}, or the name of the replica host. */
+  readonly host: string;
   /** Settles when the instance is constructed and configured, or rejects with the reason it is not. */
   readonly ready: Promise<void>;
   /** Sends a request; `done` is called exactly once, also when the replica dies first. */
@@ -37,12 +43,26 @@ export interface Replica {
   kill(reason: Error): void;
 }
 
-/** The raw link to a thread or process: posts message arrays, reports messages and exit. */
+/** The raw link to a thread, process or remote replica: posts message arrays, reports messages and exit. */
 export interface ReplicaTransport {
+  /** Sends messages; throws, before sending any, when the batch cannot be sent as a whole. */
   post(batch: unknown[]): void;
   onMessage(listener: (batch: unknown[]) => void): void;
-  /** Called once when the thread or process is gone, with why. */
-  onExit(listener: (reason: Error) => void): void;
-  /** Ends the thread or process now. */
+  /**
+   * Called once when the replica is gone, with why. `undelivered` lists messages known never
+   * to have reached it (a remote replica's host had gone), so their calls can go elsewhere.
+   */
+  onExit(listener: (reason: Error, undelivered?: unknown[]) => void): void;
+  /** Ends the replica now. */
   kill(): void;
+}
+
+/** Where a backend starts replicas: this app, or one replica host. */
+export interface ReplicaSite {
+  /** {@link LOCAL_HOST}, or the replica host's id. */
+  readonly id: string;
+  /** Shown as a replica's `host`. */
+  readonly name: string;
+  /** Starts one replica there; await its `ready`. */
+  start(spec: ReplicaSpec, events: ReplicaEvents): Replica;
 }

@@ -28,6 +28,8 @@ export interface WireError {
   code?: ServeErrorCode;
   status?: number;
   body?: unknown;
+  /** The call never reached a replica, so it may run on another. */
+  notStarted?: boolean;
 }
 
 /** The outcome of a call, on the wire. */

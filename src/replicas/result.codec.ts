@@ -34,9 +34,11 @@ export function encodeError(err: unknown): WireError {
   return wire;
 }
 
-/** An outcome that failed with `err`. */
-export function failure(err: unknown): WireOutcome {
-  return { ok: false, e: encodeError(err) };
+/** An outcome that failed with `err`; `notStarted` when the call never reached a replica (it may be retried). */
+export function failure(err: unknown, notStarted = false): WireOutcome {
+  const e = encodeError(err);
+  if (notStarted) e.notStarted = true;
+  return { ok: false, e };
 }
 
 /** Turns a wire error back into a {@link ServeError}. */

@@ -18,6 +18,13 @@ export class RequestQueue<T extends { cancelled?: boolean }> {
     this.live++;
   }
 
+  /** Puts an item back at the head (e.g. a request whose replica vanished before it started). */
+  unshift(item: T): void {
+    if (this.head > 0) this.items[--this.head] = item;
+    else this.items.unshift(item);
+    this.live++;
+  }
+
   /** Marks a queued item cancelled; it will be skipped. */
   cancel(item: T): void {
     if (item.cancelled) return;

@@ -3,7 +3,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { sleep, startServeApp, type ServeApp } from '../helpers/serve-app';
+import { sleep, startServeApp, waitFor, type ServeApp } from '../helpers/serve-app';
 import { FaultBackend } from '../fixtures/fault.backend';
 
 interface Info {
@@ -13,14 +13,6 @@ interface Info {
 }
 
 type Replicas = { id: string; state: string }[];
-
-async function waitFor(what: string, check: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
 
 function readyCount(s: ServeApp, backend: string): number {
   return (s.serve.listBackends()[backend].replicas as Replicas).filter((r) => r.state === 'ready').length;

@@ -1,0 +1,203 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { ClusterOptions } from '../interfaces/cluster-options.interface';
+import { ChannelReplica } from '../replicas/channel.replica';
+import { createNatsTransport, isNoResponders, type RemoteLink } from '../replicas/nats.transport';
+import type { ReplicaSite } from '../replicas/replica.interface';
+import { DEFAULT_CLUSTER_OPTIONS } from '../serve.constants';
+import { messages } from '../serve.messages';
+import { stripUndefined } from '../utils/object.util';
+import { pack, unpack } from './cluster.codec';
+import { ClusterConnection } from './cluster.connection';
+import { clusterSubjects, type AgentAnnouncement, type AgentPing, type AgentPong, type ClusterSubjects } from './cluster.protocol';
+
+/** A replica host as the app knows it. */
+export interface RemoteAgent {
+  readonly announcement: AgentAnnouncement;
+  readonly site: ReplicaSite;
+  /** True when it can run the backend `name` of class `className`. */
+  serves(name: string, className: string): boolean;
+}
+
+/** What the app hears from {@link ClusterMembership}. */
+export interface MembershipEvents {
+  joined(agent: RemoteAgent): void;
+  /** Gone: `graceful` when it drains (SIGTERM), else it died, hung or NATS went away. */
+  left(agent: RemoteAgent, reason: string, graceful: boolean): void;
+  log(level: 'log' | 'warn' | 'error', message: string): void;
+}
+
+interface AgentState extends RemoteAgent {
+  lastPong: number;
+  keys: Set<string>;
+}
+
+/**
+ * The app's side of the cluster: one NATS connection, the replica hosts that announced
+ * themselves, their heartbeats, and a {@link ReplicaSite} per replica host that starts replicas
+ * there. A replica host that stops answering pings, or all of them when NATS goes away, leaves.
+ */
+export class ClusterMembership implements RemoteLink {
+  readonly hostId = randomBytes(6).toString('hex');
+  readonly subjects: ClusterSubjects;
+  private readonly connection: ClusterConnection;
+  private readonly settings: Required<Pick<ClusterOptions, 'heartbeatPeriodMs' | 'heartbeatTimeoutMs' | 'prefix'>>;
+  private readonly agents = new Map<string, AgentState>();
+  private readonly routes = new Map<string, (batch: unknown[]) => void>();
+  private heartbeat?: NodeJS.Timeout;
+  private current?: NatsConnection;
+  private subscribedOn?: NatsConnection;
+  private nextKey = 1;
+  private lastBeat = Date.now();
+
+  constructor(
+    options: ClusterOptions,
+    private readonly events: MembershipEvents,
+  ) {
+    const resolved = { ...DEFAULT_CLUSTER_OPTIONS, ...stripUndefined(options), servers: options.servers };
+    this.settings = resolved;
+    this.subjects = clusterSubjects(resolved.prefix);
+    this.connection = new ClusterConnection(
+      { servers: resolved.servers, name: resolved.name ?? `nestjs-serve host ${hostname()}`, credentialsFile: resolved.credentialsFile, connection: resolved.connection },
+      { up: (nc) => this.up(nc), down: (reason) => this.down(reason), log: events.log },
+    );
+  }
+
+  /** The live NATS connection (remote replicas are only started while it is up). */
+  get nc(): NatsConnection {
+    return this.current!;
+  }
+
+  /** Replica hosts known now. */
+  get known(): RemoteAgent[] {
+    return [...this.agents.values()];
+  }
+
+  /** Connects in the background: the app starts whether or not NATS is reachable yet. */
+  start(): void {
+    void this.connection.start();
+    this.heartbeat = setInterval(() => this.beat(), this.settings.heartbeatPeriodMs);
+    this.heartbeat.unref();
+  }
+
+  /** Closes the connection (after the app's replicas stopped). */
+  async close(): Promise<void> {
+    clearInterval(this.heartbeat);
+    await this.connection.close();
+  }
+
+  route(key: string, listener: ((batch: unknown[]) => void) | undefined): void {
+    if (listener) this.routes.set(key, listener);
+    else this.routes.delete(key);
+  }
+
+  private up(nc: NatsConnection): void {
+    this.current = nc;
+    // The client renews its subscriptions after a reconnect; only a new connection needs them made.
+    if (this.subscribedOn !== nc) this.subscribe(nc);
+    nc.publish(this.subjects.discover);
+  }
+
+  private subscribe(nc: NatsConnection): void {
+    this.subscribedOn = nc;
+    nc.subscribe(this.subjects.agents, { callback: (err, msg) => void (err || this.announced(unpack<AgentAnnouncement>(msg.data))) });
+    nc.subscribe(this.subjects.hostInbox(this.hostId), {
+      callback: (err, msg) => {
+        if (err) return;
+        const key = msg.subject.slice(msg.subject.lastIndexOf('.') + 1);
+        this.routes.get(key)?.(unpack<unknown[]>(msg.data));
+      },
+    });
+  }
+
+  private down(reason: string): void {
+    this.current = undefined;
+    this.events.log('warn', messages.appClusterDown());
+    for (const agent of [...this.agents.values()]) this.leave(agent, reason, false);
+  }
+
+  private announced(announcement: AgentAnnouncement): void {
+    const known = this.agents.get(announcement.agent);
+    if (announcement.type === 'bye') {
+      if (known?.announcement.instance === announcement.instance) this.leave(known, messages.agentDraining(known.announcement.name), true);
+      return;
+    }
+    if (known?.announcement.instance === announcement.instance) return;
+    if (known) this.leave(known, messages.agentRestarted(), false);
+    this.join(announcement);
+  }
+
+  private join(announcement: AgentAnnouncement): void {
+    const keys = new Set<string>();
+    const agentRef = { id: announcement.agent, name: announcement.name };
+    const site: ReplicaSite = {
+      id: announcement.agent,
+      name: announcement.name,
+      start: (spec, events) => {
+        const key = `${this.hostId}-${this.nextKey++}`;
+        keys.add(key);
+        const transport = createNatsTransport(this, agentRef, {
+          op: 'start',
+          host: this.hostId,
+          key,
+          kind: spec.placement,
+          init: spec.init,
+          env: spec.env,
+          resourceLimits: spec.resourceLimits,
+        });
+        const replica = new ChannelReplica(spec.init.replicaId, spec.placement, transport, events, announcement.name);
+        transport.onExit(() => keys.delete(key));
+        return replica;
+      },
+    };
+    const names = new Set(announcement.names);
+    const classes = new Set(announcement.classes);
+    const agent: AgentState = {
+      announcement,
+      site,
+      keys,
+      lastPong: Date.now(),
+      serves: (name, className) => names.has(name) || classes.has(className),
+    };
+    this.agents.set(announcement.agent, agent);
+    this.events.log('log', messages.agentJoined(announcement.name, announcement.names));
+    this.events.joined(agent);
+  }
+
+  private leave(agent: AgentState, reason: string, graceful: boolean): void {
+    if (this.agents.get(agent.announcement.agent) !== agent) return;
+    this.agents.delete(agent.announcement.agent);
+    this.events.log(graceful ? 'log' : 'warn', graceful ? reason : messages.agentLeft(agent.announcement.name, reason));
+    this.events.left(agent, reason, graceful);
+  }
+
+  private beat(): void {
+    const nc = this.current;
+    const now = Date.now();
+    // After a stall of this app's own event loop, pongs may be waiting unread: judge next time.
+    const stalled = now - this.lastBeat > this.settings.heartbeatTimeoutMs / 2;
+    this.lastBeat = now;
+    if (!nc) return;
+    for (const agent of [...this.agents.values()]) {
+      if (stalled) agent.lastPong = Math.max(agent.lastPong, now - this.settings.heartbeatPeriodMs);
+      if (now - agent.lastPong > this.settings.heartbeatTimeoutMs) {
+        this.leave(agent, messages.agentSilent(this.settings.heartbeatTimeoutMs), false);
+        continue;
+      }
+      const ping: AgentPing = { host: this.hostId, replicas: [...agent.keys], leaseMs: this.settings.heartbeatTimeoutMs * 3 };
+      nc.request(this.subjects.ping(agent.announcement.agent), pack(ping), { timeout: this.settings.heartbeatTimeoutMs }).then(
+        (reply) => {
+          if (unpack<AgentPong>(reply.data).instance === agent.announcement.instance) agent.lastPong = Date.now();
+          else {
+            this.leave(agent, messages.agentRestarted(), false);
+            nc.publish(this.subjects.discover);
+          }
+        },
+        (err: unknown) => {
+          if (isNoResponders(err)) this.leave(agent, messages.noResponders(), false);
+        },
+      );
+    }
+  }
+}
