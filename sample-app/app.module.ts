@@ -6,10 +6,17 @@ import { SentimentV2 } from './sentiment-v2.backend';
 
 /**
  * The sample app: `POST /sentiment` split 90/10 between the AFINN model (v1) and the winkNLP
- * canary (v2), plus the `/admin` routes of {@link CanaryController}.
+ * canary (v2), plus the `/admin` routes of {@link CanaryController}. With `NATS_URL` set, v1
+ * also runs on the replica hosts that join through that NATS server.
  */
 @Module({
-  imports: [ServeModule.forRoot({ backends: [SentimentV1, SentimentV2] })],
+  imports: [
+    ServeModule.forRoot({
+      backends: [SentimentV1, SentimentV2],
+      // NATS_URL=nats://127.0.0.1:4222 npm start: replica hosts can join (see "Scaling out" in the README).
+      cluster: process.env.NATS_URL ? { servers: process.env.NATS_URL } : undefined,
+    }),
+  ],
   controllers: [CanaryController],
 })
 export class AppModule {}

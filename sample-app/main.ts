@@ -14,6 +14,11 @@ async function bootstrap(): Promise<void> {
   logger.log(`Try: curl -s -X POST ${url}/sentiment -H 'content-type: application/json' -d '{"text":"I love this!"}'`);
   logger.log(`     curl -s ${url}/admin/traffic`);
   logger.log(`     curl -s -X POST ${url}/admin/traffic -H 'content-type: application/json' -d '{"v2":0.5}'`);
+  if (process.env.NATS_URL) {
+    logger.log(`Cluster on ${process.env.NATS_URL}: start a replica host in another terminal with`);
+    logger.log(`     npm run replica -- --servers ${process.env.NATS_URL} --module sample-app/sentiment-v1.backend.ts`);
+    logger.log(`and watch each replica's host and served count: curl -s ${url}/admin/backends`);
+  }
 }
 
 void bootstrap();

@@ -5,9 +5,10 @@ import { DEFAULT_THRESHOLD, labelOf, readText, readThreshold, type SentimentConf
 /**
  * Version 1 of the sentiment model: the AFINN word list of the `sentiment` package. The score is
  * AFINN's `comparative` (word scores summed, divided by the number of tokens). Two thread
- * replicas take 90% of `POST /sentiment`.
+ * replicas take 90% of `POST /sentiment`; with `NATS_URL`, two more on each replica host.
  */
-@Backend({ numReplicas: 2, replica: 'thread', userConfig: { threshold: DEFAULT_THRESHOLD } })
+// With NATS_URL set, the app joins a cluster and v1 also runs on replica hosts (`npm run replica`).
+@Backend({ numReplicas: 2, replica: 'thread', placement: process.env.NATS_URL ? 'both' : 'local', userConfig: { threshold: DEFAULT_THRESHOLD } })
 export class SentimentV1 {
   private readonly analyser: Sentiment;
   private threshold = DEFAULT_THRESHOLD;

@@ -10,6 +10,7 @@ export { getHandle } from './handle';
 export { DEFAULT_BACKEND_CONFIG, DEFAULT_MODULE_OPTIONS, SHARD_KEY_HEADER, CALL_METHOD_HEADER } from './serve.constants';
 export { TrafficPolicy, ReplicaScheduler, BatchCollector, RequestQueue, hashToUnit } from './router';
 export type { EndpointInfo } from './module/serve.service';
+export { ReplicaHost, type ReplicaHostOptions } from './cluster/replica-host.agent';
 
 /** The Nest module: `ServeModule.forRoot({ backends })` or `forRootAsync(...)`. */
 export declare const ServeModule: typeof ModuleFile.ServeModule;

@@ -39,7 +39,7 @@ describe('replicas', () => {
         assert.equal(a.model, 'model-x');
         assert.equal(a.leakedSecret, null);
       }
-      assert.deepEqual((s.serve.listBackends().ProcessBackend.replicas as { placement: string }[]).map((r) => r.placement), ['process', 'process']);
+      assert.deepEqual((s.serve.listBackends().ProcessBackend.replicas as { replica: string; host: string }[]).map((r) => `${r.replica}@${r.host}`), ['process@local', 'process@local']);
     } finally {
       await s.close();
       delete process.env.TEST_HOST_SECRET;

@@ -59,3 +59,14 @@ test('a long-lived queue compacts and stays correct', () => {
   }
   assert.equal(q.size, 0);
 });
+
+test('unshift puts an item back at the head, before older ones, also after shifts', () => {
+  const q = new RequestQueue<{ n: number; cancelled?: boolean }>();
+  q.unshift({ n: 0 });
+  [1, 2, 3].forEach((n) => q.push({ n }));
+  const first = q.shift()!;
+  q.unshift(first);
+  q.unshift({ n: -1 });
+  assert.equal(q.size, 5);
+  assert.deepEqual(q.drain().map((i) => i.n), [-1, 0, 1, 2, 3]);
+});
