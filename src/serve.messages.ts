@@ -101,6 +101,7 @@ export const messages = {
   agentJoined: (agent: string, backends: string[]) => `Replica host ${agent} joined, serving ${list(backends)}.`,
   agentGone: (agent: string) => `replica host ${agent} is gone: nothing answers its NATS subjects`,
   noResponders: () => 'nothing answers its NATS subjects',
+  agentLost: (agent: string, why: string) => `replica host ${agent} is gone: ${why}`,
   agentSilent: (ms: number) => `no heartbeat answer for ${ms} ms (cluster.heartbeatTimeoutMs)`,
   agentDraining: (agent: string) => `Replica host ${agent} is draining (SIGTERM): its replicas finish their requests and stop.`,
   agentRestarted: () => 'it restarted; new replicas start on it',

@@ -31,7 +31,9 @@ export class ClusterConnection {
   private closing = false;
   private retryTimer?: NodeJS.Timeout;
   private warned = false;
+  private readonly client = loadClient();
 
+  /** Throws when `@nats-io/transport-node` is not installed. */
   constructor(
     private readonly settings: ConnectionSettings,
     private readonly events: ConnectionEvents,
@@ -47,7 +49,7 @@ export class ClusterConnection {
   /** Connects in the background; resolves after the first attempt (connected or not). */
   async start(): Promise<void> {
     if (this.closing) return;
-    const { connect, credsAuthenticator } = loadClient();
+    const { connect, credsAuthenticator } = this.client;
     const { servers, name, credentialsFile, connection } = this.settings;
     try {
       const nc = await connect({

@@ -171,7 +171,7 @@ export class BackendDeployment {
     slot.inFlight++;
     slot.replica.call(job.method, job.request, (outcome) => {
       slot.inFlight--;
-      if (!outcome.ok && outcome.e.notStarted && !job.settled && (job.retries ?? 0) < MAX_NOT_STARTED_RETRIES) {
+      if (!outcome.ok && outcome.e.notStarted && !job.settled && !this.stopped && (job.retries ?? 0) < MAX_NOT_STARTED_RETRIES) {
         job.retries = (job.retries ?? 0) + 1;
         job.queued = true;
         this.queue.unshift(job);

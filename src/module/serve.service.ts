@@ -66,7 +66,8 @@ export class ServeService {
           for (const deployment of this.deployments()) if (this.runsOn(deployment, agent)) deployment.addSite(agent.site);
         },
         left: (agent, reason, graceful) => {
-          for (const deployment of this.deployments()) void deployment.removeSite(agent.site.id, reason, graceful);
+          const why = graceful ? reason : messages.agentLost(agent.announcement.name, reason);
+          for (const deployment of this.deployments()) void deployment.removeSite(agent.site.id, why, graceful);
         },
         log: (level, message) => this.logger[level](message),
       });

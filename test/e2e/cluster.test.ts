@@ -148,6 +148,15 @@ describe('cluster: replicas on replica hosts over NATS', () => {
     t.diagnostic(`SIGKILL under load: ${answers.length} requests, ${statuses.get(200)} × 200, ${statuses.get(503) ?? 0} × 503, slowest ${slowest} ms; restarted host rejoined`);
   });
 
+  test('a replica host killed while idle costs no request: requests sent before the app notices run on the other host', async (t) => {
+    await agents.get('agent-a')!.kill('SIGKILL');
+    const answers = await load('/remote', 24, 12);
+    assert.deepEqual(new Set(answers.map((a) => `${a.status} ${a.host}`)), new Set(['200 agent-b']));
+    await startAgent('agent-a');
+    await waitFor('agent-a back', async () => (await readyHosts('remote-echo')).join() === 'agent-a,agent-b', 15_000);
+    t.diagnostic('24 requests right after the SIGKILL: all 200 on agent-b');
+  });
+
   test('a hung replica host (SIGSTOP) is dropped within about a second: its requests answer 503, new ones go elsewhere; it rejoins after SIGCONT', async (t) => {
     const hung = agents.get('agent-b')!;
     const inFlight = Array.from({ length: 6 }, () => fetch(`${base}/remote?ms=300`, { signal: AbortSignal.timeout(10_000) }).then(async (r) => ({ status: r.status, host: ((await r.json()) as Answer).host })));
