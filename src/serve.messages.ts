@@ -90,7 +90,7 @@ export const messages = {
     "ServeModule's cluster option needs the NATS client: npm install @nats-io/transport-node",
   clusterConnected: (server: string) => `Connected to NATS server ${server}.`,
   clusterUnreachable: (servers: string, why: string) =>
-    `Cannot reach NATS server ${servers} (${why}); retrying every second. Start the NATS server, or fix the server address.`,
+    `Cannot connect to NATS server ${servers.replace(/\/\/[^/@]*@/g, '//***@')} (${why}); retrying every second. Start the NATS server, or fix its address or credentials.`,
   clusterLost: () => 'the connection to the NATS server was lost',
   appClusterDown: () =>
     'Lost the NATS server: remote replicas are dropped (their requests answer 503), local replicas keep serving; reconnecting.',
