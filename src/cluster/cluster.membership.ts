@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { ClusterOptions } from '../interfaces/cluster-options.interface';
 import { ChannelReplica } from '../replicas/channel.replica';
-import { createNatsTransport, isNoResponders, type RemoteLink } from '../replicas/nats.transport';
+import { createNatsTransport, isNoResponders, type RemoteLink, type RemoteRoute } from '../replicas/nats.transport';
 import type { ReplicaSite } from '../replicas/replica.interface';
 import { DEFAULT_CLUSTER_OPTIONS } from '../serve.constants';
 import { messages } from '../serve.messages';
@@ -44,7 +44,7 @@ export class ClusterMembership implements RemoteLink {
   private readonly connection: ClusterConnection;
   private readonly settings: Required<Pick<ClusterOptions, 'heartbeatPeriodMs' | 'heartbeatTimeoutMs' | 'prefix'>>;
   private readonly agents = new Map<string, AgentState>();
-  private readonly routes = new Map<string, (batch: unknown[]) => void>();
+  private readonly routes = new Map<string, RemoteRoute>();
   private heartbeat?: NodeJS.Timeout;
   private current?: NatsConnection;
   private subscribedOn?: NatsConnection;
@@ -87,8 +87,8 @@ export class ClusterMembership implements RemoteLink {
     await this.connection.close();
   }
 
-  route(key: string, listener: ((batch: unknown[]) => void) | undefined): void {
-    if (listener) this.routes.set(key, listener);
+  route(key: string, route: RemoteRoute | undefined): void {
+    if (route) this.routes.set(key, route);
     else this.routes.delete(key);
   }
 
@@ -102,11 +102,17 @@ export class ClusterMembership implements RemoteLink {
   private subscribe(nc: NatsConnection): void {
     this.subscribedOn = nc;
     nc.subscribe(this.subjects.agents, { callback: (err, msg) => void (err || this.announced(unpack<AgentAnnouncement>(msg.data))) });
-    nc.subscribe(this.subjects.hostInbox(this.hostId), {
+    const inbox = this.subjects.hostInbox(this.hostId);
+    const skip = inbox.length - 1;
+    nc.subscribe(inbox, {
       callback: (err, msg) => {
         if (err) return;
-        const key = msg.subject.slice(msg.subject.lastIndexOf('.') + 1);
-        this.routes.get(key)?.(unpack<unknown[]>(msg.data));
+        // `<key>` carries the replica's messages; `<key>.<seq>` is NATS saying batch seq had no receiver.
+        const [key, seq] = msg.subject.slice(skip).split('.');
+        const route = this.routes.get(key);
+        if (!route) return;
+        if (seq === undefined) route.message(unpack<unknown[]>(msg.data));
+        else if (msg.headers?.code === 503) route.undelivered(Number(seq));
       },
     });
   }

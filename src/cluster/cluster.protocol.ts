@@ -63,6 +63,8 @@ export function clusterSubjects(prefix: string) {
     toReplica: (backend: string, key: string) => `${prefix}.b.${backend}.${key}`,
     /** Messages from one replica back to its app. */
     toHost: (host: string, key: string) => `${prefix}.h.${host}.${key}`,
+    /** Reply subject of batch `seq` to a replica: only NATS writes to it, when nobody received the batch ("no responders"). */
+    undelivered: (host: string, key: string, seq: number) => `${prefix}.h.${host}.${key}.${seq}`,
     hostInbox: (host: string) => `${prefix}.h.${host}.>`,
   };
 }

@@ -205,9 +205,7 @@ export class ReplicaHost {
   private subscribeReplica(nc: NatsConnection, replica: HostedReplica): void {
     replica.subscription = nc.subscribe(this.subjects.toReplica(replica.backend, replica.key), {
       callback: (err, msg) => {
-        if (err) return;
-        msg.respond();
-        replica.transport.post(unpack<HostMessage[]>(msg.data));
+        if (!err) replica.transport.post(unpack<HostMessage[]>(msg.data));
       },
     });
   }

@@ -4,28 +4,43 @@ import type { AgentControl, ClusterSubjects, ControlReply, RelayExit } from '../
 import { messages } from '../serve.messages';
 import type { ReplicaTransport } from './replica.interface';
 
+/** What reaches a remote replica's transport through the app's inbox. */
+export interface RemoteRoute {
+  /** Messages the replica sent. */
+  message(batch: unknown[]): void;
+  /** NATS found no subscriber for batch `seq`: the replica (or its host) is gone. */
+  undelivered(seq: number): void;
+}
+
 /** What a remote replica's transport needs from the app's cluster connection. */
 export interface RemoteLink {
   readonly nc: NatsConnection;
   readonly subjects: ClusterSubjects;
-  /** Routes the messages the replica `key` sends back to this app; `undefined` stops that. */
-  route(key: string, listener: ((batch: unknown[]) => void) | undefined): void;
+  readonly hostId: string;
+  /** Routes what comes back for the replica `key`; `undefined` stops that. */
+  route(key: string, route: RemoteRoute | undefined): void;
 }
 
-/** Longest wait for a replica host to confirm it got a batch; beyond it heartbeats decide. */
-const ACK_TIMEOUT_MS = 10_000;
+/** Longest wait for a replica host to answer a start. */
+const START_TIMEOUT_MS = 10_000;
 const DEFAULT_MAX_PAYLOAD = 1024 * 1024;
+/** Batches kept after sending, in case NATS reports them undelivered (it does within a round trip). */
+const KEPT_BATCHES = 512;
+const KEPT_BYTES = 4 * 1024 * 1024;
 
 /**
- * A replica on a replica host, over NATS request-reply: each batch goes to the replica's own
- * subject and the replica host acknowledges it. "No responders" means the replica (or its host)
- * is gone and the batch never arrived, so its calls can run elsewhere.
+ * A replica on a replica host, over NATS: each batch is published to the replica's own subject
+ * with a reply subject that only NATS itself uses — to say "no responders" when nobody received
+ * the batch. The replica (or its host) is then gone, and that batch and the later ones never
+ * arrived, so their calls can run elsewhere. Delivered batches cost no acknowledgement.
  */
 export function createNatsTransport(link: RemoteLink, agent: { id: string; name: string }, start: Extract<AgentControl, { op: 'start' }>): ReplicaTransport {
   const { nc, subjects } = link;
   const subject = subjects.toReplica(start.init.backend, start.key);
   const maxPayload = nc.info?.max_payload ?? DEFAULT_MAX_PAYLOAD;
-  const unacked = new Set<EncodedChunk<unknown>>();
+  const sent = new Map<number, EncodedChunk<unknown>>();
+  let sentBytes = 0;
+  let nextSeq = 1;
   const messageListeners: ((batch: unknown[]) => void)[] = [];
   const exitListeners: ((reason: Error, undelivered?: unknown[]) => void)[] = [];
   let gone = false;
@@ -42,13 +57,21 @@ export function createNatsTransport(link: RemoteLink, agent: { id: string; name:
   const lost = (err: unknown) =>
     new Error(isNoResponders(err) ? messages.agentGone(agent.name) : `replica host ${agent.name}: ${(err as Error).message}`);
 
-  link.route(start.key, (batch) => {
-    const exitMessage = batch.find((m): m is RelayExit => (m as RelayExit).t === 'exit');
-    const own = exitMessage ? batch.filter((m) => m !== exitMessage) : batch;
-    if (own.length) for (const listener of messageListeners) listener(own);
-    if (exitMessage) exit(new Error(exitMessage.e));
+  link.route(start.key, {
+    message(batch) {
+      const exitMessage = batch.find((m): m is RelayExit => (m as RelayExit).t === 'exit');
+      const own = exitMessage ? batch.filter((m) => m !== exitMessage) : batch;
+      if (own.length) for (const listener of messageListeners) listener(own);
+      if (exitMessage) exit(new Error(exitMessage.e));
+    },
+    undelivered(seq) {
+      // NATS delivers in order: this batch and every later one found no subscriber.
+      const undelivered = [...sent].filter(([s]) => s >= seq).flatMap(([, chunk]) => chunk.messages);
+      sent.clear();
+      exit(new Error(messages.agentGone(agent.name)), undelivered);
+    },
   });
-  nc.request(subjects.control(agent.id), pack(start), { timeout: ACK_TIMEOUT_MS }).then(
+  nc.request(subjects.control(agent.id), pack(start), { timeout: START_TIMEOUT_MS }).then(
     (reply) => {
       const answer = unpack<ControlReply>(reply.data);
       if (!answer.ok) exit(new Error(answer.error));
@@ -60,22 +83,15 @@ export function createNatsTransport(link: RemoteLink, agent: { id: string; name:
     post(batch) {
       if (gone) return;
       for (const chunk of encodeBatch(batch, maxPayload)) {
-        unacked.add(chunk);
-        nc.request(subject, chunk.data, { timeout: ACK_TIMEOUT_MS }).then(
-          () => unacked.delete(chunk),
-          (err: unknown) => {
-            if (!isNoResponders(err)) return void unacked.delete(chunk);
-            // This chunk and every later one found no subscriber: none of them arrived.
-            const undelivered: unknown[] = [];
-            let later = false;
-            for (const pending of unacked) {
-              later ||= pending === chunk;
-              if (later) undelivered.push(...pending.messages);
-            }
-            unacked.clear();
-            exit(lost(err), undelivered);
-          },
-        );
+        const seq = nextSeq++;
+        sent.set(seq, chunk);
+        sentBytes += chunk.data.length;
+        for (const [oldest, old] of sent) {
+          if (sent.size <= KEPT_BATCHES && sentBytes <= KEPT_BYTES) break;
+          sent.delete(oldest);
+          sentBytes -= old.data.length;
+        }
+        nc.publish(subject, chunk.data, { reply: subjects.undelivered(link.hostId, start.key, seq) });
       }
     },
     onMessage: (listener) => void messageListeners.push(listener),
