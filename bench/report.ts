@@ -28,6 +28,7 @@ const THROUGHPUT_ROWS: [string, string, string][] = [
   ['B', 'B. Nest → Piscina, 2 threads (peer)', '64'],
   ['C', 'C. nestjs-serve, 2 thread replicas', '64'],
   ['D', 'D. nestjs-serve, 2 process replicas', '64'],
+  ['J', 'J. nestjs-serve, 2 remote replicas (replica host over NATS, loopback)', '64'],
   ['E.unbatched', 'E. 2 ms + 0.05 ms/item, 1 replica, no batching', '64'],
   ['E.batched', 'E. same with `@Batch()`, maxBatchSize 32', '64'],
   ['F.1', 'F. ~5 ms CPU per request, 1 replica', '16'],
@@ -36,6 +37,7 @@ const THROUGHPUT_ROWS: [string, string, string][] = [
   ['H.serve', 'H. sentiment (AFINN), nestjs-serve, 2 replicas', '32'],
   ['G.A', 'G. A at 1 connection', '1'],
   ['G.C', 'G. C at 1 connection', '1'],
+  ['G.J', 'G. J at 1 connection', '1'],
 ];
 
 const CPU_ROWS: [string, string][] = [
@@ -148,7 +150,8 @@ ${r.errors.length ? `\n## Errors during the run\n\n${r.errors.map((e) => `- ${e}
 ## Method
 
 - Each server is its own child process (\`bench/servers/*.server.ts\`) listening on 127.0.0.1 at port 0; it reports its port over IPC. Every round starts each server in turn, in an order rotated by one each round, so machine drift hits all alike; every child (and its process group) is killed at the end, even on error.
-- Load comes from autocannon's programmatic API in the orchestrator process, on the same machine (it competes for the same cores, alike for every server). Each server gets a warm-up at the same load before its first measured phase. Headline phases (A–D, H) are measured for the full duration; G, E and F for half of it, the isolation probes for 0.3 × (idle) and 0.5 × (loaded) — to fit the whole run in 10 minutes.
+- J is C's no-op backend with \`placement: 'remote'\`: its 2 thread replicas run in one other process, a replica host (the library's \`nestjs-serve replica\` command, from the same copy of the library as the app), and every request and answer crosses a NATS server on loopback. For each J run (so every round) the orchestrator starts \`nats-server\` on a port the OS picks (or uses \`$NATS_URL\` if set), then the replica host, then the app with \`cluster: { servers, prefix }\` under a random subject prefix; the app reports ready only once \`listBackends()\` shows both remote replicas ready, and the processes started for the run are stopped after it. J's "server" CPU cores add up the app, the replica host and the NATS server (when started here). Its targets compare it with C in the same round; with \`--only\` they need both ids (\`--only C,J\`).
+- Load comes from autocannon's programmatic API in the orchestrator process, on the same machine (it competes for the same cores, alike for every server). Each server gets a warm-up at the same load before its first measured phase. Headline phases (A–D, H, J) are measured for the full duration; G, E and F for half of it, the isolation probes for 0.3 × (idle) and 0.5 × (loaded) — to fit the whole run in 10 minutes.
 - Latencies are recorded from autocannon's \`response\` events (float ms from \`process.hrtime\`), not its histogram, which rounds to whole ms. p50/p99 are over 2xx responses.
 - Main-thread cost: each server exposes \`GET /__stats\` (\`process.cpuUsage()\`, \`performance.eventLoopUtilization()\`, and the main thread's own CPU from \`/proc/self/task/<pid>/stat\`), sampled right before and after the measured window. Because \`process.cpuUsage()\` counts every thread of the process (worker-thread replicas, Piscina workers, GC and libuv threads), the main-thread measure is the event loop's active time (ELU × wall time) per request; the \`/proc\` column is a cross-check with 10 ms tick resolution, and the last column shows the whole process.
 - CPU cores per row: during each measured window the orchestrator samples \`/proc/stat\` (whole machine), \`/proc/<pid>/stat\` of the server and its child processes, and its own \`process.cpuUsage()\` (autocannon); "others" is the rest of the machine's busy time — other work on this shared host, which takes cores away from the server (the machine has ${input.machine.cores}).

@@ -33,6 +33,12 @@ export interface ServerRunSpec {
   /** Backend of a `serve` server: `<file under bench/backends, no extension>#<ExportName>`. */
   backend?: string;
   env?: Record<string, string>;
+  /**
+   * Remote replicas: before the server, start a NATS server (unless `NATS_URL` is set) and one
+   * replica host process serving the backend's module; the server joins them with
+   * `cluster` options and reports ready once the replica host runs all its replicas.
+   */
+  cluster?: boolean;
   phases: PhaseSpec[];
   /** A memory run: warm up with this load, then read the RSS of the host and its child processes. */
   memoryWarmup?: LoadSpec;
@@ -72,6 +78,14 @@ export const SERVER_RUNS: ServerRunSpec[] = [
     phases: [throughput('C', HELLO, { cpu: true }), latency('G.C')],
   },
   {
+    id: 'J',
+    server: 'serve',
+    backend: 'hello.backend#HelloBackend',
+    env: { BENCH_REPLICAS: '2', BENCH_REPLICA_KIND: 'thread', BENCH_PLACEMENT: 'remote' },
+    cluster: true,
+    phases: [throughput('J', HELLO), latency('G.J')],
+  },
+  {
     id: 'D',
     server: 'serve',
     backend: 'hello.backend#HelloBackend',
@@ -98,12 +112,16 @@ export const SERVER_RUNS: ServerRunSpec[] = [
 /** Warm-up of a memory run, as a fraction of `--warmup`. */
 export const MEMORY_WARMUP_SCALE = 0.5;
 
+/** Extra start/stop allowance of a run with a NATS server and a replica host, seconds. */
+const CLUSTER_SECONDS = 2;
+
 /** Seconds one round should take (load time plus a start/stop allowance per server). */
 export function estimateRoundSeconds(runs: readonly ServerRunSpec[], duration: number, warmup: number, perServerSeconds = 2.5): number {
   return runs.reduce(
     (sum, run) =>
       sum +
       perServerSeconds +
+      (run.cluster ? CLUSTER_SECONDS : 0) +
       (run.memoryWarmup ? warmup * MEMORY_WARMUP_SCALE : 0) +
       run.phases.reduce((s, p) => s + duration * p.scale + warmup * p.warmupScale + (p.settleSeconds ?? 0), 0),
     0,

@@ -10,7 +10,7 @@ export interface BenchArgs {
   smoke: boolean;
   /** Where the markdown goes: a path, or `-` for stdout. */
   out: string;
-  /** Only these server runs (ids such as `A,C,H.serve`); all when empty. */
+  /** Only these server runs (ids such as `A,C,H.serve`); all when empty. A target comparing two runs needs both (J's: `C,J`). */
   only: string[];
   /** Write a main-thread `.cpuprofile` of every measured window under `.bench-tmp/profiles`. */
   profile: boolean;

@@ -1,4 +1,4 @@
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 
 /** How to start one server child. */
 export interface ChildSpec {
@@ -54,7 +54,7 @@ export function startServer(spec: ChildSpec, startTimeoutMs = 60_000): Promise<R
         pid: child.pid!,
         port: message.port,
         command: (type, payload) => command(child, type, payload),
-        stop: (graceMs = 5000) => stopChild(child, exited, graceMs),
+        stop: (graceMs = 5000) => stopChild(child, exited, graceMs, () => child.connected && child.send({ type: 'stop' })),
       });
     });
   });
@@ -80,9 +80,10 @@ function command(child: ChildProcess, type: string, payload: Record<string, unkn
   });
 }
 
-async function stopChild(child: ChildProcess, exited: Promise<void>, graceMs: number): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  if (child.connected) child.send({ type: 'stop' });
+/** Asks `child` to stop (`ask`), waits up to `graceMs`, then kills its whole process group. */
+async function stopChild(child: ChildProcess, exited: Promise<void>, graceMs: number, ask: () => void): Promise<void> {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  ask();
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), graceMs)));
   const outcome = await Promise.race([exited.then(() => 'exited' as const), late]);
@@ -101,7 +102,71 @@ function killGroup(child: ChildProcess): void {
   }
 }
 
-/** Kills every server child still alive (and their process groups). Synchronous: safe in `exit` handlers. */
+/** How to start a helper process of a server run (a NATS server, a replica host). */
+export interface HelperSpec {
+  /** Names the process in errors. */
+  label: string;
+  /** An executable on the PATH, or (with `nodeArgv`) a Node script. */
+  command: string;
+  args: string[];
+  /** Extra environment (merged over this process's). */
+  env?: Record<string, string>;
+  /** Run `command` as a Node script with these Node flags and an IPC channel (so it can notice the orchestrator going away). */
+  nodeArgv?: string[];
+  /** The stream (piped; the other one is inherited) on which a line matching `readyLine` says the process is up. */
+  readyStream: 'stdout' | 'stderr';
+  readyLine: RegExp;
+}
+
+/** A running helper process. */
+export interface RunningHelper {
+  pid: number;
+  /** The match of `readyLine`. */
+  ready: RegExpExecArray;
+  /** SIGTERM; kills its whole process group if it is not gone in `graceMs`. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+/**
+ * Starts a helper in its own process group, tracked like the servers (so {@link killAllServers}
+ * ends it too), and waits for its ready line. Rejects (and kills it) if it cannot start, exits or
+ * prints no ready line within `startTimeoutMs`; the error quotes the end of its output.
+ */
+export function startHelper(spec: HelperSpec, startTimeoutMs = 30_000): Promise<RunningHelper> {
+  const stdio = spec.readyStream === 'stdout' ? (['ignore', 'pipe', 'inherit'] as const) : (['ignore', 'inherit', 'pipe'] as const);
+  const env = { ...process.env, ...spec.env };
+  const child = spec.nodeArgv
+    ? fork(spec.command, spec.args, { env, execArgv: spec.nodeArgv, stdio: [...stdio, 'ipc'], detached: true })
+    : spawn(spec.command, spec.args, { env, stdio: [...stdio], detached: true });
+  live.add(child);
+  const exited = new Promise<void>((resolve) => {
+    child.once('exit', () => resolve());
+    child.once('error', () => child.pid === undefined && resolve());
+  });
+  void exited.then(() => live.delete(child));
+  let output = '';
+  return new Promise<RunningHelper>((resolve, reject) => {
+    let started = false;
+    const timer = setTimeout(() => fail(`printed no ready line in ${startTimeoutMs} ms`), startTimeoutMs);
+    const fail = (why: string): void => {
+      clearTimeout(timer);
+      killGroup(child);
+      reject(new Error(`${spec.label} ${why}${output.trim() ? `; its output ends:\n${output.slice(-2000)}` : ''}`));
+    };
+    child.on('error', (err) => started || fail(`could not start: ${err.message}`));
+    child.once('exit', (code, signal) => started || fail(`exited during start-up (${signal ?? code})`));
+    child[spec.readyStream]!.on('data', (data: Buffer) => {
+      output = (output + data.toString()).slice(-8000);
+      const ready = started ? null : spec.readyLine.exec(output);
+      if (!ready) return;
+      clearTimeout(timer);
+      started = true;
+      resolve({ pid: child.pid!, ready, stop: (graceMs = 3000) => stopChild(child, exited, graceMs, () => child.kill('SIGTERM')) });
+    });
+  });
+}
+
+/** Kills every server and helper child still alive (and their process groups). Synchronous: safe in `exit` handlers. */
 export function killAllServers(): void {
   for (const child of live) killGroup(child);
   live.clear();

@@ -61,7 +61,7 @@ export function childPids(pid: number): number[] {
 /** Clock ticks per second of procfs CPU times (USER_HZ). */
 const USER_HZ = 100;
 
-/** CPU counters at one instant, ms: the whole machine, one server's process tree, and this (load-generating) process. */
+/** CPU counters at one instant, ms: the whole machine, one server's process trees, and this (load-generating) process. */
 export interface CpuSnapshot {
   at: number;
   machineBusyMs: number;
@@ -77,10 +77,14 @@ export interface CpuShares {
   others: number;
 }
 
-/** Takes a {@link CpuSnapshot}; machine and server figures are NaN off Linux. */
-export function cpuSnapshot(serverPid: number): CpuSnapshot {
+/**
+ * Takes a {@link CpuSnapshot} of the server's processes (its own pid, and for a run with remote
+ * replicas the replica host's and NATS server's) and their child processes; machine and server
+ * figures are NaN off Linux.
+ */
+export function cpuSnapshot(serverPids: readonly number[]): CpuSnapshot {
   const own = process.cpuUsage();
-  const tree = [serverPid, ...childPids(serverPid)].reduce((sum, pid) => sum + processCpuMs(pid), 0);
+  const tree = serverPids.flatMap((pid) => [pid, ...childPids(pid)]).reduce((sum, pid) => sum + processCpuMs(pid), 0);
   return { at: performance.now(), machineBusyMs: machineBusyMs(), serverMs: tree, benchMs: (own.user + own.system) / 1000 };
 }
 

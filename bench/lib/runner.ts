@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import type { ServerRunSpec } from '../scenarios';
 import { MEMORY_WARMUP_SCALE } from '../scenarios';
 import { startServer, type ChildSpec } from './child';
+import { startCluster, type RunningCluster } from './cluster';
 import { runLoads } from './load';
 import { childPids, cpuPerRequest, cpuShares, cpuSnapshot, fetchStats, rssMb } from './probe';
 import type { Results } from './results';
@@ -22,10 +23,26 @@ export interface RunContext {
   profileDir?: string;
 }
 
-/** Starts the server of `run`, measures its phases (or its memory), records the figures for `round`, and stops it. */
+/**
+ * Starts the server of `run` (after its NATS server and replica host, for a run with remote
+ * replicas), measures its phases (or its memory), records the figures for `round`, and stops
+ * everything it started, also on error.
+ */
 export async function measureServer(run: ServerRunSpec, round: number, ctx: RunContext, results: Results): Promise<void> {
+  const cluster = run.cluster
+    ? await startCluster({ codeDir: ctx.codeDir, ext: ctx.ext, execArgv: ctx.execArgv, backendModule: backendModule(run, ctx).file, env: { ...ctx.env, ...run.env } })
+    : undefined;
+  try {
+    await measureOn(run, round, ctx, results, cluster);
+  } finally {
+    await cluster?.stop();
+  }
+}
+
+async function measureOn(run: ServerRunSpec, round: number, ctx: RunContext, results: Results, cluster: RunningCluster | undefined): Promise<void> {
   const launched = performance.now();
-  const server = await startServer(childSpec(run, ctx));
+  const server = await startServer(childSpec(run, ctx, cluster?.env));
+  const serverPids = [server.pid, ...(cluster?.pids ?? [])];
   results.add(`${run.id}.startMs`, round, performance.now() - launched);
   try {
     if (run.memoryWarmup) {
@@ -39,9 +56,9 @@ export async function measureServer(run: ServerRunSpec, round: number, ctx: RunC
       if (phase.settleSeconds) await new Promise((resolve) => setTimeout(resolve, phase.settleSeconds! * 1000));
       const before = phase.cpu ? await fetchStats(server.port) : undefined;
       if (ctx.profileDir) await server.command('profile-start');
-      const machineBefore = cpuSnapshot(server.pid);
+      const machineBefore = cpuSnapshot(serverPids);
       const loads = await runLoads(server.port, phase.loads, ctx.duration * phase.scale);
-      const shares = cpuShares(machineBefore, cpuSnapshot(server.pid));
+      const shares = cpuShares(machineBefore, cpuSnapshot(serverPids));
       if (ctx.profileDir) await server.command('profile-stop', { file: join(ctx.profileDir, `${phase.id}-round${round + 1}.cpuprofile`) });
       const after = before ? await fetchStats(server.port) : undefined;
       results.add(`${phase.id}.serverCores`, round, shares.server);
@@ -67,11 +84,18 @@ export async function measureServer(run: ServerRunSpec, round: number, ctx: RunC
   }
 }
 
-function childSpec(run: ServerRunSpec, ctx: RunContext): ChildSpec {
-  const env: Record<string, string> = { ...ctx.env, ...run.env };
+/** The module file and export name of the backend of a `serve` run. */
+function backendModule(run: ServerRunSpec, ctx: RunContext): { file: string; exportName: string } {
+  if (!run.backend) throw new Error(`server run ${run.id} names no backend`);
+  const [file, exportName] = run.backend.split('#');
+  return { file: join(ctx.codeDir, 'backends', file + ctx.ext), exportName };
+}
+
+function childSpec(run: ServerRunSpec, ctx: RunContext, clusterEnv: Record<string, string> = {}): ChildSpec {
+  const env: Record<string, string> = { ...ctx.env, ...run.env, ...clusterEnv };
   if (run.backend) {
-    const [file, exportName] = run.backend.split('#');
-    env.BENCH_BACKEND = `${join(ctx.codeDir, 'backends', file + ctx.ext)}#${exportName}`;
+    const { file, exportName } = backendModule(run, ctx);
+    env.BENCH_BACKEND = `${file}#${exportName}`;
   }
   return { script: join(ctx.codeDir, 'servers', `${run.server}.server${ctx.ext}`), env, execArgv: ctx.execArgv };
 }

@@ -16,7 +16,8 @@ const sub = (a: number, b: number): number => a - b;
 
 /**
  * Evaluates every target. Ratios and differences are taken within each round (both figures of a
- * pair measured in the same round) and the median over rounds is reported.
+ * pair measured in the same round) and the median over rounds is reported; a target whose two
+ * runs did not both run (e.g. `--only J` without C) is not measured.
  */
 export function evaluateTargets(r: Results): TargetCheck[] {
   const paired = (a: string, b: string, f: (x: number, y: number) => number): number => pairedMedian(r.get(a), r.get(b), f);
@@ -34,6 +35,8 @@ export function evaluateTargets(r: Results): TargetCheck[] {
     check("↳ cross-check (not the target's measure)", 'C ÷ A, main-thread CPU µs per request from /proc', paired('C.mainUs', 'A.mainUs', div), '×', (v) => v <= 1.1),
     check('C ≥ 0.9 × A req/s', 'C req/s ÷ A req/s', paired('C.rps', 'A.rps', div), '×', (v) => v >= 0.9),
     check('G: added p50 ≤ 0.3 ms', 'p50 of C − p50 of A, 1 connection', paired('G.C.p50', 'G.A.p50', sub), 'ms', (v) => v <= 0.3),
+    check('J: remote ≥ 0.5 × local req/s', 'J req/s ÷ C req/s (2 replicas on a replica host over NATS ÷ 2 thread replicas)', paired('J.rps', 'C.rps', div), '×', (v) => v >= 0.5),
+    check('J: added p50 ≤ 1 ms', 'p50 of J − p50 of C, 1 connection', paired('G.J.p50', 'G.C.p50', sub), 'ms', (v) => v <= 1),
     check('H: serve ≥ 1.5 × inline', 'serve req/s ÷ inline req/s', paired('H.serve.rps', 'H.inline.rps', div), '×', (v) => v >= 1.5),
     check('I: host p99 with serve ≤ 2 × idle p99', '/health p99 while saturated ÷ idle, serve', paired('I.serve.loaded.health.p99', 'I.serve.idle.p99', div), '×', (v) => v <= 2),
     check('E: batched ≥ 4 × unbatched', 'batched req/s ÷ unbatched req/s', paired('E.batched.rps', 'E.unbatched.rps', div), '×', (v) => v >= 4),

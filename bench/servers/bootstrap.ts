@@ -13,14 +13,20 @@ export interface ReadyMessage {
 }
 
 /**
- * Starts a Nest app (Express, errors-only logging) on 127.0.0.1 at a free port, reports the port
- * to the parent over IPC (and on stdout), and stops when the parent says `stop` (graceful
- * `app.close()`) or goes away (immediate exit, so no server outlives the benchmark).
+ * Starts a Nest app (Express, errors-only logging) on 127.0.0.1 at a free port, waits for
+ * `beforeReady` if given (e.g. until remote replicas joined), reports the port to the parent over
+ * IPC (and on stdout), and stops when the parent says `stop` (graceful `app.close()`) or goes
+ * away (immediate exit, so no server outlives the benchmark).
  */
-export async function startBenchServer(module: Type<unknown>, onClose?: () => Promise<void>): Promise<INestApplication> {
+export async function startBenchServer(
+  module: Type<unknown>,
+  onClose?: () => Promise<void>,
+  beforeReady?: (app: INestApplication) => Promise<void>,
+): Promise<INestApplication> {
   process.on('disconnect', () => process.exit(0));
   const app = await NestFactory.create(module, { logger: ['error'] });
   await app.listen(0, '127.0.0.1');
+  await beforeReady?.(app);
   const port = ((app.getHttpServer() as Server).address() as AddressInfo).port;
   process.on('message', (message: { type?: string }) => {
     if (message?.type !== 'stop') return;

@@ -1,12 +1,18 @@
 /**
  * Server for every nestjs-serve scenario: `BENCH_BACKEND=<file>#<ExportName>` names the backend
  * class to serve (none: the module with no backends, for the 0-replica memory baseline). Replica
- * count and kind come from the env the backend decorators read (`BENCH_REPLICAS`, `BENCH_REPLICA_KIND`).
+ * count, kind and placement come from the env the backend decorators read (`BENCH_REPLICAS`,
+ * `BENCH_REPLICA_KIND`, `BENCH_PLACEMENT`). With `BENCH_CLUSTER_SERVERS` (a NATS URL) and
+ * `BENCH_CLUSTER_PREFIX` the module joins that cluster, and with `BENCH_REPLICA_HOST` the server
+ * reports ready only once that replica host runs every backend's `numReplicas` replicas.
  */
-import { Module, type Type } from '@nestjs/common';
-import { ServeModule } from '../../src';
+import { Module, type INestApplication, type Type } from '@nestjs/common';
+import { ServeModule, ServeService } from '../../src';
 import { runServer, startBenchServer } from './bootstrap';
 import { StatsController } from './stats.controller';
+
+/** How long the server waits for remote replicas before giving up, ms. */
+const REMOTE_REPLICAS_TIMEOUT_MS = 30_000;
 
 /** Loads the class named by `spec` (`/abs/file.ts#ExportName`), or none for an empty spec. */
 export function loadBackend(spec: string | undefined): Type<unknown>[] {
@@ -23,10 +29,34 @@ export function loadBackend(spec: string | undefined): Type<unknown>[] {
     ServeModule.forRoot({
       backends: loadBackend(process.env.BENCH_BACKEND),
       ...(process.env.BENCH_NICE === undefined ? {} : { replicaNice: Number(process.env.BENCH_NICE) }),
+      ...(process.env.BENCH_CLUSTER_SERVERS ? { cluster: { servers: process.env.BENCH_CLUSTER_SERVERS, prefix: process.env.BENCH_CLUSTER_PREFIX } } : {}),
     }),
   ],
   controllers: [StatsController],
 })
 export class ServeServerModule {}
 
-runServer(() => startBenchServer(ServeServerModule));
+type Listing = Record<string, { numReplicas?: number; replicas?: { host: string; state: string }[] }>;
+
+/** Backends that do not yet have `numReplicas` ready replicas on replica host `host` (from `listBackends()`). */
+export function missingRemoteReplicas(listing: Listing, host: string): string[] {
+  return Object.entries(listing)
+    .filter(([, b]) => (b.replicas ?? []).filter((r) => r.host === host && r.state === 'ready').length < (b.numReplicas ?? 1))
+    .map(([name]) => name);
+}
+
+/** Resolves once replica host `BENCH_REPLICA_HOST` (if set) runs all replicas: `app.init()` does not wait for remote ones. */
+export async function waitForRemoteReplicas(app: INestApplication): Promise<void> {
+  const host = process.env.BENCH_REPLICA_HOST;
+  if (!host) return;
+  const serve = app.get(ServeService);
+  const deadline = Date.now() + REMOTE_REPLICAS_TIMEOUT_MS;
+  while (missingRemoteReplicas(serve.listBackends() as Listing, host).length > 0) {
+    if (Date.now() > deadline) {
+      throw new Error(`replica host ${host} did not run all replicas in ${REMOTE_REPLICAS_TIMEOUT_MS} ms: ${JSON.stringify(serve.listBackends())}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+runServer(() => startBenchServer(ServeServerModule, undefined, waitForRemoteReplicas));

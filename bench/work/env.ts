@@ -9,3 +9,8 @@ export function envInt(name: string, fallback: number): number {
 export function envReplicaKind(): 'thread' | 'process' {
   return process.env.BENCH_REPLICA_KIND === 'process' ? 'process' : 'thread';
 }
+
+/** Where replicas run, from `BENCH_PLACEMENT` (`local` unless it says `remote`: on a replica host over NATS). */
+export function envPlacement(): 'local' | 'remote' {
+  return process.env.BENCH_PLACEMENT === 'remote' ? 'remote' : 'local';
+}
