@@ -95,7 +95,13 @@ export const messages = {
   appClusterDown: () =>
     'Lost the NATS server: remote replicas are dropped (their requests answer 503), local replicas keep serving; reconnecting.',
   agentClusterDown: () =>
-    'Lost the NATS server: reconnecting; replicas keep running and apps take them back, or restart them, once it is back.',
+    'Lost the NATS server: reconnecting. Apps drop the replicas here meanwhile and start new ones once it is back.',
+  badClusterMessage: (why: string) => `Ignored a NATS message that could not be read (${why}): is another program publishing under this prefix, or a different version of nestjs-serve?`,
+  replicaUnreachable: (replica: string, agent: string) =>
+    `nothing answers the NATS subject of replica ${replica} on replica host ${agent} (the replica or its host is gone)`,
+  siteGone: (backend: string, agent: string) => `Backend '${backend}': replica host ${agent} left while its replicas were starting.`,
+  heartbeatRatio: (period: number, timeout: number) =>
+    `ServeModule.forRoot() cluster: heartbeatPeriodMs (${period}) must be at most half of heartbeatTimeoutMs (${timeout}), so a replica host gets at least two pings before it is dropped.`,
   agentLeft: (agent: string, why: string) =>
     `Replica host ${agent} left (${why}): its replicas are dropped; their requests in flight answer 503, the others go to the remaining replicas.`,
   agentJoined: (agent: string, backends: string[]) => `Replica host ${agent} joined, serving ${list(backends)}.`,
@@ -108,6 +114,8 @@ export const messages = {
   remoteReplicaKilled: (agent: string) => `killed by the app (on replica host ${agent})`,
   agentNoSuchBackend: (agent: string, backend: string, className: string, known: string[]) =>
     `Replica host ${agent} cannot run backend '${backend}' (class ${className}): its --module files export ${list(known)}. Add the module that exports it.`,
+  agentBadPrefix: (prefix: string) => `Subject prefix '${prefix}' is not usable: use dot-separated tokens of letters, digits, '_' and '-', as the app's cluster.prefix.`,
+  agentStartFailed: (agent: string, why: string) => `Replica host ${agent} could not start the replica: ${why}`,
   agentDrainingRefused: (agent: string) => `Replica host ${agent} is draining and starts no replicas.`,
   agentBadId: (id: string) => `Replica host id '${id}' cannot be used in NATS subjects: use letters, digits, '_' and '-' only.`,
   agentNoBackends: (modules: string[], only?: string[]) =>

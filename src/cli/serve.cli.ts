@@ -54,7 +54,8 @@ export function parseReplicaArgs(argv: string[], env: NodeJS.ProcessEnv = proces
   if (user) Object.assign(connection, { user, pass: env.NATS_PASSWORD });
   const token = values.token ?? env.NATS_TOKEN;
   if (token) connection.token = token;
-  if (values['tls-ca'] || values['tls-cert']) {
+  if (values['tls-ca'] || values['tls-cert'] || values['tls-key']) {
+    if (!values['tls-cert'] !== !values['tls-key']) throw new UsageError('--tls-cert and --tls-key go together (mutual TLS).');
     connection.tls = { caFile: values['tls-ca'], certFile: values['tls-cert'], keyFile: values['tls-key'] };
   }
   const drain = values['drain-timeout-ms'];

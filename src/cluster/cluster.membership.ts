@@ -6,6 +6,7 @@ import { ChannelReplica } from '../replicas/channel.replica';
 import { createNatsTransport, isNoResponders, type RemoteLink, type RemoteRoute } from '../replicas/nats.transport';
 import type { ReplicaSite } from '../replicas/replica.interface';
 import { DEFAULT_CLUSTER_OPTIONS } from '../serve.constants';
+import { ServeError } from '../serve.errors';
 import { messages } from '../serve.messages';
 import { stripUndefined } from '../utils/object.util';
 import { pack, unpack } from './cluster.codec';
@@ -16,8 +17,8 @@ import { clusterSubjects, type AgentAnnouncement, type AgentPing, type AgentPong
 export interface RemoteAgent {
   readonly announcement: AgentAnnouncement;
   readonly site: ReplicaSite;
-  /** True when it can run the backend `name` of class `className`. */
-  serves(name: string, className: string): boolean;
+  /** True when it can run backends of class `className`. */
+  serves(className: string): boolean;
 }
 
 /** What the app hears from {@link ClusterMembership}. */
@@ -31,6 +32,8 @@ export interface MembershipEvents {
 interface AgentState extends RemoteAgent {
   lastPong: number;
   keys: Set<string>;
+  /** Said goodbye: takes no new replicas, still pinged until its replicas are gone. */
+  leaving?: boolean;
 }
 
 /**
@@ -64,14 +67,20 @@ export class ClusterMembership implements RemoteLink {
     );
   }
 
-  /** The live NATS connection (remote replicas are only started while it is up). */
-  get nc(): NatsConnection {
-    return this.current!;
+  /** True while the app is connected to NATS. */
+  get connected(): boolean {
+    return this.current !== undefined;
   }
 
-  /** Replica hosts known now. */
+  /** @internal For remote transports: the live connection (they only start while it is up). */
+  get nc(): NatsConnection {
+    if (!this.current) throw new ServeError('REPLICA_UNAVAILABLE', messages.clusterLost());
+    return this.current;
+  }
+
+  /** Replica hosts that take replicas now. */
   get known(): RemoteAgent[] {
-    return [...this.agents.values()];
+    return [...this.agents.values()].filter((a) => !a.leaving);
   }
 
   /** Connects in the background: the app starts whether or not NATS is reachable yet. */
@@ -101,7 +110,7 @@ export class ClusterMembership implements RemoteLink {
 
   private subscribe(nc: NatsConnection): void {
     this.subscribedOn = nc;
-    nc.subscribe(this.subjects.agents, { callback: (err, msg) => void (err || this.announced(unpack<AgentAnnouncement>(msg.data))) });
+    nc.subscribe(this.subjects.agents, { callback: (err, msg) => void (err || this.guard(() => this.announced(unpack<AgentAnnouncement>(msg.data)))) });
     const inbox = this.subjects.hostInbox(this.hostId);
     const skip = inbox.length - 1;
     nc.subscribe(inbox, {
@@ -111,26 +120,40 @@ export class ClusterMembership implements RemoteLink {
         const [key, seq] = msg.subject.slice(skip).split('.');
         const route = this.routes.get(key);
         if (!route) return;
-        if (seq === undefined) route.message(unpack<unknown[]>(msg.data));
-        else if (msg.headers?.code === 503) route.undelivered(Number(seq));
+        this.guard(() => {
+          if (seq === undefined) route.message(unpack<unknown[]>(msg.data));
+          else if (msg.headers?.code === 503) route.undelivered(Number(seq));
+        });
       },
     });
+  }
+
+  /** A throw inside a NATS callback would stop the client reading: log it instead. */
+  private guard(handle: () => void): void {
+    try {
+      handle();
+    } catch (err) {
+      this.events.log('warn', messages.badClusterMessage((err as Error).message));
+    }
   }
 
   private down(reason: string): void {
     this.current = undefined;
     this.events.log('warn', messages.appClusterDown());
-    for (const agent of [...this.agents.values()]) this.leave(agent, reason, false);
+    for (const agent of [...this.agents.values()]) this.leave(agent, reason);
   }
 
   private announced(announcement: AgentAnnouncement): void {
     const known = this.agents.get(announcement.agent);
     if (announcement.type === 'bye') {
-      if (known?.announcement.instance === announcement.instance) this.leave(known, messages.agentDraining(known.announcement.name), true);
+      if (known?.announcement.instance !== announcement.instance || known.leaving) return;
+      known.leaving = true;
+      this.events.log('log', messages.agentDraining(known.announcement.name));
+      this.events.left(known, messages.agentDraining(known.announcement.name), true);
       return;
     }
     if (known?.announcement.instance === announcement.instance) return;
-    if (known) this.leave(known, messages.agentRestarted(), false);
+    if (known) this.leave(known, messages.agentRestarted());
     this.join(announcement);
   }
 
@@ -141,6 +164,7 @@ export class ClusterMembership implements RemoteLink {
       id: announcement.agent,
       name: announcement.name,
       start: (spec, events) => {
+        if (!this.current) throw new ServeError('REPLICA_UNAVAILABLE', messages.clusterLost());
         const key = `${this.hostId}-${this.nextKey++}`;
         keys.add(key);
         const transport = createNatsTransport(this, agentRef, {
@@ -157,51 +181,51 @@ export class ClusterMembership implements RemoteLink {
         return replica;
       },
     };
-    const names = new Set(announcement.names);
     const classes = new Set(announcement.classes);
-    const agent: AgentState = {
-      announcement,
-      site,
-      keys,
-      lastPong: Date.now(),
-      serves: (name, className) => names.has(name) || classes.has(className),
-    };
+    const agent: AgentState = { announcement, site, keys, lastPong: Date.now(), serves: (className) => classes.has(className) };
     this.agents.set(announcement.agent, agent);
     this.events.log('log', messages.agentJoined(announcement.name, announcement.names));
     this.events.joined(agent);
   }
 
-  private leave(agent: AgentState, reason: string, graceful: boolean): void {
+  /** Drops a replica host that died, hung or restarted: its replicas are dropped at once. */
+  private leave(agent: AgentState, reason: string): void {
     if (this.agents.get(agent.announcement.agent) !== agent) return;
     this.agents.delete(agent.announcement.agent);
-    this.events.log(graceful ? 'log' : 'warn', graceful ? reason : messages.agentLeft(agent.announcement.name, reason));
-    this.events.left(agent, reason, graceful);
+    this.events.log('warn', messages.agentLeft(agent.announcement.name, reason));
+    this.events.left(agent, reason, false);
   }
 
   private beat(): void {
     const nc = this.current;
     const now = Date.now();
     // After a stall of this app's own event loop, pongs may be waiting unread: judge next time.
-    const stalled = now - this.lastBeat > this.settings.heartbeatTimeoutMs / 2;
+    const stalled = now - this.lastBeat > this.settings.heartbeatPeriodMs + this.settings.heartbeatTimeoutMs / 2;
     this.lastBeat = now;
     if (!nc) return;
     for (const agent of [...this.agents.values()]) {
+      // A draining replica host is pinged until its last replica stopped, so a death mid-drain is seen.
+      if (agent.leaving && agent.keys.size === 0) {
+        this.agents.delete(agent.announcement.agent);
+        continue;
+      }
       if (stalled) agent.lastPong = Math.max(agent.lastPong, now - this.settings.heartbeatPeriodMs);
       if (now - agent.lastPong > this.settings.heartbeatTimeoutMs) {
-        this.leave(agent, messages.agentSilent(this.settings.heartbeatTimeoutMs), false);
+        this.leave(agent, messages.agentSilent(this.settings.heartbeatTimeoutMs));
         continue;
       }
       const ping: AgentPing = { host: this.hostId, replicas: [...agent.keys], leaseMs: this.settings.heartbeatTimeoutMs * 3 };
       nc.request(this.subjects.ping(agent.announcement.agent), pack(ping), { timeout: this.settings.heartbeatTimeoutMs }).then(
-        (reply) => {
-          if (unpack<AgentPong>(reply.data).instance === agent.announcement.instance) agent.lastPong = Date.now();
-          else {
-            this.leave(agent, messages.agentRestarted(), false);
-            nc.publish(this.subjects.discover);
-          }
-        },
+        (reply) =>
+          this.guard(() => {
+            if (unpack<AgentPong>(reply.data).instance === agent.announcement.instance) agent.lastPong = Date.now();
+            else {
+              this.leave(agent, messages.agentRestarted());
+              nc.publish(this.subjects.discover);
+            }
+          }),
         (err: unknown) => {
-          if (isNoResponders(err)) this.leave(agent, messages.noResponders(), false);
+          if (isNoResponders(err)) this.leave(agent, messages.noResponders());
         },
       );
     }

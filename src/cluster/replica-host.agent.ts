@@ -92,7 +92,9 @@ export class ReplicaHost {
     this.id = options.id ?? randomBytes(6).toString('hex');
     if (!SUBJECT_TOKEN.test(this.id)) throw new Error(messages.agentBadId(this.id));
     this.name = options.name ?? `${hostname()}:${process.pid}`;
-    this.subjects = clusterSubjects(options.prefix ?? DEFAULT_CLUSTER_OPTIONS.prefix);
+    const prefix = options.prefix ?? DEFAULT_CLUSTER_OPTIONS.prefix;
+    if (!prefix.split('.').every((token) => SUBJECT_TOKEN.test(token))) throw new Error(messages.agentBadPrefix(prefix));
+    this.subjects = clusterSubjects(prefix);
     this.log = options.log ?? ((level, message) => console[level](`[nestjs-serve replica host ${this.name}] ${message}`));
     this.connection = new ClusterConnection(
       { servers: options.servers, name: `nestjs-serve replica host ${this.name}`, credentialsFile: options.credentialsFile, connection: options.connection },
@@ -145,9 +147,29 @@ export class ReplicaHost {
   private subscribe(nc: NatsConnection): void {
     this.subscribedOn = nc;
     nc.subscribe(this.subjects.discover, { callback: () => this.announce('hello') });
-    nc.subscribe(this.subjects.ping(this.id), { callback: (err, msg) => void (err || this.pinged(msg)) });
-    nc.subscribe(this.subjects.control(this.id), { callback: (err, msg) => void (err || this.controlled(msg)) });
+    nc.subscribe(this.subjects.ping(this.id), { callback: (err, msg) => void (err || this.guard(() => this.pinged(msg))) });
+    nc.subscribe(this.subjects.control(this.id), {
+      callback: (err, msg) =>
+        void (
+          err ||
+          this.guard(
+            () => this.controlled(msg),
+            (why) => msg.reply && msg.respond(pack({ ok: false, error: messages.agentStartFailed(this.name, why) } satisfies ControlReply)),
+          )
+        ),
+    });
     for (const replica of this.replicas.values()) this.subscribeReplica(nc, replica);
+  }
+
+  /** A throw inside a NATS callback would stop the client reading: log it (and answer) instead. */
+  private guard(handle: () => void, answer?: (why: string) => void): void {
+    try {
+      handle();
+    } catch (err) {
+      const why = (err as Error).message;
+      this.log('warn', messages.badClusterMessage(why));
+      answer?.(why);
+    }
   }
 
   private announce(type: AgentAnnouncement['type']): void {
@@ -178,8 +200,8 @@ export class ReplicaHost {
     if (control.op === 'kill') return this.replicas.get(control.key)?.transport.kill();
     const reply = (answer: ControlReply) => void msg.respond(pack(answer));
     const { init } = control;
-    const cls = this.classes.find((c) => c.className === init.className && (c.name === init.backend || c.exportName === init.exportName)) ??
-      this.classes.find((c) => c.className === init.className || c.name === init.backend);
+    const sameClass = this.classes.filter((c) => c.className === init.className);
+    const cls = sameClass.find((c) => c.name === init.backend || c.exportName === init.exportName) ?? sameClass[0];
     if (this.draining) return reply({ ok: false, error: messages.agentDrainingRefused(this.name) });
     if (!cls) return reply({ ok: false, error: messages.agentNoSuchBackend(this.name, init.backend, init.className, this.backends) });
     this.leases.set(control.host, this.leases.get(control.host) ?? { at: Date.now(), leaseMs: DEFAULT_LEASE_MS });
@@ -191,7 +213,7 @@ export class ReplicaHost {
     });
     const replica: HostedReplica = { host: control.host, key: control.key, backend: init.backend, transport };
     this.replicas.set(control.key, replica);
-    this.subscribeReplica(this.nc!, replica);
+    this.subscribeReplica(this.subscribedOn!, replica);
     const toHost = this.subjects.toHost(control.host, control.key);
     transport.onMessage((batch) => this.relay(toHost, batch as ReplicaMessage[], replica, init.backend));
     transport.onExit((reason) => {
@@ -204,9 +226,7 @@ export class ReplicaHost {
 
   private subscribeReplica(nc: NatsConnection, replica: HostedReplica): void {
     replica.subscription = nc.subscribe(this.subjects.toReplica(replica.backend, replica.key), {
-      callback: (err, msg) => {
-        if (!err) replica.transport.post(unpack<HostMessage[]>(msg.data));
-      },
+      callback: (err, msg) => void (err || this.guard(() => replica.transport.post(unpack<HostMessage[]>(msg.data)))),
     });
   }
 
@@ -238,6 +258,8 @@ export class ReplicaHost {
   }
 
   private expireLeases(): void {
+    // While draining, the apps stop pinging; the drain deadline bounds the wait instead.
+    if (this.draining) return;
     const now = Date.now();
     for (const [host, lease] of this.leases) {
       if (now - lease.at <= lease.leaseMs) continue;

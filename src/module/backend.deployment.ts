@@ -293,8 +293,10 @@ export class BackendDeployment {
   async scale(numReplicas: number): Promise<void> {
     const previous = this.config.numReplicas;
     this.config.numReplicas = numReplicas;
-    const results = await Promise.allSettled([...this.sites.values()].map((site) => this.scaleSite(site, numReplicas)));
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    const sites = [...this.sites.values()];
+    const results = await Promise.allSettled(sites.map((site) => this.scaleSite(site, numReplicas)));
+    // A replica host that left meanwhile is no reason to undo the others.
+    const failed = results.find((r, i): r is PromiseRejectedResult => r.status === 'rejected' && !sites[i].removed);
     if (failed) {
       this.config.numReplicas = previous;
       await Promise.allSettled([...this.sites.values()].map((site) => this.scaleSite(site, previous)));
@@ -330,15 +332,17 @@ export class BackendDeployment {
    */
   async removeSite(id: string, reason: string, graceful: boolean): Promise<void> {
     const state = this.sites.get(id);
-    if (!state) return;
-    state.removed = true;
-    this.sites.delete(id);
-    clearTimeout(state.timer);
-    state.timer = undefined;
-    for (const entry of state.starting) entry.replica.kill(new Error(reason));
-    const entries = this.entriesOf(state);
+    if (state) {
+      state.removed = true;
+      this.sites.delete(id);
+      clearTimeout(state.timer);
+      state.timer = undefined;
+      for (const entry of state.starting) entry.replica.kill(new Error(reason));
+    }
+    // Also replicas still draining from an earlier graceful removal: the host died meanwhile.
+    const entries = this.scheduler.all.filter((e) => e.site.site.id === id);
     if (graceful) {
-      await Promise.all(entries.map((e) => this.retire(e, this.settings.gracefulShutdownTimeoutMs)));
+      await Promise.all(entries.filter((e) => e.state !== 'draining').map((e) => this.retire(e, this.settings.gracefulShutdownTimeoutMs)));
       return;
     }
     for (const entry of entries) {
@@ -401,7 +405,7 @@ export class BackendDeployment {
     }
     if (this.stopped || this.draining || site.removed) {
       await replica.stop(this.settings.replicaStopTimeoutMs);
-      throw new ServeError('SHUT_DOWN', messages.shutDown());
+      throw site.removed && !this.draining ? new ServeError('REPLICA_UNAVAILABLE', messages.siteGone(this.name, site.site.name)) : new ServeError('SHUT_DOWN', messages.shutDown());
     }
     entry.state = 'ready';
     entry.accepting = true;

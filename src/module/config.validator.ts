@@ -3,6 +3,8 @@ import type { EndpointOptions, HttpMethod } from '../interfaces/endpoint-options
 import type { ServeModuleOptions } from '../interfaces/serve-module-options.interface';
 import type { ClusterOptions } from '../interfaces/cluster-options.interface';
 import { SUBJECT_TOKEN } from '../cluster/cluster.protocol';
+import { DEFAULT_CLUSTER_OPTIONS } from '../serve.constants';
+import { stripUndefined } from '../utils/object.util';
 import { ServeError } from '../serve.errors';
 import { messages } from '../serve.messages';
 
@@ -91,6 +93,8 @@ export function validateModuleOptions(options: ServeModuleOptions): void {
   if (options.cluster) {
     checkFields(`${subject} cluster`, options.cluster as unknown as Record<string, unknown>, CLUSTER_CHECKS);
     if ((options.cluster as Partial<ClusterOptions>).servers === undefined) throw invalid(`${subject} cluster`, 'servers', undefined, "a NATS URL, e.g. 'nats://127.0.0.1:4222'");
+    const { heartbeatPeriodMs: period, heartbeatTimeoutMs: timeout } = { ...DEFAULT_CLUSTER_OPTIONS, ...stripUndefined(options.cluster) };
+    if (period * 2 > timeout) throw new ServeError('INVALID_CONFIG', messages.heartbeatRatio(period, timeout));
   }
 }
 

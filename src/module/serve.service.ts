@@ -57,7 +57,7 @@ export class ServeService {
       replicaStartTimeoutMs: resolved.replicaStartTimeoutMs,
       replicaNice: resolved.replicaNice,
       logger: this.logger,
-      clusterConnected: () => this.cluster?.nc !== undefined,
+      clusterConnected: () => this.cluster?.connected ?? false,
       handleCall: (endpoint, payload, opts) => this.handleCall(endpoint, payload, opts),
     };
     if (resolved.cluster) {
@@ -74,12 +74,15 @@ export class ServeService {
     }
   }
 
+  /** Every deployment a replica host event concerns: running, starting, or stopping. */
   private deployments(): BackendDeployment[] {
-    return [...this.registry.backends.values(), ...this.launching.keys()];
+    return [...this.registry.backends.values(), ...this.launching.keys(), ...this.deleting];
   }
 
+  private readonly deleting = new Set<BackendDeployment>();
+
   private runsOn(deployment: BackendDeployment, agent: RemoteAgent): boolean {
-    return deployment.spec.placement !== 'local' && agent.serves(deployment.name, deployment.spec.className);
+    return deployment.spec.placement !== 'local' && agent.serves(deployment.spec.className);
   }
 
   /** Starts a backend from a `@Backend()` class; `config` overrides the decorator's options. */
@@ -101,7 +104,12 @@ export class ServeService {
       const users = this.registry.endpointsUsing(name);
       if (users.length) throw new ServeError('CONFLICT', messages.backendInUse(name, users));
       this.registry.backends.delete(name);
-      await backend.stop(this.settings.gracefulShutdownTimeoutMs);
+      this.deleting.add(backend);
+      try {
+        await backend.stop(this.settings.gracefulShutdownTimeoutMs);
+      } finally {
+        this.deleting.delete(backend);
+      }
     });
   }
 

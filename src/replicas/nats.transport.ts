@@ -27,6 +27,8 @@ const DEFAULT_MAX_PAYLOAD = 1024 * 1024;
 /** Batches kept after sending, in case NATS reports them undelivered (it does within a round trip). */
 const KEPT_BATCHES = 512;
 const KEPT_BYTES = 4 * 1024 * 1024;
+/** After a first "no responders", how long to wait for the verdict on the batches sent after it. */
+const UNDELIVERED_SETTLE_MS = 50;
 
 /**
  * A replica on a replica host, over NATS: each batch is published to the replica's own subject
@@ -45,15 +47,23 @@ export function createNatsTransport(link: RemoteLink, agent: { id: string; name:
   const exitListeners: ((reason: Error, undelivered?: unknown[]) => void)[] = [];
   let gone = false;
 
-  const exit = (reason: Error, undelivered?: unknown[]) => {
+  /** Set from the first "no responders" until exit: what is known not to have arrived. */
+  let dying: { undelivered: unknown[]; pending: Set<number>; timer: NodeJS.Timeout } | undefined;
+  let lateUndelivered: unknown[] | undefined;
+  const exit = (reason: Error, undelivered: unknown[] = []) => {
     if (gone) return;
     gone = true;
+    clearTimeout(dying?.timer);
     link.route(start.key, undefined);
+    lateUndelivered = [...undelivered];
     // Asynchronous like a thread's exit event: callers may be iterating over their replicas.
     setImmediate(() => {
-      for (const listener of exitListeners) listener(reason, undelivered);
+      const never = lateUndelivered;
+      lateUndelivered = undefined;
+      for (const listener of exitListeners) listener(reason, never);
     });
   };
+  const unreachable = () => new Error(messages.replicaUnreachable(start.init.replicaId, agent.name));
   const lost = (err: unknown) =>
     new Error(isNoResponders(err) ? messages.agentGone(agent.name) : `replica host ${agent.name}: ${(err as Error).message}`);
 
@@ -65,10 +75,16 @@ export function createNatsTransport(link: RemoteLink, agent: { id: string; name:
       if (exitMessage) exit(new Error(exitMessage.e));
     },
     undelivered(seq) {
-      // NATS delivers in order: this batch and every later one found no subscriber.
-      const undelivered = [...sent].filter(([s]) => s >= seq).flatMap(([, chunk]) => chunk.messages);
-      sent.clear();
-      exit(new Error(messages.agentGone(agent.name)), undelivered);
+      // Later batches may have arrived (a replica host that reconnected at that moment) or not:
+      // wait briefly for NATS's verdict on each, so no call runs twice.
+      if (!dying) {
+        const pending = new Set([...sent.keys()].filter((s) => s > seq));
+        dying = { undelivered: [], pending, timer: setTimeout(() => exit(unreachable(), dying!.undelivered), UNDELIVERED_SETTLE_MS) };
+      }
+      dying.undelivered.push(...(sent.get(seq)?.messages ?? []));
+      dying.pending.delete(seq);
+      sent.delete(seq);
+      if (dying.pending.size === 0) exit(unreachable(), dying.undelivered);
     },
   });
   nc.request(subjects.control(agent.id), pack(start), { timeout: START_TIMEOUT_MS }).then(
@@ -81,7 +97,11 @@ export function createNatsTransport(link: RemoteLink, agent: { id: string; name:
 
   return {
     post(batch) {
-      if (gone) return;
+      if (gone || dying) {
+        // Never sent: may run elsewhere.
+        (lateUndelivered ?? dying?.undelivered)?.push(...batch);
+        return;
+      }
       for (const chunk of encodeBatch(batch, maxPayload)) {
         const seq = nextSeq++;
         sent.set(seq, chunk);
@@ -99,7 +119,7 @@ export function createNatsTransport(link: RemoteLink, agent: { id: string; name:
     kill() {
       if (gone) return;
       if (!nc.isClosed()) nc.publish(subjects.control(agent.id), pack({ op: 'kill', host: start.host, key: start.key } satisfies AgentControl));
-      exit(new Error(messages.remoteReplicaKilled(agent.name)));
+      exit(new Error(messages.remoteReplicaKilled(agent.name)), dying?.undelivered);
     },
   };
 }

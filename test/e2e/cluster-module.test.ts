@@ -50,7 +50,13 @@ describe('cluster: module wiring and ServeService', () => {
     assert.match(res.body.message, /Backend 'remote-echo' has no replica: no replica host serving it has joined\. Start one: npx nestjs-serve replica/);
   });
 
-  test('a ReplicaHost started from code joins; backends created at run time with placement remote use it; deleting one stops its replicas there', async () => {
+  test('a ReplicaHost started from code joins (after a foreign message under the prefix); backends created at run time with placement remote use it; deleting one stops its replicas there', async () => {
+    // Foreign messages under the prefix are ignored, not fatal to the app's NATS client.
+    const { connect } = await import('@nats-io/transport-node');
+    const stranger = await connect({ servers: nats.url });
+    stranger.publish(`${prefix}.agents`, 'not a nestjs-serve message');
+    await stranger.flush();
+    await stranger.close();
     host = new ReplicaHost({ servers: nats.url, prefix, modules: ['test/fixtures/cluster/cluster.backends.ts'], backends: ['remote-echo', 'RemoteEcho'], name: 'in-process', log: () => undefined });
     await host.start();
     assert.deepEqual(host.backends, ['remote-echo']);

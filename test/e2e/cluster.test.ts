@@ -198,9 +198,9 @@ describe('cluster: replicas on replica hosts over NATS', () => {
     t.diagnostic(`NATS down: 20 remote requests 503 in at most ${Math.max(...remote.map((a) => a.ms))} ms; 40 to 'both' served locally; serving on both hosts again ${backMs} ms after NATS restarted`);
   });
 
-  test('SIGTERM on a replica host drains it: requests in flight there finish, then it exits', async () => {
+  test('SIGTERM on a replica host drains it: requests in flight there finish (longer than the lease), then it exits', async () => {
     const draining = agents.get('agent-b')!;
-    const inFlight = Array.from({ length: 6 }, () => fetch(`${base}/remote?ms=500`).then(async (r) => ({ status: r.status, host: ((await r.json()) as Answer).host })));
+    const inFlight = Array.from({ length: 6 }, () => fetch(`${base}/remote?ms=3500`).then(async (r) => ({ status: r.status, host: ((await r.json()) as Answer).host })));
     await sleep(150);
     draining.child.kill('SIGTERM');
     const results = await Promise.all(inFlight);

@@ -40,6 +40,7 @@ test('cluster options and placements are checked, naming the option and what to 
   assert.throws(() => validateModuleOptions({ cluster: { servers: [] } }), /'servers' is \[\]/);
   assert.throws(() => validateModuleOptions({ cluster: { servers: 'nats://x', prefix: 'a b' } }), /'prefix'/);
   assert.throws(() => validateModuleOptions({ cluster: { servers: 'nats://x', heartbeatMs: 1 } as never }), /unknown option 'heartbeatMs'/);
+  assert.throws(() => validateModuleOptions({ cluster: { servers: 'nats://x', heartbeatPeriodMs: 600 } }), /heartbeatPeriodMs \(600\) must be at most half of heartbeatTimeoutMs \(1000\)/);
   assert.throws(() => validatePlacement({ name: 'm', placement: 'remote' }, false), /placement 'remote' but ServeModule has no cluster/);
   assert.throws(() => validatePlacement({ name: 'my model', placement: 'both' }, true), /letters, digits/);
   validatePlacement({ name: 'my model', placement: 'local' }, false);
@@ -59,4 +60,5 @@ test('the replica command line: modules, servers, credentials from flags or the 
   assert.throws(() => parseReplicaArgs(['replica'], {}), /--module is required/);
   assert.throws(() => parseReplicaArgs(['serve', '--module', 'a.js'], {}), /the command is 'replica'/);
   assert.throws(() => parseReplicaArgs(['replica', '--module', 'a.js', '--drain-timeout-ms', 'soon'], {}), /--drain-timeout-ms/);
+  assert.throws(() => parseReplicaArgs(['replica', '--module', 'a.js', '--tls-key', 'k.pem'], {}), /--tls-cert and --tls-key go together/);
 });
