@@ -93,6 +93,19 @@ describe('cluster: replicas on replica hosts over NATS', () => {
     assert.deepEqual(await readyHosts('remote-echo'), ['agent-a', 'agent-b']);
   });
 
+  test('the app sends to the replica with the fewest requests in flight: a slow replica host gets few', async (t) => {
+    const slow = startReplicaHost(nats.url, 'agent-slow', prefix, ['--backend', 'remote-echo'], { SERVE_TEST_SLOW_MS: '100' });
+    await slow.waitForLine(/serving remote-echo/);
+    await waitFor('agent-slow joined', async () => (await readyHosts('remote-echo')).join() === 'agent-a,agent-b,agent-slow');
+    const answers = await load('/remote', 150, 6);
+    const hosts = tally(answers.map((a) => a.host));
+    const onSlow = hosts.get('agent-slow') ?? 0;
+    assert.ok(onSlow > 0 && onSlow < 25, `the slow host served ${onSlow} of 150 (an even split would give it 50)`);
+    slow.child.kill('SIGTERM');
+    assert.equal(await slow.exited, 0);
+    t.diagnostic(`150 requests, 6 at a time: ${[...hosts].map(([h, n]) => `${n} on ${h}`).join(', ')}`);
+  });
+
   test('handles, batching, traffic splits and shard keys work with remote replicas', async () => {
     const composed = await http().get('/remote').set('x-serve-call-method', 'compose').expect(200);
     assert.equal(composed.body.local, 'app');

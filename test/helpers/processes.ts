@@ -118,10 +118,10 @@ export async function sharedNats(): Promise<{ url: string; stop(): Promise<void>
 }
 
 /** Starts `nestjs-serve replica` from the built package, as a user would run it. */
-export function startReplicaHost(natsUrl: string, name: string, prefix: string, module = 'test/fixtures/cluster/cluster.backends.ts', extra: string[] = []): TestProcess {
+export function startReplicaHost(natsUrl: string, name: string, prefix: string, extra: string[] = [], env: Record<string, string> = {}): TestProcess {
   return startProcess(
     process.execPath,
-    [join(ROOT, 'dist/cli/serve.cli.js'), 'replica', '--servers', natsUrl, '--module', module, '--name', name, '--prefix', prefix, ...extra],
-    { SERVE_TEST_HOST: name },
+    [join(ROOT, 'dist/cli/serve.cli.js'), 'replica', '--servers', natsUrl, '--module', 'test/fixtures/cluster/cluster.backends.ts', '--name', name, '--prefix', prefix, ...extra],
+    { SERVE_TEST_HOST: name, ...env },
   );
 }
