@@ -20,6 +20,7 @@ export interface ConnectionEvents {
 }
 
 const RETRY_MS = 1000;
+const FLUSH_ON_CLOSE_MS = 1000;
 
 /**
  * A NATS connection that never gives up: the first connect is retried every second, later
@@ -38,11 +39,6 @@ export class ClusterConnection {
     private readonly settings: ConnectionSettings,
     private readonly events: ConnectionEvents,
   ) {}
-
-  /** The live connection, or undefined while down. */
-  get connection(): NatsConnection | undefined {
-    return this.nc && !this.nc.isClosed() && this.isUp ? this.nc : undefined;
-  }
 
   private isUp = false;
 
@@ -96,13 +92,19 @@ export class ClusterConnection {
     });
   }
 
-  /** Flushes what is pending and closes. */
+  /** Sends what is pending (for at most a second) and closes. */
   async close(): Promise<void> {
     this.closing = true;
     clearTimeout(this.retryTimer);
     const nc = this.nc;
     this.isUp = false;
-    if (nc && !nc.isClosed()) await nc.drain().catch(() => nc.close());
+    if (!nc || nc.isClosed()) return;
+    // Not drain(): it can wait forever on a connection that has been through a reconnect, and by
+    // now nothing is left to receive.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([nc.flush().catch(() => undefined), new Promise((resolve) => (timer = setTimeout(resolve, FLUSH_ON_CLOSE_MS)))]);
+    clearTimeout(timer);
+    await nc.close().catch(() => undefined);
   }
 }
 

@@ -224,8 +224,22 @@ describe('cluster: replicas on replica hosts over NATS', () => {
     agents.delete('agent-b');
   });
 
-  test('the app killed: replica hosts stop its replicas once its heartbeats stop', async () => {
-    await app.kill('SIGKILL');
+  test('the app stopped with SIGTERM (after the NATS restart) stops its remote replicas and exits', async () => {
+    const listed = await readyHosts('remote-echo');
+    assert.deepEqual(listed, ['agent-a']);
+    app.child.kill('SIGTERM');
+    const code = await Promise.race([app.exited, sleep(10_000).then(() => 'still running after 10 s')]);
+    // Nest's shutdown hooks re-raise the signal once the app has closed.
+    assert.equal(code, 'SIGTERM');
+  });
+
+  test('an app killed outright: replica hosts stop its replicas once its heartbeats stop', async () => {
+    const second = startProcess(process.execPath, ['-r', '@swc-node/register', 'test/fixtures/cluster/cluster-app.ts'], { NATS_URL: nats.url, SERVE_PREFIX: prefix });
+    const { port } = JSON.parse(await second.waitForLine(/^\{"port":\d+\}/)) as { port: number };
+    base = `http://127.0.0.1:${port}`;
+    app = second;
+    await waitFor('the new app places replicas on agent-a', async () => (await readyHosts('remote-echo')).join() === 'agent-a', 15_000);
+    await second.kill('SIGKILL');
     await agents.get('agent-a')!.waitForLine(/sent no heartbeat for \d+ ms: stopping its \d+ replica/, 10_000);
   });
 });
