@@ -96,7 +96,8 @@ export const messages = {
     'Lost the NATS server: remote replicas are dropped (their requests answer 503), local replicas keep serving; reconnecting.',
   agentClusterDown: () =>
     'Lost the NATS server: reconnecting. Apps drop the replicas here meanwhile and start new ones once it is back.',
-  badClusterMessage: (why: string) => `Ignored a NATS message that could not be read (${why}): is another program publishing under this prefix, or a different version of nestjs-serve?`,
+  clusterMessageFailed: (subject: string, why: string) =>
+    `Could not handle a NATS message on ${subject} (${why}); it was ignored. If it could not be read, another program publishes under this prefix, or the other side runs a different nestjs-serve or Node version.`,
   replicaUnreachable: (replica: string, agent: string) =>
     `nothing answers the NATS subject of replica ${replica} on replica host ${agent} (the replica or its host is gone)`,
   siteGone: (backend: string, agent: string) => `Backend '${backend}': replica host ${agent} left while its replicas were starting.`,

@@ -110,7 +110,7 @@ export class ClusterMembership implements RemoteLink {
 
   private subscribe(nc: NatsConnection): void {
     this.subscribedOn = nc;
-    nc.subscribe(this.subjects.agents, { callback: (err, msg) => void (err || this.guard(() => this.announced(unpack<AgentAnnouncement>(msg.data)))) });
+    nc.subscribe(this.subjects.agents, { callback: (err, msg) => void (err || this.guard(msg.subject, () => this.announced(unpack<AgentAnnouncement>(msg.data)))) });
     const inbox = this.subjects.hostInbox(this.hostId);
     const skip = inbox.length - 1;
     nc.subscribe(inbox, {
@@ -120,7 +120,7 @@ export class ClusterMembership implements RemoteLink {
         const [key, seq] = msg.subject.slice(skip).split('.');
         const route = this.routes.get(key);
         if (!route) return;
-        this.guard(() => {
+        this.guard(msg.subject, () => {
           if (seq === undefined) route.message(unpack<unknown[]>(msg.data));
           else if (msg.headers?.code === 503) route.undelivered(Number(seq));
         });
@@ -129,11 +129,11 @@ export class ClusterMembership implements RemoteLink {
   }
 
   /** A throw inside a NATS callback would stop the client reading: log it instead. */
-  private guard(handle: () => void): void {
+  private guard(subject: string, handle: () => void): void {
     try {
       handle();
     } catch (err) {
-      this.events.log('warn', messages.badClusterMessage((err as Error).message));
+      this.events.log('warn', messages.clusterMessageFailed(subject, (err as Error).message));
     }
   }
 
@@ -217,7 +217,7 @@ export class ClusterMembership implements RemoteLink {
       const ping: AgentPing = { host: this.hostId, replicas: [...agent.keys], leaseMs: this.settings.heartbeatTimeoutMs * 3 };
       nc.request(this.subjects.ping(agent.announcement.agent), pack(ping), { timeout: this.settings.heartbeatTimeoutMs }).then(
         (reply) =>
-          this.guard(() => {
+          this.guard(reply.subject, () => {
             if (unpack<AgentPong>(reply.data).instance === agent.announcement.instance) agent.lastPong = Date.now();
             else {
               this.leave(agent, messages.agentRestarted());

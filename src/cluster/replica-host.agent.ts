@@ -147,12 +147,13 @@ export class ReplicaHost {
   private subscribe(nc: NatsConnection): void {
     this.subscribedOn = nc;
     nc.subscribe(this.subjects.discover, { callback: () => this.announce('hello') });
-    nc.subscribe(this.subjects.ping(this.id), { callback: (err, msg) => void (err || this.guard(() => this.pinged(msg))) });
+    nc.subscribe(this.subjects.ping(this.id), { callback: (err, msg) => void (err || this.guard(msg.subject, () => this.pinged(msg))) });
     nc.subscribe(this.subjects.control(this.id), {
       callback: (err, msg) =>
         void (
           err ||
           this.guard(
+            msg.subject,
             () => this.controlled(msg),
             (why) => msg.reply && msg.respond(pack({ ok: false, error: messages.agentStartFailed(this.name, why) } satisfies ControlReply)),
           )
@@ -162,12 +163,12 @@ export class ReplicaHost {
   }
 
   /** A throw inside a NATS callback would stop the client reading: log it (and answer) instead. */
-  private guard(handle: () => void, answer?: (why: string) => void): void {
+  private guard(subject: string, handle: () => void, answer?: (why: string) => void): void {
     try {
       handle();
     } catch (err) {
       const why = (err as Error).message;
-      this.log('warn', messages.badClusterMessage(why));
+      this.log('warn', messages.clusterMessageFailed(subject, why));
       answer?.(why);
     }
   }
@@ -226,7 +227,7 @@ export class ReplicaHost {
 
   private subscribeReplica(nc: NatsConnection, replica: HostedReplica): void {
     replica.subscription = nc.subscribe(this.subjects.toReplica(replica.backend, replica.key), {
-      callback: (err, msg) => void (err || this.guard(() => replica.transport.post(unpack<HostMessage[]>(msg.data)))),
+      callback: (err, msg) => void (err || this.guard(msg.subject, () => replica.transport.post(unpack<HostMessage[]>(msg.data)))),
     });
   }
 
@@ -258,8 +259,6 @@ export class ReplicaHost {
   }
 
   private expireLeases(): void {
-    // While draining, the apps stop pinging; the drain deadline bounds the wait instead.
-    if (this.draining) return;
     const now = Date.now();
     for (const [host, lease] of this.leases) {
       if (now - lease.at <= lease.leaseMs) continue;

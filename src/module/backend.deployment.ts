@@ -341,6 +341,7 @@ export class BackendDeployment {
     }
     // Also replicas still draining from an earlier graceful removal: the host died meanwhile.
     const entries = this.scheduler.all.filter((e) => e.site.site.id === id);
+    if (!state && entries.length === 0) return;
     if (graceful) {
       await Promise.all(entries.filter((e) => e.state !== 'draining').map((e) => this.retire(e, this.settings.gracefulShutdownTimeoutMs)));
       return;

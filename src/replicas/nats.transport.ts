@@ -50,10 +50,11 @@ export function createNatsTransport(link: RemoteLink, agent: { id: string; name:
   /** Set from the first "no responders" until exit: what is known not to have arrived. */
   let dying: { undelivered: unknown[]; pending: Set<number>; timer: NodeJS.Timeout } | undefined;
   let lateUndelivered: unknown[] | undefined;
-  const exit = (reason: Error, undelivered: unknown[] = []) => {
+  const exit = (reason: Error, undelivered: unknown[] = dying?.undelivered ?? []) => {
     if (gone) return;
     gone = true;
     clearTimeout(dying?.timer);
+    dying = undefined;
     link.route(start.key, undefined);
     lateUndelivered = [...undelivered];
     // Asynchronous like a thread's exit event: callers may be iterating over their replicas.
@@ -89,8 +90,12 @@ export function createNatsTransport(link: RemoteLink, agent: { id: string; name:
   });
   nc.request(subjects.control(agent.id), pack(start), { timeout: START_TIMEOUT_MS }).then(
     (reply) => {
-      const answer = unpack<ControlReply>(reply.data);
-      if (!answer.ok) exit(new Error(answer.error));
+      try {
+        const answer = unpack<ControlReply>(reply.data);
+        if (!answer.ok) exit(new Error(answer.error));
+      } catch (err) {
+        exit(new Error(messages.clusterMessageFailed(subjects.control(agent.id), (err as Error).message)));
+      }
     },
     (err: unknown) => exit(lost(err)),
   );
@@ -119,7 +124,7 @@ export function createNatsTransport(link: RemoteLink, agent: { id: string; name:
     kill() {
       if (gone) return;
       if (!nc.isClosed()) nc.publish(subjects.control(agent.id), pack({ op: 'kill', host: start.host, key: start.key } satisfies AgentControl));
-      exit(new Error(messages.remoteReplicaKilled(agent.name)), dying?.undelivered);
+      exit(new Error(messages.remoteReplicaKilled(agent.name)));
     },
   };
 }

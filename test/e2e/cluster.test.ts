@@ -125,6 +125,18 @@ describe('cluster: replicas on replica hosts over NATS', () => {
     await http().post('/admin/traffic').send({ endpoint: 'local', traffic: { 'local-echo': 1 } }).expect(201);
   });
 
+  test('limits apply to remote replicas: maxConcurrentQueries, the bounded queue (503 at once) and requestTimeoutMs (504)', async () => {
+    await http().post('/admin/config').send({ backend: 'remote-echo', config: { maxConcurrentQueries: 1, maxQueuedRequests: 0 } }).expect(201);
+    const answers = await Promise.all(Array.from({ length: 5 }, () => fetch(`${base}/remote?ms=300`).then((r) => r.status)));
+    assert.deepEqual(answers.sort(), [200, 200, 503, 503, 503], 'one request per replica on each of the 2 hosts, no queue');
+    await http().post('/admin/config').send({ backend: 'remote-echo', config: { maxConcurrentQueries: 8, maxQueuedRequests: 1000, requestTimeoutMs: 200 } }).expect(201);
+    const slow = await http().get('/remote?ms=1000');
+    assert.equal(slow.status, 504);
+    assert.match(slow.body.message, /did not answer within 200 ms/);
+    await http().post('/admin/config').send({ backend: 'remote-echo', config: { requestTimeoutMs: 30_000 } }).expect(201);
+    await http().get('/remote').expect(200);
+  });
+
   test("payloads over NATS's max_payload fail with a clear error and break nothing", async () => {
     const tooLarge = await http().post('/remote').set('content-type', 'text/plain').send('a'.repeat(1_500_000));
     assert.equal(tooLarge.status, 413);
@@ -151,6 +163,7 @@ describe('cluster: replicas on replica hosts over NATS', () => {
     const slowest = Math.max(...answers.map((a) => a.ms));
     assert.ok(slowest < 2000, `slowest answer ${slowest} ms`);
     await waitFor('agent-a dropped', async () => (await readyHosts('remote-echo')).join() === 'agent-b', 3000);
+    assert.equal((await backends())['local-echo'].requests && ((await backends())['local-echo'] as { lastError?: string }).lastError, undefined, 'a local-only backend is not touched');
     const after = await load('/remote', 20);
     assert.deepEqual(new Set(after.map((a) => `${a.status} ${a.host}`)), new Set(['200 agent-b']));
 
