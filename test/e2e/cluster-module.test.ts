@@ -50,7 +50,7 @@ describe('cluster: module wiring and ServeService', () => {
     assert.match(res.body.message, /Backend 'remote-echo' has no replica: no replica host serving it has joined\. Start one: npx nestjs-serve replica/);
   });
 
-  test('a ReplicaHost started from code joins (after a foreign message under the prefix); backends created at run time with placement remote use it; deleting one stops its replicas there', async () => {
+  test('a ReplicaHost started from code joins (after a foreign message under the prefix); backends created at run time with placement remote (process replicas) use it; deleting one stops its replicas there', async () => {
     // Foreign messages under the prefix are ignored, not fatal to the app's NATS client.
     const { connect } = await import('@nats-io/transport-node');
     const stranger = await connect({ servers: nats.url });
@@ -63,11 +63,14 @@ describe('cluster: module wiring and ServeService', () => {
     await waitFor('the remote replica', () => remoteHosts('remote-echo').join() === 'in-process');
     await request(app.getHttpServer()).get('/remote').expect(200);
 
-    await serve.createBackend('remote-two', RemoteEcho, { placement: 'remote', numReplicas: 2 });
-    await waitFor('remote-two on the replica host', () => remoteHosts('remote-two').join() === 'in-process,in-process');
+    await serve.createBackend('remote-two', RemoteEcho, { placement: 'remote', numReplicas: 2, replica: 'process' });
+    await waitFor('remote-two on the replica host', () => remoteHosts('remote-two').join() === 'in-process,in-process', 20_000);
+    const kinds = (serve.listBackends()['remote-two'].replicas as { replica: string }[]).map((r) => r.replica);
+    assert.deepEqual(kinds, ['process', 'process'], 'the replica host runs process replicas when the backend asks for them');
     await serve.setTraffic('local', { 'remote-two': 1 });
     const res = await request(app.getHttpServer()).get('/local').expect(200);
     assert.equal(res.body.greeting, 'hello');
+    assert.notEqual(res.body.pid, process.pid, 'served by a replica process');
     await serve.setTraffic('local', { 'local-echo': 1 });
     await serve.deleteBackend('remote-two');
     assert.equal(serve.listBackends()['remote-two'], undefined);
