@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import type * as ModuleFile from './module/serve.module';
 import type * as ServiceFile from './module/serve.service';
+import type * as ReplicaHostFile from './cluster/replica-host.agent';
 
 export * from './decorators';
 export * from './interfaces';
@@ -10,7 +11,7 @@ export { getHandle } from './handle';
 export { DEFAULT_BACKEND_CONFIG, DEFAULT_MODULE_OPTIONS, SHARD_KEY_HEADER, CALL_METHOD_HEADER } from './serve.constants';
 export { TrafficPolicy, ReplicaScheduler, BatchCollector, RequestQueue, hashToUnit } from './router';
 export type { EndpointInfo } from './module/serve.service';
-export { ReplicaHost, type ReplicaHostOptions } from './cluster/replica-host.agent';
+export type { ReplicaHostOptions } from './cluster/replica-host.agent';
 
 /** The Nest module: `ServeModule.forRoot({ backends })` or `forRootAsync(...)`. */
 export declare const ServeModule: typeof ModuleFile.ServeModule;
@@ -18,8 +19,12 @@ export type ServeModule = ModuleFile.ServeModule;
 /** The injectable service that changes backends, endpoints, traffic and user config at run time. */
 export declare const ServeService: typeof ServiceFile.ServeService;
 export type ServeService = ServiceFile.ServeService;
+/** A replica host run from code: what `nestjs-serve replica` does (see "Scaling out"). */
+export declare const ReplicaHost: typeof ReplicaHostFile.ReplicaHost;
+export type ReplicaHost = ReplicaHostFile.ReplicaHost;
 
-// The Nest-facing classes load on first use: a replica that imports this package for its
+// The Nest-facing classes (and the replica host) load on first use: a replica that imports this package for its
 // decorators then never loads Nest (about 0.5 s and 5 MB less per replica).
 Object.defineProperty(exports, 'ServeModule', { enumerable: true, get: () => require('./module/serve.module').ServeModule });
 Object.defineProperty(exports, 'ServeService', { enumerable: true, get: () => require('./module/serve.service').ServeService });
+Object.defineProperty(exports, 'ReplicaHost', { enumerable: true, get: () => require('./cluster/replica-host.agent').ReplicaHost });
