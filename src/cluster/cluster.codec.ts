@@ -9,6 +9,14 @@ export function decodeBatch(data: Uint8Array): unknown[] {
   return deserialize(data) as unknown[];
 }
 
+/** NATS's default `max_payload`, used until the server has told its own. */
+const DEFAULT_MAX_PAYLOAD = 1024 * 1024;
+
+/** The largest message the NATS server of `nc` takes. */
+export function maxPayloadOf(nc: { info?: { max_payload: number } }): number {
+  return nc.info?.max_payload ?? DEFAULT_MAX_PAYLOAD;
+}
+
 /** Raised for one message larger than the NATS server's `max_payload`. */
 export class PayloadTooLargeError extends Error {
   constructor(

@@ -12,8 +12,11 @@ export interface ConnectionSettings {
 
 /** What a {@link ClusterConnection} reports. */
 export interface ConnectionEvents {
-  /** Connected, or reconnected after an outage. */
-  up(nc: NatsConnection): void;
+  /**
+   * Connected (`fresh`: a new connection, which needs its subscriptions made), or reconnected
+   * after an outage (the client renews the subscriptions it had).
+   */
+  up(nc: NatsConnection, fresh: boolean): void;
   /** The server went away; the client keeps trying to reconnect. */
   down(reason: string): void;
   log(level: 'log' | 'warn' | 'error', message: string): void;
@@ -32,6 +35,7 @@ export class ClusterConnection {
   private closing = false;
   private retryTimer?: NodeJS.Timeout;
   private warned = false;
+  private isUp = false;
   private readonly client = loadClient();
 
   /** Throws when `@nats-io/transport-node` is not installed. */
@@ -40,7 +44,19 @@ export class ClusterConnection {
     private readonly events: ConnectionEvents,
   ) {}
 
-  private isUp = false;
+  /**
+   * Runs the handling of one NATS message: a throw inside a subscription callback would stop the
+   * client reading, so it is logged (and `answer`ed, for a request) instead.
+   */
+  guard(subject: string, handle: () => void, answer?: (why: string) => void): void {
+    try {
+      handle();
+    } catch (err) {
+      const why = (err as Error).message;
+      this.events.log('warn', messages.clusterMessageFailed(subject, why));
+      answer?.(why);
+    }
+  }
 
   /** Connects in the background; resolves after the first attempt (connected or not). */
   async start(): Promise<void> {
@@ -63,7 +79,7 @@ export class ClusterConnection {
       this.isUp = true;
       this.events.log('log', messages.clusterConnected(nc.getServer()));
       this.watch(nc);
-      this.events.up(nc);
+      this.events.up(nc, true);
     } catch (err) {
       if (!this.warned) this.events.log('warn', messages.clusterUnreachable(String(servers), (err as Error).message));
       this.warned = true;
@@ -81,7 +97,7 @@ export class ClusterConnection {
         } else if (status.type === 'reconnect' && !this.isUp) {
           this.isUp = true;
           this.events.log('log', messages.clusterConnected(nc.getServer()));
-          this.events.up(nc);
+          this.events.up(nc, false);
         }
       }
     })();

@@ -50,7 +50,6 @@ export class ClusterMembership implements RemoteLink {
   private readonly routes = new Map<string, RemoteRoute>();
   private heartbeat?: NodeJS.Timeout;
   private current?: NatsConnection;
-  private subscribedOn?: NatsConnection;
   private nextKey = 1;
   private lastBeat = Date.now();
 
@@ -63,7 +62,7 @@ export class ClusterMembership implements RemoteLink {
     this.subjects = clusterSubjects(resolved.prefix);
     this.connection = new ClusterConnection(
       { servers: resolved.servers, name: resolved.name ?? `nestjs-serve host ${hostname()}`, credentialsFile: resolved.credentialsFile, connection: resolved.connection },
-      { up: (nc) => this.up(nc), down: (reason) => this.down(reason), log: events.log },
+      { up: (nc, fresh) => this.up(nc, fresh), down: (reason) => this.down(reason), log: events.log },
     );
   }
 
@@ -101,16 +100,15 @@ export class ClusterMembership implements RemoteLink {
     else this.routes.delete(key);
   }
 
-  private up(nc: NatsConnection): void {
+  private up(nc: NatsConnection, fresh: boolean): void {
     this.current = nc;
-    // The client renews its subscriptions after a reconnect; only a new connection needs them made.
-    if (this.subscribedOn !== nc) this.subscribe(nc);
+    if (fresh) this.subscribe(nc);
     nc.publish(this.subjects.discover);
   }
 
   private subscribe(nc: NatsConnection): void {
-    this.subscribedOn = nc;
-    nc.subscribe(this.subjects.agents, { callback: (err, msg) => void (err || this.guard(msg.subject, () => this.announced(unpack<AgentAnnouncement>(msg.data)))) });
+    const guard = this.connection.guard.bind(this.connection);
+    nc.subscribe(this.subjects.agents, { callback: (err, msg) => void (err || guard(msg.subject, () => this.announced(unpack<AgentAnnouncement>(msg.data)))) });
     const inbox = this.subjects.hostInbox(this.hostId);
     const skip = inbox.length - 1;
     nc.subscribe(inbox, {
@@ -120,21 +118,12 @@ export class ClusterMembership implements RemoteLink {
         const [key, seq] = msg.subject.slice(skip).split('.');
         const route = this.routes.get(key);
         if (!route) return;
-        this.guard(msg.subject, () => {
+        guard(msg.subject, () => {
           if (seq === undefined) route.message(unpack<unknown[]>(msg.data));
           else if (msg.headers?.code === 503) route.undelivered(Number(seq));
         });
       },
     });
-  }
-
-  /** A throw inside a NATS callback would stop the client reading: log it instead. */
-  private guard(subject: string, handle: () => void): void {
-    try {
-      handle();
-    } catch (err) {
-      this.events.log('warn', messages.clusterMessageFailed(subject, (err as Error).message));
-    }
   }
 
   private down(reason: string): void {
@@ -148,8 +137,9 @@ export class ClusterMembership implements RemoteLink {
     if (announcement.type === 'bye') {
       if (known?.announcement.instance !== announcement.instance || known.leaving) return;
       known.leaving = true;
-      this.events.log('log', messages.agentDraining(known.announcement.name));
-      this.events.left(known, messages.agentDraining(known.announcement.name), true);
+      const reason = messages.agentDraining(known.announcement.name);
+      this.events.log('log', reason);
+      this.events.left(known, reason, true);
       return;
     }
     if (known?.announcement.instance === announcement.instance) return;
@@ -159,15 +149,13 @@ export class ClusterMembership implements RemoteLink {
 
   private join(announcement: AgentAnnouncement): void {
     const keys = new Set<string>();
-    const agentRef = { id: announcement.agent, name: announcement.name };
     const site: ReplicaSite = {
       id: announcement.agent,
       name: announcement.name,
       start: (spec, events) => {
-        if (!this.current) throw new ServeError('REPLICA_UNAVAILABLE', messages.clusterLost());
         const key = `${this.hostId}-${this.nextKey++}`;
-        keys.add(key);
-        const transport = createNatsTransport(this, agentRef, {
+        // Throws (via `nc`) while NATS is down; the key is listed in pings once the start is sent.
+        const transport = createNatsTransport(this, site, {
           op: 'start',
           host: this.hostId,
           key,
@@ -176,6 +164,7 @@ export class ClusterMembership implements RemoteLink {
           env: spec.env,
           resourceLimits: spec.resourceLimits,
         });
+        keys.add(key);
         const replica = new ChannelReplica(spec.init.replicaId, spec.placement, transport, events, announcement.name);
         transport.onExit(() => keys.delete(key));
         return replica;
@@ -217,7 +206,7 @@ export class ClusterMembership implements RemoteLink {
       const ping: AgentPing = { host: this.hostId, replicas: [...agent.keys], leaseMs: this.settings.heartbeatTimeoutMs * 3 };
       nc.request(this.subjects.ping(agent.announcement.agent), pack(ping), { timeout: this.settings.heartbeatTimeoutMs }).then(
         (reply) =>
-          this.guard(reply.subject, () => {
+          this.connection.guard(reply.subject, () => {
             if (unpack<AgentPong>(reply.data).instance === agent.announcement.instance) agent.lastPong = Date.now();
             else {
               this.leave(agent, messages.agentRestarted());

@@ -12,7 +12,9 @@ import { failure } from '../replicas/result.codec';
 import { DEFAULT_CLUSTER_OPTIONS } from '../serve.constants';
 import { ServeError } from '../serve.errors';
 import { messages } from '../serve.messages';
-import { encodeBatch, pack, unpack } from './cluster.codec';
+import { postEach } from '../replicas/message.channel';
+import { waitUntil } from '../utils/wait.util';
+import { encodeBatch, maxPayloadOf, pack, unpack } from './cluster.codec';
 import { ClusterConnection } from './cluster.connection';
 import {
   clusterSubjects,
@@ -66,6 +68,8 @@ interface HostedReplica {
 }
 
 const DEFAULT_LEASE_MS = 3000;
+/** How long killed replicas may take to exit when the replica host stops. */
+const KILL_WAIT_MS = 2000;
 
 /**
  * A replica host: loads backend classes, joins the apps of the same prefix over NATS, and runs
@@ -84,7 +88,6 @@ export class ReplicaHost {
   private readonly leases = new Map<string, { at: number; leaseMs: number }>();
   private readonly log: NonNullable<ReplicaHostOptions['log']>;
   private nc?: NatsConnection;
-  private subscribedOn?: NatsConnection;
   private leaseTimer?: NodeJS.Timeout;
   private draining = false;
 
@@ -99,7 +102,7 @@ export class ReplicaHost {
     this.connection = new ClusterConnection(
       { servers: options.servers, name: `nestjs-serve replica host ${this.name}`, credentialsFile: options.credentialsFile, connection: options.connection },
       {
-        up: (nc) => this.up(nc),
+        up: (nc, fresh) => this.up(nc, fresh),
         down: () => {
           this.nc = undefined;
           this.log('warn', messages.agentClusterDown());
@@ -137,22 +140,21 @@ export class ReplicaHost {
     if (!found) throw new Error(messages.agentModuleHasNoBackend(modulePath));
   }
 
-  private up(nc: NatsConnection): void {
+  private up(nc: NatsConnection, fresh: boolean): void {
     this.nc = nc;
-    // The client renews its subscriptions after a reconnect; only a new connection needs them made.
-    if (this.subscribedOn !== nc) this.subscribe(nc);
+    if (fresh) this.subscribe(nc);
     if (!this.draining) this.announce('hello');
   }
 
   private subscribe(nc: NatsConnection): void {
-    this.subscribedOn = nc;
+    const guard = this.connection.guard.bind(this.connection);
     nc.subscribe(this.subjects.discover, { callback: () => this.announce('hello') });
-    nc.subscribe(this.subjects.ping(this.id), { callback: (err, msg) => void (err || this.guard(msg.subject, () => this.pinged(msg))) });
+    nc.subscribe(this.subjects.ping(this.id), { callback: (err, msg) => void (err || guard(msg.subject, () => this.pinged(msg))) });
     nc.subscribe(this.subjects.control(this.id), {
       callback: (err, msg) =>
         void (
           err ||
-          this.guard(
+          guard(
             msg.subject,
             () => this.controlled(msg),
             (why) => msg.reply && msg.respond(pack({ ok: false, error: messages.agentStartFailed(this.name, why) } satisfies ControlReply)),
@@ -160,17 +162,6 @@ export class ReplicaHost {
         ),
     });
     for (const replica of this.replicas.values()) this.subscribeReplica(nc, replica);
-  }
-
-  /** A throw inside a NATS callback would stop the client reading: log it (and answer) instead. */
-  private guard(subject: string, handle: () => void, answer?: (why: string) => void): void {
-    try {
-      handle();
-    } catch (err) {
-      const why = (err as Error).message;
-      this.log('warn', messages.clusterMessageFailed(subject, why));
-      answer?.(why);
-    }
   }
 
   private announce(type: AgentAnnouncement['type']): void {
@@ -204,6 +195,7 @@ export class ReplicaHost {
     const sameClass = this.classes.filter((c) => c.className === init.className);
     const cls = sameClass.find((c) => c.name === init.backend || c.exportName === init.exportName) ?? sameClass[0];
     if (this.draining) return reply({ ok: false, error: messages.agentDrainingRefused(this.name) });
+    if (!this.nc) return reply({ ok: false, error: messages.clusterLost() });
     if (!cls) return reply({ ok: false, error: messages.agentNoSuchBackend(this.name, init.backend, init.className, this.backends) });
     this.leases.set(control.host, this.leases.get(control.host) ?? { at: Date.now(), leaseMs: DEFAULT_LEASE_MS });
     const transport = startLocalTransport({
@@ -214,9 +206,9 @@ export class ReplicaHost {
     });
     const replica: HostedReplica = { host: control.host, key: control.key, backend: init.backend, transport };
     this.replicas.set(control.key, replica);
-    this.subscribeReplica(this.subscribedOn!, replica);
+    this.subscribeReplica(this.nc, replica);
     const toHost = this.subjects.toHost(control.host, control.key);
-    transport.onMessage((batch) => this.relay(toHost, batch as ReplicaMessage[], replica, init.backend));
+    transport.onMessage((batch) => this.relay(toHost, batch as ReplicaMessage[], replica));
     transport.onExit((reason) => {
       this.replicas.delete(control.key);
       replica.subscription?.unsubscribe();
@@ -227,35 +219,27 @@ export class ReplicaHost {
 
   private subscribeReplica(nc: NatsConnection, replica: HostedReplica): void {
     replica.subscription = nc.subscribe(this.subjects.toReplica(replica.backend, replica.key), {
-      callback: (err, msg) => void (err || this.guard(msg.subject, () => replica.transport.post(unpack<HostMessage[]>(msg.data)))),
+      callback: (err, msg) => void (err || this.connection.guard(msg.subject, () => replica.transport.post(unpack<HostMessage[]>(msg.data)))),
     });
   }
 
   /** Sends a replica's messages to its app; one too large for NATS is answered with an error instead. */
-  private relay(subject: string, batch: ReplicaMessage[], replica: HostedReplica, backend: string): void {
+  private relay(subject: string, batch: ReplicaMessage[], replica: HostedReplica): void {
     const nc = this.nc;
     if (!nc) return;
-    const maxPayload = nc.info?.max_payload ?? 1024 * 1024;
-    let chunks;
-    try {
-      chunks = encodeBatch(batch, maxPayload);
-    } catch {
-      for (const message of batch) {
-        try {
-          for (const chunk of encodeBatch([message], maxPayload)) nc.publish(subject, chunk.data);
-        } catch (error) {
-          const why = (error as Error).message;
-          if (message.t === 'result') {
-            nc.publish(subject, pack([{ t: 'result', id: message.id, o: failure({ name: 'PayloadTooLargeError', message: messages.agentResultTooLarge(backend, why) }) }]));
-          } else if (message.t === 'handle-call') {
-            const o = failure(new ServeError('PAYLOAD_TOO_LARGE', messages.notSendable('The handle payload', replica.key, why)));
-            replica.transport.post([{ t: 'handle-result', id: message.id, o } satisfies HostMessage]);
-          }
-        }
+    const maxPayload = maxPayloadOf(nc);
+    const publish = (part: ReplicaMessage[]) => {
+      for (const chunk of encodeBatch(part, maxPayload)) nc.publish(subject, chunk.data);
+    };
+    postEach(batch, publish, (message, error) => {
+      const why = (error as Error).message;
+      if (message.t === 'result') {
+        publish([{ t: 'result', id: message.id, o: failure({ name: 'PayloadTooLargeError', message: messages.agentResultTooLarge(replica.backend, why) }) }]);
+      } else if (message.t === 'handle-call') {
+        const o = failure(new ServeError('PAYLOAD_TOO_LARGE', messages.notSendable('The handle payload', replica.key, why)));
+        replica.transport.post([{ t: 'handle-result', id: message.id, o } satisfies HostMessage]);
       }
-      return;
-    }
-    for (const chunk of chunks) nc.publish(subject, chunk.data);
+    });
   }
 
   private expireLeases(): void {
@@ -279,11 +263,10 @@ export class ReplicaHost {
     if (this.draining) return;
     this.draining = true;
     this.announce('bye');
-    const deadline = Date.now() + (this.options.drainTimeoutMs ?? 30_000);
-    while (this.replicas.size > 0 && Date.now() < deadline && this.nc) await new Promise((r) => setTimeout(r, 50));
-    const left = [...this.replicas.values()];
-    for (const replica of left) replica.transport.kill();
-    while (this.replicas.size > 0 && Date.now() < deadline + 2000) await new Promise((r) => setTimeout(r, 20));
+    // The apps stop the replicas once their requests are done; without NATS they cannot.
+    await waitUntil(() => this.replicas.size === 0 || !this.nc, this.options.drainTimeoutMs ?? 30_000);
+    for (const replica of this.replicas.values()) replica.transport.kill();
+    await waitUntil(() => this.replicas.size === 0, KILL_WAIT_MS);
     clearInterval(this.leaseTimer);
     await this.connection.close();
   }

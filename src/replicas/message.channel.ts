@@ -31,17 +31,7 @@ export class CoalescingChannel<M> {
     const batch = this.buffer;
     if (batch.length === 0) return;
     this.buffer = [];
-    try {
-      this.post(batch);
-    } catch {
-      for (const message of batch) {
-        try {
-          this.post([message]);
-        } catch (error) {
-          this.unsendable(message, error);
-        }
-      }
-    }
+    postEach(batch, this.post, this.unsendable);
   };
 
   /**
@@ -57,5 +47,23 @@ export class CoalescingChannel<M> {
     const batch = this.buffer;
     this.buffer = [];
     return batch;
+  }
+}
+
+/**
+ * Posts a batch whole; if that throws, posts its messages one by one, so one message that cannot
+ * be sent (not cloneable, too large) fails alone and the others still go.
+ */
+export function postEach<M>(batch: M[], post: (batch: M[]) => void, unsendable: (message: M, error: unknown) => void): void {
+  try {
+    post(batch);
+  } catch {
+    for (const message of batch) {
+      try {
+        post([message]);
+      } catch (error) {
+        unsendable(message, error);
+      }
+    }
   }
 }

@@ -1,5 +1,5 @@
 import type { NatsConnection } from '@nats-io/transport-node';
-import { encodeBatch, pack, unpack, type EncodedChunk } from '../cluster/cluster.codec';
+import { encodeBatch, maxPayloadOf, pack, unpack, type EncodedChunk } from '../cluster/cluster.codec';
 import type { AgentControl, ClusterSubjects, ControlReply, RelayExit } from '../cluster/cluster.protocol';
 import { messages } from '../serve.messages';
 import type { ReplicaTransport } from './replica.interface';
@@ -23,7 +23,6 @@ export interface RemoteLink {
 
 /** Longest wait for a replica host to answer a start. */
 const START_TIMEOUT_MS = 10_000;
-const DEFAULT_MAX_PAYLOAD = 1024 * 1024;
 /** Batches kept after sending, in case NATS reports them undelivered (it does within a round trip). */
 const KEPT_BATCHES = 512;
 const KEPT_BYTES = 4 * 1024 * 1024;
@@ -39,7 +38,8 @@ const UNDELIVERED_SETTLE_MS = 50;
 export function createNatsTransport(link: RemoteLink, agent: { id: string; name: string }, start: Extract<AgentControl, { op: 'start' }>): ReplicaTransport {
   const { nc, subjects } = link;
   const subject = subjects.toReplica(start.init.backend, start.key);
-  const maxPayload = nc.info?.max_payload ?? DEFAULT_MAX_PAYLOAD;
+  const control = subjects.control(agent.id);
+  const maxPayload = maxPayloadOf(nc);
   const sent = new Map<number, EncodedChunk<unknown>>();
   let sentBytes = 0;
   let nextSeq = 1;
@@ -56,7 +56,7 @@ export function createNatsTransport(link: RemoteLink, agent: { id: string; name:
     clearTimeout(dying?.timer);
     dying = undefined;
     link.route(start.key, undefined);
-    lateUndelivered = [...undelivered];
+    lateUndelivered = undelivered;
     // Asynchronous like a thread's exit event: callers may be iterating over their replicas.
     setImmediate(() => {
       const never = lateUndelivered;
@@ -80,21 +80,21 @@ export function createNatsTransport(link: RemoteLink, agent: { id: string; name:
       // wait briefly for NATS's verdict on each, so no call runs twice.
       if (!dying) {
         const pending = new Set([...sent.keys()].filter((s) => s > seq));
-        dying = { undelivered: [], pending, timer: setTimeout(() => exit(unreachable(), dying!.undelivered), UNDELIVERED_SETTLE_MS) };
+        dying = { undelivered: [], pending, timer: setTimeout(() => exit(unreachable()), UNDELIVERED_SETTLE_MS) };
       }
       dying.undelivered.push(...(sent.get(seq)?.messages ?? []));
       dying.pending.delete(seq);
       sent.delete(seq);
-      if (dying.pending.size === 0) exit(unreachable(), dying.undelivered);
+      if (dying.pending.size === 0) exit(unreachable());
     },
   });
-  nc.request(subjects.control(agent.id), pack(start), { timeout: START_TIMEOUT_MS }).then(
+  nc.request(control, pack(start), { timeout: START_TIMEOUT_MS }).then(
     (reply) => {
       try {
         const answer = unpack<ControlReply>(reply.data);
         if (!answer.ok) exit(new Error(answer.error));
       } catch (err) {
-        exit(new Error(messages.clusterMessageFailed(subjects.control(agent.id), (err as Error).message)));
+        exit(new Error(messages.clusterMessageFailed(control, (err as Error).message)));
       }
     },
     (err: unknown) => exit(lost(err)),
@@ -123,7 +123,7 @@ export function createNatsTransport(link: RemoteLink, agent: { id: string; name:
     onExit: (listener) => void exitListeners.push(listener),
     kill() {
       if (gone) return;
-      if (!nc.isClosed()) nc.publish(subjects.control(agent.id), pack({ op: 'kill', host: start.host, key: start.key } satisfies AgentControl));
+      if (!nc.isClosed()) nc.publish(control, pack({ op: 'kill', host: start.host, key: start.key } satisfies AgentControl));
       exit(new Error(messages.remoteReplicaKilled(agent.name)));
     },
   };
