@@ -159,13 +159,13 @@ export class ClusterMembership implements RemoteLink {
           op: 'start',
           host: this.hostId,
           key,
-          kind: spec.placement,
+          kind: spec.kind,
           init: spec.init,
           env: spec.env,
           resourceLimits: spec.resourceLimits,
         });
         keys.add(key);
-        const replica = new ChannelReplica(spec.init.replicaId, spec.placement, transport, events, announcement.name);
+        const replica = new ChannelReplica(spec.init.replicaId, spec.kind, transport, events, announcement.name);
         transport.onExit(() => keys.delete(key));
         return replica;
       },

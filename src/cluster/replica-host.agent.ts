@@ -199,7 +199,7 @@ export class ReplicaHost {
     if (!cls) return reply({ ok: false, error: messages.agentNoSuchBackend(this.name, init.backend, init.className, this.backends) });
     this.leases.set(control.host, this.leases.get(control.host) ?? { at: Date.now(), leaseMs: DEFAULT_LEASE_MS });
     const transport = startLocalTransport({
-      placement: control.kind,
+      kind: control.kind,
       init: { ...init, modulePath: cls.modulePath, exportName: cls.exportName },
       env: control.env,
       resourceLimits: control.resourceLimits,

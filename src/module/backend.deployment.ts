@@ -371,7 +371,7 @@ export class BackendDeployment {
     const started = { userConfig: this.config.userConfig, maxBatchSize: this.config.maxBatchSize, waitMs: this.config.batchWaitTimeoutMs };
     const replica = site.site.start(
       {
-        placement: this.spec.kind,
+        kind: this.spec.kind,
         env: this.spec.env,
         resourceLimits: this.spec.resourceLimits,
         init: {
@@ -555,7 +555,7 @@ export class BackendDeployment {
       replicas: [...this.scheduler.all, ...sites.flatMap((s) => [...s.starting])].map((e) => ({
         id: e.id,
         host: e.site.site.name,
-        replica: e.replica.placement,
+        replica: e.replica.kind,
         state: e.state,
         inFlight: e.inFlight,
         served: e.served,

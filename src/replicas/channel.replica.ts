@@ -3,7 +3,8 @@ import { ServeError } from '../serve.errors';
 import { messages } from '../serve.messages';
 import { CoalescingChannel } from './message.channel';
 import type { HostMessage, ReplicaMessage, WireOutcome } from './replica.protocol';
-import { LOCAL_HOST, type Replica, type ReplicaEvents, type ReplicaPlacement, type ReplicaTransport } from './replica.interface';
+import type { ReplicaKind } from '../interfaces/backend-config.interface';
+import { LOCAL_HOST, type Replica, type ReplicaEvents, type ReplicaTransport } from './replica.interface';
 import { failure } from './result.codec';
 
 interface Waiter {
@@ -25,7 +26,7 @@ export class ChannelReplica implements Replica {
 
   constructor(
     readonly id: string,
-    readonly placement: ReplicaPlacement,
+    readonly kind: ReplicaKind,
     private readonly transport: ReplicaTransport,
     private readonly events: ReplicaEvents,
     readonly host: string = LOCAL_HOST,

@@ -1,15 +1,15 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ReplicaResourceLimits } from '../interfaces/backend-config.interface';
+import type { ReplicaKind, ReplicaResourceLimits } from '../interfaces/backend-config.interface';
 import { ChannelReplica } from './channel.replica';
-import { LOCAL_HOST, type ReplicaPlacement, type ReplicaSite, type ReplicaTransport } from './replica.interface';
+import { LOCAL_HOST, type ReplicaSite, type ReplicaTransport } from './replica.interface';
 import type { ReplicaInit } from './replica.protocol';
 import { createProcessTransport } from './process.transport';
 import { createThreadTransport } from './thread.transport';
 
 /** How to start one replica. */
 export interface ReplicaSpec {
-  placement: ReplicaPlacement;
+  kind: ReplicaKind;
   init: ReplicaInit;
   env?: Record<string, string>;
   resourceLimits?: ReplicaResourceLimits;
@@ -21,12 +21,12 @@ const ENTRY = ['replica.entry.js', 'replica.entry.ts'].map((file) => join(__dirn
 /** Starts a thread or process of this machine running the replica runtime. */
 export function startLocalTransport(spec: ReplicaSpec): ReplicaTransport {
   const options = { env: spec.env, resourceLimits: spec.resourceLimits };
-  return spec.placement === 'process' ? createProcessTransport(ENTRY, spec.init, options) : createThreadTransport(ENTRY, spec.init, options);
+  return spec.kind === 'process' ? createProcessTransport(ENTRY, spec.init, options) : createThreadTransport(ENTRY, spec.init, options);
 }
 
 /** This app's own threads and processes. */
 export const localSite: ReplicaSite = {
   id: LOCAL_HOST,
   name: LOCAL_HOST,
-  start: (spec, events) => new ChannelReplica(spec.init.replicaId, spec.placement, startLocalTransport(spec), events),
+  start: (spec, events) => new ChannelReplica(spec.init.replicaId, spec.kind, startLocalTransport(spec), events),
 };

@@ -1,9 +1,7 @@
+import type { ReplicaKind } from '../interfaces/backend-config.interface';
 import type { RemoteOptions, ServeRequest } from '../interfaces/serve-request.interface';
 import type { WireOutcome } from './replica.protocol';
 import type { ReplicaSpec } from './replica.factory';
-
-/** How a replica runs: a thread or a process (of this app, or of a replica host). */
-export type ReplicaPlacement = 'thread' | 'process';
 
 /** `host` of a replica that runs in this app. */
 export const LOCAL_HOST = 'local';
@@ -23,8 +21,8 @@ export interface ReplicaEvents {
 export interface Replica {
   /** e.g. `sentiment-v1#2`. */
   readonly id: string;
-  /** How it runs. */
-  readonly placement: ReplicaPlacement;
+  /** How it runs: a thread or a process (of this app, or of a replica host). */
+  readonly kind: ReplicaKind;
   /** Where it runs: {@link LOCAL_HOST}, or the name of the replica host. */
   readonly host: string;
   /** Settles when the instance is constructed and configured, or rejects with the reason it is not. */
