@@ -1,14 +1,10 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { startServeApp, type ServeApp } from '../helpers/serve-app';
+import { describe, test } from 'node:test';
+import { serveAppForSuite } from '../helpers/serve-app';
 import { BatchBackend } from '../fixtures/batch.backend';
 
 describe('@Batch()', () => {
-  let s: ServeApp;
-  before(async () => {
-    s = await startServeApp({ backends: [BatchBackend] });
-  });
-  after(() => s.close());
+  const s = serveAppForSuite({ backends: [BatchBackend] });
 
   test('concurrent requests are grouped up to maxBatchSize, each gets its own result', async () => {
     const results = await Promise.all(Array.from({ length: 20 }, (_, n) => s.http.post('/batch').send({ n }).expect(200).then((r) => r.body)));

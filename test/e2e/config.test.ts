@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { startServeApp, type ServeApp } from '../helpers/serve-app';
+import { describe, test } from 'node:test';
+import { serveAppForSuite, type ServeApp } from '../helpers/serve-app';
 import { ConfigBackend } from '../fixtures/config.backend';
 
 interface State {
@@ -16,11 +16,7 @@ async function states(s: ServeApp, n = 24): Promise<Map<string, State>> {
 }
 
 describe('user config and scaling', () => {
-  let s: ServeApp;
-  before(async () => {
-    s = await startServeApp({ backends: [ConfigBackend] });
-  });
-  after(() => s.close());
+  const s = serveAppForSuite({ backends: [ConfigBackend] });
 
   test('every replica is configured before its first request', async () => {
     const seen = await states(s);

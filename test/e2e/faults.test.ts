@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { sleep, startServeApp, waitFor, type ServeApp } from '../helpers/serve-app';
+import { describe, test } from 'node:test';
+import { sleep, serveAppForSuite, waitFor, type ServeApp } from '../helpers/serve-app';
 import { FaultBackend } from '../fixtures/fault.backend';
 
 interface Info {
@@ -19,11 +19,7 @@ function readyCount(s: ServeApp, backend: string): number {
 }
 
 describe('faults', () => {
-  let s: ServeApp;
-  before(async () => {
-    s = await startServeApp({ backends: [FaultBackend], healthCheckPeriodMs: 200, healthCheckTimeoutMs: 2500 });
-  });
-  after(() => s.close());
+  const s = serveAppForSuite({ backends: [FaultBackend], healthCheckPeriodMs: 200, healthCheckTimeoutMs: 2500 });
 
   for (const kind of ['escape', 'exit', 'oom'] as const) {
     test(`a replica that dies (${kind}): in-flight 503 within a second, queued requests served, replacement gets the current userConfig`, async (t) => {

@@ -1,16 +1,12 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { getHandle } from '../../src';
-import { startServeApp, type ServeApp } from '../helpers/serve-app';
+import { serveAppForSuite, startServeApp } from '../helpers/serve-app';
 import { Pipeline } from '../fixtures/composition.backend';
 import { VersionA, VersionB } from '../fixtures/traffic.backends';
 
 describe('handles and model composition', () => {
-  let s: ServeApp;
-  before(async () => {
-    s = await startServeApp({ backends: [VersionA, VersionB, Pipeline] });
-  });
-  after(() => s.close());
+  const s = serveAppForSuite({ backends: [VersionA, VersionB, Pipeline] });
 
   test('a backend calls another endpoint through getHandle() inside its replica', async () => {
     await s.serve.setTraffic('split', { VersionB: 1 });

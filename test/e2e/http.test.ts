@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { CallHandler, CanActivate, ExecutionContext, Injectable, type MiddlewareConsumer, Module, NestInterceptor, type NestModule } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { map } from 'rxjs';
-import { startServeApp, type ServeApp } from '../helpers/serve-app';
+import { serveAppForSuite, startServeApp, type ServeApp } from '../helpers/serve-app';
 import { EchoBackend } from '../fixtures/echo.backend';
 
 @Injectable()
@@ -35,14 +35,10 @@ class MiddlewareModule implements NestModule {
 }
 
 describe('HTTP mapping of an endpoint', () => {
-  let s: ServeApp;
-  before(async () => {
-    s = await startServeApp(
-      { backends: [EchoBackend] },
-      { imports: [MiddlewareModule], providers: [{ provide: APP_GUARD, useClass: HeaderGuard }, { provide: APP_INTERCEPTOR, useClass: WrapInterceptor }] },
-    );
-  });
-  after(() => s.close());
+  const s = serveAppForSuite(
+    { backends: [EchoBackend] },
+    { imports: [MiddlewareModule], providers: [{ provide: APP_GUARD, useClass: HeaderGuard }, { provide: APP_INTERCEPTOR, useClass: WrapInterceptor }] },
+  );
 
   test('a JSON value answers 200 application/json, with query, body and userConfig applied', async () => {
     const res = await s.http.post('/echo?q=1&q=2&x=y').send({ hello: 'world' }).expect(200);

@@ -1,15 +1,11 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { startServeApp, type ServeApp } from '../helpers/serve-app';
+import { describe, test } from 'node:test';
+import { serveAppForSuite } from '../helpers/serve-app';
 import { Recorder, VersionA, VersionB } from '../fixtures/traffic.backends';
 import { EchoBackend } from '../fixtures/echo.backend';
 
 describe('ServeService at run time', () => {
-  let s: ServeApp;
-  before(async () => {
-    s = await startServeApp({ backends: [VersionA] });
-  });
-  after(() => s.close());
+  const s = serveAppForSuite({ backends: [VersionA] });
 
   test('createBackend + createEndpoint serve a new route at once; deleteEndpoint removes it', async () => {
     await s.http.get('/records').expect(404);

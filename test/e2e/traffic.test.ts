@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { sleep, startServeApp, tally, type ServeApp } from '../helpers/serve-app';
+import { describe, test } from 'node:test';
+import { serveAppForSuite, sleep, tally, type ServeApp } from '../helpers/serve-app';
 import { BrokenShadow, Recorder, VersionA, VersionB } from '../fixtures/traffic.backends';
 
 async function versions(s: ServeApp, n: number, shardKey?: (i: number) => string): Promise<string[]> {
@@ -19,11 +19,7 @@ async function versions(s: ServeApp, n: number, shardKey?: (i: number) => string
 }
 
 describe('traffic policy', () => {
-  let s: ServeApp;
-  before(async () => {
-    s = await startServeApp({ backends: [VersionA, VersionB, Recorder, BrokenShadow] });
-  });
-  after(() => s.close());
+  const s = serveAppForSuite({ backends: [VersionA, VersionB, Recorder, BrokenShadow] });
 
   test('decorator weights split 50/50 and listEndpoints shows the normalised traffic', async () => {
     assert.deepEqual(s.serve.listEndpoints().split, {

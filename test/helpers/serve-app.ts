@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Module, type DynamicModule, type INestApplication, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { after, before } from 'node:test';
 import request from 'supertest';
 import { ServeModule, ServeService, type ServeModuleOptions } from '../../src';
 
@@ -32,6 +33,19 @@ export async function startServeApp(
     serve: app.get(ServeService),
     close: () => app.close(),
   };
+}
+
+/**
+ * One app for the tests of the enclosing `describe`: started before them, closed after them.
+ * The returned object becomes that app once the `before` hook has run.
+ */
+export function serveAppForSuite(options: ServeModuleOptions, extra: Parameters<typeof startServeApp>[1] = {}): ServeApp {
+  const app = {} as ServeApp;
+  before(async () => {
+    Object.assign(app, await startServeApp(options, extra));
+  });
+  after(() => app.close());
+  return app;
 }
 
 /** Counts values. */
