@@ -40,7 +40,7 @@ async function main(): Promise<void> {
       '# Overload run',
       '',
       `- Command: \`npm run bench:overload\` (${SECONDS} s; ${new Date().toISOString()}; Node ${process.version}; 2 cores)`,
-      '- Load: an open loop that sends requests at an even pace (every 5 ms) over keep-alive connections, whatever the answers; autocannon\'s `overallRate` sends in bursts, which starves a bounded queue between bursts',
+      "- Load: an open loop that sends requests at an even pace (every 5 ms) over keep-alive connections, whatever the answers; autocannon's `overallRate` sends in bursts, which starves a bounded queue between bursts",
       `- Backend: 2 thread replicas × maxConcurrentQueries 2, handler waits 20 ms → capacity ≈ ${CAPACITY} req/s; maxQueuedRequests 16; offered ${CAPACITY * 10} req/s (10 ×) `,
       '',
       '| requests sent | answered | 200 | 503 (saturated) | other status | connection errors | unanswered |',
@@ -90,7 +90,12 @@ function pacedLoad(
           res.resume();
           res.on('end', () => {
             pending--;
-            onAnswer(res.statusCode ?? 0, performance.now() - at, res.headers['retry-after'] as string | undefined, at - started);
+            onAnswer(
+              res.statusCode ?? 0,
+              performance.now() - at,
+              res.headers['retry-after'] as string | undefined,
+              at - started,
+            );
           });
         });
         req.on('error', () => {

@@ -69,7 +69,11 @@ function range(values: number[], digits = 0): string {
 }
 
 function table(head: string[], rows: string[][]): string {
-  return [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+  return [
+    `| ${head.join(' | ')} |`,
+    `| ${head.map(() => '---').join(' | ')} |`,
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+  ].join('\n');
 }
 
 /** Renders the BENCHMARKS.md markdown. */
@@ -77,7 +81,15 @@ export function renderReport(input: ReportInput): string {
   const { results: r, machine: m } = input;
   const med = (key: string): number => median(r.get(key));
   const throughput = table(
-    ['row', 'connections', 'req/s (median [min–max])', 'p50 ms', 'p99 ms', 'non-2xx + errors', 'CPU cores: server / load generator / others'],
+    [
+      'row',
+      'connections',
+      'req/s (median [min–max])',
+      'p50 ms',
+      'p99 ms',
+      'non-2xx + errors',
+      'CPU cores: server / load generator / others',
+    ],
     THROUGHPUT_ROWS.map(([id, label, conns]) => [
       label,
       conns,
@@ -93,7 +105,12 @@ export function renderReport(input: ReportInput): string {
     CPU_ROWS.map(([id, label]) => [label, fmt(med(`${id}.eluUs`)), fmt(med(`${id}.mainUs`)), fmt(med(`${id}.procUs`))]),
   );
   const isolation = table(
-    ['server', '/health p50 / p99 idle, ms', '/health p50 / p99 while /sentiment saturated, ms', '/sentiment req/s meanwhile'],
+    [
+      'server',
+      '/health p50 / p99 idle, ms',
+      '/health p50 / p99 while /sentiment saturated, ms',
+      '/sentiment req/s meanwhile',
+    ],
     (['inline', 'serve'] as const).map((k) => [
       k === 'inline' ? 'sentiment inline in Nest' : 'sentiment on nestjs-serve (2 replicas)',
       `${fmt(med(`I.${k}.idle.p50`), 2)} / ${fmt(med(`I.${k}.idle.p99`), 2)}`,
@@ -108,12 +125,23 @@ export function renderReport(input: ReportInput): string {
       const host = med(`${id}.hostMb`);
       const children = med(`${id}.childrenMb`);
       const isProcess = id.endsWith('p');
-      return [label, fmt(med(`${id}.startMs`)), fmt(host, 1), isProcess ? fmt(children, 1) : '–', n ? fmt((isProcess ? children : host - base) / n, 1) : '–'];
+      return [
+        label,
+        fmt(med(`${id}.startMs`)),
+        fmt(host, 1),
+        isProcess ? fmt(children, 1) : '–',
+        n ? fmt((isProcess ? children : host - base) / n, 1) : '–',
+      ];
     }),
   );
   const targets = table(
     ['target', 'measured as', 'value', 'result'],
-    input.targets.map((t) => [t.target, t.measure, `${fmt(t.value, t.unit === '×' ? 2 : t.unit === 'ms' ? 3 : 1)} ${t.unit}`, t.pass === undefined ? 'not measured' : t.pass ? '**pass**' : '**FAIL**']),
+    input.targets.map((t) => [
+      t.target,
+      t.measure,
+      `${fmt(t.value, t.unit === '×' ? 2 : t.unit === 'ms' ? 3 : 1)} ${t.unit}`,
+      t.pass === undefined ? 'not measured' : t.pass ? '**pass**' : '**FAIL**',
+    ]),
   );
   return `# Benchmarks
 

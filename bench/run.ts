@@ -24,22 +24,41 @@ const TMP = join(ROOT, '.bench-tmp');
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2), join(ROOT, 'BENCHMARKS.md'));
   const runs = args.only.length ? SERVER_RUNS.filter((run) => args.only.includes(run.id)) : SERVER_RUNS;
-  if (runs.length === 0) throw new Error(`--only matched no server run; ids: ${SERVER_RUNS.map((r) => r.id).join(', ')}`);
+  if (runs.length === 0)
+    throw new Error(`--only matched no server run; ids: ${SERVER_RUNS.map((r) => r.id).join(', ')}`);
   const started = performance.now();
   const machine = machineInfo();
   const calibration = calibrate();
   const profileDir = args.profile ? join(TMP, 'profiles', new Date().toISOString().replace(/[:.]/g, '-')) : undefined;
   let ctx: RunContext;
   if (args.fromSource) {
-    ctx = { duration: args.duration, warmup: args.warmup, codeDir: __dirname, ext: '.ts', execArgv: ['-r', '@swc-node/register'], env: calibrationEnv(calibration), profileDir };
+    ctx = {
+      duration: args.duration,
+      warmup: args.warmup,
+      codeDir: __dirname,
+      ext: '.ts',
+      execArgv: ['-r', '@swc-node/register'],
+      env: calibrationEnv(calibration),
+      profileDir,
+    };
   } else {
     const out = join(TMP, 'js');
     compileForServers(ROOT, out);
-    ctx = { duration: args.duration, warmup: args.warmup, codeDir: join(out, 'bench'), ext: '.js', execArgv: [], env: calibrationEnv(calibration), profileDir };
+    ctx = {
+      duration: args.duration,
+      warmup: args.warmup,
+      codeDir: join(out, 'bench'),
+      ext: '.js',
+      execArgv: [],
+      env: calibrationEnv(calibration),
+      profileDir,
+    };
   }
   if (profileDir) mkdirSync(profileDir, { recursive: true });
   const estimate = estimateRoundSeconds(runs, args.duration, args.warmup) * args.rounds;
-  log(`${runs.length} servers × ${args.rounds} rounds, about ${Math.round(estimate)} s; calibration ${JSON.stringify(calibration)}`);
+  log(
+    `${runs.length} servers × ${args.rounds} rounds, about ${Math.round(estimate)} s; calibration ${JSON.stringify(calibration)}`,
+  );
 
   const results = new Results();
   for (let round = 0; round < args.rounds; round++) {
@@ -48,7 +67,9 @@ async function main(): Promise<void> {
       const t = performance.now();
       try {
         await measureServer(run, round, ctx, results);
-        log(`round ${round + 1}/${args.rounds} ${run.id}: ${summary(results, run.id, round)} (${((performance.now() - t) / 1000).toFixed(1)} s)`);
+        log(
+          `round ${round + 1}/${args.rounds} ${run.id}: ${summary(results, run.id, round)} (${((performance.now() - t) / 1000).toFixed(1)} s)`,
+        );
       } catch (err) {
         results.errors.push(`round ${round + 1}, ${run.id}: ${(err as Error).message}`);
         log(`round ${round + 1}/${args.rounds} ${run.id} FAILED: ${(err as Error).stack ?? err}`);
@@ -84,8 +105,13 @@ async function main(): Promise<void> {
 
 function summary(results: Results, id: string, round: number): string {
   const at = (key: string): number | undefined => results.get(key)[round];
-  const parts = [`rps ${at(`${id}.rps`)?.toFixed(0)}`, `p50 ${at(`${id}.p50`)?.toFixed(2)}`, `p99 ${at(`${id}.p99`)?.toFixed(2)}`];
-  if (at(`${id}.hostMb`) !== undefined) return `host ${at(`${id}.hostMb`)?.toFixed(1)} MiB, children ${at(`${id}.childrenMb`)?.toFixed(1)} MiB`;
+  const parts = [
+    `rps ${at(`${id}.rps`)?.toFixed(0)}`,
+    `p50 ${at(`${id}.p50`)?.toFixed(2)}`,
+    `p99 ${at(`${id}.p99`)?.toFixed(2)}`,
+  ];
+  if (at(`${id}.hostMb`) !== undefined)
+    return `host ${at(`${id}.hostMb`)?.toFixed(1)} MiB, children ${at(`${id}.childrenMb`)?.toFixed(1)} MiB`;
   return parts.join(', ');
 }
 

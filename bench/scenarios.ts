@@ -46,14 +46,21 @@ export interface ServerRunSpec {
 
 const HELLO: LoadSpec = { path: '/hello', connections: 64 };
 const HEALTH_PROBE: TaggedLoad = { tag: 'health', path: '/health', connections: 1 };
-const SENTIMENT: TaggedLoad = { tag: 'sentiment', path: '/sentiment', connections: 32, method: 'POST', body: JSON.stringify({ text: REVIEW_TEXT }) };
+const SENTIMENT: TaggedLoad = {
+  tag: 'sentiment',
+  path: '/sentiment',
+  connections: 32,
+  method: 'POST',
+  body: JSON.stringify({ text: REVIEW_TEXT }),
+};
 
 function throughput(id: string, load: LoadSpec, extra: Partial<PhaseSpec> = {}): PhaseSpec {
   return { id, loads: [load], scale: 1, warmupScale: 1, ...extra };
 }
 
 /** G: one connection at a time, right after the server's throughput phase. */
-const latency = (id: string): PhaseSpec => throughput(id, { path: '/hello', connections: 1 }, { scale: 0.5, warmupScale: 0.25 });
+const latency = (id: string): PhaseSpec =>
+  throughput(id, { path: '/hello', connections: 1 }, { scale: 0.5, warmupScale: 0.25 });
 
 /** H then I on the same server: throughput, idle `/health` p99, then `/health` p99 while `/sentiment` is saturated. */
 function sentimentPhases(kind: 'inline' | 'serve'): PhaseSpec[] {
@@ -92,12 +99,40 @@ export const SERVER_RUNS: ServerRunSpec[] = [
     env: { BENCH_REPLICAS: '2', BENCH_REPLICA_KIND: 'process' },
     phases: [throughput('D', HELLO, { cpu: true })],
   },
-  { id: 'E.unbatched', server: 'serve', backend: 'batch.backend#UnbatchedWorkBackend', phases: [throughput('E.unbatched', { path: '/work', connections: 64 }, half)] },
-  { id: 'E.batched', server: 'serve', backend: 'batch.backend#BatchedWorkBackend', phases: [throughput('E.batched', { path: '/work', connections: 64 }, half)] },
-  { id: 'F.1', server: 'serve', backend: 'cpu.backend#CpuBackend', env: { BENCH_REPLICAS: '1' }, phases: [throughput('F.1', { path: '/cpu', connections: 16 }, { ...half, cpu: true })] },
-  { id: 'F.2', server: 'serve', backend: 'cpu.backend#CpuBackend', env: { BENCH_REPLICAS: '2' }, phases: [throughput('F.2', { path: '/cpu', connections: 16 }, { ...half, cpu: true })] },
+  {
+    id: 'E.unbatched',
+    server: 'serve',
+    backend: 'batch.backend#UnbatchedWorkBackend',
+    phases: [throughput('E.unbatched', { path: '/work', connections: 64 }, half)],
+  },
+  {
+    id: 'E.batched',
+    server: 'serve',
+    backend: 'batch.backend#BatchedWorkBackend',
+    phases: [throughput('E.batched', { path: '/work', connections: 64 }, half)],
+  },
+  {
+    id: 'F.1',
+    server: 'serve',
+    backend: 'cpu.backend#CpuBackend',
+    env: { BENCH_REPLICAS: '1' },
+    phases: [throughput('F.1', { path: '/cpu', connections: 16 }, { ...half, cpu: true })],
+  },
+  {
+    id: 'F.2',
+    server: 'serve',
+    backend: 'cpu.backend#CpuBackend',
+    env: { BENCH_REPLICAS: '2' },
+    phases: [throughput('F.2', { path: '/cpu', connections: 16 }, { ...half, cpu: true })],
+  },
   { id: 'H.inline', server: 'inline-sentiment', phases: sentimentPhases('inline') },
-  { id: 'H.serve', server: 'serve', backend: 'sentiment.backend#SentimentBackend', env: { BENCH_REPLICAS: '2' }, phases: sentimentPhases('serve') },
+  {
+    id: 'H.serve',
+    server: 'serve',
+    backend: 'sentiment.backend#SentimentBackend',
+    env: { BENCH_REPLICAS: '2' },
+    phases: sentimentPhases('serve'),
+  },
   { id: 'M.0', server: 'serve', phases: [], memoryWarmup: { path: '/health', connections: 8 } },
   ...(['2t', '8t', '2p'] as const).map((id) => ({
     id: `M.${id}`,
@@ -116,7 +151,12 @@ export const MEMORY_WARMUP_SCALE = 0.5;
 const CLUSTER_SECONDS = 2;
 
 /** Seconds one round should take (load time plus a start/stop allowance per server). */
-export function estimateRoundSeconds(runs: readonly ServerRunSpec[], duration: number, warmup: number, perServerSeconds = 2.5): number {
+export function estimateRoundSeconds(
+  runs: readonly ServerRunSpec[],
+  duration: number,
+  warmup: number,
+  perServerSeconds = 2.5,
+): number {
   return runs.reduce(
     (sum, run) =>
       sum +

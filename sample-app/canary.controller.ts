@@ -26,7 +26,8 @@ export class CanaryController {
   @HttpCode(200)
   async setTraffic(@Body() body: { v2?: unknown }): Promise<EndpointInfo> {
     const v2 = body?.v2;
-    if (typeof v2 !== 'number') throw new BadRequestException('Body must be JSON like {"v2": 0.1} with "v2" a number in [0, 1]');
+    if (typeof v2 !== 'number')
+      throw new BadRequestException('Body must be JSON like {"v2": 0.1} with "v2" a number in [0, 1]');
     await mapServeErrors(this.serve.setTraffic(SENTIMENT_ENDPOINT, { [V1]: 1 - v2, [V2]: v2 }));
     return this.traffic();
   }
@@ -39,7 +40,8 @@ export class CanaryController {
     if (typeof threshold !== 'number' || !Number.isFinite(threshold) || threshold < 0) {
       throw new BadRequestException('Body must be JSON like {"threshold": 0.2} with "threshold" a number >= 0');
     }
-    for (const backend of [V1, V2]) await mapServeErrors(this.serve.updateBackendConfig(backend, { userConfig: { threshold } }));
+    for (const backend of [V1, V2])
+      await mapServeErrors(this.serve.updateBackendConfig(backend, { userConfig: { threshold } }));
     return { [V1]: this.serve.getBackendConfig(V1).userConfig, [V2]: this.serve.getBackendConfig(V2).userConfig };
   }
 

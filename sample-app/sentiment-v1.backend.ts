@@ -1,6 +1,13 @@
 import type Sentiment from 'sentiment';
 import { Backend, Endpoint, type ServeRequest } from '../src';
-import { DEFAULT_THRESHOLD, labelOf, readText, readThreshold, type SentimentConfig, type SentimentResult } from './sentiment.common';
+import {
+  DEFAULT_THRESHOLD,
+  labelOf,
+  readText,
+  readThreshold,
+  type SentimentConfig,
+  type SentimentResult,
+} from './sentiment.common';
 
 /**
  * Version 1 of the sentiment model: the AFINN word list of the `sentiment` package. The score is
@@ -8,7 +15,12 @@ import { DEFAULT_THRESHOLD, labelOf, readText, readThreshold, type SentimentConf
  * replicas take 90% of `POST /sentiment`; with `NATS_URL`, two more on each replica host.
  */
 // With NATS_URL set, the app joins a cluster and v1 also runs on replica hosts (`npm run replica`).
-@Backend({ numReplicas: 2, replica: 'thread', placement: process.env.NATS_URL ? 'both' : 'local', userConfig: { threshold: DEFAULT_THRESHOLD } })
+@Backend({
+  numReplicas: 2,
+  replica: 'thread',
+  placement: process.env.NATS_URL ? 'both' : 'local',
+  userConfig: { threshold: DEFAULT_THRESHOLD },
+})
 export class SentimentV1 {
   private readonly analyser: Sentiment;
   private threshold = DEFAULT_THRESHOLD;

@@ -2,7 +2,14 @@ import type { WinkMethods } from 'wink-nlp';
 import type WinkFn from 'wink-nlp';
 import type { Model } from 'wink-eng-lite-web-model';
 import { Backend, Endpoint, type ServeRequest } from '../src';
-import { DEFAULT_THRESHOLD, labelOf, readText, readThreshold, type SentimentConfig, type SentimentResult } from './sentiment.common';
+import {
+  DEFAULT_THRESHOLD,
+  labelOf,
+  readText,
+  readThreshold,
+  type SentimentConfig,
+  type SentimentResult,
+} from './sentiment.common';
 
 /**
  * Version 2 of the sentiment model, the canary: winkNLP with its English lite web model. The

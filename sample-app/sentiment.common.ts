@@ -35,7 +35,8 @@ export function readText(body: unknown): string {
  * backend, so it must not trust its argument (e.g. a request sent with `X-Serve-Call-Method`).
  */
 export function readThreshold(config: unknown): number {
-  const threshold = typeof config === 'object' && config !== null ? (config as { threshold?: unknown }).threshold : undefined;
+  const threshold =
+    typeof config === 'object' && config !== null ? (config as { threshold?: unknown }).threshold : undefined;
   if (typeof threshold !== 'number' || !Number.isFinite(threshold) || threshold < 0) {
     throw new BadRequestException('userConfig must be like {"threshold": 0.2} with "threshold" a number >= 0');
   }

@@ -8,7 +8,12 @@ export * from './interfaces';
 export { ServeResponse, type ServeResponseInit } from './http/serve-response';
 export { ServeError, isServeError, type ServeErrorCode } from './serve.errors';
 export { getHandle } from './handle';
-export { DEFAULT_BACKEND_CONFIG, DEFAULT_MODULE_OPTIONS, SHARD_KEY_HEADER, CALL_METHOD_HEADER } from './serve.constants';
+export {
+  DEFAULT_BACKEND_CONFIG,
+  DEFAULT_MODULE_OPTIONS,
+  SHARD_KEY_HEADER,
+  CALL_METHOD_HEADER,
+} from './serve.constants';
 export { TrafficPolicy, ReplicaScheduler, BatchCollector, RequestQueue, hashToUnit } from './router';
 export type { EndpointInfo } from './module/serve.service';
 export type { ReplicaHostOptions } from './cluster/replica-host.agent';
@@ -25,6 +30,15 @@ export type ReplicaHost = ReplicaHostFile.ReplicaHost;
 
 // The Nest-facing classes (and the replica host) load on first use: a replica that imports this package for its
 // decorators then never loads Nest (about 0.5 s and 5 MB less per replica).
-Object.defineProperty(exports, 'ServeModule', { enumerable: true, get: () => require('./module/serve.module').ServeModule });
-Object.defineProperty(exports, 'ServeService', { enumerable: true, get: () => require('./module/serve.service').ServeService });
-Object.defineProperty(exports, 'ReplicaHost', { enumerable: true, get: () => require('./cluster/replica-host.agent').ReplicaHost });
+Object.defineProperty(exports, 'ServeModule', {
+  enumerable: true,
+  get: () => require('./module/serve.module').ServeModule,
+});
+Object.defineProperty(exports, 'ServeService', {
+  enumerable: true,
+  get: () => require('./module/serve.service').ServeService,
+});
+Object.defineProperty(exports, 'ReplicaHost', {
+  enumerable: true,
+  get: () => require('./cluster/replica-host.agent').ReplicaHost,
+});

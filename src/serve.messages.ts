@@ -5,16 +5,13 @@
 export const messages = {
   invalidOption: (subject: string, option: string, value: unknown, expected: string) =>
     `${subject}: option '${option}' is ${describe(value)}; expected ${expected}.`,
-  notABackend: (what: string) =>
-    `${what} is not a backend class: decorate it with @Backend() (from 'nestjs-serve').`,
-  duplicateBackend: (name: string) =>
-    `Backend '${name}' already exists: pick another name or delete it first.`,
+  notABackend: (what: string) => `${what} is not a backend class: decorate it with @Backend() (from 'nestjs-serve').`,
+  duplicateBackend: (name: string) => `Backend '${name}' already exists: pick another name or delete it first.`,
   unknownBackend: (name: string, known: string[]) =>
     `Backend '${name}' does not exist; known backends: ${list(known)}.`,
   unknownEndpoint: (name: string, known: string[]) =>
     `Endpoint '${name}' does not exist; known endpoints: ${list(known)}.`,
-  duplicateEndpoint: (name: string) =>
-    `Endpoint '${name}' already exists: pick another name or delete it first.`,
+  duplicateEndpoint: (name: string) => `Endpoint '${name}' already exists: pick another name or delete it first.`,
   routeTaken: (route: string, owner: string, wanted: string) =>
     `Route '${route}' already belongs to endpoint '${owner}', so endpoint '${wanted}' cannot use it: a route belongs to one endpoint.`,
   endpointSettingsDiffer: (endpoint: string, a: string, b: string, what: string) =>
@@ -27,7 +24,8 @@ export const messages = {
     `Backend '${backend}' has no method '${method}'; its methods: ${list(known)}.`,
   trafficSum: (endpoint: string, sum: number) =>
     `Traffic of endpoint '${endpoint}' sums to ${sum}; weights must sum to 1.`,
-  trafficEmpty: (endpoint: string) => `Traffic of endpoint '${endpoint}' names no backend; give at least one backend a weight.`,
+  trafficEmpty: (endpoint: string) =>
+    `Traffic of endpoint '${endpoint}' names no backend; give at least one backend a weight.`,
   trafficWeight: (endpoint: string, backend: string, weight: unknown) =>
     `Traffic of endpoint '${endpoint}': weight of backend '${backend}' is ${describe(weight)}; expected a finite number >= 0.`,
   shadowProportion: (endpoint: string, backend: string, p: unknown) =>
@@ -50,7 +48,8 @@ export const messages = {
     `Backend '${backend}' did not answer within ${ms} ms (requestTimeoutMs): the request was abandoned; raise requestTimeoutMs if it needs longer.`,
   handlerFailed: (backend: string) =>
     `Backend '${backend}' failed to handle the request; see the server log for details.`,
-  handlerFailedExposed: (backend: string, message: string) => `Backend '${backend}' failed to handle the request: ${message}`,
+  handlerFailedExposed: (backend: string, message: string) =>
+    `Backend '${backend}' failed to handle the request: ${message}`,
   batchLength: (backend: string, method: string, got: unknown, want: number) =>
     `Backend '${backend}': @Batch() method '${method}' returned ${describe(got)} for a batch of ${want}; it must return an array of ${want} results, in order.`,
   shutDown: () => 'nestjs-serve is shut down: the app is closing, no new requests are accepted.',
@@ -86,8 +85,7 @@ export const messages = {
     clusterUp
       ? `Backend '${backend}' has no replica: no replica host serving it has joined. Start one: npx nestjs-serve replica --servers <nats-url> --module <file exporting the backend class>.`
       : `Backend '${backend}' has no replica: the app is not connected to the NATS server, so its replica hosts are unreachable. Check that the NATS server runs; the app reconnects by itself.`,
-  natsClientMissing: () =>
-    "ServeModule's cluster option needs the NATS client: npm install @nats-io/transport-node",
+  natsClientMissing: () => "ServeModule's cluster option needs the NATS client: npm install @nats-io/transport-node",
   clusterConnected: (server: string) => `Connected to NATS server ${server}.`,
   clusterUnreachable: (servers: string, why: string) =>
     `Cannot connect to NATS server ${servers.replace(/\/\/[^/@]*@/g, '//***@')} (${why}); retrying every second. Start the NATS server, or fix its address or credentials.`,
@@ -100,7 +98,8 @@ export const messages = {
     `Could not handle a NATS message on ${subject} (${why}); it was ignored. If it could not be read, another program publishes under this prefix, or the other side runs a different nestjs-serve or Node version.`,
   replicaUnreachable: (replica: string, agent: string) =>
     `nothing answers the NATS subject of replica ${replica} on replica host ${agent} (the replica or its host is gone)`,
-  siteGone: (backend: string, agent: string) => `Backend '${backend}': replica host ${agent} left while its replicas were starting.`,
+  siteGone: (backend: string, agent: string) =>
+    `Backend '${backend}': replica host ${agent} left while its replicas were starting.`,
   heartbeatRatio: (period: number, timeout: number) =>
     `ServeModule.forRoot() cluster: heartbeatPeriodMs (${period}) must be at most half of heartbeatTimeoutMs (${timeout}), so a replica host gets at least two pings before it is dropped.`,
   agentLeft: (agent: string, why: string) =>
@@ -110,15 +109,18 @@ export const messages = {
   noResponders: () => 'nothing answers its NATS subjects',
   agentLost: (agent: string, why: string) => `replica host ${agent} is gone: ${why}`,
   agentSilent: (ms: number) => `no heartbeat answer for ${ms} ms (cluster.heartbeatTimeoutMs)`,
-  agentDraining: (agent: string) => `Replica host ${agent} is draining (SIGTERM): its replicas finish their requests and stop.`,
+  agentDraining: (agent: string) =>
+    `Replica host ${agent} is draining (SIGTERM): its replicas finish their requests and stop.`,
   agentRestarted: () => 'it restarted; new replicas start on it',
   remoteReplicaKilled: (agent: string) => `killed by the app (on replica host ${agent})`,
   agentNoSuchBackend: (agent: string, backend: string, className: string, known: string[]) =>
     `Replica host ${agent} cannot run backend '${backend}' (class ${className}): its --module files export ${list(known)}. Add the module that exports it.`,
-  agentBadPrefix: (prefix: string) => `Subject prefix '${prefix}' is not usable: use dot-separated tokens of letters, digits, '_' and '-', as the app's cluster.prefix.`,
+  agentBadPrefix: (prefix: string) =>
+    `Subject prefix '${prefix}' is not usable: use dot-separated tokens of letters, digits, '_' and '-', as the app's cluster.prefix.`,
   agentStartFailed: (agent: string, why: string) => `Replica host ${agent} could not start the replica: ${why}`,
   agentDrainingRefused: (agent: string) => `Replica host ${agent} is draining and starts no replicas.`,
-  agentBadId: (id: string) => `Replica host id '${id}' cannot be used in NATS subjects: use letters, digits, '_' and '-' only.`,
+  agentBadId: (id: string) =>
+    `Replica host id '${id}' cannot be used in NATS subjects: use letters, digits, '_' and '-' only.`,
   agentNoBackends: (modules: string[], only?: string[]) =>
     `The replica host has no backend to serve: ${list(modules)} export no @Backend() class${only ? ` named ${list(only)}` : ''}. Pass --module files that export @Backend() classes.`,
   agentModuleHasNoBackend: (file: string) =>

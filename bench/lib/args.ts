@@ -22,7 +22,16 @@ const USAGE = `usage: node -r @swc-node/register bench/run.ts [--duration s] [--
 
 /** Parses argv (without node and the script). Throws with the usage on a bad flag. */
 export function parseArgs(argv: readonly string[], defaultOut: string): BenchArgs {
-  const args: BenchArgs = { duration: 10, warmup: 2, rounds: 3, smoke: false, out: defaultOut, only: [], profile: false, fromSource: false };
+  const args: BenchArgs = {
+    duration: 10,
+    warmup: 2,
+    rounds: 3,
+    smoke: false,
+    out: defaultOut,
+    only: [],
+    profile: false,
+    fromSource: false,
+  };
   let outGiven = false;
   const explicit = new Set<string>();
   for (let i = 0; i < argv.length; i++) {
@@ -38,7 +47,8 @@ export function parseArgs(argv: readonly string[], defaultOut: string): BenchArg
       case '--rounds': {
         const n = Number(value());
         const key = flag.slice(2) as 'duration' | 'warmup' | 'rounds';
-        if (!Number.isFinite(n) || n < 0 || (key !== 'warmup' && n <= 0)) throw new Error(`${flag} must be a positive number\n${USAGE}`);
+        if (!Number.isFinite(n) || n < 0 || (key !== 'warmup' && n <= 0))
+          throw new Error(`${flag} must be a positive number\n${USAGE}`);
         args[key] = key === 'rounds' ? Math.max(1, Math.round(n)) : n;
         explicit.add(key);
         break;
@@ -51,7 +61,10 @@ export function parseArgs(argv: readonly string[], defaultOut: string): BenchArg
         outGiven = true;
         break;
       case '--only':
-        args.only = value().split(',').map((s) => s.trim()).filter(Boolean);
+        args.only = value()
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
         break;
       case '--profile':
         args.profile = true;

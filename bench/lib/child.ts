@@ -39,13 +39,19 @@ export function startServer(spec: ChildSpec, startTimeoutMs = 60_000): Promise<R
   void exited.then(() => live.delete(child));
   return new Promise<RunningServer>((resolve, reject) => {
     let started = false;
-    const timer = setTimeout(() => fail(new Error(`server ${spec.script} did not start in ${startTimeoutMs} ms`)), startTimeoutMs);
+    const timer = setTimeout(
+      () => fail(new Error(`server ${spec.script} did not start in ${startTimeoutMs} ms`)),
+      startTimeoutMs,
+    );
     const fail = (err: Error): void => {
       clearTimeout(timer);
       killGroup(child);
       reject(err);
     };
-    child.once('exit', (code, signal) => started || fail(new Error(`server ${spec.script} exited during start-up (${signal ?? code})`)));
+    child.once(
+      'exit',
+      (code, signal) => started || fail(new Error(`server ${spec.script} exited during start-up (${signal ?? code})`)),
+    );
     child.on('message', (message: { type?: string; port?: number }) => {
       if (message?.type !== 'ready' || typeof message.port !== 'number') return;
       clearTimeout(timer);
@@ -54,7 +60,8 @@ export function startServer(spec: ChildSpec, startTimeoutMs = 60_000): Promise<R
         pid: child.pid!,
         port: message.port,
         command: (type, payload) => command(child, type, payload),
-        stop: (graceMs = 5000) => stopChild(child, exited, graceMs, () => child.connected && child.send({ type: 'stop' })),
+        stop: (graceMs = 5000) =>
+          stopChild(child, exited, graceMs, () => child.connected && child.send({ type: 'stop' })),
       });
     });
   });
@@ -62,7 +69,12 @@ export function startServer(spec: ChildSpec, startTimeoutMs = 60_000): Promise<R
 
 let nextCommandId = 1;
 
-function command(child: ChildProcess, type: string, payload: Record<string, unknown> = {}, timeoutMs = 30_000): Promise<void> {
+function command(
+  child: ChildProcess,
+  type: string,
+  payload: Record<string, unknown> = {},
+  timeoutMs = 30_000,
+): Promise<void> {
   const id = nextCommandId++;
   return new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => done(new Error(`no reply to ${type} in ${timeoutMs} ms`)), timeoutMs);
@@ -133,7 +145,8 @@ export interface RunningHelper {
  * prints no ready line within `startTimeoutMs`; the error quotes the end of its output.
  */
 export function startHelper(spec: HelperSpec, startTimeoutMs = 30_000): Promise<RunningHelper> {
-  const stdio = spec.readyStream === 'stdout' ? (['ignore', 'pipe', 'inherit'] as const) : (['ignore', 'inherit', 'pipe'] as const);
+  const stdio =
+    spec.readyStream === 'stdout' ? (['ignore', 'pipe', 'inherit'] as const) : (['ignore', 'inherit', 'pipe'] as const);
   const env = { ...process.env, ...spec.env };
   const child = spec.nodeArgv
     ? fork(spec.command, spec.args, { env, execArgv: spec.nodeArgv, stdio: [...stdio, 'ipc'], detached: true })
@@ -161,7 +174,11 @@ export function startHelper(spec: HelperSpec, startTimeoutMs = 30_000): Promise<
       if (!ready) return;
       clearTimeout(timer);
       started = true;
-      resolve({ pid: child.pid!, ready, stop: (graceMs = 3000) => stopChild(child, exited, graceMs, () => child.kill('SIGTERM')) });
+      resolve({
+        pid: child.pid!,
+        ready,
+        stop: (graceMs = 3000) => stopChild(child, exited, graceMs, () => child.kill('SIGTERM')),
+      });
     });
   });
 }

@@ -75,7 +75,19 @@ function startNats(): Promise<RunningHelper> {
 
 function startReplicaHost(spec: ClusterSpec, servers: string, prefix: string): Promise<RunningHelper> {
   const cli = join(spec.codeDir, '..', 'src', 'cli', `serve.cli${spec.ext}`);
-  const args = ['replica', '--servers', servers, '--module', spec.backendModule, '--prefix', prefix, '--name', REPLICA_HOST_NAME, '--drain-timeout-ms', '2000'];
+  const args = [
+    'replica',
+    '--servers',
+    servers,
+    '--module',
+    spec.backendModule,
+    '--prefix',
+    prefix,
+    '--name',
+    REPLICA_HOST_NAME,
+    '--drain-timeout-ms',
+    '2000',
+  ];
   return startHelper({
     label: 'replica host (nestjs-serve replica)',
     command: cli,

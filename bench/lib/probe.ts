@@ -22,7 +22,10 @@ export interface CpuPerRequest {
 /** CPU per request between `before` and `after` for `requests` requests. */
 export function cpuPerRequest(before: ServerStats, after: ServerStats, requests: number): CpuPerRequest {
   const per = (us: number): number => (requests > 0 ? us / requests : NaN);
-  const main = after.mainThreadCpuMs !== undefined && before.mainThreadCpuMs !== undefined ? (after.mainThreadCpuMs - before.mainThreadCpuMs) * 1000 : NaN;
+  const main =
+    after.mainThreadCpuMs !== undefined && before.mainThreadCpuMs !== undefined
+      ? (after.mainThreadCpuMs - before.mainThreadCpuMs) * 1000
+      : NaN;
   const cpu = after.cpu.user + after.cpu.system - before.cpu.user - before.cpu.system;
   return { eluUs: per((after.elu.active - before.elu.active) * 1000), mainThreadUs: per(main), processUs: per(cpu) };
 }
@@ -85,7 +88,12 @@ export interface CpuShares {
 export function cpuSnapshot(serverPids: readonly number[]): CpuSnapshot {
   const own = process.cpuUsage();
   const tree = serverPids.flatMap((pid) => [pid, ...childPids(pid)]).reduce((sum, pid) => sum + processCpuMs(pid), 0);
-  return { at: performance.now(), machineBusyMs: machineBusyMs(), serverMs: tree, benchMs: (own.user + own.system) / 1000 };
+  return {
+    at: performance.now(),
+    machineBusyMs: machineBusyMs(),
+    serverMs: tree,
+    benchMs: (own.user + own.system) / 1000,
+  };
 }
 
 /** CPU shares between two snapshots. */

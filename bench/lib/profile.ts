@@ -77,14 +77,17 @@ function label(node: ProfileNode): string {
 function shortUrl(url: string): string {
   const path = url.replace(/^file:\/\//, '');
   const i = path.lastIndexOf('node_modules/');
-  return i >= 0 ? path.slice(i + 'node_modules/'.length) : path.replace(/^.*\/\.bench-tmp\/js\//, '').replace(/^.*\/work\/main\//, '');
+  return i >= 0
+    ? path.slice(i + 'node_modules/'.length)
+    : path.replace(/^.*\/\.bench-tmp\/js\//, '').replace(/^.*\/work\/main\//, '');
 }
 
 /** The package (`express`, `@nestjs/core`), library file (`src/...`), `node:` module, or `(native)` of a URL. */
 function fileOf(url: string): string {
   if (!url) return '(native / V8)';
   const short = shortUrl(url);
-  if (url.includes('node_modules/')) return short.startsWith('@') ? short.split('/').slice(0, 2).join('/') : short.split('/')[0];
+  if (url.includes('node_modules/'))
+    return short.startsWith('@') ? short.split('/').slice(0, 2).join('/') : short.split('/')[0];
   return short.startsWith('node:') ? 'node: internals' : short;
 }
 

@@ -28,9 +28,20 @@ export interface RunContext {
  * replicas), measures its phases (or its memory), records the figures for `round`, and stops
  * everything it started, also on error.
  */
-export async function measureServer(run: ServerRunSpec, round: number, ctx: RunContext, results: Results): Promise<void> {
+export async function measureServer(
+  run: ServerRunSpec,
+  round: number,
+  ctx: RunContext,
+  results: Results,
+): Promise<void> {
   const cluster = run.cluster
-    ? await startCluster({ codeDir: ctx.codeDir, ext: ctx.ext, execArgv: ctx.execArgv, backendModule: backendModule(run, ctx).file, env: { ...ctx.env, ...run.env } })
+    ? await startCluster({
+        codeDir: ctx.codeDir,
+        ext: ctx.ext,
+        execArgv: ctx.execArgv,
+        backendModule: backendModule(run, ctx).file,
+        env: { ...ctx.env, ...run.env },
+      })
     : undefined;
   try {
     await measureOn(run, round, ctx, results, cluster);
@@ -39,7 +50,13 @@ export async function measureServer(run: ServerRunSpec, round: number, ctx: RunC
   }
 }
 
-async function measureOn(run: ServerRunSpec, round: number, ctx: RunContext, results: Results, cluster: RunningCluster | undefined): Promise<void> {
+async function measureOn(
+  run: ServerRunSpec,
+  round: number,
+  ctx: RunContext,
+  results: Results,
+  cluster: RunningCluster | undefined,
+): Promise<void> {
   const launched = performance.now();
   const server = await startServer(childSpec(run, ctx, cluster?.env));
   const serverPids = [server.pid, ...(cluster?.pids ?? [])];
@@ -48,7 +65,11 @@ async function measureOn(run: ServerRunSpec, round: number, ctx: RunContext, res
     if (run.memoryWarmup) {
       if (ctx.warmup > 0) await runLoads(server.port, [run.memoryWarmup], ctx.warmup * MEMORY_WARMUP_SCALE);
       results.add(`${run.id}.hostMb`, round, rssMb(server.pid));
-      results.add(`${run.id}.childrenMb`, round, childPids(server.pid).reduce((sum, pid) => sum + rssMb(pid), 0));
+      results.add(
+        `${run.id}.childrenMb`,
+        round,
+        childPids(server.pid).reduce((sum, pid) => sum + rssMb(pid), 0),
+      );
     }
     for (const phase of run.phases) {
       const warm = ctx.warmup * phase.warmupScale;
@@ -59,7 +80,10 @@ async function measureOn(run: ServerRunSpec, round: number, ctx: RunContext, res
       const machineBefore = cpuSnapshot(serverPids);
       const loads = await runLoads(server.port, phase.loads, ctx.duration * phase.scale);
       const shares = cpuShares(machineBefore, cpuSnapshot(serverPids));
-      if (ctx.profileDir) await server.command('profile-stop', { file: join(ctx.profileDir, `${phase.id}-round${round + 1}.cpuprofile`) });
+      if (ctx.profileDir)
+        await server.command('profile-stop', {
+          file: join(ctx.profileDir, `${phase.id}-round${round + 1}.cpuprofile`),
+        });
       const after = before ? await fetchStats(server.port) : undefined;
       results.add(`${phase.id}.serverCores`, round, shares.server);
       results.add(`${phase.id}.benchCores`, round, shares.bench);

@@ -23,7 +23,11 @@ export function ratio(a: number, b: number): number {
  * Median over rounds of a per-round combination of two series (e.g. the ratio C/B of each round):
  * each round's figures were measured minutes apart at most, so drift cancels within a pair.
  */
-export function pairedMedian(a: readonly number[], b: readonly number[], combine: (x: number, y: number) => number): number {
+export function pairedMedian(
+  a: readonly number[],
+  b: readonly number[],
+  combine: (x: number, y: number) => number,
+): number {
   const n = Math.min(a.length, b.length);
   return median(Array.from({ length: n }, (_, i) => combine(a[i], b[i])));
 }

@@ -20,8 +20,15 @@ const sub = (a: number, b: number): number => a - b;
  * runs did not both run (e.g. `--only J` without C) is not measured.
  */
 export function evaluateTargets(r: Results): TargetCheck[] {
-  const paired = (a: string, b: string, f: (x: number, y: number) => number): number => pairedMedian(r.get(a), r.get(b), f);
-  const check = (target: string, measure: string, value: number, unit: TargetCheck['unit'], ok: (v: number) => boolean): TargetCheck => ({
+  const paired = (a: string, b: string, f: (x: number, y: number) => number): number =>
+    pairedMedian(r.get(a), r.get(b), f);
+  const check = (
+    target: string,
+    measure: string,
+    value: number,
+    unit: TargetCheck['unit'],
+    ok: (v: number) => boolean,
+  ): TargetCheck => ({
     target,
     measure,
     value,
@@ -31,16 +38,76 @@ export function evaluateTargets(r: Results): TargetCheck[] {
   const perReplica = pairedMedian(r.get('M.8t.hostMb'), r.get('M.0.hostMb'), (a, b) => (a - b) / 8);
   return [
     check('C ≥ 1.2 × B req/s', 'C req/s ÷ B req/s', paired('C.rps', 'B.rps', div), '×', (v) => v >= 1.2),
-    check("C main-thread CPU/req ≤ 1.1 × A's", 'C ÷ A, event-loop active µs per request', paired('C.eluUs', 'A.eluUs', div), '×', (v) => v <= 1.1),
-    check("↳ cross-check (not the target's measure)", 'C ÷ A, main-thread CPU µs per request from /proc', paired('C.mainUs', 'A.mainUs', div), '×', (v) => v <= 1.1),
+    check(
+      "C main-thread CPU/req ≤ 1.1 × A's",
+      'C ÷ A, event-loop active µs per request',
+      paired('C.eluUs', 'A.eluUs', div),
+      '×',
+      (v) => v <= 1.1,
+    ),
+    check(
+      "↳ cross-check (not the target's measure)",
+      'C ÷ A, main-thread CPU µs per request from /proc',
+      paired('C.mainUs', 'A.mainUs', div),
+      '×',
+      (v) => v <= 1.1,
+    ),
     check('C ≥ 0.9 × A req/s', 'C req/s ÷ A req/s', paired('C.rps', 'A.rps', div), '×', (v) => v >= 0.9),
-    check('G: added p50 ≤ 0.3 ms', 'p50 of C − p50 of A, 1 connection', paired('G.C.p50', 'G.A.p50', sub), 'ms', (v) => v <= 0.3),
-    check('J: remote ≥ 0.5 × local req/s', 'J req/s ÷ C req/s (2 replicas on a replica host over NATS ÷ 2 thread replicas)', paired('J.rps', 'C.rps', div), '×', (v) => v >= 0.5),
-    check('J: added p50 ≤ 1 ms', 'p50 of J − p50 of C, 1 connection', paired('G.J.p50', 'G.C.p50', sub), 'ms', (v) => v <= 1),
-    check('H: serve ≥ 1.5 × inline', 'serve req/s ÷ inline req/s', paired('H.serve.rps', 'H.inline.rps', div), '×', (v) => v >= 1.5),
-    check('I: host p99 with serve ≤ 2 × idle p99', '/health p99 while saturated ÷ idle, serve', paired('I.serve.loaded.health.p99', 'I.serve.idle.p99', div), '×', (v) => v <= 2),
-    check('E: batched ≥ 4 × unbatched', 'batched req/s ÷ unbatched req/s', paired('E.batched.rps', 'E.unbatched.rps', div), '×', (v) => v >= 4),
-    check('F: 2 replicas ≥ 1.8 × 1 replica', 'req/s with 2 ÷ req/s with 1', paired('F.2.rps', 'F.1.rps', div), '×', (v) => v >= 1.8),
-    check('≤ 15 MB added RSS per thread replica', '(host RSS with 8 thread replicas − with 0) ÷ 8', perReplica, 'MiB', (v) => v <= 15),
+    check(
+      'G: added p50 ≤ 0.3 ms',
+      'p50 of C − p50 of A, 1 connection',
+      paired('G.C.p50', 'G.A.p50', sub),
+      'ms',
+      (v) => v <= 0.3,
+    ),
+    check(
+      'J: remote ≥ 0.5 × local req/s',
+      'J req/s ÷ C req/s (2 replicas on a replica host over NATS ÷ 2 thread replicas)',
+      paired('J.rps', 'C.rps', div),
+      '×',
+      (v) => v >= 0.5,
+    ),
+    check(
+      'J: added p50 ≤ 1 ms',
+      'p50 of J − p50 of C, 1 connection',
+      paired('G.J.p50', 'G.C.p50', sub),
+      'ms',
+      (v) => v <= 1,
+    ),
+    check(
+      'H: serve ≥ 1.5 × inline',
+      'serve req/s ÷ inline req/s',
+      paired('H.serve.rps', 'H.inline.rps', div),
+      '×',
+      (v) => v >= 1.5,
+    ),
+    check(
+      'I: host p99 with serve ≤ 2 × idle p99',
+      '/health p99 while saturated ÷ idle, serve',
+      paired('I.serve.loaded.health.p99', 'I.serve.idle.p99', div),
+      '×',
+      (v) => v <= 2,
+    ),
+    check(
+      'E: batched ≥ 4 × unbatched',
+      'batched req/s ÷ unbatched req/s',
+      paired('E.batched.rps', 'E.unbatched.rps', div),
+      '×',
+      (v) => v >= 4,
+    ),
+    check(
+      'F: 2 replicas ≥ 1.8 × 1 replica',
+      'req/s with 2 ÷ req/s with 1',
+      paired('F.2.rps', 'F.1.rps', div),
+      '×',
+      (v) => v >= 1.8,
+    ),
+    check(
+      '≤ 15 MB added RSS per thread replica',
+      '(host RSS with 8 thread replicas − with 0) ÷ 8',
+      perReplica,
+      'MiB',
+      (v) => v <= 15,
+    ),
   ];
 }

@@ -8,7 +8,11 @@ import { runServer, startBenchServer } from './bootstrap';
 import { StatsController } from './stats.controller';
 
 const threads = envInt('BENCH_REPLICAS', 2);
-const pool = new Piscina({ filename: join(__dirname, `piscina.worker${extname(__filename)}`), minThreads: threads, maxThreads: threads });
+const pool = new Piscina({
+  filename: join(__dirname, `piscina.worker${extname(__filename)}`),
+  minThreads: threads,
+  maxThreads: threads,
+});
 
 /** `GET /hello`, answered by a Piscina worker. */
 @Controller()

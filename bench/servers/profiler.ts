@@ -11,7 +11,9 @@ export interface ProfilerCommand {
 let session: Session | undefined;
 
 function post(method: string, params?: object): Promise<unknown> {
-  return new Promise((resolve, reject) => session!.post(method, params, (err, result) => (err ? reject(err) : resolve(result))));
+  return new Promise((resolve, reject) =>
+    session!.post(method, params, (err, result) => (err ? reject(err) : resolve(result))),
+  );
 }
 
 /**

@@ -29,7 +29,9 @@ export function loadBackend(spec: string | undefined): Type<unknown>[] {
     ServeModule.forRoot({
       backends: loadBackend(process.env.BENCH_BACKEND),
       ...(process.env.BENCH_NICE === undefined ? {} : { replicaNice: Number(process.env.BENCH_NICE) }),
-      ...(process.env.BENCH_CLUSTER_SERVERS ? { cluster: { servers: process.env.BENCH_CLUSTER_SERVERS, prefix: process.env.BENCH_CLUSTER_PREFIX } } : {}),
+      ...(process.env.BENCH_CLUSTER_SERVERS
+        ? { cluster: { servers: process.env.BENCH_CLUSTER_SERVERS, prefix: process.env.BENCH_CLUSTER_PREFIX } }
+        : {}),
     }),
   ],
   controllers: [StatsController],
@@ -41,7 +43,9 @@ type Listing = Record<string, { numReplicas?: number; replicas?: { host: string;
 /** Backends that do not yet have `numReplicas` ready replicas on replica host `host` (from `listBackends()`). */
 export function missingRemoteReplicas(listing: Listing, host: string): string[] {
   return Object.entries(listing)
-    .filter(([, b]) => (b.replicas ?? []).filter((r) => r.host === host && r.state === 'ready').length < (b.numReplicas ?? 1))
+    .filter(
+      ([, b]) => (b.replicas ?? []).filter((r) => r.host === host && r.state === 'ready').length < (b.numReplicas ?? 1),
+    )
     .map(([name]) => name);
 }
 
@@ -53,7 +57,9 @@ export async function waitForRemoteReplicas(app: INestApplication): Promise<void
   const deadline = Date.now() + REMOTE_REPLICAS_TIMEOUT_MS;
   while (missingRemoteReplicas(serve.listBackends() as Listing, host).length > 0) {
     if (Date.now() > deadline) {
-      throw new Error(`replica host ${host} did not run all replicas in ${REMOTE_REPLICAS_TIMEOUT_MS} ms: ${JSON.stringify(serve.listBackends())}`);
+      throw new Error(
+        `replica host ${host} did not run all replicas in ${REMOTE_REPLICAS_TIMEOUT_MS} ms: ${JSON.stringify(serve.listBackends())}`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }

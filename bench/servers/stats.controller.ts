@@ -38,7 +38,13 @@ export class StatsController {
   @Get('__stats')
   stats(): ServerStats {
     const elu = performance.eventLoopUtilization();
-    return { cpu: process.cpuUsage(), elu, mainThreadCpuMs: mainThreadCpuMs(), now: performance.now(), rss: process.memoryUsage().rss };
+    return {
+      cpu: process.cpuUsage(),
+      elu,
+      mainThreadCpuMs: mainThreadCpuMs(),
+      now: performance.now(),
+      rss: process.memoryUsage().rss,
+    };
   }
 
   /** A cheap host route: the probe of the isolation scenario. */

@@ -47,19 +47,25 @@ export function parseReplicaArgs(argv: string[], env: NodeJS.ProcessEnv = proces
     },
   });
   if (values.help) throw new UsageError('');
-  if (positionals[0] !== 'replica' || positionals.length > 1) throw new UsageError(`Unknown command '${positionals.join(' ')}': the command is 'replica'.`);
-  if (!values.module?.length) throw new UsageError('--module is required: the file that exports your @Backend() classes, e.g. --module ./dist/sentiment.backend.js');
+  if (positionals[0] !== 'replica' || positionals.length > 1)
+    throw new UsageError(`Unknown command '${positionals.join(' ')}': the command is 'replica'.`);
+  if (!values.module?.length)
+    throw new UsageError(
+      '--module is required: the file that exports your @Backend() classes, e.g. --module ./dist/sentiment.backend.js',
+    );
   const connection: Record<string, unknown> = {};
   const user = values.user ?? env.NATS_USER;
   if (user) Object.assign(connection, { user, pass: env.NATS_PASSWORD });
   const token = values.token ?? env.NATS_TOKEN;
   if (token) connection.token = token;
   if (values['tls-ca'] || values['tls-cert'] || values['tls-key']) {
-    if (!values['tls-cert'] !== !values['tls-key']) throw new UsageError('--tls-cert and --tls-key go together (mutual TLS).');
+    if (!values['tls-cert'] !== !values['tls-key'])
+      throw new UsageError('--tls-cert and --tls-key go together (mutual TLS).');
     connection.tls = { caFile: values['tls-ca'], certFile: values['tls-cert'], keyFile: values['tls-key'] };
   }
   const drain = values['drain-timeout-ms'];
-  if (drain !== undefined && !(Number(drain) >= 0)) throw new UsageError(`--drain-timeout-ms is '${drain}'; expected a number of ms >= 0.`);
+  if (drain !== undefined && !(Number(drain) >= 0))
+    throw new UsageError(`--drain-timeout-ms is '${drain}'; expected a number of ms >= 0.`);
   return {
     servers: (values.servers ?? env.NATS_URL ?? 'nats://127.0.0.1:4222').split(',').map((s) => s.trim()),
     modules: values.module,
@@ -91,12 +97,16 @@ async function main(): Promise<void> {
     console.error(`[nestjs-serve replica host ${host.name}] cannot start: ${(err as Error).message}`);
     process.exit(1);
   }
-  console.log(`[nestjs-serve replica host ${host.name}] serving ${host.backends.join(', ')}; waiting for apps on ${String(options.servers)}.`);
+  console.log(
+    `[nestjs-serve replica host ${host.name}] serving ${host.backends.join(', ')}; waiting for apps on ${String(options.servers)}.`,
+  );
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`[nestjs-serve replica host ${host.name}] ${signal}: draining (apps finish the requests in flight here), then exiting.`);
+    console.log(
+      `[nestjs-serve replica host ${host.name}] ${signal}: draining (apps finish the requests in flight here), then exiting.`,
+    );
     void host.stop().then(() => process.exit(0));
   };
   process.on('SIGTERM', () => stop('SIGTERM'));

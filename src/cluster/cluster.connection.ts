@@ -118,7 +118,10 @@ export class ClusterConnection {
     // Not drain(): it can wait forever on a connection that has been through a reconnect, and by
     // now nothing is left to receive.
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([nc.flush().catch(() => undefined), new Promise((resolve) => (timer = setTimeout(resolve, FLUSH_ON_CLOSE_MS)))]);
+    await Promise.race([
+      nc.flush().catch(() => undefined),
+      new Promise((resolve) => (timer = setTimeout(resolve, FLUSH_ON_CLOSE_MS))),
+    ]);
     clearTimeout(timer);
     await nc.close().catch(() => undefined);
   }

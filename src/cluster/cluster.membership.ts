@@ -11,7 +11,13 @@ import { messages } from '../serve.messages';
 import { stripUndefined } from '../utils/object.util';
 import { pack, unpack } from './cluster.codec';
 import { ClusterConnection } from './cluster.connection';
-import { clusterSubjects, type AgentAnnouncement, type AgentPing, type AgentPong, type ClusterSubjects } from './cluster.protocol';
+import {
+  clusterSubjects,
+  type AgentAnnouncement,
+  type AgentPing,
+  type AgentPong,
+  type ClusterSubjects,
+} from './cluster.protocol';
 
 /** A replica host as the app knows it. */
 export interface RemoteAgent {
@@ -61,7 +67,12 @@ export class ClusterMembership implements RemoteLink {
     this.settings = resolved;
     this.subjects = clusterSubjects(resolved.prefix);
     this.connection = new ClusterConnection(
-      { servers: resolved.servers, name: resolved.name ?? `nestjs-serve host ${hostname()}`, credentialsFile: resolved.credentialsFile, connection: resolved.connection },
+      {
+        servers: resolved.servers,
+        name: resolved.name ?? `nestjs-serve host ${hostname()}`,
+        credentialsFile: resolved.credentialsFile,
+        connection: resolved.connection,
+      },
       { up: (nc, fresh) => this.up(nc, fresh), down: (reason) => this.down(reason), log: events.log },
     );
   }
@@ -108,7 +119,10 @@ export class ClusterMembership implements RemoteLink {
 
   private subscribe(nc: NatsConnection): void {
     const guard = this.connection.guard.bind(this.connection);
-    nc.subscribe(this.subjects.agents, { callback: (err, msg) => void (err || guard(msg.subject, () => this.announced(unpack<AgentAnnouncement>(msg.data)))) });
+    nc.subscribe(this.subjects.agents, {
+      callback: (err, msg) =>
+        void (err || guard(msg.subject, () => this.announced(unpack<AgentAnnouncement>(msg.data)))),
+    });
     const inbox = this.subjects.hostInbox(this.hostId);
     const skip = inbox.length - 1;
     nc.subscribe(inbox, {
@@ -171,7 +185,13 @@ export class ClusterMembership implements RemoteLink {
       },
     };
     const classes = new Set(announcement.classes);
-    const agent: AgentState = { announcement, site, keys, lastPong: Date.now(), serves: (className) => classes.has(className) };
+    const agent: AgentState = {
+      announcement,
+      site,
+      keys,
+      lastPong: Date.now(),
+      serves: (className) => classes.has(className),
+    };
     this.agents.set(announcement.agent, agent);
     this.events.log('log', messages.agentJoined(announcement.name, announcement.names));
     this.events.joined(agent);
@@ -203,8 +223,14 @@ export class ClusterMembership implements RemoteLink {
         this.leave(agent, messages.agentSilent(this.settings.heartbeatTimeoutMs));
         continue;
       }
-      const ping: AgentPing = { host: this.hostId, replicas: [...agent.keys], leaseMs: this.settings.heartbeatTimeoutMs * 3 };
-      nc.request(this.subjects.ping(agent.announcement.agent), pack(ping), { timeout: this.settings.heartbeatTimeoutMs }).then(
+      const ping: AgentPing = {
+        host: this.hostId,
+        replicas: [...agent.keys],
+        leaseMs: this.settings.heartbeatTimeoutMs * 3,
+      };
+      nc.request(this.subjects.ping(agent.announcement.agent), pack(ping), {
+        timeout: this.settings.heartbeatTimeoutMs,
+      }).then(
         (reply) =>
           this.connection.guard(reply.subject, () => {
             if (unpack<AgentPong>(reply.data).instance === agent.announcement.instance) agent.lastPong = Date.now();

@@ -96,11 +96,18 @@ export class ReplicaHost {
     if (!SUBJECT_TOKEN.test(this.id)) throw new Error(messages.agentBadId(this.id));
     this.name = options.name ?? `${hostname()}:${process.pid}`;
     const prefix = options.prefix ?? DEFAULT_CLUSTER_OPTIONS.prefix;
-    if (!prefix.split('.').every((token) => SUBJECT_TOKEN.test(token))) throw new Error(messages.agentBadPrefix(prefix));
+    if (!prefix.split('.').every((token) => SUBJECT_TOKEN.test(token)))
+      throw new Error(messages.agentBadPrefix(prefix));
     this.subjects = clusterSubjects(prefix);
-    this.log = options.log ?? ((level, message) => console[level](`[nestjs-serve replica host ${this.name}] ${message}`));
+    this.log =
+      options.log ?? ((level, message) => console[level](`[nestjs-serve replica host ${this.name}] ${message}`));
     this.connection = new ClusterConnection(
-      { servers: options.servers, name: `nestjs-serve replica host ${this.name}`, credentialsFile: options.credentialsFile, connection: options.connection },
+      {
+        servers: options.servers,
+        name: `nestjs-serve replica host ${this.name}`,
+        credentialsFile: options.credentialsFile,
+        connection: options.connection,
+      },
       {
         up: (nc, fresh) => this.up(nc, fresh),
         down: () => {
@@ -120,7 +127,8 @@ export class ReplicaHost {
   /** Loads the modules (throws if one exports no backend) and connects in the background. */
   async start(): Promise<void> {
     for (const file of this.options.modules) this.load(resolve(file));
-    if (this.classes.length === 0) throw new Error(messages.agentNoBackends(this.options.modules, this.options.backends));
+    if (this.classes.length === 0)
+      throw new Error(messages.agentNoBackends(this.options.modules, this.options.backends));
     this.leaseTimer = setInterval(() => this.expireLeases(), 250);
     await this.connection.start();
   }
@@ -134,8 +142,12 @@ export class ReplicaHost {
       if (!metadata || typeof value !== 'function') continue;
       found = true;
       const cls = { modulePath, exportName, className: value.name, name: metadata.name ?? value.name };
-      const wanted = !this.options.backends || this.options.backends.includes(cls.name) || this.options.backends.includes(cls.className);
-      if (wanted && !this.classes.some((c) => c.className === cls.className && c.modulePath === modulePath)) this.classes.push(cls);
+      const wanted =
+        !this.options.backends ||
+        this.options.backends.includes(cls.name) ||
+        this.options.backends.includes(cls.className);
+      if (wanted && !this.classes.some((c) => c.className === cls.className && c.modulePath === modulePath))
+        this.classes.push(cls);
     }
     if (!found) throw new Error(messages.agentModuleHasNoBackend(modulePath));
   }
@@ -149,7 +161,9 @@ export class ReplicaHost {
   private subscribe(nc: NatsConnection): void {
     const guard = this.connection.guard.bind(this.connection);
     nc.subscribe(this.subjects.discover, { callback: () => this.announce('hello') });
-    nc.subscribe(this.subjects.ping(this.id), { callback: (err, msg) => void (err || guard(msg.subject, () => this.pinged(msg))) });
+    nc.subscribe(this.subjects.ping(this.id), {
+      callback: (err, msg) => void (err || guard(msg.subject, () => this.pinged(msg))),
+    });
     nc.subscribe(this.subjects.control(this.id), {
       callback: (err, msg) =>
         void (
@@ -157,7 +171,9 @@ export class ReplicaHost {
           guard(
             msg.subject,
             () => this.controlled(msg),
-            (why) => msg.reply && msg.respond(pack({ ok: false, error: messages.agentStartFailed(this.name, why) } satisfies ControlReply)),
+            (why) =>
+              msg.reply &&
+              msg.respond(pack({ ok: false, error: messages.agentStartFailed(this.name, why) } satisfies ControlReply)),
           )
         ),
     });
@@ -196,7 +212,11 @@ export class ReplicaHost {
     const cls = sameClass.find((c) => c.name === init.backend || c.exportName === init.exportName) ?? sameClass[0];
     if (this.draining) return reply({ ok: false, error: messages.agentDrainingRefused(this.name) });
     if (!this.nc) return reply({ ok: false, error: messages.clusterLost() });
-    if (!cls) return reply({ ok: false, error: messages.agentNoSuchBackend(this.name, init.backend, init.className, this.backends) });
+    if (!cls)
+      return reply({
+        ok: false,
+        error: messages.agentNoSuchBackend(this.name, init.backend, init.className, this.backends),
+      });
     this.leases.set(control.host, this.leases.get(control.host) ?? { at: Date.now(), leaseMs: DEFAULT_LEASE_MS });
     const transport = startLocalTransport({
       kind: control.kind,
@@ -212,14 +232,18 @@ export class ReplicaHost {
     transport.onExit((reason) => {
       this.replicas.delete(control.key);
       replica.subscription?.unsubscribe();
-      this.nc?.publish(toHost, pack([{ t: 'exit', e: `${reason.message} (on replica host ${this.name})` } satisfies RelayExit]));
+      this.nc?.publish(
+        toHost,
+        pack([{ t: 'exit', e: `${reason.message} (on replica host ${this.name})` } satisfies RelayExit]),
+      );
     });
     reply({ ok: true });
   }
 
   private subscribeReplica(nc: NatsConnection, replica: HostedReplica): void {
     replica.subscription = nc.subscribe(this.subjects.toReplica(replica.backend, replica.key), {
-      callback: (err, msg) => void (err || this.connection.guard(msg.subject, () => replica.transport.post(unpack<HostMessage[]>(msg.data)))),
+      callback: (err, msg) =>
+        void (err || this.connection.guard(msg.subject, () => replica.transport.post(unpack<HostMessage[]>(msg.data)))),
     });
   }
 
@@ -234,9 +258,17 @@ export class ReplicaHost {
     postEach(batch, publish, (message, error) => {
       const why = (error as Error).message;
       if (message.t === 'result') {
-        publish([{ t: 'result', id: message.id, o: failure({ name: 'PayloadTooLargeError', message: messages.agentResultTooLarge(replica.backend, why) }) }]);
+        publish([
+          {
+            t: 'result',
+            id: message.id,
+            o: failure({ name: 'PayloadTooLargeError', message: messages.agentResultTooLarge(replica.backend, why) }),
+          },
+        ]);
       } else if (message.t === 'handle-call') {
-        const o = failure(new ServeError('PAYLOAD_TOO_LARGE', messages.notSendable('The handle payload', replica.key, why)));
+        const o = failure(
+          new ServeError('PAYLOAD_TOO_LARGE', messages.notSendable('The handle payload', replica.key, why)),
+        );
         replica.transport.post([{ t: 'handle-result', id: message.id, o } satisfies HostMessage]);
       }
     });

@@ -30,7 +30,8 @@ async function readBody(req: HostRequest, limit: number): Promise<unknown> {
   if (req._body || req.body !== undefined) return req.body;
   const length = req.headers['content-length'];
   if (length === undefined && req.headers['transfer-encoding'] === undefined) return undefined;
-  if (length !== undefined && Number(length) > limit) throw new ServeError('BAD_REQUEST', messages.bodyTooLarge(limit), { status: 413 });
+  if (length !== undefined && Number(length) > limit)
+    throw new ServeError('BAD_REQUEST', messages.bodyTooLarge(limit), { status: 413 });
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {

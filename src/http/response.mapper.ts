@@ -42,13 +42,24 @@ function bodyOf(res: HostResponse, body: unknown): unknown {
  */
 export function toHttpException(res: HostResponse, error: ServeError): HttpException {
   if (error.retryAfterSeconds !== undefined) res.setHeader('retry-after', String(error.retryAfterSeconds));
-  if (error.code === 'HANDLER_HTTP_ERROR') return new HttpException(error.body as Record<string, unknown>, error.status);
-  const body: Record<string, unknown> = { statusCode: error.status, error: statusText(error.status), message: error.message };
+  if (error.code === 'HANDLER_HTTP_ERROR')
+    return new HttpException(error.body as Record<string, unknown>, error.status);
+  const body: Record<string, unknown> = {
+    statusCode: error.status,
+    error: statusText(error.status),
+    message: error.message,
+  };
   if (error.body && typeof error.body === 'object') Object.assign(body, error.body);
   return new HttpException(body, error.status);
 }
 
 function statusText(status: number): string {
   const name = HttpStatus[status];
-  return name ? name.toLowerCase().split('_').map((w) => w[0].toUpperCase() + w.slice(1)).join(' ') : 'Error';
+  return name
+    ? name
+        .toLowerCase()
+        .split('_')
+        .map((w) => w[0].toUpperCase() + w.slice(1))
+        .join(' ')
+    : 'Error';
 }

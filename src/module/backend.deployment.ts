@@ -123,7 +123,9 @@ export class BackendDeployment {
   async start(): Promise<void> {
     if (this.spec.placement !== 'remote') {
       const local = this.openSite(localSite);
-      const results = await Promise.allSettled(Array.from({ length: this.config.numReplicas }, () => this.addReplica(local)));
+      const results = await Promise.allSettled(
+        Array.from({ length: this.config.numReplicas }, () => this.addReplica(local)),
+      );
       const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
       if (failed) {
         await this.stop(0);
@@ -141,12 +143,19 @@ export class BackendDeployment {
    */
   submit(method: string, request: ServeRequest, done: (result: CallResult) => void, internal = false): void {
     const job: Job = { method, request, done };
-    if (this.stopped || (this.draining && !internal)) return this.settle(job, { ok: false, error: new ServeError('SHUT_DOWN', messages.shutDown()) }, 'rejected');
+    if (this.stopped || (this.draining && !internal))
+      return this.settle(job, { ok: false, error: new ServeError('SHUT_DOWN', messages.shutDown()) }, 'rejected');
     const slot = this.queue.size === 0 ? this.scheduler.pick() : undefined;
     if (!slot && !this.hasCapacity) return this.settle(job, { ok: false, error: this.noCapacityError() }, 'rejected');
     if (!slot && this.queue.size >= this.config.maxQueuedRequests) {
-      const message = this.scheduler.all.length ? messages.backendOverloaded(this.name, this.queue.size) : messages.noReplicas(this.name);
-      return this.settle(job, { ok: false, error: new ServeError('OVERLOADED', message, { retryAfterSeconds: RETRY_AFTER_SECONDS }) }, 'rejected');
+      const message = this.scheduler.all.length
+        ? messages.backendOverloaded(this.name, this.queue.size)
+        : messages.noReplicas(this.name);
+      return this.settle(
+        job,
+        { ok: false, error: new ServeError('OVERLOADED', message, { retryAfterSeconds: RETRY_AFTER_SECONDS }) },
+        'rejected',
+      );
     }
     const timeoutMs = this.config.requestTimeoutMs;
     job.timer = setTimeout(() => this.timeout(job, timeoutMs), timeoutMs);
@@ -171,7 +180,13 @@ export class BackendDeployment {
     slot.inFlight++;
     slot.replica.call(job.method, job.request, (outcome) => {
       slot.inFlight--;
-      if (!outcome.ok && outcome.e.notStarted && !job.settled && !this.stopped && (job.retries ?? 0) < MAX_NOT_STARTED_RETRIES) {
+      if (
+        !outcome.ok &&
+        outcome.e.notStarted &&
+        !job.settled &&
+        !this.stopped &&
+        (job.retries ?? 0) < MAX_NOT_STARTED_RETRIES
+      ) {
         job.retries = (job.retries ?? 0) + 1;
         job.queued = true;
         this.queue.unshift(job);
@@ -193,7 +208,10 @@ export class BackendDeployment {
   }
 
   private noCapacityError(): ServeError {
-    const message = this.spec.placement === 'local' ? messages.noReplicas(this.name) : messages.noRemoteReplica(this.name, this.settings.clusterConnected());
+    const message =
+      this.spec.placement === 'local'
+        ? messages.noReplicas(this.name)
+        : messages.noRemoteReplica(this.name, this.settings.clusterConnected());
     return new ServeError('REPLICA_UNAVAILABLE', message, { retryAfterSeconds: RETRY_AFTER_SECONDS });
   }
 
@@ -219,12 +237,20 @@ export class BackendDeployment {
       );
     }
     // A replica that died is out of the scheduler before its calls fail; other errors are the handler's.
-    this.settle(job, { ok: false, error }, slot.state === 'stopped' && error.code === 'REPLICA_UNAVAILABLE' ? 'replicaLost' : 'failed');
+    this.settle(
+      job,
+      { ok: false, error },
+      slot.state === 'stopped' && error.code === 'REPLICA_UNAVAILABLE' ? 'replicaLost' : 'failed',
+    );
   }
 
   private timeout(job: Job, timeoutMs: number): void {
     if (job.queued) this.queue.cancel(job);
-    this.settle(job, { ok: false, error: new ServeError('TIMEOUT', messages.requestTimeout(this.name, timeoutMs)) }, 'timedOut');
+    this.settle(
+      job,
+      { ok: false, error: new ServeError('TIMEOUT', messages.requestTimeout(this.name, timeoutMs)) },
+      'timedOut',
+    );
   }
 
   private settle(job: Job, result: CallResult, outcome: keyof RequestCounts): void {
@@ -237,7 +263,8 @@ export class BackendDeployment {
 
   /** Applies new limits (concurrency, queue bound, timeout, batching) to new and running work. */
   applyLimits(next: ResolvedBackendConfig): void {
-    const batchingChanged = next.maxBatchSize !== this.config.maxBatchSize || next.batchWaitTimeoutMs !== this.config.batchWaitTimeoutMs;
+    const batchingChanged =
+      next.maxBatchSize !== this.config.maxBatchSize || next.batchWaitTimeoutMs !== this.config.batchWaitTimeoutMs;
     this.config = { ...next, userConfig: this.config.userConfig, numReplicas: this.config.numReplicas };
     this.scheduler.maxConcurrentQueries = next.maxConcurrentQueries;
     if (batchingChanged) {
@@ -266,8 +293,13 @@ export class BackendDeployment {
         // Back to the previous config, one replica at a time: those done, the failed one, and
         // replacements that joined (caught up to the new config) meanwhile.
         const joined = this.scheduler.all.filter((e) => !snapshot.includes(e) && e.state === 'ready');
-        for (const touched of [...done, entry, ...joined]) await this.reconfigureOne(touched, previous).catch(() => undefined);
-        throw new ServeError('INVALID_CONFIG', messages.reconfigureFailed(this.name, entry.id, (err as Error).message), { cause: err });
+        for (const touched of [...done, entry, ...joined])
+          await this.reconfigureOne(touched, previous).catch(() => undefined);
+        throw new ServeError(
+          'INVALID_CONFIG',
+          messages.reconfigureFailed(this.name, entry.id, (err as Error).message),
+          { cause: err },
+        );
       }
     }
   }
@@ -311,8 +343,12 @@ export class BackendDeployment {
       const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
       if (failed) throw failed.reason;
     } else if (numReplicas < live) {
-      const newestFirst = this.entriesOf(site).filter((e) => e.state !== 'draining').sort((a, b) => b.number - a.number);
-      await Promise.all(newestFirst.slice(0, live - numReplicas).map((e) => this.retire(e, this.settings.gracefulShutdownTimeoutMs)));
+      const newestFirst = this.entriesOf(site)
+        .filter((e) => e.state !== 'draining')
+        .sort((a, b) => b.number - a.number);
+      await Promise.all(
+        newestFirst.slice(0, live - numReplicas).map((e) => this.retire(e, this.settings.gracefulShutdownTimeoutMs)),
+      );
     }
   }
 
@@ -343,7 +379,11 @@ export class BackendDeployment {
     const entries = this.scheduler.all.filter((e) => e.site.site.id === id);
     if (!state && entries.length === 0) return;
     if (graceful) {
-      await Promise.all(entries.filter((e) => e.state !== 'draining').map((e) => this.retire(e, this.settings.gracefulShutdownTimeoutMs)));
+      await Promise.all(
+        entries
+          .filter((e) => e.state !== 'draining')
+          .map((e) => this.retire(e, this.settings.gracefulShutdownTimeoutMs)),
+      );
       return;
     }
     for (const entry of entries) {
@@ -368,7 +408,11 @@ export class BackendDeployment {
   private async addReplica(site: SiteState): Promise<ReplicaEntry> {
     const number = this.nextNumber++;
     const id = `${this.name}#${number}`;
-    const started = { userConfig: this.config.userConfig, maxBatchSize: this.config.maxBatchSize, waitMs: this.config.batchWaitTimeoutMs };
+    const started = {
+      userConfig: this.config.userConfig,
+      maxBatchSize: this.config.maxBatchSize,
+      waitMs: this.config.batchWaitTimeoutMs,
+    };
     const replica = site.site.start(
       {
         kind: this.spec.kind,
@@ -390,9 +434,23 @@ export class BackendDeployment {
       },
       { exited: (r, reason) => this.replicaExited(r, reason), handleCall: this.settings.handleCall },
     );
-    const entry: ReplicaEntry = { id, replica, number, inFlight: 0, accepting: false, state: 'starting', lastPong: Date.now(), readyAt: 0, served: 0, site };
+    const entry: ReplicaEntry = {
+      id,
+      replica,
+      number,
+      inFlight: 0,
+      accepting: false,
+      state: 'starting',
+      lastPong: Date.now(),
+      readyAt: 0,
+      served: 0,
+      site,
+    };
     site.starting.add(entry);
-    const startTimer = setTimeout(() => replica.kill(new Error(messages.slowStart(id, this.settings.replicaStartTimeoutMs))), this.settings.replicaStartTimeoutMs);
+    const startTimer = setTimeout(
+      () => replica.kill(new Error(messages.slowStart(id, this.settings.replicaStartTimeoutMs))),
+      this.settings.replicaStartTimeoutMs,
+    );
     try {
       await replica.ready;
       await this.catchUp(replica, started);
@@ -406,7 +464,9 @@ export class BackendDeployment {
     }
     if (this.stopped || this.draining || site.removed) {
       await replica.stop(this.settings.replicaStopTimeoutMs);
-      throw site.removed && !this.draining ? new ServeError('REPLICA_UNAVAILABLE', messages.siteGone(this.name, site.site.name)) : new ServeError('SHUT_DOWN', messages.shutDown());
+      throw site.removed && !this.draining
+        ? new ServeError('REPLICA_UNAVAILABLE', messages.siteGone(this.name, site.site.name))
+        : new ServeError('SHUT_DOWN', messages.shutDown());
     }
     entry.state = 'ready';
     entry.accepting = true;
@@ -417,7 +477,10 @@ export class BackendDeployment {
   }
 
   /** Brings a replica that started before a config change up to the current config. */
-  private async catchUp(replica: Replica, started: { userConfig: unknown; maxBatchSize: number; waitMs: number }): Promise<void> {
+  private async catchUp(
+    replica: Replica,
+    started: { userConfig: unknown; maxBatchSize: number; waitMs: number },
+  ): Promise<void> {
     while (started.userConfig !== this.config.userConfig) {
       started.userConfig = this.config.userConfig;
       await replica.reconfigure(started.userConfig);
@@ -453,7 +516,9 @@ export class BackendDeployment {
     this.lastError = reason.message;
     const site = entry.site;
     site.failures = Date.now() - entry.readyAt < STABLE_AFTER_MS ? site.failures + 1 : 0;
-    this.settings.logger.error(`Backend '${this.name}': replica ${entry.id} (host ${site.site.name}) died (${reason.message}); starting a replacement.`);
+    this.settings.logger.error(
+      `Backend '${this.name}': replica ${entry.id} (host ${site.site.name}) died (${reason.message}); starting a replacement.`,
+    );
     this.scheduleReplacement(site);
     this.pump();
   }
@@ -466,12 +531,15 @@ export class BackendDeployment {
   private startFailed(site: SiteState, err: Error): void {
     if (this.draining || this.stopped || site.removed) return;
     site.failures++;
-    this.settings.logger.error(`Backend '${this.name}': a replica on host ${site.site.name} failed to start (${err.message}); retrying with backoff.`);
+    this.settings.logger.error(
+      `Backend '${this.name}': a replica on host ${site.site.name} failed to start (${err.message}); retrying with backoff.`,
+    );
     this.scheduleReplacement(site);
   }
 
   private scheduleReplacement(site: SiteState): void {
-    const wanted = () => !this.stopped && !this.draining && !site.removed && this.liveCount(site) < this.config.numReplicas;
+    const wanted = () =>
+      !this.stopped && !this.draining && !site.removed && this.liveCount(site) < this.config.numReplicas;
     if (site.timer || !wanted()) return;
     const delay = site.failures === 0 ? 0 : Math.min(100 * 2 ** site.failures, MAX_RESTART_DELAY_MS);
     site.timer = setTimeout(() => {
@@ -544,7 +612,13 @@ export class BackendDeployment {
       ...this.getConfig(),
       replica: this.spec.kind,
       placement: this.spec.placement,
-      status: this.stopped ? 'stopped' : this.scheduler.all.some((e) => e.state === 'ready') ? 'running' : sites.some((s) => s.starting.size > 0 || s.timer) ? 'restarting' : 'unavailable',
+      status: this.stopped
+        ? 'stopped'
+        : this.scheduler.all.some((e) => e.state === 'ready')
+          ? 'running'
+          : sites.some((s) => s.starting.size > 0 || s.timer)
+            ? 'restarting'
+            : 'unavailable',
       queued: this.queue.size,
       inFlight: this.scheduler.inFlight,
       requests: { ...this.counts },

@@ -1,7 +1,17 @@
 import type { Type } from '@nestjs/common';
-import { getBackendMetadata, getBatchMethods, getCallableMethods, getEndpointBindings } from '../decorators/backend.metadata';
+import {
+  getBackendMetadata,
+  getBatchMethods,
+  getCallableMethods,
+  getEndpointBindings,
+} from '../decorators/backend.metadata';
 import type { EndpointBinding } from '../decorators/endpoint.decorator';
-import type { BackendOptions, ReplicaKind, ReplicaPlacementOption, ReplicaResourceLimits } from '../interfaces/backend-config.interface';
+import type {
+  BackendOptions,
+  ReplicaKind,
+  ReplicaPlacementOption,
+  ReplicaResourceLimits,
+} from '../interfaces/backend-config.interface';
 import { ServeError } from '../serve.errors';
 import { messages } from '../serve.messages';
 import { stripUndefined } from '../utils/object.util';
@@ -35,14 +45,19 @@ export interface BackendSpec {
 export function buildBackendSpec(cls: Type<unknown>, name: string | undefined, options: BackendOptions): BackendSpec {
   const metadata = getBackendMetadata(cls);
   if (typeof cls !== 'function') throw new ServeError('INVALID_CONFIG', messages.notABackend(String(cls)));
-  if (!metadata && !options.modulePath) throw new ServeError('INVALID_CONFIG', messages.notABackend(`Class '${cls.name}'`));
+  if (!metadata && !options.modulePath)
+    throw new ServeError('INVALID_CONFIG', messages.notABackend(`Class '${cls.name}'`));
   const merged: BackendOptions = { ...metadata, ...stripUndefined(options) };
   const modulePath = merged.modulePath ?? metadata?.definedIn;
   if (!modulePath) throw new ServeError('INVALID_CONFIG', messages.modulePathNotFound(cls.name));
   const methods = getCallableMethods(cls);
   const bindings = getEndpointBindings(cls);
   const methodBindings = bindings.filter((b) => b.handler !== 'call');
-  const defaultMethod = methods.includes('call') ? 'call' : methodBindings.length === 1 ? methodBindings[0].handler : undefined;
+  const defaultMethod = methods.includes('call')
+    ? 'call'
+    : methodBindings.length === 1
+      ? methodBindings[0].handler
+      : undefined;
   return {
     name: name ?? merged.name ?? cls.name,
     cls,

@@ -13,14 +13,23 @@ export const HTTP_METHODS: readonly HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH
 
 type Check = (value: unknown) => string | undefined;
 
-const integerAtLeast = (min: number): Check => (v) =>
-  typeof v === 'number' && Number.isInteger(v) && v >= min ? undefined : `an integer >= ${min}`;
-const numberAtLeast = (min: number, strict = false): Check => (v) =>
-  typeof v === 'number' && Number.isFinite(v) && (strict ? v > min : v >= min) ? undefined : `a finite number ${strict ? '>' : '>='} ${min}`;
+const integerAtLeast =
+  (min: number): Check =>
+  (v) =>
+    typeof v === 'number' && Number.isInteger(v) && v >= min ? undefined : `an integer >= ${min}`;
+const numberAtLeast =
+  (min: number, strict = false): Check =>
+  (v) =>
+    typeof v === 'number' && Number.isFinite(v) && (strict ? v > min : v >= min)
+      ? undefined
+      : `a finite number ${strict ? '>' : '>='} ${min}`;
 /** Node runs a timer longer than 2^31 - 1 ms after 1 ms, so durations stop there. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
-const duration = (strict = false): Check => (v) =>
-  numberAtLeast(0, strict)(v) ?? ((v as number) <= MAX_TIMER_MS ? undefined : `a duration of at most ${MAX_TIMER_MS} ms`);
+const duration =
+  (strict = false): Check =>
+  (v) =>
+    numberAtLeast(0, strict)(v) ??
+    ((v as number) <= MAX_TIMER_MS ? undefined : `a duration of at most ${MAX_TIMER_MS} ms`);
 const nonEmptyString: Check = (v) => (typeof v === 'string' && v.trim().length > 0 ? undefined : 'a non-empty string');
 
 const CONFIG_CHECKS: Record<keyof BackendConfig, Check> = {
@@ -44,7 +53,12 @@ const OPTION_CHECKS: Record<Exclude<keyof BackendOptions, keyof BackendConfig>, 
   exportName: nonEmptyString,
   resourceLimits: (v) =>
     isPlainObject(v) &&
-    Object.entries(v).every(([k, x]) => ['maxOldGenerationSizeMb', 'maxYoungGenerationSizeMb', 'stackSizeMb'].includes(k) && typeof x === 'number' && x > 0)
+    Object.entries(v).every(
+      ([k, x]) =>
+        ['maxOldGenerationSizeMb', 'maxYoungGenerationSizeMb', 'stackSizeMb'].includes(k) &&
+        typeof x === 'number' &&
+        x > 0,
+    )
       ? undefined
       : 'an object of maxOldGenerationSizeMb, maxYoungGenerationSizeMb, stackSizeMb (numbers > 0)',
 };
@@ -68,16 +82,21 @@ const MODULE_CHECKS: Record<keyof ServeModuleOptions, Check> = {
   gracefulShutdownTimeoutMs: duration(),
   replicaStopTimeoutMs: duration(),
   replicaStartTimeoutMs: duration(true),
-  replicaNice: (v) => (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 19 ? undefined : 'an integer from 0 to 19'),
+  replicaNice: (v) =>
+    typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 19 ? undefined : 'an integer from 0 to 19',
   cluster: (v) => (isPlainObject(v) ? undefined : "an object like { servers: 'nats://127.0.0.1:4222' }"),
 };
 
 const CLUSTER_CHECKS: Record<keyof ClusterOptions, Check> = {
   servers: (v) =>
-    (typeof v === 'string' && v.trim()) || (Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'string' && x.trim()))
+    (typeof v === 'string' && v.trim()) ||
+    (Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'string' && x.trim()))
       ? undefined
       : "a NATS URL or a non-empty array of them, e.g. 'nats://127.0.0.1:4222'",
-  prefix: (v) => (typeof v === 'string' && v.split('.').every((t) => SUBJECT_TOKEN.test(t)) ? undefined : "dot-separated tokens of letters, digits, '_' and '-'"),
+  prefix: (v) =>
+    typeof v === 'string' && v.split('.').every((t) => SUBJECT_TOKEN.test(t))
+      ? undefined
+      : "dot-separated tokens of letters, digits, '_' and '-'",
   credentialsFile: nonEmptyString,
   connection: (v) => (isPlainObject(v) ? undefined : 'an object of NATS connect() options'),
   heartbeatPeriodMs: duration(true),
@@ -92,8 +111,12 @@ export function validateModuleOptions(options: ServeModuleOptions): void {
   checkFields(subject, options, MODULE_CHECKS);
   if (options.cluster) {
     checkFields(`${subject} cluster`, options.cluster as unknown as Record<string, unknown>, CLUSTER_CHECKS);
-    if ((options.cluster as Partial<ClusterOptions>).servers === undefined) throw invalid(`${subject} cluster`, 'servers', undefined, "a NATS URL, e.g. 'nats://127.0.0.1:4222'");
-    const { heartbeatPeriodMs: period, heartbeatTimeoutMs: timeout } = { ...DEFAULT_CLUSTER_OPTIONS, ...stripUndefined(options.cluster) };
+    if ((options.cluster as Partial<ClusterOptions>).servers === undefined)
+      throw invalid(`${subject} cluster`, 'servers', undefined, "a NATS URL, e.g. 'nats://127.0.0.1:4222'");
+    const { heartbeatPeriodMs: period, heartbeatTimeoutMs: timeout } = {
+      ...DEFAULT_CLUSTER_OPTIONS,
+      ...stripUndefined(options.cluster),
+    };
     if (period * 2 > timeout) throw new ServeError('INVALID_CONFIG', messages.heartbeatRatio(period, timeout));
   }
 }
@@ -120,7 +143,8 @@ export function validateEndpointOptions(subject: string, options: EndpointOption
   if (!isPlainObject(options)) throw invalid(subject, 'options', options, 'an object');
   validateRoute(subject, options.route);
   if (options.methods !== undefined) validateMethods(subject, options.methods);
-  if (options.name !== undefined && nonEmptyString(options.name)) throw invalid(subject, 'name', options.name, 'a non-empty string');
+  if (options.name !== undefined && nonEmptyString(options.name))
+    throw invalid(subject, 'name', options.name, 'a non-empty string');
   if (options.weight !== undefined) {
     const expected = numberAtLeast(0)(options.weight);
     if (expected) throw invalid(subject, 'weight', options.weight, expected);
@@ -155,7 +179,8 @@ function jsonProblem(value: unknown, seen: Set<object>, path: string): string | 
   if (typeof value === 'number') return Number.isFinite(value) ? undefined : `${path} is ${value}`;
   if (typeof value !== 'object') return `${path} is a ${typeof value}`;
   if (seen.has(value)) return `${path} is a cycle`;
-  if (!Array.isArray(value) && !isPlainObject(value)) return `${path} is a ${value.constructor?.name ?? 'non-plain object'}`;
+  if (!Array.isArray(value) && !isPlainObject(value))
+    return `${path} is a ${value.constructor?.name ?? 'non-plain object'}`;
   seen.add(value);
   for (const key of Object.keys(value)) {
     if (key === '__proto__') return `${path} has a '__proto__' key`;

@@ -2,7 +2,13 @@ import { All, Controller, HttpException, Inject, NotFoundException, Req, Res } f
 import type { ServeModuleOptions } from '../interfaces/serve-module-options.interface';
 import { toServeRequest, type HostRequest } from '../http/request.mapper';
 import { toHttpException, toResponseBody, type HostResponse } from '../http/response.mapper';
-import { CALL_METHOD_HEADER, DEFAULT_MODULE_OPTIONS, MAX_SHARD_KEY_LENGTH, SERVE_OPTIONS, SHARD_KEY_HEADER } from '../serve.constants';
+import {
+  CALL_METHOD_HEADER,
+  DEFAULT_MODULE_OPTIONS,
+  MAX_SHARD_KEY_LENGTH,
+  SERVE_OPTIONS,
+  SHARD_KEY_HEADER,
+} from '../serve.constants';
 import { ServeError, isServeError } from '../serve.errors';
 import { messages } from '../serve.messages';
 import { ServeDispatcher } from './serve.dispatcher';
@@ -29,7 +35,10 @@ export class ServeController {
 
   /** Answers a request of any endpoint; unknown routes get the host's usual 404. */
   @All('{*path}')
-  async serve(@Req() req: HostRequest & { originalUrl?: string; params?: { path?: string[] | string } }, @Res({ passthrough: true }) res: HostResponse): Promise<unknown> {
+  async serve(
+    @Req() req: HostRequest & { originalUrl?: string; params?: { path?: string[] | string } },
+    @Res({ passthrough: true }) res: HostResponse,
+  ): Promise<unknown> {
     const path = routePath(req.params?.path);
     const endpoint = this.registry.endpointForPath(path);
     const method = req.method ?? 'GET';
@@ -37,7 +46,11 @@ export class ServeController {
     if (!endpoint.methods.includes(method)) {
       res.setHeader('allow', endpoint.methods.join(', '));
       throw new HttpException(
-        { statusCode: 405, error: 'Method Not Allowed', message: messages.methodNotAllowed(method, endpoint.route, [...endpoint.methods]) },
+        {
+          statusCode: 405,
+          error: 'Method Not Allowed',
+          message: messages.methodNotAllowed(method, endpoint.route, [...endpoint.methods]),
+        },
         405,
       );
     }
@@ -65,7 +78,8 @@ function routePath(segments: string[] | string | undefined): string {
 function shardKeyOf(header: string | string[] | undefined): string | undefined {
   if (header === undefined) return undefined;
   const key = Array.isArray(header) ? header.join(',') : header;
-  if (key.length > MAX_SHARD_KEY_LENGTH) throw new ServeError('BAD_REQUEST', messages.badShardKey(key.length, MAX_SHARD_KEY_LENGTH));
+  if (key.length > MAX_SHARD_KEY_LENGTH)
+    throw new ServeError('BAD_REQUEST', messages.badShardKey(key.length, MAX_SHARD_KEY_LENGTH));
   return key;
 }
 

@@ -33,16 +33,22 @@ export function readDeclarations(classes: Type<unknown>[]): Declarations {
   for (const cls of classes) {
     const metadata = getBackendMetadata(cls);
     const subject = `@Backend() of class '${cls?.name ?? cls}'`;
-    if (!metadata) throw new ServeError('INVALID_CONFIG', messages.notABackend(`Class '${cls?.name ?? String(cls)}' (in ServeModule.forRoot backends)`));
+    if (!metadata)
+      throw new ServeError(
+        'INVALID_CONFIG',
+        messages.notABackend(`Class '${cls?.name ?? String(cls)}' (in ServeModule.forRoot backends)`),
+      );
     const { definedIn: _definedIn, ...options } = metadata;
     validateBackendConfig(subject, options, true);
     const spec = buildBackendSpec(cls, undefined, options);
-    if (backends.some((b) => b.spec.name === spec.name)) throw new ServeError('CONFLICT', messages.duplicateBackend(spec.name));
+    if (backends.some((b) => b.spec.name === spec.name))
+      throw new ServeError('CONFLICT', messages.duplicateBackend(spec.name));
     backends.push({ spec, config: resolveConfig(options) });
     for (const { options: ep, handler } of spec.bindings) {
       const where = `@Endpoint() on ${cls.name}${handler === 'call' ? '' : `.${handler}`}`;
       validateEndpointOptions(where, ep);
-      if (!spec.methods.includes(handler)) throw new ServeError('INVALID_CONFIG', messages.noHandlerMethod(spec.name, ep.name ?? ep.route));
+      if (!spec.methods.includes(handler))
+        throw new ServeError('INVALID_CONFIG', messages.noHandlerMethod(spec.name, ep.name ?? ep.route));
       const name = ep.name ?? ep.route;
       const methods = ep.methods ?? ['GET'];
       const route = normaliseRoute(ep.route);
@@ -54,19 +60,31 @@ export function readDeclarations(classes: Type<unknown>[]): Declarations {
         endpoints.set(name, { name, route, methods, traffic: { [spec.name]: ep.weight ?? 1 }, declaredBy: spec.name });
         continue;
       }
-      if (existing.route !== route) throw new ServeError('CONFLICT', messages.endpointSettingsDiffer(name, existing.declaredBy, spec.name, 'routes'));
+      if (existing.route !== route)
+        throw new ServeError(
+          'CONFLICT',
+          messages.endpointSettingsDiffer(name, existing.declaredBy, spec.name, 'routes'),
+        );
       if ([...existing.methods].sort().join() !== [...methods].sort().join()) {
-        throw new ServeError('CONFLICT', messages.endpointSettingsDiffer(name, existing.declaredBy, spec.name, 'methods'));
+        throw new ServeError(
+          'CONFLICT',
+          messages.endpointSettingsDiffer(name, existing.declaredBy, spec.name, 'methods'),
+        );
       }
       existing.traffic[spec.name] = ep.weight ?? 1;
     }
   }
-  const declared = [...endpoints.values()].map(({ declaredBy: _by, ...endpoint }) => ({ ...endpoint, traffic: normalise(endpoint.traffic) }));
+  const declared = [...endpoints.values()].map(({ declaredBy: _by, ...endpoint }) => ({
+    ...endpoint,
+    traffic: normalise(endpoint.traffic),
+  }));
   for (const endpoint of declared) {
-    if (Object.values(endpoint.traffic).every((w) => w === 0)) throw new ServeError('INVALID_CONFIG', messages.trafficEmpty(endpoint.name));
+    if (Object.values(endpoint.traffic).every((w) => w === 0))
+      throw new ServeError('INVALID_CONFIG', messages.trafficEmpty(endpoint.name));
     for (const backend of Object.keys(endpoint.traffic)) {
       const spec = backends.find((b) => b.spec.name === backend)!.spec;
-      if (!methodForEndpoint(spec, endpoint.name)) throw new ServeError('INVALID_CONFIG', messages.noHandlerMethod(backend, endpoint.name));
+      if (!methodForEndpoint(spec, endpoint.name))
+        throw new ServeError('INVALID_CONFIG', messages.noHandlerMethod(backend, endpoint.name));
     }
   }
   return { backends, endpoints: declared };

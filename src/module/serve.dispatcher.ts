@@ -21,7 +21,12 @@ export class ServeDispatcher {
    * `internal` marks a call made by a replica for a request already accepted: it is still served
    * while the app drains for shutdown.
    */
-  dispatch(endpoint: EndpointEntry, request: ServeRequest, options: RemoteOptions = {}, internal = false): Promise<CallResult> {
+  dispatch(
+    endpoint: EndpointEntry,
+    request: ServeRequest,
+    options: RemoteOptions = {},
+    internal = false,
+  ): Promise<CallResult> {
     return new Promise<CallResult>((resolve) => {
       if (this.registry.closed && !internal) return resolve(fail(new ServeError('SHUT_DOWN', messages.shutDown())));
       const { policy } = endpoint;
@@ -40,10 +45,17 @@ export class ServeDispatcher {
   }
 
   /** Routes a handle call by endpoint name. */
-  dispatchByName(endpoint: string, payload: unknown, options: RemoteOptions = {}, internal = false): Promise<CallResult> {
+  dispatchByName(
+    endpoint: string,
+    payload: unknown,
+    options: RemoteOptions = {},
+    internal = false,
+  ): Promise<CallResult> {
     const entry = this.registry.endpoints.get(endpoint);
     if (!entry) {
-      return Promise.resolve(fail(new ServeError('NOT_FOUND', messages.unknownEndpoint(endpoint, [...this.registry.endpoints.keys()]))));
+      return Promise.resolve(
+        fail(new ServeError('NOT_FOUND', messages.unknownEndpoint(endpoint, [...this.registry.endpoints.keys()]))),
+      );
     }
     const request: ServeRequest = { method: 'POST', path: entry.route, query: {}, headers: {}, body: payload };
     return this.dispatch(entry, request, options, internal);

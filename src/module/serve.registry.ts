@@ -46,10 +46,21 @@ export class ServeRegistry {
   }
 
   /** Adds or replaces an endpoint. */
-  putEndpoint(name: string, route: string, methods: readonly string[], traffic: WeightMap, shadows: WeightMap): EndpointEntry {
+  putEndpoint(
+    name: string,
+    route: string,
+    methods: readonly string[],
+    traffic: WeightMap,
+    shadows: WeightMap,
+  ): EndpointEntry {
     const previous = this.endpoints.get(name);
     if (previous) this.routes.delete(normaliseRoute(previous.route));
-    const entry: EndpointEntry = { name, route, methods: [...methods], policy: new TrafficPolicy({ ...traffic }, { ...shadows }) };
+    const entry: EndpointEntry = {
+      name,
+      route,
+      methods: [...methods],
+      policy: new TrafficPolicy({ ...traffic }, { ...shadows }),
+    };
     this.endpoints.set(name, entry);
     this.routes.set(normaliseRoute(route), entry);
     return entry;

@@ -12,7 +12,13 @@ import { messages } from '../serve.messages';
 import { waitUntil } from '../utils/wait.util';
 import { BackendDeployment, type DeploymentSettings } from './backend.deployment';
 import { buildBackendSpec, methodForEndpoint, type BackendSpec } from './backend.spec';
-import { assertPlainJson, validateBackendConfig, validateMethods, validatePlacement, validateRoute } from './config.validator';
+import {
+  assertPlainJson,
+  validateBackendConfig,
+  validateMethods,
+  validatePlacement,
+  validateRoute,
+} from './config.validator';
 import { ClusterMembership, type RemoteAgent } from '../cluster/cluster.membership';
 import { resolveConfig, type Declarations } from './serve.declarations';
 import { ServeDispatcher } from './serve.dispatcher';
@@ -63,7 +69,8 @@ export class ServeService {
     if (resolved.cluster) {
       this.cluster = new ClusterMembership(resolved.cluster, {
         joined: (agent) => {
-          for (const deployment of this.deployments()) if (this.runsOn(deployment, agent)) deployment.addSite(agent.site);
+          for (const deployment of this.deployments())
+            if (this.runsOn(deployment, agent)) deployment.addSite(agent.site);
         },
         left: (agent, reason, graceful) => {
           const why = graceful ? reason : messages.agentLost(agent.announcement.name, reason);
@@ -86,10 +93,15 @@ export class ServeService {
   }
 
   /** Starts a backend from a `@Backend()` class; `config` overrides the decorator's options. */
-  createBackend(name: string, backendClass: Type<unknown>, config: BackendConfig & Omit<BackendOptions, 'name'> = {}): Promise<void> {
+  createBackend(
+    name: string,
+    backendClass: Type<unknown>,
+    config: BackendConfig & Omit<BackendOptions, 'name'> = {},
+  ): Promise<void> {
     return this.exclusive(async () => {
       const subject = `createBackend('${name}')`;
-      if (typeof name !== 'string' || !name.trim()) throw new ServeError('INVALID_CONFIG', messages.invalidOption(subject, 'name', name, 'a non-empty string'));
+      if (typeof name !== 'string' || !name.trim())
+        throw new ServeError('INVALID_CONFIG', messages.invalidOption(subject, 'name', name, 'a non-empty string'));
       if (this.registry.backends.has(name)) throw new ServeError('CONFLICT', messages.duplicateBackend(name));
       validateBackendConfig(subject, config, true);
       const spec = buildBackendSpec(backendClass, name, config);
@@ -154,7 +166,8 @@ export class ServeService {
   createEndpoint(name: string, options: CreateEndpointOptions): Promise<void> {
     return this.exclusive(async () => {
       const subject = `createEndpoint('${name}')`;
-      if (typeof name !== 'string' || !name.trim()) throw new ServeError('INVALID_CONFIG', messages.invalidOption(subject, 'name', name, 'a non-empty string'));
+      if (typeof name !== 'string' || !name.trim())
+        throw new ServeError('INVALID_CONFIG', messages.invalidOption(subject, 'name', name, 'a non-empty string'));
       if (this.registry.endpoints.has(name)) throw new ServeError('CONFLICT', messages.duplicateEndpoint(name));
       validateRoute(subject, options?.route);
       const methods = options.methods ?? ['GET'];
@@ -191,7 +204,8 @@ export class ServeService {
         this.assertServes(backend, endpoint);
       }
       const sum = Object.values(traffic).reduce((a, b) => a + b, 0);
-      if (Math.abs(sum - 1) > WEIGHT_TOLERANCE) throw new ServeError('INVALID_CONFIG', messages.trafficSum(endpoint, sum));
+      if (Math.abs(sum - 1) > WEIGHT_TOLERANCE)
+        throw new ServeError('INVALID_CONFIG', messages.trafficSum(endpoint, sum));
       this.registry.putEndpoint(endpoint, entry.route, entry.methods, traffic, entry.policy.shadows);
     });
   }
@@ -230,7 +244,9 @@ export class ServeService {
   /** @internal Starts the backends and endpoints declared to `forRoot()`, and joins the cluster if there is one. */
   async declare(declarations: Declarations): Promise<void> {
     this.cluster?.start();
-    const started = await Promise.allSettled(declarations.backends.map(({ spec, config }) => this.launch(spec, config)));
+    const started = await Promise.allSettled(
+      declarations.backends.map(({ spec, config }) => this.launch(spec, config)),
+    );
     const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) {
       await this.shutdown();
@@ -279,10 +295,15 @@ export class ServeService {
 
   private assertServes(backend: string, endpoint: string): void {
     const spec = this.registry.backend(backend).spec;
-    if (!methodForEndpoint(spec, endpoint)) throw new ServeError('INVALID_CONFIG', messages.noHandlerMethod(backend, endpoint));
+    if (!methodForEndpoint(spec, endpoint))
+      throw new ServeError('INVALID_CONFIG', messages.noHandlerMethod(backend, endpoint));
   }
 
-  private async handleCall(endpoint: string, payload: unknown, options: { method?: string; shardKey?: string }): Promise<WireOutcome> {
+  private async handleCall(
+    endpoint: string,
+    payload: unknown,
+    options: { method?: string; shardKey?: string },
+  ): Promise<WireOutcome> {
     const result = await this.dispatcher.dispatchByName(endpoint, payload, options, true);
     return result.ok ? { ok: true, v: result.value } : { ok: false, e: encodeError(result.error) };
   }

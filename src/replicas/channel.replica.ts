@@ -44,7 +44,8 @@ export class ChannelReplica implements Replica {
   }
 
   call(method: string, request: ServeRequest, done: (outcome: WireOutcome) => void): void {
-    if (this.gone) return done(failure(new ServeError('REPLICA_UNAVAILABLE', messages.replicaDied(this.id, this.gone.message))));
+    if (this.gone)
+      return done(failure(new ServeError('REPLICA_UNAVAILABLE', messages.replicaDied(this.id, this.gone.message))));
     const id = this.nextId++;
     this.calls.set(id, done);
     this.channel.send({ t: 'call', id, m: method, r: request });
@@ -81,7 +82,8 @@ export class ChannelReplica implements Replica {
   private killReason?: Error;
 
   private control(message: (id: number) => HostMessage): Promise<void> {
-    if (this.gone) return Promise.reject(new ServeError('REPLICA_UNAVAILABLE', messages.replicaDied(this.id, this.gone.message)));
+    if (this.gone)
+      return Promise.reject(new ServeError('REPLICA_UNAVAILABLE', messages.replicaDied(this.id, this.gone.message)));
     const id = this.nextId++;
     return new Promise<void>((resolve, reject) => {
       this.controls.set(id, { resolve, reject });
@@ -110,7 +112,9 @@ export class ChannelReplica implements Replica {
       case 'ready':
         return this.readyWaiter.resolve();
       case 'init-failed':
-        this.readyWaiter.reject(new ServeError('STARTUP_FAILED', messages.replicaStartFailed(this.id, message.e.message)));
+        this.readyWaiter.reject(
+          new ServeError('STARTUP_FAILED', messages.replicaStartFailed(this.id, message.e.message)),
+        );
         return;
       case 'reconfigured':
         return this.settleControl(message.id, message.e ? new Error(message.e.message) : undefined);
@@ -135,7 +139,11 @@ export class ChannelReplica implements Replica {
         : new ServeError('BAD_REQUEST', messages.notSendable('The request', this.id, why));
       done?.(failure(reason));
     } else if (message.t === 'handle-result') {
-      this.channel.send({ t: 'handle-result', id: message.id, o: failure(new Error(messages.notSendable('The handle result', this.id, why))) });
+      this.channel.send({
+        t: 'handle-result',
+        id: message.id,
+        o: failure(new Error(messages.notSendable('The handle result', this.id, why))),
+      });
     } else if ('id' in message) {
       this.settleControl(message.id, new ServeError('INVALID_CONFIG', messages.notSendable('The value', this.id, why)));
     }
@@ -149,7 +157,10 @@ export class ChannelReplica implements Replica {
     if (!this.stopping) this.events.exited(this, this.gone);
     this.readyWaiter.reject(new ServeError('STARTUP_FAILED', messages.replicaStartFailed(this.id, this.gone.message)));
     // Calls that never reached the replica did not start: they may run elsewhere.
-    const notStarted = failure(new ServeError('REPLICA_UNAVAILABLE', messages.replicaDied(this.id, this.gone.message)), true);
+    const notStarted = failure(
+      new ServeError('REPLICA_UNAVAILABLE', messages.replicaDied(this.id, this.gone.message)),
+      true,
+    );
     for (const message of [...undelivered, ...unsent]) {
       if (message.t !== 'call') continue;
       const done = this.calls.get(message.id);
@@ -159,7 +170,8 @@ export class ChannelReplica implements Replica {
     const died = failure(new ServeError('REPLICA_UNAVAILABLE', messages.replicaDied(this.id, this.gone.message)));
     for (const done of this.calls.values()) done(died);
     this.calls.clear();
-    for (const id of [...this.controls.keys()]) this.settleControl(id, new ServeError('REPLICA_UNAVAILABLE', messages.replicaDied(this.id, this.gone.message)));
+    for (const id of [...this.controls.keys()])
+      this.settleControl(id, new ServeError('REPLICA_UNAVAILABLE', messages.replicaDied(this.id, this.gone.message)));
     for (const resolve of this.exitWaiters) resolve();
   }
 }

@@ -54,7 +54,11 @@ export class CoalescingChannel<M> {
  * Posts a batch whole; if that throws, posts its messages one by one, so one message that cannot
  * be sent (not cloneable, too large) fails alone and the others still go.
  */
-export function postEach<M>(batch: M[], post: (batch: M[]) => void, unsendable: (message: M, error: unknown) => void): void {
+export function postEach<M>(
+  batch: M[],
+  post: (batch: M[]) => void,
+  unsendable: (message: M, error: unknown) => void,
+): void {
   try {
     post(batch);
   } catch {

@@ -20,7 +20,9 @@ export function loadBackendClass(init: ReplicaInit): new (...args: unknown[]) =>
     ...Object.values(exports),
   ];
   const cls = candidates.find(
-    (value) => typeof value === 'function' && (value.name === init.className || value === (exports as Record<string, unknown>)[init.exportName]),
+    (value) =>
+      typeof value === 'function' &&
+      (value.name === init.className || value === (exports as Record<string, unknown>)[init.exportName]),
   );
   if (!cls) throw new Error(messages.notExported(init.className, init.modulePath));
   return cls as new (...args: unknown[]) => Record<string, unknown>;

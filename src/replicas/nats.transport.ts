@@ -35,7 +35,11 @@ const UNDELIVERED_SETTLE_MS = 50;
  * the batch. The replica (or its host) is then gone, and that batch and the later ones never
  * arrived, so their calls can run elsewhere. Delivered batches cost no acknowledgement.
  */
-export function createNatsTransport(link: RemoteLink, agent: { id: string; name: string }, start: Extract<AgentControl, { op: 'start' }>): ReplicaTransport {
+export function createNatsTransport(
+  link: RemoteLink,
+  agent: { id: string; name: string },
+  start: Extract<AgentControl, { op: 'start' }>,
+): ReplicaTransport {
   const { nc, subjects } = link;
   const subject = subjects.toReplica(start.init.backend, start.key);
   const control = subjects.control(agent.id);
@@ -66,7 +70,9 @@ export function createNatsTransport(link: RemoteLink, agent: { id: string; name:
   };
   const unreachable = () => new Error(messages.replicaUnreachable(start.init.replicaId, agent.name));
   const lost = (err: unknown) =>
-    new Error(isNoResponders(err) ? messages.agentGone(agent.name) : `replica host ${agent.name}: ${(err as Error).message}`);
+    new Error(
+      isNoResponders(err) ? messages.agentGone(agent.name) : `replica host ${agent.name}: ${(err as Error).message}`,
+    );
 
   link.route(start.key, {
     message(batch) {
@@ -123,7 +129,8 @@ export function createNatsTransport(link: RemoteLink, agent: { id: string; name:
     onExit: (listener) => void exitListeners.push(listener),
     kill() {
       if (gone) return;
-      if (!nc.isClosed()) nc.publish(control, pack({ op: 'kill', host: start.host, key: start.key } satisfies AgentControl));
+      if (!nc.isClosed())
+        nc.publish(control, pack({ op: 'kill', host: start.host, key: start.key } satisfies AgentControl));
       exit(new Error(messages.remoteReplicaKilled(agent.name)));
     },
   };
@@ -131,5 +138,8 @@ export function createNatsTransport(link: RemoteLink, agent: { id: string; name:
 
 /** True for NATS's "no responders" answer: nobody subscribes to the subject. */
 export function isNoResponders(err: unknown): boolean {
-  return typeof (err as { isNoResponders?: unknown })?.isNoResponders === 'function' && (err as { isNoResponders(): boolean }).isNoResponders();
+  return (
+    typeof (err as { isNoResponders?: unknown })?.isNoResponders === 'function' &&
+    (err as { isNoResponders(): boolean }).isNoResponders()
+  );
 }

@@ -4,10 +4,20 @@ import type { ReplicaTransport } from './replica.interface';
 import type { ReplicaInit } from './replica.protocol';
 
 /** Variables a replica process inherits from the host; everything else stays out. */
-const INHERITED_ENV = /^(PATH|HOME|USER|LANG|LC_\w+|TZ|TMPDIR|TEMP|TMP|NODE_ENV|NODE_OPTIONS|NODE_PATH|NODE_EXTRA_CA_CERTS|SWC_\w+|TS_NODE_\w+|TSX_\w+|SYSTEMROOT)$/;
+const INHERITED_ENV =
+  /^(PATH|HOME|USER|LANG|LC_\w+|TZ|TMPDIR|TEMP|TMP|NODE_ENV|NODE_OPTIONS|NODE_PATH|NODE_EXTRA_CA_CERTS|SWC_\w+|TS_NODE_\w+|TSX_\w+|SYSTEMROOT)$/;
 /** Host flags a replica process repeats: module loaders and how modules resolve (not the test runner, debugger or watch mode). */
-const KEPT_FLAGS = /^(-r|--require|--import|--loader|--experimental-loader|-C|--conditions|--enable-source-maps|--experimental-[\w-]+|--no-experimental-[\w-]+|--no-warnings|--no-deprecation|--preserve-symlinks)(=|$)/;
-const FLAGS_WITH_VALUE = new Set(['-r', '--require', '--import', '--loader', '--experimental-loader', '-C', '--conditions']);
+const KEPT_FLAGS =
+  /^(-r|--require|--import|--loader|--experimental-loader|-C|--conditions|--enable-source-maps|--experimental-[\w-]+|--no-experimental-[\w-]+|--no-warnings|--no-deprecation|--preserve-symlinks)(=|$)/;
+const FLAGS_WITH_VALUE = new Set([
+  '-r',
+  '--require',
+  '--import',
+  '--loader',
+  '--experimental-loader',
+  '-C',
+  '--conditions',
+]);
 
 /** A replica in a child process: its own heap, its own native libraries, its own env. */
 export function createProcessTransport(

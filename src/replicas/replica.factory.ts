@@ -16,12 +16,16 @@ export interface ReplicaSpec {
 }
 
 /** The replica's entry script: compiled JavaScript, or the TypeScript source under a TS loader. */
-const ENTRY = ['replica.entry.js', 'replica.entry.ts'].map((file) => join(__dirname, file)).find((file) => existsSync(file))!;
+const ENTRY = ['replica.entry.js', 'replica.entry.ts']
+  .map((file) => join(__dirname, file))
+  .find((file) => existsSync(file))!;
 
 /** Starts a thread or process of this machine running the replica runtime. */
 export function startLocalTransport(spec: ReplicaSpec): ReplicaTransport {
   const options = { env: spec.env, resourceLimits: spec.resourceLimits };
-  return spec.kind === 'process' ? createProcessTransport(ENTRY, spec.init, options) : createThreadTransport(ENTRY, spec.init, options);
+  return spec.kind === 'process'
+    ? createProcessTransport(ENTRY, spec.init, options)
+    : createThreadTransport(ENTRY, spec.init, options);
 }
 
 /** This app's own threads and processes. */

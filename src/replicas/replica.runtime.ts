@@ -41,7 +41,12 @@ export class ReplicaRuntime {
       if (message.t === 'handle-call') {
         const waiter = this.handleCalls.get(message.id);
         this.handleCalls.delete(message.id);
-        waiter?.reject(new ServeError('BAD_REQUEST', messages.notSendable('The handle payload', init.replicaId, String((error as Error)?.message ?? error))));
+        waiter?.reject(
+          new ServeError(
+            'BAD_REQUEST',
+            messages.notSendable('The handle payload', init.replicaId, String((error as Error)?.message ?? error)),
+          ),
+        );
         return;
       }
       if (message.t !== 'result') return;
@@ -169,10 +174,13 @@ export class ReplicaRuntime {
     const action = collector.next(Date.now());
     if (!action.run) {
       if (action.waitMs !== undefined && !this.batchTimers.has(method)) {
-        this.batchTimers.set(method, setTimeout(() => {
-          this.batchTimers.delete(method);
-          this.pump(method);
-        }, action.waitMs));
+        this.batchTimers.set(
+          method,
+          setTimeout(() => {
+            this.batchTimers.delete(method);
+            this.pump(method);
+          }, action.waitMs),
+        );
       }
       return;
     }
@@ -186,7 +194,10 @@ export class ReplicaRuntime {
 
   private async runBatch(method: string, collector: BatchCollector<CallMessage>, batch: CallMessage[]): Promise<void> {
     try {
-      const results = await this.method(method).call(this.instance, batch.map((m) => m.r));
+      const results = await this.method(method).call(
+        this.instance,
+        batch.map((m) => m.r),
+      );
       if (!Array.isArray(results) || results.length !== batch.length) {
         const got = Array.isArray(results) ? `an array of ${results.length}` : typeof results;
         const err = new Error(messages.batchLength(this.init.backend, method, got, batch.length));
@@ -225,13 +236,23 @@ export class ReplicaRuntime {
         new Promise<T>((resolve, reject) => {
           const id = this.nextHandleId++;
           this.handleCalls.set(id, { resolve: resolve as (v: unknown) => void, reject });
-          this.out.send({ t: 'handle-call', id, endpoint, payload, options: { method: options.method, shardKey: options.shardKey } });
+          this.out.send({
+            t: 'handle-call',
+            id,
+            endpoint,
+            payload,
+            options: { method: options.method, shardKey: options.shardKey },
+          });
         }),
     };
   }
 }
 
-function settleHandle(waiter: { resolve(v: unknown): void; reject(e: Error): void }, outcome: WireOutcome, backend: string): void {
+function settleHandle(
+  waiter: { resolve(v: unknown): void; reject(e: Error): void },
+  outcome: WireOutcome,
+  backend: string,
+): void {
   if (outcome.ok) waiter.resolve(decodeValue(outcome.v));
   else waiter.reject(decodeError(outcome.e, backend, true));
 }

@@ -19,8 +19,16 @@ export function decodeValue(value: WireValue): unknown {
  * numeric `status` property from 400 to 599) keeps its status and body.
  */
 export function encodeError(err: unknown): WireError {
-  if (isServeError(err)) return { message: err.message, name: err.name, code: err.code, status: err.status, body: err.body };
-  const e = err as { message?: unknown; name?: unknown; stack?: unknown; status?: unknown; getStatus?: unknown; getResponse?: unknown };
+  if (isServeError(err))
+    return { message: err.message, name: err.name, code: err.code, status: err.status, body: err.body };
+  const e = err as {
+    message?: unknown;
+    name?: unknown;
+    stack?: unknown;
+    status?: unknown;
+    getStatus?: unknown;
+    getResponse?: unknown;
+  };
   const wire: WireError = {
     message: typeof e?.message === 'string' ? e.message : String(err),
     name: typeof e?.name === 'string' ? e.name : undefined,
@@ -45,10 +53,15 @@ export function failure(err: unknown, notStarted = false): WireOutcome {
 export function decodeError(wire: WireError, backend: string, exposeErrors: boolean): ServeError {
   if (wire.code) return new ServeError(wire.code, wire.message, { status: wire.status, body: wire.body });
   if (wire.status !== undefined) {
-    return new ServeError('HANDLER_HTTP_ERROR', wire.message, { status: wire.status, body: wire.body ?? { statusCode: wire.status, message: wire.message } });
+    return new ServeError('HANDLER_HTTP_ERROR', wire.message, {
+      status: wire.status,
+      body: wire.body ?? { statusCode: wire.status, message: wire.message },
+    });
   }
   const message = exposeErrors ? messages.handlerFailedExposed(backend, wire.message) : messages.handlerFailed(backend);
-  return new ServeError('HANDLER_FAILED', message, { body: exposeErrors ? { backend, stack: wire.stack } : { backend } });
+  return new ServeError('HANDLER_FAILED', message, {
+    body: exposeErrors ? { backend, stack: wire.stack } : { backend },
+  });
 }
 
 function toCloneable(value: unknown): unknown {

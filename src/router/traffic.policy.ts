@@ -19,7 +19,9 @@ export class TrafficPolicy {
     readonly traffic: WeightMap,
     readonly shadows: WeightMap = {},
   ) {
-    this.names = Object.keys(traffic).filter((name) => traffic[name] > 0).sort();
+    this.names = Object.keys(traffic)
+      .filter((name) => traffic[name] > 0)
+      .sort();
     const total = this.names.reduce((sum, name) => sum + traffic[name], 0);
     let running = 0;
     this.cumulative = this.names.map((name) => (running += traffic[name] / total));

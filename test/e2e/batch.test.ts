@@ -7,7 +7,15 @@ describe('@Batch()', () => {
   const s = serveAppForSuite({ backends: [BatchBackend] });
 
   test('concurrent requests are grouped up to maxBatchSize, each gets its own result', async () => {
-    const results = await Promise.all(Array.from({ length: 20 }, (_, n) => s.http.post('/batch').send({ n }).expect(200).then((r) => r.body)));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, n) =>
+        s.http
+          .post('/batch')
+          .send({ n })
+          .expect(200)
+          .then((r) => r.body),
+      ),
+    );
     results.forEach((r, n) => assert.equal(r.n, n));
     const sizes = results.map((r) => r.batchSize);
     assert.ok(Math.max(...sizes) === 8, `batch sizes ${sizes}`);
@@ -23,14 +31,28 @@ describe('@Batch()', () => {
 
   test('maxBatchSize can be changed at run time', async () => {
     await s.serve.updateBackendConfig('BatchBackend', { maxBatchSize: 3, batchWaitTimeoutMs: 20 });
-    const results = await Promise.all(Array.from({ length: 9 }, (_, n) => s.http.post('/batch').send({ n }).expect(200).then((r) => r.body)));
+    const results = await Promise.all(
+      Array.from({ length: 9 }, (_, n) =>
+        s.http
+          .post('/batch')
+          .send({ n })
+          .expect(200)
+          .then((r) => r.body),
+      ),
+    );
     assert.ok(results.every((r) => r.batchSize <= 3));
     assert.ok(results.some((r) => r.batchSize === 3));
   });
 
   test('a result of the wrong length fails each request of the batch with 500', async () => {
     const results = await Promise.all(
-      Array.from({ length: 3 }, (_, n) => s.http.post('/batch').set('x-serve-call-method', 'wrongLength').send({ n }).then((r) => r.status)),
+      Array.from({ length: 3 }, (_, n) =>
+        s.http
+          .post('/batch')
+          .set('x-serve-call-method', 'wrongLength')
+          .send({ n })
+          .then((r) => r.status),
+      ),
     );
     assert.deepEqual(results, [500, 500, 500]);
   });

@@ -18,7 +18,8 @@ describe('cluster: module wiring and ServeService', () => {
   let app: Awaited<ReturnType<typeof NestFactory.create>>;
   let serve: ServeService;
   let host: ReplicaHost | undefined;
-  const remoteHosts = (backend: string) => (serve.listBackends()[backend]?.replicas as Replica[]).filter((r) => r.state === 'ready').map((r) => r.host);
+  const remoteHosts = (backend: string) =>
+    (serve.listBackends()[backend]?.replicas as Replica[]).filter((r) => r.state === 'ready').map((r) => r.host);
 
   before(async () => {
     nats = await sharedNats();
@@ -47,7 +48,10 @@ describe('cluster: module wiring and ServeService', () => {
     const res = await request(app.getHttpServer()).get('/remote').expect(503);
     assert.ok(Date.now() - started < 500);
     assert.equal(res.headers['retry-after'], '1');
-    assert.match(res.body.message, /Backend 'remote-echo' has no replica: no replica host serving it has joined\. Start one: npx nestjs-serve replica/);
+    assert.match(
+      res.body.message,
+      /Backend 'remote-echo' has no replica: no replica host serving it has joined\. Start one: npx nestjs-serve replica/,
+    );
   });
 
   test('a ReplicaHost started from code joins (after a foreign message under the prefix); backends created at run time with placement remote (process replicas) use it; deleting one stops its replicas there', async () => {
@@ -57,16 +61,31 @@ describe('cluster: module wiring and ServeService', () => {
     stranger.publish(`${prefix}.agents`, 'not a nestjs-serve message');
     await stranger.flush();
     await stranger.close();
-    host = new ReplicaHost({ servers: nats.url, prefix, modules: ['test/fixtures/cluster/cluster.backends.ts'], backends: ['remote-echo', 'RemoteEcho'], name: 'in-process', log: () => undefined });
+    host = new ReplicaHost({
+      servers: nats.url,
+      prefix,
+      modules: ['test/fixtures/cluster/cluster.backends.ts'],
+      backends: ['remote-echo', 'RemoteEcho'],
+      name: 'in-process',
+      log: () => undefined,
+    });
     await host.start();
     assert.deepEqual(host.backends, ['remote-echo']);
     await waitFor('the remote replica', () => remoteHosts('remote-echo').join() === 'in-process');
     await request(app.getHttpServer()).get('/remote').expect(200);
 
     await serve.createBackend('remote-two', RemoteEcho, { placement: 'remote', numReplicas: 2, replica: 'process' });
-    await waitFor('remote-two on the replica host', () => remoteHosts('remote-two').join() === 'in-process,in-process', 20_000);
+    await waitFor(
+      'remote-two on the replica host',
+      () => remoteHosts('remote-two').join() === 'in-process,in-process',
+      20_000,
+    );
     const kinds = (serve.listBackends()['remote-two'].replicas as { replica: string }[]).map((r) => r.replica);
-    assert.deepEqual(kinds, ['process', 'process'], 'the replica host runs process replicas when the backend asks for them');
+    assert.deepEqual(
+      kinds,
+      ['process', 'process'],
+      'the replica host runs process replicas when the backend asks for them',
+    );
     await serve.setTraffic('local', { 'remote-two': 1 });
     const res = await request(app.getHttpServer()).get('/local').expect(200);
     assert.equal(res.body.greeting, 'hello');
@@ -81,7 +100,10 @@ describe('cluster: module wiring and ServeService', () => {
   });
 
   test("a remote backend's name must fit in NATS subjects; a refused one leaves nothing behind", async () => {
-    await assert.rejects(serve.createBackend('bad name', RemoteEcho, { placement: 'remote' }), /cannot run on replica hosts: its name goes into NATS subjects/);
+    await assert.rejects(
+      serve.createBackend('bad name', RemoteEcho, { placement: 'remote' }),
+      /cannot run on replica hosts: its name goes into NATS subjects/,
+    );
     assert.equal(serve.listBackends()['bad name'], undefined);
   });
 

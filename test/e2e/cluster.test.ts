@@ -6,7 +6,10 @@ import { startNats, startProcess, startReplicaHost, type TestNats, type TestProc
 import { sleep, tally, waitFor } from '../helpers/serve-app';
 
 type Replica = { id: string; host: string; state: string; replica: string };
-type Backends = Record<string, { status: string; hosts: string[]; replicas: Replica[]; requests: Record<string, number> }>;
+type Backends = Record<
+  string,
+  { status: string; hosts: string[]; replicas: Replica[]; requests: Record<string, number> }
+>;
 interface Answer {
   status: number;
   ms: number;
@@ -28,7 +31,10 @@ describe('cluster: replicas on replica hosts over NATS', () => {
   const http = () => request(base);
   const backends = async () => (await http().get('/admin/backends').expect(200)).body as Backends;
   const readyHosts = async (backend: string) =>
-    (await backends())[backend].replicas.filter((r) => r.state === 'ready').map((r) => r.host).sort();
+    (await backends())[backend].replicas
+      .filter((r) => r.state === 'ready')
+      .map((r) => r.host)
+      .sort();
   const startAgent = async (name: string) => {
     const agent = startReplicaHost(nats.url, name, prefix);
     agents.set(name, agent);
@@ -54,11 +60,18 @@ describe('cluster: replicas on replica hosts over NATS', () => {
 
   before(async () => {
     nats = await startNats();
-    app = startProcess(process.execPath, ['-r', '@swc-node/register', 'test/fixtures/cluster/cluster-app.ts'], { NATS_URL: nats.url, SERVE_PREFIX: prefix });
+    app = startProcess(process.execPath, ['-r', '@swc-node/register', 'test/fixtures/cluster/cluster-app.ts'], {
+      NATS_URL: nats.url,
+      SERVE_PREFIX: prefix,
+    });
     const { port } = JSON.parse(await app.waitForLine(/^\{"port":\d+\}/)) as { port: number };
     base = `http://127.0.0.1:${port}`;
     await Promise.all([startAgent('agent-a'), startAgent('agent-b')]);
-    await waitFor('a replica on each replica host', async () => (await readyHosts('remote-echo')).join() === 'agent-a,agent-b', 20_000);
+    await waitFor(
+      'a replica on each replica host',
+      async () => (await readyHosts('remote-echo')).join() === 'agent-a,agent-b',
+      20_000,
+    );
   });
 
   after(async () => {
@@ -72,10 +85,14 @@ describe('cluster: replicas on replica hosts over NATS', () => {
     assert.deepEqual([...tally(answers.map((a) => a.status))], [[200, 40]]);
     const hosts = tally(answers.map((a) => a.host));
     assert.ok((hosts.get('agent-a') ?? 0) > 5 && (hosts.get('agent-b') ?? 0) > 5, JSON.stringify([...hosts]));
-    await waitFor('both-echo on the app and both replica hosts', async () => (await readyHosts('both-echo')).join() === 'agent-a,agent-b,local');
+    await waitFor(
+      'both-echo on the app and both replica hosts',
+      async () => (await readyHosts('both-echo')).join() === 'agent-a,agent-b,local',
+    );
     const listed = await backends();
     assert.equal(listed['remote-echo'].status, 'running');
-    for (const replica of listed['remote-echo'].replicas) assert.deepEqual([replica.replica, replica.state], ['thread', 'ready']);
+    for (const replica of listed['remote-echo'].replicas)
+      assert.deepEqual([replica.replica, replica.state], ['thread', 'ready']);
     assert.deepEqual(await readyHosts('local-echo'), ['local']);
     const both = await load('/both', 60);
     assert.deepEqual(new Set(both.map((a) => a.host)), new Set(['app', 'agent-a', 'agent-b']));
@@ -83,20 +100,38 @@ describe('cluster: replicas on replica hosts over NATS', () => {
   });
 
   test('userConfig pushes and scale changes reach the replica hosts', async () => {
-    await http().post('/admin/config').send({ backend: 'remote-echo', config: { userConfig: { greeting: 'hi' }, numReplicas: 2 } }).expect(201);
+    await http()
+      .post('/admin/config')
+      .send({ backend: 'remote-echo', config: { userConfig: { greeting: 'hi' }, numReplicas: 2 } })
+      .expect(201);
     assert.deepEqual(await readyHosts('remote-echo'), ['agent-a', 'agent-a', 'agent-b', 'agent-b']);
     const answers = await load('/remote', 40);
     for (const answer of answers) assert.equal(answer.status, 200);
-    const greetings = await Promise.all(Array.from({ length: 12 }, () => http().get('/remote').expect(200).then((r) => (r.body as { greeting: string }).greeting)));
+    const greetings = await Promise.all(
+      Array.from({ length: 12 }, () =>
+        http()
+          .get('/remote')
+          .expect(200)
+          .then((r) => (r.body as { greeting: string }).greeting),
+      ),
+    );
     assert.deepEqual(new Set(greetings), new Set(['hi']));
-    await http().post('/admin/config').send({ backend: 'remote-echo', config: { numReplicas: 1 } }).expect(201);
+    await http()
+      .post('/admin/config')
+      .send({ backend: 'remote-echo', config: { numReplicas: 1 } })
+      .expect(201);
     assert.deepEqual(await readyHosts('remote-echo'), ['agent-a', 'agent-b']);
   });
 
   test('the app sends to the replica with the fewest requests in flight: a slow replica host gets few', async (t) => {
-    const slow = startReplicaHost(nats.url, 'agent-slow', prefix, ['--backend', 'remote-echo'], { SERVE_TEST_SLOW_MS: '100' });
+    const slow = startReplicaHost(nats.url, 'agent-slow', prefix, ['--backend', 'remote-echo'], {
+      SERVE_TEST_SLOW_MS: '100',
+    });
     await slow.waitForLine(/serving remote-echo/);
-    await waitFor('agent-slow joined', async () => (await readyHosts('remote-echo')).join() === 'agent-a,agent-b,agent-slow');
+    await waitFor(
+      'agent-slow joined',
+      async () => (await readyHosts('remote-echo')).join() === 'agent-a,agent-b,agent-slow',
+    );
     const answers = await load('/remote', 150, 6);
     const hosts = tally(answers.map((a) => a.host));
     const onSlow = hosts.get('agent-slow') ?? 0;
@@ -111,29 +146,69 @@ describe('cluster: replicas on replica hosts over NATS', () => {
     assert.equal(composed.body.local, 'app');
     assert.match(composed.body.remote, /^agent-[ab]$/);
 
-    const batches = await Promise.all(Array.from({ length: 24 }, () => http().get('/remote').set('x-serve-call-method', 'batched').expect(200)));
+    const batches = await Promise.all(
+      Array.from({ length: 24 }, () => http().get('/remote').set('x-serve-call-method', 'batched').expect(200)),
+    );
     assert.ok(Math.max(...batches.map((r) => r.body.batch as number)) > 1, 'some calls were batched');
 
-    await http().post('/admin/traffic').send({ endpoint: 'local', traffic: { 'local-echo': 0.5, 'remote-echo': 0.5 } }).expect(201);
-    const split = await Promise.all(Array.from({ length: 200 }, () => http().get('/local').expect(200).then((r) => r.body.host as string)));
+    await http()
+      .post('/admin/traffic')
+      .send({ endpoint: 'local', traffic: { 'local-echo': 0.5, 'remote-echo': 0.5 } })
+      .expect(201);
+    const split = await Promise.all(
+      Array.from({ length: 200 }, () =>
+        http()
+          .get('/local')
+          .expect(200)
+          .then((r) => r.body.host as string),
+      ),
+    );
     const onApp = split.filter((h) => h === 'app').length;
     assert.ok(onApp > 60 && onApp < 140, `${onApp} of 200 on the app at 50/50`);
     for (const key of ['k1', 'k2', 'k3', 'k4']) {
-      const seen = await Promise.all(Array.from({ length: 6 }, () => http().get('/local').set('x-serve-shard-key', key).then((r) => r.body.host === 'app')));
+      const seen = await Promise.all(
+        Array.from({ length: 6 }, () =>
+          http()
+            .get('/local')
+            .set('x-serve-shard-key', key)
+            .then((r) => r.body.host === 'app'),
+        ),
+      );
       assert.equal(new Set(seen).size, 1, `shard key ${key} sticks to one backend`);
     }
-    await http().post('/admin/traffic').send({ endpoint: 'local', traffic: { 'local-echo': 1 } }).expect(201);
+    await http()
+      .post('/admin/traffic')
+      .send({ endpoint: 'local', traffic: { 'local-echo': 1 } })
+      .expect(201);
   });
 
   test('limits apply to remote replicas: maxConcurrentQueries, the bounded queue (503 at once) and requestTimeoutMs (504)', async () => {
-    await http().post('/admin/config').send({ backend: 'remote-echo', config: { maxConcurrentQueries: 1, maxQueuedRequests: 0 } }).expect(201);
-    const answers = await Promise.all(Array.from({ length: 5 }, () => fetch(`${base}/remote?ms=300`).then((r) => r.status)));
-    assert.deepEqual(answers.sort(), [200, 200, 503, 503, 503], 'one request per replica on each of the 2 hosts, no queue');
-    await http().post('/admin/config').send({ backend: 'remote-echo', config: { maxConcurrentQueries: 8, maxQueuedRequests: 1000, requestTimeoutMs: 200 } }).expect(201);
+    await http()
+      .post('/admin/config')
+      .send({ backend: 'remote-echo', config: { maxConcurrentQueries: 1, maxQueuedRequests: 0 } })
+      .expect(201);
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () => fetch(`${base}/remote?ms=300`).then((r) => r.status)),
+    );
+    assert.deepEqual(
+      answers.sort(),
+      [200, 200, 503, 503, 503],
+      'one request per replica on each of the 2 hosts, no queue',
+    );
+    await http()
+      .post('/admin/config')
+      .send({
+        backend: 'remote-echo',
+        config: { maxConcurrentQueries: 8, maxQueuedRequests: 1000, requestTimeoutMs: 200 },
+      })
+      .expect(201);
     const slow = await http().get('/remote?ms=1000');
     assert.equal(slow.status, 504);
     assert.match(slow.body.message, /did not answer within 200 ms/);
-    await http().post('/admin/config').send({ backend: 'remote-echo', config: { requestTimeoutMs: 30_000 } }).expect(201);
+    await http()
+      .post('/admin/config')
+      .send({ backend: 'remote-echo', config: { requestTimeoutMs: 30_000 } })
+      .expect(201);
     await http().get('/remote').expect(200);
   });
 
@@ -157,8 +232,14 @@ describe('cluster: replicas on replica hosts over NATS', () => {
       await agents.get('agent-a')!.kill('SIGKILL');
     });
     const statuses = tally(answers.map((a) => a.status));
-    assert.deepEqual([...statuses.keys()].filter((s) => s !== 200 && s !== 503), []);
-    assert.ok((statuses.get(503) ?? 0) <= 8, `at most the requests in flight on agent-a fail: ${JSON.stringify([...statuses])}`);
+    assert.deepEqual(
+      [...statuses.keys()].filter((s) => s !== 200 && s !== 503),
+      [],
+    );
+    assert.ok(
+      (statuses.get(503) ?? 0) <= 8,
+      `at most the requests in flight on agent-a fail: ${JSON.stringify([...statuses])}`,
+    );
     for (const failed of answers.filter((a) => a.status === 503)) assert.match(failed.message!, /agent-a/);
     const slowest = Math.max(...answers.map((a) => a.ms));
     assert.ok(slowest < 2000, `slowest answer ${slowest} ms`);
@@ -172,7 +253,9 @@ describe('cluster: replicas on replica hosts over NATS', () => {
     await waitFor('agent-a back', async () => (await readyHosts('remote-echo')).join() === 'agent-a,agent-b', 15_000);
     const back = await load('/remote', 40);
     assert.deepEqual(new Set(back.map((a) => a.host)), new Set(['agent-a', 'agent-b']));
-    t.diagnostic(`SIGKILL under load: ${answers.length} requests, ${statuses.get(200)} × 200, ${statuses.get(503) ?? 0} × 503, slowest ${slowest} ms; restarted host rejoined`);
+    t.diagnostic(
+      `SIGKILL under load: ${answers.length} requests, ${statuses.get(200)} × 200, ${statuses.get(503) ?? 0} × 503, slowest ${slowest} ms; restarted host rejoined`,
+    );
   });
 
   test('a replica host killed while idle costs no request: requests sent before the app notices run on the other host', async (t) => {
@@ -186,7 +269,12 @@ describe('cluster: replicas on replica hosts over NATS', () => {
 
   test('a hung replica host (SIGSTOP) is dropped within about a second: its requests answer 503, new ones go elsewhere; it rejoins after SIGCONT', async (t) => {
     const hung = agents.get('agent-b')!;
-    const inFlight = Array.from({ length: 6 }, () => fetch(`${base}/remote?ms=300`, { signal: AbortSignal.timeout(10_000) }).then(async (r) => ({ status: r.status, host: ((await r.json()) as Answer).host })));
+    const inFlight = Array.from({ length: 6 }, () =>
+      fetch(`${base}/remote?ms=300`, { signal: AbortSignal.timeout(10_000) }).then(async (r) => ({
+        status: r.status,
+        host: ((await r.json()) as Answer).host,
+      })),
+    );
     await sleep(100);
     const stoppedAt = Date.now();
     hung.child.kill('SIGSTOP');
@@ -194,12 +282,21 @@ describe('cluster: replicas on replica hosts over NATS', () => {
     const answeredMs = Date.now() - stoppedAt;
     assert.ok(answeredMs < 2500, `in-flight requests answered ${answeredMs} ms after the stop`);
     for (const r of results) assert.ok(r.status === 200 || r.status === 503, JSON.stringify(r));
-    assert.ok(results.some((r) => r.status === 503), 'the hung host held some of them');
+    assert.ok(
+      results.some((r) => r.status === 503),
+      'the hung host held some of them',
+    );
     const meanwhile = await load('/remote', 20);
     assert.deepEqual(new Set(meanwhile.map((a) => `${a.status} ${a.host}`)), new Set(['200 agent-a']));
     hung.child.kill('SIGCONT');
-    await waitFor('agent-b back after SIGCONT', async () => (await readyHosts('remote-echo')).join() === 'agent-a,agent-b', 15_000);
-    t.diagnostic(`SIGSTOP: 6 in flight answered within ${answeredMs} ms (${results.filter((r) => r.status === 503).length} × 503); 20 meanwhile all 200 on agent-a; agent-b rejoined`);
+    await waitFor(
+      'agent-b back after SIGCONT',
+      async () => (await readyHosts('remote-echo')).join() === 'agent-a,agent-b',
+      15_000,
+    );
+    t.diagnostic(
+      `SIGSTOP: 6 in flight answered within ${answeredMs} ms (${results.filter((r) => r.status === 503).length} × 503); 20 meanwhile all 200 on agent-a; agent-b rejoined`,
+    );
   });
 
   test('the NATS server stops: remote-only requests fail fast with a clear 503, local replicas keep serving, and all reconnects when it is back', async (t) => {
@@ -217,22 +314,36 @@ describe('cluster: replicas on replica hosts over NATS', () => {
 
     const restartedAt = Date.now();
     await nats.start();
-    await waitFor('replica hosts back', async () => (await readyHosts('remote-echo')).join() === 'agent-a,agent-b', 20_000);
+    await waitFor(
+      'replica hosts back',
+      async () => (await readyHosts('remote-echo')).join() === 'agent-a,agent-b',
+      20_000,
+    );
     const backMs = Date.now() - restartedAt;
     const after = await load('/remote', 40);
     assert.deepEqual(new Set(after.map((a) => a.status)), new Set([200]));
     assert.deepEqual(new Set(after.map((a) => a.host)), new Set(['agent-a', 'agent-b']));
-    t.diagnostic(`NATS down: 20 remote requests 503 in at most ${Math.max(...remote.map((a) => a.ms))} ms; 40 to 'both' served locally; serving on both hosts again ${backMs} ms after NATS restarted`);
+    t.diagnostic(
+      `NATS down: 20 remote requests 503 in at most ${Math.max(...remote.map((a) => a.ms))} ms; 40 to 'both' served locally; serving on both hosts again ${backMs} ms after NATS restarted`,
+    );
   });
 
   test('SIGTERM on a replica host drains it: requests in flight there finish (longer than the lease), then it exits', async () => {
     const draining = agents.get('agent-b')!;
-    const inFlight = Array.from({ length: 6 }, () => fetch(`${base}/remote?ms=3500`).then(async (r) => ({ status: r.status, host: ((await r.json()) as Answer).host })));
+    const inFlight = Array.from({ length: 6 }, () =>
+      fetch(`${base}/remote?ms=3500`).then(async (r) => ({
+        status: r.status,
+        host: ((await r.json()) as Answer).host,
+      })),
+    );
     await sleep(150);
     draining.child.kill('SIGTERM');
     const results = await Promise.all(inFlight);
     assert.deepEqual(new Set(results.map((r) => r.status)), new Set([200]));
-    assert.ok(results.some((r) => r.host === 'agent-b'), 'agent-b had some of them');
+    assert.ok(
+      results.some((r) => r.host === 'agent-b'),
+      'agent-b had some of them',
+    );
     assert.equal(await draining.exited, 0);
     assert.deepEqual(await readyHosts('remote-echo'), ['agent-a']);
     agents.delete('agent-b');
@@ -248,11 +359,19 @@ describe('cluster: replicas on replica hosts over NATS', () => {
   });
 
   test('an app killed outright: replica hosts stop its replicas once its heartbeats stop', async () => {
-    const second = startProcess(process.execPath, ['-r', '@swc-node/register', 'test/fixtures/cluster/cluster-app.ts'], { NATS_URL: nats.url, SERVE_PREFIX: prefix });
+    const second = startProcess(
+      process.execPath,
+      ['-r', '@swc-node/register', 'test/fixtures/cluster/cluster-app.ts'],
+      { NATS_URL: nats.url, SERVE_PREFIX: prefix },
+    );
     const { port } = JSON.parse(await second.waitForLine(/^\{"port":\d+\}/)) as { port: number };
     base = `http://127.0.0.1:${port}`;
     app = second;
-    await waitFor('the new app places replicas on agent-a', async () => (await readyHosts('remote-echo')).join() === 'agent-a', 15_000);
+    await waitFor(
+      'the new app places replicas on agent-a',
+      async () => (await readyHosts('remote-echo')).join() === 'agent-a',
+      15_000,
+    );
     await second.kill('SIGKILL');
     await agents.get('agent-a')!.waitForLine(/sent no heartbeat for \d+ ms: stopping its \d+ replica/, 10_000);
   });

@@ -5,7 +5,9 @@ import { test } from 'node:test';
 import { promisify } from 'node:util';
 
 test('compiled package: a JavaScript host serves a JS backend and a .ts backend (replica registers a TS loader itself)', async () => {
-  const { stdout } = await promisify(execFile)(process.execPath, [join(__dirname, '../fixtures/js-host/main.js')], { timeout: 60_000 });
+  const { stdout } = await promisify(execFile)(process.execPath, [join(__dirname, '../fixtures/js-host/main.js')], {
+    timeout: 60_000,
+  });
   const result = JSON.parse(stdout.trim().split('\n').pop()!);
   assert.equal(result.error, undefined);
   assert.deepEqual(result.execArgv, []);
@@ -15,7 +17,9 @@ test('compiled package: a JavaScript host serves a JS backend and a .ts backend 
 });
 
 test('ESM host: an ES-module app imports the package by name and serves an ES-module backend', async () => {
-  const { stdout } = await promisify(execFile)(process.execPath, [join(__dirname, '../fixtures/esm-host/main.mjs')], { timeout: 60_000 });
+  const { stdout } = await promisify(execFile)(process.execPath, [join(__dirname, '../fixtures/esm-host/main.mjs')], {
+    timeout: 60_000,
+  });
   const result = JSON.parse(stdout.trim().split('\n').pop()!);
   assert.deepEqual(result.first, { greeting: 'hej', name: 'ada', esm: true });
   assert.deepEqual(result.second, { greeting: 'hallo', name: 'ada', esm: true });

@@ -11,7 +11,14 @@ interface State {
 }
 
 async function states(s: ServeApp, n = 24): Promise<Map<string, State>> {
-  const all = await Promise.all(Array.from({ length: n }, () => s.http.get('/config').expect(200).then((r) => r.body as State)));
+  const all = await Promise.all(
+    Array.from({ length: n }, () =>
+      s.http
+        .get('/config')
+        .expect(200)
+        .then((r) => r.body as State),
+    ),
+  );
   return new Map(all.map((st) => [st.identity, st]));
 }
 
@@ -48,15 +55,27 @@ describe('user config and scaling', () => {
       s.serve.updateBackendConfig('ConfigBackend', { userConfig: { factor: 9, failWith: 'bad factor' } }),
       /ConfigBackend.*reconfigure\(\) failed.*bad factor/,
     );
-    assert.equal(s.serve.getBackendConfig('ConfigBackend').userConfig && (s.serve.getBackendConfig('ConfigBackend').userConfig as State['config']).factor, 3);
+    assert.equal(
+      s.serve.getBackendConfig('ConfigBackend').userConfig &&
+        (s.serve.getBackendConfig('ConfigBackend').userConfig as State['config']).factor,
+      3,
+    );
     for (const st of (await states(s)).values()) assert.equal(st.config.factor, 3);
     await assert.rejects(
-      s.serve.updateBackendConfig('ConfigBackend', { userConfig: { factor: 9, failWith: 'bad again' }, numReplicas: 3, maxQueuedRequests: 5 }),
+      s.serve.updateBackendConfig('ConfigBackend', {
+        userConfig: { factor: 9, failWith: 'bad again' },
+        numReplicas: 3,
+        maxQueuedRequests: 5,
+      }),
       /bad again/,
     );
     assert.equal(s.serve.getBackendConfig('ConfigBackend').numReplicas, 2);
     assert.equal(s.serve.getBackendConfig('ConfigBackend').maxQueuedRequests, 1000);
-    assert.equal((s.serve.listBackends().ConfigBackend.replicas as unknown[]).length, 2, 'the replica added for the update was removed again');
+    assert.equal(
+      (s.serve.listBackends().ConfigBackend.replicas as unknown[]).length,
+      2,
+      'the replica added for the update was removed again',
+    );
     for (const st of (await states(s)).values()) assert.equal(st.config.factor, 3);
   });
 
@@ -76,14 +95,29 @@ describe('user config and scaling', () => {
 
   test('invalid updates reject naming the option and change nothing', async () => {
     const before = s.serve.getBackendConfig('ConfigBackend');
-    await assert.rejects(s.serve.updateBackendConfig('ConfigBackend', { numReplicas: 0 }), /option 'numReplicas' is 0; expected an integer >= 1/);
-    await assert.rejects(s.serve.updateBackendConfig('ConfigBackend', { maxConcurrentQueries: 1.5 }), /maxConcurrentQueries/);
-    await assert.rejects(s.serve.updateBackendConfig('ConfigBackend', { numReplica: 2 } as never), /unknown option 'numReplica'/);
-    await assert.rejects(s.serve.updateBackendConfig('ConfigBackend', { userConfig: { f: () => 1 } }), /plain JSON.*userConfig\.f is a function/);
+    await assert.rejects(
+      s.serve.updateBackendConfig('ConfigBackend', { numReplicas: 0 }),
+      /option 'numReplicas' is 0; expected an integer >= 1/,
+    );
+    await assert.rejects(
+      s.serve.updateBackendConfig('ConfigBackend', { maxConcurrentQueries: 1.5 }),
+      /maxConcurrentQueries/,
+    );
+    await assert.rejects(
+      s.serve.updateBackendConfig('ConfigBackend', { numReplica: 2 } as never),
+      /unknown option 'numReplica'/,
+    );
+    await assert.rejects(
+      s.serve.updateBackendConfig('ConfigBackend', { userConfig: { f: () => 1 } }),
+      /plain JSON.*userConfig\.f is a function/,
+    );
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
     await assert.rejects(s.serve.updateBackendConfig('ConfigBackend', { userConfig: cyclic }), /cycle/);
-    await assert.rejects(s.serve.updateBackendConfig('ConfigBackend', { userConfig: JSON.parse('{"__proto__": {"x": 1}}') }), /__proto__/);
+    await assert.rejects(
+      s.serve.updateBackendConfig('ConfigBackend', { userConfig: JSON.parse('{"__proto__": {"x": 1}}') }),
+      /__proto__/,
+    );
     await assert.rejects(s.serve.updateBackendConfig('Ghost', { numReplicas: 2 }), /Backend 'Ghost' does not exist/);
     assert.deepEqual(s.serve.getBackendConfig('ConfigBackend'), before);
   });

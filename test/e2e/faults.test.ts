@@ -27,39 +27,84 @@ describe('faults', () => {
       await s.serve.updateBackendConfig('FaultBackend', { userConfig: { tag } });
       const restartsBefore = s.serve.listBackends().FaultBackend.restarts as number;
       const started = Date.now();
-      const crash = s.http.get('/fault').set('x-serve-call-method', kind).then((r) => ({ status: r.status, ms: Date.now() - started, body: r.body }));
+      const crash = s.http
+        .get('/fault')
+        .set('x-serve-call-method', kind)
+        .then((r) => ({ status: r.status, ms: Date.now() - started, body: r.body }));
       await sleep(5);
-      const queued = Array.from({ length: 6 }, () => s.http.post('/fault').set('x-serve-call-method', 'slow').send({ ms: 50 }).then((r) => (r.status === 200 ? 200 : r.text)));
+      const queued = Array.from({ length: 6 }, () =>
+        s.http
+          .post('/fault')
+          .set('x-serve-call-method', 'slow')
+          .send({ ms: 50 })
+          .then((r) => (r.status === 200 ? 200 : r.text)),
+      );
       const crashed = await crash;
       assert.equal(crashed.status, 503, JSON.stringify(crashed.body));
       assert.match(crashed.body.message, /Replica FaultBackend#\d+ stopped while handling the request/);
       assert.ok(crashed.ms < (kind === 'oom' ? 3000 : 1000), `answered after ${crashed.ms} ms`);
       assert.deepEqual(await Promise.all(queued), Array(6).fill(200));
-      await waitFor('the replacement', () => readyCount(s, 'FaultBackend') === 2 && (s.serve.listBackends().FaultBackend.restarts as number) > restartsBefore);
-      const seen = await Promise.all(Array.from({ length: 8 }, () => s.http.get('/fault').expect(200).then((r) => r.body as Info)));
+      await waitFor(
+        'the replacement',
+        () =>
+          readyCount(s, 'FaultBackend') === 2 &&
+          (s.serve.listBackends().FaultBackend.restarts as number) > restartsBefore,
+      );
+      const seen = await Promise.all(
+        Array.from({ length: 8 }, () =>
+          s.http
+            .get('/fault')
+            .expect(200)
+            .then((r) => r.body as Info),
+        ),
+      );
       assert.equal(new Set(seen.map((i) => i.identity)).size, 2);
       for (const info of seen) assert.deepEqual(info.config, { tag });
-      t.diagnostic(`${kind}: 15 requests sent, 15 answered: the crashed one 503 after ${crashed.ms} ms, 6 queued 200, 8 after recovery 200`);
+      t.diagnostic(
+        `${kind}: 15 requests sent, 15 answered: the crashed one 503 after ${crashed.ms} ms, 6 queued 200, 8 after recovery 200`,
+      );
     });
   }
 
   test('a process replica killed with SIGKILL: in-flight 503 at once, then replaced', async () => {
-    await s.serve.createBackend('pfault', FaultBackend, { replica: 'process', numReplicas: 2, maxConcurrentQueries: 4 });
+    await s.serve.createBackend('pfault', FaultBackend, {
+      replica: 'process',
+      numReplicas: 2,
+      maxConcurrentQueries: 4,
+    });
     await s.serve.createEndpoint('pfault', { backend: 'pfault', route: '/pfault', methods: ['GET', 'POST'] });
-    const pids = new Set((await Promise.all(Array.from({ length: 6 }, () => s.http.get('/pfault').then((r) => r.body.pid as number)))));
+    const pids = new Set(
+      await Promise.all(Array.from({ length: 6 }, () => s.http.get('/pfault').then((r) => r.body.pid as number))),
+    );
     assert.equal(pids.size, 2);
-    const inFlight = Array.from({ length: 4 }, () => s.http.post('/pfault').set('x-serve-call-method', 'slow').send({ ms: 1000 }).then((r) => r.status));
+    const inFlight = Array.from({ length: 4 }, () =>
+      s.http
+        .post('/pfault')
+        .set('x-serve-call-method', 'slow')
+        .send({ ms: 1000 })
+        .then((r) => r.status),
+    );
     await sleep(300);
     const victim = [...pids][0];
     const killedAt = Date.now();
     process.kill(victim, 'SIGKILL');
     const statuses = await Promise.all(inFlight);
-    assert.deepEqual([...statuses].sort(), [200, 200, 503, 503], 'the killed replica\'s requests answer 503, the other\'s complete');
+    assert.deepEqual(
+      [...statuses].sort(),
+      [200, 200, 503, 503],
+      "the killed replica's requests answer 503, the other's complete",
+    );
     assert.ok(Date.now() - killedAt < 2500);
     await waitFor('the replacement', () => readyCount(s, 'pfault') === 2);
-    const after = new Set((await Promise.all(Array.from({ length: 6 }, () => s.http.get('/pfault').then((r) => r.body.pid as number)))));
+    const after = new Set(
+      await Promise.all(Array.from({ length: 6 }, () => s.http.get('/pfault').then((r) => r.body.pid as number))),
+    );
     assert.ok(!after.has(victim));
-    assert.equal(after.size, 2, `pids ${[...pids]} → ${[...after]}; statuses ${statuses}; ${JSON.stringify(s.serve.listBackends().pfault)}`);
+    assert.equal(
+      after.size,
+      2,
+      `pids ${[...pids]} → ${[...after]}; statuses ${statuses}; ${JSON.stringify(s.serve.listBackends().pfault)}`,
+    );
     await s.serve.deleteEndpoint('pfault');
     await s.serve.deleteBackend('pfault');
   });
@@ -74,7 +119,12 @@ describe('faults', () => {
     assert.ok(counts.timedOut >= 1 && counts.replicaLost >= 3, JSON.stringify(counts));
     assert.ok(Date.now() - started < 2500);
     await s.http.get('/fault').expect(200);
-    await waitFor('the stuck replica to be replaced', () => (s.serve.listBackends().FaultBackend.restarts as number) > restartsBefore && readyCount(s, 'FaultBackend') === 2);
+    await waitFor(
+      'the stuck replica to be replaced',
+      () =>
+        (s.serve.listBackends().FaultBackend.restarts as number) > restartsBefore &&
+        readyCount(s, 'FaultBackend') === 2,
+    );
   });
 
   test('an update whose scale-up fails rejects and leaves userConfig, limits and replicas as they were', async () => {
@@ -84,7 +134,10 @@ describe('faults', () => {
     await s.serve.createEndpoint('partial', { backend: 'partial', route: '/partial' });
     const before = s.serve.getBackendConfig('partial');
     writeFileSync(flag, 'x');
-    await assert.rejects(s.serve.updateBackendConfig('partial', { userConfig: { tag: 'new' }, numReplicas: 2, maxQueuedRequests: 7 }), /constructor blocked/);
+    await assert.rejects(
+      s.serve.updateBackendConfig('partial', { userConfig: { tag: 'new' }, numReplicas: 2, maxQueuedRequests: 7 }),
+      /constructor blocked/,
+    );
     rmSync(flag);
     assert.deepEqual(s.serve.getBackendConfig('partial'), before);
     assert.deepEqual((await s.http.get('/partial').expect(200)).body.config, { tag: 'v1' });

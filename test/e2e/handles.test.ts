@@ -16,14 +16,22 @@ describe('handles and model composition', () => {
 
   test('composition follows the inner endpoint traffic policy', async () => {
     await s.serve.setTraffic('split', { VersionA: 0.5, VersionB: 0.5 });
-    const versions = await Promise.all(Array.from({ length: 60 }, () => s.http.post('/pipeline').send({ text: 'x' }).then((r) => r.body.inner.version)));
+    const versions = await Promise.all(
+      Array.from({ length: 60 }, () =>
+        s.http
+          .post('/pipeline')
+          .send({ text: 'x' })
+          .then((r) => r.body.inner.version),
+      ),
+    );
     assert.deepEqual(new Set(versions), new Set(['A', 'B']));
   });
 
   test('the exported getHandle() also works in the host, and shard keys stick', async () => {
     const handle = getHandle('split');
     const first = await handle.remote<{ version: string }>({}, { shardKey: 'tenant-7' });
-    for (let i = 0; i < 10; i++) assert.equal((await handle.remote<{ version: string }>({}, { shardKey: 'tenant-7' })).version, first.version);
+    for (let i = 0; i < 10; i++)
+      assert.equal((await handle.remote<{ version: string }>({}, { shardKey: 'tenant-7' })).version, first.version);
   });
 
   test('a handle payload that cannot cross from a replica rejects there, and the replica stays usable', async () => {
@@ -46,7 +54,11 @@ describe('handles and model composition', () => {
 describe('composition during shutdown', () => {
   test('a request in flight when shutdown starts may still call other endpoints', async () => {
     const s = await startServeApp({ backends: [VersionA, VersionB, Pipeline], gracefulShutdownTimeoutMs: 5000 });
-    const inFlight = s.http.post('/pipeline').set('x-serve-call-method', 'late').send({ ms: 300 }).then((r) => ({ status: r.status, body: r.body }));
+    const inFlight = s.http
+      .post('/pipeline')
+      .set('x-serve-call-method', 'late')
+      .send({ ms: 300 })
+      .then((r) => ({ status: r.status, body: r.body }));
     await new Promise((r) => setTimeout(r, 100));
     const closing = s.close();
     const answer = await inFlight;

@@ -1,6 +1,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { CallHandler, CanActivate, ExecutionContext, Injectable, type MiddlewareConsumer, Module, NestInterceptor, type NestModule } from '@nestjs/common';
+import {
+  CallHandler,
+  CanActivate,
+  ExecutionContext,
+  Injectable,
+  type MiddlewareConsumer,
+  Module,
+  NestInterceptor,
+  type NestModule,
+} from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { map } from 'rxjs';
 import { serveAppForSuite, startServeApp, type ServeApp } from '../helpers/serve-app';
@@ -37,7 +46,13 @@ class MiddlewareModule implements NestModule {
 describe('HTTP mapping of an endpoint', () => {
   const s = serveAppForSuite(
     { backends: [EchoBackend] },
-    { imports: [MiddlewareModule], providers: [{ provide: APP_GUARD, useClass: HeaderGuard }, { provide: APP_INTERCEPTOR, useClass: WrapInterceptor }] },
+    {
+      imports: [MiddlewareModule],
+      providers: [
+        { provide: APP_GUARD, useClass: HeaderGuard },
+        { provide: APP_INTERCEPTOR, useClass: WrapInterceptor },
+      ],
+    },
   );
 
   test('a JSON value answers 200 application/json, with query, body and userConfig applied', async () => {
@@ -61,11 +76,16 @@ describe('HTTP mapping of an endpoint', () => {
   });
 
   test('bytes answer application/octet-stream', async () => {
-    const res = await s.http.get('/echo').set('x-serve-call-method', 'bytes').buffer(true).parse((r, cb) => {
-      const chunks: Buffer[] = [];
-      r.on('data', (c: Buffer) => chunks.push(c));
-      r.on('end', () => cb(null, Buffer.concat(chunks)));
-    }).expect(200);
+    const res = await s.http
+      .get('/echo')
+      .set('x-serve-call-method', 'bytes')
+      .buffer(true)
+      .parse((r, cb) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => cb(null, Buffer.concat(chunks)));
+      })
+      .expect(200);
     assert.equal(res.headers['content-type'], 'application/octet-stream');
     assert.deepEqual([...(res.body as Buffer)], [1, 2, 3]);
   });
@@ -85,7 +105,11 @@ describe('HTTP mapping of an endpoint', () => {
   test('text and binary request bodies reach the handler as string and bytes', async () => {
     const text = await s.http.post('/echo').set('content-type', 'text/plain').send('just text').expect(200);
     assert.equal(text.body.body, 'just text');
-    const bytes = await s.http.post('/echo').set('content-type', 'application/octet-stream').send(Buffer.from([9, 8, 7])).expect(200);
+    const bytes = await s.http
+      .post('/echo')
+      .set('content-type', 'application/octet-stream')
+      .send(Buffer.from([9, 8, 7]))
+      .expect(200);
     assert.deepEqual(bytes.body.body, { 0: 9, 1: 8, 2: 7 });
   });
 
@@ -108,7 +132,10 @@ describe('HTTP mapping of an endpoint', () => {
 
   test('a result that cannot cross to the host is a 500; a payload that cannot cross is refused', async () => {
     await s.http.get('/echo').set('x-serve-call-method', 'unsendable').expect(500);
-    await assert.rejects(s.serve.getHandle('/echo').remote({ fn: () => 1 }), (err: Error & { status: number }) => err.status === 400 && /cannot be sent to replica/.test(err.message));
+    await assert.rejects(
+      s.serve.getHandle('/echo').remote({ fn: () => 1 }),
+      (err: Error & { status: number }) => err.status === 400 && /cannot be sent to replica/.test(err.message),
+    );
     await s.http.get('/echo').expect(200);
   });
 
@@ -118,8 +145,15 @@ describe('HTTP mapping of an endpoint', () => {
   });
 
   test('a body over the host limit is a 413', async () => {
-    await s.http.post('/echo').send({ big: 'x'.repeat(200 * 1024) }).expect(413);
-    await s.http.post('/echo').set('content-type', 'text/plain').send('x'.repeat(200 * 1024)).expect(413);
+    await s.http
+      .post('/echo')
+      .send({ big: 'x'.repeat(200 * 1024) })
+      .expect(413);
+    await s.http
+      .post('/echo')
+      .set('content-type', 'text/plain')
+      .send('x'.repeat(200 * 1024))
+      .expect(413);
   });
 
   test('a method the route does not allow is a 405 with an Allow header', async () => {
@@ -172,7 +206,9 @@ describe('bad input at the HTTP edge', () => {
 
   test('huge headers are refused by the host (431) and the endpoint keeps serving', async () => {
     const { port } = s.app.getHttpServer().address() as { port: number };
-    const res = await fetch(`http://127.0.0.1:${port}/echo`, { headers: { 'x-big': 'x'.repeat(64 * 1024) } }).catch((err: Error) => err);
+    const res = await fetch(`http://127.0.0.1:${port}/echo`, { headers: { 'x-big': 'x'.repeat(64 * 1024) } }).catch(
+      (err: Error) => err,
+    );
     if (!(res instanceof Error)) assert.equal(res.status, 431);
     await s.http.get('/echo').expect(200);
   });

@@ -14,9 +14,13 @@ interface Running {
 }
 
 async function startStandalone(): Promise<Running> {
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', join(__dirname, '../fixtures/standalone-app.ts')], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['-r', '@swc-node/register', join(__dirname, '../fixtures/standalone-app.ts')],
+    {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
+  );
   const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
   const first = await lines.next();
   const { port } = JSON.parse(first.value);
@@ -33,7 +37,9 @@ function alive(pid: number): boolean {
 }
 
 async function replicaPids(base: string): Promise<number[]> {
-  const answers = await Promise.all(Array.from({ length: 8 }, () => fetch(`${base}/process`).then((r) => r.json() as Promise<{ pid: number }>)));
+  const answers = await Promise.all(
+    Array.from({ length: 8 }, () => fetch(`${base}/process`).then((r) => r.json() as Promise<{ pid: number }>)),
+  );
   return [...new Set(answers.map((a) => a.pid))];
 }
 
@@ -50,13 +56,18 @@ describe('lifecycle', () => {
       }).then(async (r) => ({ status: r.status, body: await r.json() })),
     );
     const deadline = Date.now() + 5000;
-    while ((await fetch(`${app.base}/in-flight`).then((r) => r.json() as Promise<{ inFlight: number }>)).inFlight < 10) {
+    while (
+      (await fetch(`${app.base}/in-flight`).then((r) => r.json() as Promise<{ inFlight: number }>)).inFlight < 10
+    ) {
       assert.ok(Date.now() < deadline, 'the 10 requests never were all in flight');
       await new Promise((r) => setTimeout(r, 10));
     }
     app.child.kill('SIGTERM');
     const answers = await Promise.all(inFlight);
-    assert.deepEqual(answers.map((a) => a.status), Array(10).fill(200));
+    assert.deepEqual(
+      answers.map((a) => a.status),
+      Array(10).fill(200),
+    );
     const [code] = await once(app.child, 'exit');
     assert.ok(code === 0 || code === null, `exit code ${code}`);
     for (const pid of pids) assert.equal(alive(pid), false, `replica process ${pid} survived`);
@@ -80,10 +91,17 @@ describe('lifecycle', () => {
 describe('forced shutdown', () => {
   test('a replica that ignores the stop (busy loop) is killed after the grace period; its request answers 503', async () => {
     const s = await startServeApp({ backends: [], gracefulShutdownTimeoutMs: 500, replicaStopTimeoutMs: 500 });
-    await s.serve.createBackend('stuck', FaultBackend, { replica: 'process', numReplicas: 1, requestTimeoutMs: 60_000 });
+    await s.serve.createBackend('stuck', FaultBackend, {
+      replica: 'process',
+      numReplicas: 1,
+      requestTimeoutMs: 60_000,
+    });
     await s.serve.createEndpoint('stuck', { backend: 'stuck', route: '/stuck' });
     const pid = (await s.http.get('/stuck').expect(200)).body.pid as number;
-    const hung = s.http.get('/stuck').set('x-serve-call-method', 'spin').then((r) => r.status);
+    const hung = s.http
+      .get('/stuck')
+      .set('x-serve-call-method', 'spin')
+      .then((r) => r.status);
     await new Promise((r) => setTimeout(r, 200));
     const started = Date.now();
     await s.close();

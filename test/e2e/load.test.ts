@@ -38,7 +38,9 @@ describe('under load', () => {
       await sleep(400);
     }
     const result = await running;
-    t.diagnostic(`live changes: ${result.requests.total} requests, ${result['2xx']} 2xx, ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts, p99 ${result.latency.p99} ms`);
+    t.diagnostic(
+      `live changes: ${result.requests.total} requests, ${result['2xx']} 2xx, ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts, p99 ${result.latency.p99} ms`,
+    );
     assert.equal(steps.length, 10);
     assert.deepEqual(s.serve.listEndpoints().live.traffic, { LiveV1: 0, LiveV2: 1 });
     assert.ok(result.requests.total > 1000, `only ${result.requests.total} requests`);
@@ -57,7 +59,9 @@ describe('under load', () => {
     await s.serve.updateBackendConfig('LiveV1', { userConfig: { n: 99, delayMs: 500 } });
     const took = Date.now() - started;
     const result = await running;
-    t.diagnostic(`rolling reconfigure (${took} ms): ${result.requests.total} requests, ${result.non2xx} non-2xx, ${result.errors} errors, p99 ${result.latency.p99} ms, max ${result.latency.max} ms`);
+    t.diagnostic(
+      `rolling reconfigure (${took} ms): ${result.requests.total} requests, ${result.non2xx} non-2xx, ${result.errors} errors, p99 ${result.latency.p99} ms, max ${result.latency.max} ms`,
+    );
     assert.ok(took >= 1000, `both replicas reconfigured one after the other (${took} ms)`);
     assert.equal(result.non2xx + result.errors + result.timeouts, 0);
     assert.ok(result.latency.p99 < 250, `p99 ${result.latency.p99} ms while a replica spent 500 ms in reconfigure`);
@@ -67,12 +71,19 @@ describe('under load', () => {
     const started = Date.now();
     const answers = await Promise.all(
       Array.from({ length: 40 }, () =>
-        s.http.get('/tight').then((r) => ({ status: r.status, retryAfter: r.headers['retry-after'], ms: Date.now() - started, message: r.body.message as string })),
+        s.http.get('/tight').then((r) => ({
+          status: r.status,
+          retryAfter: r.headers['retry-after'],
+          ms: Date.now() - started,
+          message: r.body.message as string,
+        })),
       ),
     );
     const ok = answers.filter((a) => a.status === 200);
     const rejected = answers.filter((a) => a.status === 503);
-    t.diagnostic(`overload burst: 40 sent, ${ok.length} accepted, ${rejected.length} rejected 503, ${40 - ok.length - rejected.length} other`);
+    t.diagnostic(
+      `overload burst: 40 sent, ${ok.length} accepted, ${rejected.length} rejected 503, ${40 - ok.length - rejected.length} other`,
+    );
     assert.equal(ok.length + rejected.length, 40);
     assert.ok(ok.length >= 6, `${ok.length} accepted`);
     assert.ok(rejected.length >= 20, `${rejected.length} rejected`);
@@ -84,6 +95,12 @@ describe('under load', () => {
     assert.ok(Math.min(...rejected.map((a) => a.ms)) < 300, 'rejections are immediate');
     const state = s.serve.listBackends().TightBackend;
     assert.equal(state.queued, 0);
-    assert.deepEqual(state.requests, { succeeded: ok.length, failed: 0, timedOut: 0, rejected: rejected.length, replicaLost: 0 });
+    assert.deepEqual(state.requests, {
+      succeeded: ok.length,
+      failed: 0,
+      timedOut: 0,
+      rejected: rejected.length,
+      replicaLost: 0,
+    });
   });
 });

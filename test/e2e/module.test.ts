@@ -20,7 +20,13 @@ test('forRootAsync builds the options from an injected provider; ServeService is
     constructor(readonly serve: ServeService) {}
   }
   @Module({
-    imports: [ServeModule.forRootAsync({ imports: [SettingsModule], inject: [ServeSettings], useFactory: (settings: ServeSettings) => settings.options })],
+    imports: [
+      ServeModule.forRootAsync({
+        imports: [SettingsModule],
+        inject: [ServeSettings],
+        useFactory: (settings: ServeSettings) => settings.options,
+      }),
+    ],
     providers: [Consumer],
   })
   class AppModule {}

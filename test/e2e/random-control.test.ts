@@ -74,8 +74,17 @@ describe(`random ServeService calls against a model (SEED=${SEED})`, () => {
         const rest = 1 - Object.values(weights).reduce((a, b) => a + b, 0);
         weights[unique[unique.length - 1]] = kind < 0.7 ? rest : kind < 0.85 ? rest + 0.25 : -0.5;
         const sum = Object.values(weights).reduce((a, b) => a + b, 0);
-        const valid = endpoints.has(ep) && unique.every((n) => backends.has(n)) && Object.values(weights).every((w) => w >= 0) && Math.abs(sum - 1) <= 1e-6;
-        return { name: `setTraffic(${ep}, ${JSON.stringify(weights)})`, valid, run: () => s.serve.setTraffic(ep, weights), apply: () => (endpoints.get(ep)!.traffic = { ...weights }) };
+        const valid =
+          endpoints.has(ep) &&
+          unique.every((n) => backends.has(n)) &&
+          Object.values(weights).every((w) => w >= 0) &&
+          Math.abs(sum - 1) <= 1e-6;
+        return {
+          name: `setTraffic(${ep}, ${JSON.stringify(weights)})`,
+          valid,
+          run: () => s.serve.setTraffic(ep, weights),
+          apply: () => (endpoints.get(ep)!.traffic = { ...weights }),
+        };
       },
       () => {
         const ep = pick(endpointNames);
@@ -98,7 +107,11 @@ describe(`random ServeService calls against a model (SEED=${SEED})`, () => {
         const b = pick(backendNames);
         const route = pick(routes);
         const methods = pick([['GET'], ['GET', 'POST'], ['FETCH']]);
-        const valid = !endpoints.has(ep) && ![...endpoints.values()].some((e) => e.route === route) && backends.has(b) && methods[0] !== 'FETCH';
+        const valid =
+          !endpoints.has(ep) &&
+          ![...endpoints.values()].some((e) => e.route === route) &&
+          backends.has(b) &&
+          methods[0] !== 'FETCH';
         return {
           name: `createEndpoint(${ep}, ${b}, ${route}, ${methods})`,
           valid,
@@ -108,7 +121,12 @@ describe(`random ServeService calls against a model (SEED=${SEED})`, () => {
       },
       () => {
         const ep = pick(endpointNames);
-        return { name: `deleteEndpoint(${ep})`, valid: endpoints.has(ep), run: () => s.serve.deleteEndpoint(ep), apply: () => endpoints.delete(ep) };
+        return {
+          name: `deleteEndpoint(${ep})`,
+          valid: endpoints.has(ep),
+          run: () => s.serve.deleteEndpoint(ep),
+          apply: () => endpoints.delete(ep),
+        };
       },
       () => {
         const b = pick(backendNames);
@@ -119,14 +137,28 @@ describe(`random ServeService calls against a model (SEED=${SEED})`, () => {
           { userConfig: { f: () => 1 } },
           { bogus: 1 },
         ]);
-        const valid = backends.has(b) && !('bogus' in partial) && partial.maxConcurrentQueries !== 0 && typeof (partial.userConfig as { f?: unknown })?.f !== 'function';
-        return { name: `updateBackendConfig(${b}, ${JSON.stringify(partial)})`, valid, run: () => s.serve.updateBackendConfig(b, partial), apply: () => Object.assign(backends.get(b)!, partial) };
+        const valid =
+          backends.has(b) &&
+          !('bogus' in partial) &&
+          partial.maxConcurrentQueries !== 0 &&
+          typeof (partial.userConfig as { f?: unknown })?.f !== 'function';
+        return {
+          name: `updateBackendConfig(${b}, ${JSON.stringify(partial)})`,
+          valid,
+          run: () => s.serve.updateBackendConfig(b, partial),
+          apply: () => Object.assign(backends.get(b)!, partial),
+        };
       },
     ];
     const slowOps: (() => Op)[] = [
       () => {
         const b = pick(backendNames);
-        return { name: `deleteBackend(${b})`, valid: backends.has(b) && !used(b), run: () => s.serve.deleteBackend(b), apply: () => backends.delete(b) };
+        return {
+          name: `deleteBackend(${b})`,
+          valid: backends.has(b) && !used(b),
+          run: () => s.serve.deleteBackend(b),
+          apply: () => backends.delete(b),
+        };
       },
       () => {
         const b = pick(backendNames.slice(0, 4));
@@ -141,7 +173,12 @@ describe(`random ServeService calls against a model (SEED=${SEED})`, () => {
       () => {
         const b = pick(backendNames);
         const numReplicas = pick([1, 2]);
-        return { name: `updateBackendConfig(${b}, numReplicas ${numReplicas})`, valid: backends.has(b), run: () => s.serve.updateBackendConfig(b, { numReplicas }), apply: () => (backends.get(b)!.numReplicas = numReplicas) };
+        return {
+          name: `updateBackendConfig(${b}, numReplicas ${numReplicas})`,
+          valid: backends.has(b),
+          run: () => s.serve.updateBackendConfig(b, { numReplicas }),
+          apply: () => (backends.get(b)!.numReplicas = numReplicas),
+        };
       },
     ];
 
@@ -174,7 +211,11 @@ describe(`random ServeService calls against a model (SEED=${SEED})`, () => {
       for (const [name, model] of backends) {
         const shown = shownBackends[name];
         assert.deepEqual(
-          { numReplicas: shown.numReplicas, maxConcurrentQueries: shown.maxConcurrentQueries, userConfig: shown.userConfig },
+          {
+            numReplicas: shown.numReplicas,
+            maxConcurrentQueries: shown.maxConcurrentQueries,
+            userConfig: shown.userConfig,
+          },
           model,
           `${context}: backend ${name} differs`,
         );
@@ -183,10 +224,16 @@ describe(`random ServeService calls against a model (SEED=${SEED})`, () => {
     flowing = false;
     await traffic;
     if (process.env.TIMINGS) console.log([...timings].map(([k, v]) => `${k} ${Math.round(v)}ms`).join('\n'));
-    t.diagnostic(`${OPS} calls: ${accepted} accepted, ${rejected} rejected; requests by status ${JSON.stringify(Object.fromEntries(statuses))}`);
+    t.diagnostic(
+      `${OPS} calls: ${accepted} accepted, ${rejected} rejected; requests by status ${JSON.stringify(Object.fromEntries(statuses))}`,
+    );
     assert.ok(accepted > OPS / 10 && rejected > OPS / 10, `accepted ${accepted}, rejected ${rejected}`);
     const served = [...statuses.entries()];
     assert.ok((statuses.get(200) ?? 0) > 50, `requests served: ${JSON.stringify(served)}`);
-    assert.deepEqual(served.filter(([status]) => status >= 500), [], `no request failed with 5xx: ${JSON.stringify(served)}`);
+    assert.deepEqual(
+      served.filter(([status]) => status >= 500),
+      [],
+      `no request failed with 5xx: ${JSON.stringify(served)}`,
+    );
   });
 });

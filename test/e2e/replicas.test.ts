@@ -30,7 +30,14 @@ describe('replicas', () => {
     process.env.TEST_HOST_SECRET = 'do-not-leak';
     const s = await startServeApp({ backends: [ProcessBackend] });
     try {
-      const answers = await Promise.all(Array.from({ length: 10 }, () => s.http.get('/process').expect(200).then((r) => r.body)));
+      const answers = await Promise.all(
+        Array.from({ length: 10 }, () =>
+          s.http
+            .get('/process')
+            .expect(200)
+            .then((r) => r.body),
+        ),
+      );
       const pids = new Set(answers.map((a) => a.pid));
       assert.equal(pids.size, 2);
       assert.ok(!pids.has(process.pid));
@@ -39,34 +46,46 @@ describe('replicas', () => {
         assert.equal(a.model, 'model-x');
         assert.equal(a.leakedSecret, null);
       }
-      assert.deepEqual((s.serve.listBackends().ProcessBackend.replicas as { replica: string; host: string }[]).map((r) => `${r.replica}@${r.host}`), ['process@local', 'process@local']);
+      assert.deepEqual(
+        (s.serve.listBackends().ProcessBackend.replicas as { replica: string; host: string }[]).map(
+          (r) => `${r.replica}@${r.host}`,
+        ),
+        ['process@local', 'process@local'],
+      );
     } finally {
       await s.close();
       delete process.env.TEST_HOST_SECRET;
     }
   });
 
-  test('replicas run at a lower priority than the host event loop (Linux nice)', { skip: process.platform !== 'linux' }, async () => {
-    const s = await startServeApp({ backends: [EchoBackend] });
-    try {
-      await s.serve.createBackend('echo-process', EchoBackend, { replica: 'process', numReplicas: 1 });
-      await s.serve.createEndpoint('echo-process', { backend: 'echo-process', route: '/echo-process' });
-      const thread = (await s.http.get('/echo').set('x-serve-call-method', 'priority').expect(200)).body;
-      const child = (await s.http.get('/echo-process').set('x-serve-call-method', 'priority').expect(200)).body;
-      assert.equal(thread.nice, 5);
-      assert.equal(child.nice, 5);
-      assert.notEqual(child.pid, process.pid);
-      assert.equal(getPriority(), 0, 'the host thread keeps its priority');
-    } finally {
-      await s.close();
-    }
-  });
+  test(
+    'replicas run at a lower priority than the host event loop (Linux nice)',
+    { skip: process.platform !== 'linux' },
+    async () => {
+      const s = await startServeApp({ backends: [EchoBackend] });
+      try {
+        await s.serve.createBackend('echo-process', EchoBackend, { replica: 'process', numReplicas: 1 });
+        await s.serve.createEndpoint('echo-process', { backend: 'echo-process', route: '/echo-process' });
+        const thread = (await s.http.get('/echo').set('x-serve-call-method', 'priority').expect(200)).body;
+        const child = (await s.http.get('/echo-process').set('x-serve-call-method', 'priority').expect(200)).body;
+        assert.equal(thread.nice, 5);
+        assert.equal(child.nice, 5);
+        assert.notEqual(child.pid, process.pid);
+        assert.equal(getPriority(), 0, 'the host thread keeps its priority');
+      } finally {
+        await s.close();
+      }
+    },
+  );
 
   test('bad module options fail start-up naming the option', async () => {
     @Module({ imports: [ServeModule.forRoot({ backends: [], replicaNice: 40 })] })
     class M {}
     const app = await NestFactory.create(M, { logger: false, abortOnError: false });
-    await assert.rejects(app.init(), /ServeModule\.forRoot\(\): option 'replicaNice' is 40; expected an integer from 0 to 19/);
+    await assert.rejects(
+      app.init(),
+      /ServeModule\.forRoot\(\): option 'replicaNice' is 40; expected an integer from 0 to 19/,
+    );
     await app.close().catch(() => undefined);
   });
 
@@ -74,7 +93,10 @@ describe('replicas', () => {
     const s = await startServeApp({ backends: [], replicaStartTimeoutMs: 800 });
     try {
       const started = Date.now();
-      await assert.rejects(s.serve.createBackend('never', NeverReady), /NeverReady|never#1.*did not become ready within 800 ms/);
+      await assert.rejects(
+        s.serve.createBackend('never', NeverReady),
+        /NeverReady|never#1.*did not become ready within 800 ms/,
+      );
       assert.ok(Date.now() - started < 5000);
       assert.deepEqual(Object.keys(s.serve.listBackends()), []);
     } finally {
@@ -121,7 +143,10 @@ describe('replicas', () => {
     class SameRoute {
       call() {}
     }
-    assert.match((await startupError([VersionA, SameRoute])).message, /Route '\/split' already belongs to endpoint 'split'/);
+    assert.match(
+      (await startupError([VersionA, SameRoute])).message,
+      /Route '\/split' already belongs to endpoint 'split'/,
+    );
 
     class NotABackend {}
     assert.match((await startupError([NotABackend])).message, /NotABackend.*not a backend class/);

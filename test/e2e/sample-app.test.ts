@@ -67,7 +67,10 @@ describe('sample app: sentiment canary', () => {
   });
 
   test('labels positive and negative text with a real model, in both versions', async () => {
-    for (const [share, version] of [[0, 'v1'], [1, 'v2']] as const) {
+    for (const [share, version] of [
+      [0, 'v1'],
+      [1, 'v2'],
+    ] as const) {
       await setV2Share(share);
       const positive = await score(POSITIVE);
       assert.equal(positive.version, version);
@@ -97,7 +100,10 @@ describe('sample app: sentiment canary', () => {
 
   test('shifts all traffic to v2, then back to v1', async () => {
     await setV2Share(1);
-    assert.deepEqual((await request(server).get('/admin/traffic').expect(200)).body.traffic, { SentimentV1: 0, SentimentV2: 1 });
+    assert.deepEqual((await request(server).get('/admin/traffic').expect(200)).body.traffic, {
+      SentimentV1: 0,
+      SentimentV2: 1,
+    });
     assert.ok((await scoreMany(MILD, 30)).every((a) => a.version === 'v2'));
     await setV2Share(0);
     assert.ok((await scoreMany(MILD, 30)).every((a) => a.version === 'v1'));
@@ -107,7 +113,10 @@ describe('sample app: sentiment canary', () => {
   test('a higher threshold applies at once in every replica', async () => {
     await setV2Share(0.5);
     const initial = await scoreMany(MILD, 20);
-    assert.ok(initial.every((a) => a.label === 'positive'), JSON.stringify(initial));
+    assert.ok(
+      initial.every((a) => a.label === 'positive'),
+      JSON.stringify(initial),
+    );
     await setThreshold(0.99);
     const backends = (await request(server).get('/admin/backends').expect(200)).body;
     assert.deepEqual(backends.SentimentV1.userConfig, { threshold: 0.99 });
@@ -132,7 +141,7 @@ describe('sample app: sentiment canary', () => {
     assert.deepEqual(traffic.body.traffic, { SentimentV1: 0.9, SentimentV2: 0.1 });
   });
 
-  test('a request cannot reset a replica\'s threshold through X-Serve-Call-Method: reconfigure', async () => {
+  test("a request cannot reset a replica's threshold through X-Serve-Call-Method: reconfigure", async () => {
     await setV2Share(0);
     const res = await request(server).post('/sentiment').set('X-Serve-Call-Method', 'reconfigure').send({ text: MILD });
     assert.ok(res.status >= 400, `status ${res.status}`);

@@ -52,12 +52,21 @@ describe('traffic policy', () => {
 
   test('invalid setTraffic calls reject with a clear error and change nothing', async () => {
     const before = s.serve.listEndpoints().split;
-    await assert.rejects(s.serve.setTraffic('split', { VersionA: 0.5, VersionB: 0.6 }), /sums to 1\.1; weights must sum to 1/);
-    await assert.rejects(s.serve.setTraffic('split', { VersionA: -0.5, VersionB: 1.5 }), /weight of backend 'VersionA' is -0\.5/);
+    await assert.rejects(
+      s.serve.setTraffic('split', { VersionA: 0.5, VersionB: 0.6 }),
+      /sums to 1\.1; weights must sum to 1/,
+    );
+    await assert.rejects(
+      s.serve.setTraffic('split', { VersionA: -0.5, VersionB: 1.5 }),
+      /weight of backend 'VersionA' is -0\.5/,
+    );
     await assert.rejects(s.serve.setTraffic('split', { VersionA: 0.5, Ghost: 0.5 }), /Backend 'Ghost' does not exist/);
     await assert.rejects(s.serve.setTraffic('split', {}), /names no backend/);
     await assert.rejects(s.serve.setTraffic('nope', { VersionA: 1 }), /Endpoint 'nope' does not exist/);
-    await assert.rejects(s.serve.setTraffic('split', { VersionA: Number.NaN, VersionB: 1 }), /expected a finite number/);
+    await assert.rejects(
+      s.serve.setTraffic('split', { VersionA: Number.NaN, VersionB: 1 }),
+      /expected a finite number/,
+    );
     assert.deepEqual(s.serve.listEndpoints().split, before);
   });
 
@@ -65,7 +74,10 @@ describe('traffic policy', () => {
     await s.serve.shadowTraffic('split', 'Recorder', 0.5);
     await s.serve.setTraffic('split', { VersionA: 0.5, VersionB: 0.5 });
     assert.deepEqual(s.serve.listEndpoints().split.shadows, { Recorder: 0.5 });
-    const { seen: before } = await s.serve.getHandle('split').remote<{ seen: number }>(null, { method: 'count' }).catch(() => ({ seen: -1 }));
+    const { seen: before } = await s.serve
+      .getHandle('split')
+      .remote<{ seen: number }>(null, { method: 'count' })
+      .catch(() => ({ seen: -1 }));
     assert.equal(before, -1, 'count is not a method of the split backends');
     const start = (await recorderCount(s)).seen;
     await versions(s, 400);
@@ -93,6 +105,7 @@ describe('traffic policy', () => {
 });
 
 async function recorderCount(s: ServeApp): Promise<{ seen: number }> {
-  if (!s.serve.listEndpoints().recorder) await s.serve.createEndpoint('recorder', { backend: 'Recorder', route: '/recorder' });
+  if (!s.serve.listEndpoints().recorder)
+    await s.serve.createEndpoint('recorder', { backend: 'Recorder', route: '/recorder' });
   return (await s.http.get('/recorder').set('x-serve-call-method', 'count').expect(200)).body;
 }

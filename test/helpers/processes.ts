@@ -32,7 +32,9 @@ export function startProcess(command: string, args: string[], env: Record<string
   };
   child.stdout!.on('data', onData);
   child.stderr!.on('data', onData);
-  const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+  const exited = new Promise<number | string>((resolve) =>
+    child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)),
+  );
   return {
     child,
     output: () => text,
@@ -41,9 +43,20 @@ export function startProcess(command: string, args: string[], env: Record<string
       const line = text.split('\n').find((l) => pattern.test(l));
       if (line !== undefined) return Promise.resolve(line);
       return new Promise<string>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no output line matched ${pattern} within ${timeoutMs} ms; output:\n${text.slice(-3000)}`)), timeoutMs);
+        const timer = setTimeout(
+          () =>
+            reject(
+              new Error(`no output line matched ${pattern} within ${timeoutMs} ms; output:\n${text.slice(-3000)}`),
+            ),
+          timeoutMs,
+        );
         waiters.push({ pattern, resolve: (l) => (clearTimeout(timer), resolve(l)) });
-        void exited.then(() => setTimeout(() => reject(new Error(`process exited before printing ${pattern}; output:\n${text.slice(-3000)}`)), 50));
+        void exited.then(() =>
+          setTimeout(
+            () => reject(new Error(`process exited before printing ${pattern}; output:\n${text.slice(-3000)}`)),
+            50,
+          ),
+        );
       });
     },
     async kill(signal = 'SIGKILL') {
@@ -118,10 +131,28 @@ export async function sharedNats(): Promise<{ url: string; stop(): Promise<void>
 }
 
 /** Starts `nestjs-serve replica` from the built package, as a user would run it. */
-export function startReplicaHost(natsUrl: string, name: string, prefix: string, extra: string[] = [], env: Record<string, string> = {}): TestProcess {
+export function startReplicaHost(
+  natsUrl: string,
+  name: string,
+  prefix: string,
+  extra: string[] = [],
+  env: Record<string, string> = {},
+): TestProcess {
   return startProcess(
     process.execPath,
-    [join(ROOT, 'dist/cli/serve.cli.js'), 'replica', '--servers', natsUrl, '--module', 'test/fixtures/cluster/cluster.backends.ts', '--name', name, '--prefix', prefix, ...extra],
+    [
+      join(ROOT, 'dist/cli/serve.cli.js'),
+      'replica',
+      '--servers',
+      natsUrl,
+      '--module',
+      'test/fixtures/cluster/cluster.backends.ts',
+      '--name',
+      name,
+      '--prefix',
+      prefix,
+      ...extra,
+    ],
     { SERVE_TEST_HOST: name, ...env },
   );
 }

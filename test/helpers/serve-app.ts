@@ -16,7 +16,12 @@ export interface ServeApp {
 /** Starts a real Nest app (Express) with ServeModule and extra controllers/providers/modules. */
 export async function startServeApp(
   options: ServeModuleOptions,
-  extra: { controllers?: Type<unknown>[]; providers?: unknown[]; imports?: (Type<unknown> | DynamicModule)[]; configure?: (app: INestApplication) => void } = {},
+  extra: {
+    controllers?: Type<unknown>[];
+    providers?: unknown[];
+    imports?: (Type<unknown> | DynamicModule)[];
+    configure?: (app: INestApplication) => void;
+  } = {},
 ): Promise<ServeApp> {
   @Module({
     imports: [ServeModule.forRoot({ healthCheckPeriodMs: 200, ...options }), ...(extra.imports ?? [])],
@@ -39,7 +44,10 @@ export async function startServeApp(
  * One app for the tests of the enclosing `describe`: started before them, closed after them.
  * The returned object becomes that app once the `before` hook has run.
  */
-export function serveAppForSuite(options: ServeModuleOptions, extra: Parameters<typeof startServeApp>[1] = {}): ServeApp {
+export function serveAppForSuite(
+  options: ServeModuleOptions,
+  extra: Parameters<typeof startServeApp>[1] = {},
+): ServeApp {
   const app = {} as ServeApp;
   before(async () => {
     Object.assign(app, await startServeApp(options, extra));

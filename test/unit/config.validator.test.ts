@@ -3,7 +3,15 @@ import { test } from 'node:test';
 import { assertPlainJson, validateBackendConfig, validateEndpointOptions } from '../../src/module/config.validator';
 
 test('valid configs pass', () => {
-  validateBackendConfig('b', { numReplicas: 2, maxConcurrentQueries: 8, maxBatchSize: 4, batchWaitTimeoutMs: 0, maxQueuedRequests: 0, requestTimeoutMs: 10, userConfig: { a: [1, 'x', null, true] } });
+  validateBackendConfig('b', {
+    numReplicas: 2,
+    maxConcurrentQueries: 8,
+    maxBatchSize: 4,
+    batchWaitTimeoutMs: 0,
+    maxQueuedRequests: 0,
+    requestTimeoutMs: 10,
+    userConfig: { a: [1, 'x', null, true] },
+  });
   validateBackendConfig('b', { name: 'x', replica: 'process', env: { A: '1' }, initArgs: [1, { b: 2 }] }, true);
   validateEndpointOptions('e', { route: '/a/b', methods: ['GET', 'POST'], name: 'n', weight: 0 });
 });

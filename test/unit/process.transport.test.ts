@@ -4,7 +4,19 @@ import { loaderFlags, replicaEnv } from '../../src/replicas/process.transport';
 
 test('a replica process keeps the host loader flags and drops test runner, debugger and watch flags', () => {
   assert.deepEqual(
-    loaderFlags(['--test', '--test-name-pattern', 'x', '-r', '@swc-node/register', '--import=tsx', '--inspect=9229', '--enable-source-maps', '--watch', '--conditions', 'dev']),
+    loaderFlags([
+      '--test',
+      '--test-name-pattern',
+      'x',
+      '-r',
+      '@swc-node/register',
+      '--import=tsx',
+      '--inspect=9229',
+      '--enable-source-maps',
+      '--watch',
+      '--conditions',
+      'dev',
+    ]),
     ['-r', '@swc-node/register', '--import=tsx', '--enable-source-maps', '--conditions', 'dev'],
   );
 });

@@ -45,7 +45,10 @@ test('the queue is FIFO, counts live items only, and skips cancelled ones', () =
   assert.equal(q.size, 4);
   assert.equal(q.shift()!.n, 0);
   assert.equal(q.shift()!.n, 2);
-  assert.deepEqual(q.drain().map((i) => i.n), [3, 4]);
+  assert.deepEqual(
+    q.drain().map((i) => i.n),
+    [3, 4],
+  );
   assert.equal(q.size, 0);
   assert.equal(q.shift(), undefined);
 });
@@ -68,5 +71,8 @@ test('unshift puts an item back at the head, before older ones, also after shift
   q.unshift(first);
   q.unshift({ n: -1 });
   assert.equal(q.size, 5);
-  assert.deepEqual(q.drain().map((i) => i.n), [-1, 0, 1, 2, 3]);
+  assert.deepEqual(
+    q.drain().map((i) => i.n),
+    [-1, 0, 1, 2, 3],
+  );
 });

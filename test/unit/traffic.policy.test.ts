@@ -39,7 +39,13 @@ test('hashToUnit is stable and in [0, 1)', () => {
 test('shadows are drawn independently by proportion', () => {
   const policy = new TrafficPolicy({ a: 1 }, { s1: 0.5, s2: 0 });
   let draws = 0;
-  assert.deepEqual(policy.chooseShadows(() => (draws++, 0.4)), ['s1']);
-  assert.deepEqual(policy.chooseShadows(() => 0.6), []);
+  assert.deepEqual(
+    policy.chooseShadows(() => (draws++, 0.4)),
+    ['s1'],
+  );
+  assert.deepEqual(
+    policy.chooseShadows(() => 0.6),
+    [],
+  );
   assert.equal(draws, 2);
 });
