@@ -62,6 +62,7 @@ describe('replicas', () => {
     'replicas run at a lower priority than the host event loop (Linux nice)',
     { skip: process.platform !== 'linux' },
     async () => {
+      const hostNice = getPriority();
       const s = await startServeApp({ backends: [EchoBackend] });
       try {
         await s.serve.createBackend('echo-process', EchoBackend, { replica: 'process', numReplicas: 1 });
@@ -71,7 +72,7 @@ describe('replicas', () => {
         assert.equal(thread.nice, 5);
         assert.equal(child.nice, 5);
         assert.notEqual(child.pid, process.pid);
-        assert.equal(getPriority(), 0, 'the host thread keeps its priority');
+        assert.equal(getPriority(), hostNice, 'the host thread keeps its priority');
       } finally {
         await s.close();
       }
