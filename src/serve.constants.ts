@@ -47,3 +47,15 @@ export const CALL_METHOD_HEADER = 'x-serve-call-method';
 export const MAX_SHARD_KEY_LENGTH = 256;
 /** Seconds a 503 for a saturated backend asks the caller to wait. */
 export const RETRY_AFTER_SECONDS = 1;
+
+/** Defaults of `BackendConfig.autoscaling` (`maxReplicas` defaults to the larger of `minReplicas` and 4). */
+export const DEFAULT_AUTOSCALING_CONFIG = Object.freeze({
+  minReplicas: 1,
+  maxReplicas: 4,
+  targetOngoingRequests: 2,
+  upscaleDelayMs: 1000,
+  downscaleDelayMs: 30_000,
+  lookBackMs: 500,
+  intervalMs: 100,
+  tolerance: 0.1,
+});

@@ -3,3 +3,4 @@ export * from './endpoint-options.interface';
 export * from './serve-request.interface';
 export * from './serve-module-options.interface';
 export * from './cluster-options.interface';
+export * from './autoscaling-config.interface';
