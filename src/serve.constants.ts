@@ -59,3 +59,15 @@ export const DEFAULT_AUTOSCALING_CONFIG = Object.freeze({
   intervalMs: 100,
   tolerance: 0.1,
 });
+
+/** Defaults of `ServeService.rollout()` options (Flagger-like checks: ≥ 99 % success, p99 ≤ 500 ms). */
+export const DEFAULT_ROLLOUT_OPTIONS = Object.freeze({
+  steps: Object.freeze([0.01, 0.1, 0.5, 1]) as readonly number[],
+  stepIntervalMs: 30_000,
+  minRequestsPerStep: 100,
+  maxErrorRate: 0.01,
+  maxP99Ms: 500,
+  maxLatencyRatio: 2,
+  shadowFirstMs: 0,
+  maxWaitIntervals: 10,
+});

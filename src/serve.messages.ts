@@ -129,6 +129,13 @@ export const messages = {
     `App ${host} sent no heartbeat for ${ms} ms: stopping its ${count} replica(s) here (it will start new ones when it is back).`,
   agentResultTooLarge: (backend: string, why: string) =>
     `Backend '${backend}' returned a result too large for NATS (${why}): return less, or raise max_payload in the NATS server's config.`,
+  rolloutSteps: (endpoint: string, steps: unknown) =>
+    `rollout('${endpoint}'): steps is ${describe(steps)}; expected increasing shares above 0 ending at 1, e.g. [0.01, 0.1, 0.5, 1].`,
+  rolloutRunning: (endpoint: string, backend: string) =>
+    `Endpoint '${endpoint}' is being rolled out to backend '${backend}': its traffic cannot change until the rollout ends. Wait for it, or call abortRollout('${endpoint}').`,
+  rolloutNoneRunning: (endpoint: string) => `Endpoint '${endpoint}' has no rollout running: there is nothing to abort.`,
+  rolloutAlreadyServing: (endpoint: string, backend: string) =>
+    `Endpoint '${endpoint}' already sends all its traffic to backend '${backend}': there is nothing to roll out.`,
 };
 
 function describe(value: unknown): string {

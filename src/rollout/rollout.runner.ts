@@ -1,0 +1,151 @@
+import type {
+  ResolvedRolloutOptions,
+  RolloutProgress,
+  RolloutResult,
+  RolloutStep,
+} from '../interfaces/rollout-options.interface';
+import { judgeStep, type StepFigures } from '../router/rollout.judge';
+
+/** What a rollout reads and changes: one endpoint's split and shadow, and live figures. */
+export interface RolloutTarget {
+  /** Sets the endpoint's split (the rollout holds the endpoint, so nobody else changes it). */
+  setTraffic(traffic: Record<string, number>): void;
+  /** Shadows `proportion` of the endpoint's traffic to the candidate; 0 removes the shadow. */
+  setShadow(proportion: number): void;
+  /** Live figures of `backend` on the endpoint over the last `windowMs` (shadow copies included). */
+  figures(backend: string, windowMs: number): StepFigures;
+  /** Why `backend` cannot serve now (a crash loop, a failed deploy), or undefined when it can. */
+  trouble(backend: string): string | undefined;
+  /** The clock, epoch ms. */
+  now(): number;
+}
+
+/** How often a running step is checked, in ms. */
+const CHECK_EVERY_MS = 250;
+
+/**
+ * Runs one guarded rollout of an endpoint to a candidate backend: an optional shadow phase, then
+ * each step's split held for `stepIntervalMs` and judged by {@link judgeStep} against the
+ * thresholds and the current backend. A failed check, a candidate in trouble or {@link abort}
+ * puts the previous split back in one traffic change. The promise {@link result} never rejects.
+ */
+export class RolloutRunner {
+  /** Live progress, for `status()`, the metrics and the page. */
+  readonly progress: RolloutProgress;
+  /** Settles when the rollout ends, promoted or rolled back. */
+  readonly result: Promise<RolloutResult>;
+  private resolve!: (result: RolloutResult) => void;
+  private aborted?: string;
+  private wake?: () => void;
+  private readonly baseline: string | undefined;
+
+  constructor(
+    readonly endpoint: string,
+    readonly candidate: string,
+    previous: Record<string, number>,
+    private readonly options: ResolvedRolloutOptions,
+    private readonly target: RolloutTarget,
+  ) {
+    this.result = new Promise((resolve) => (this.resolve = resolve));
+    // The yardstick: the backend that served most of the traffic before.
+    this.baseline = Object.entries(previous)
+      .filter(([name, weight]) => name !== candidate && weight > 0)
+      .sort((a, b) => b[1] - a[1])[0]?.[0];
+    this.progress = {
+      endpoint,
+      backend: candidate,
+      previous: { ...previous },
+      step: options.shadowFirstMs > 0 ? -1 : 0,
+      weight: 0,
+      steps: [...options.steps],
+      startedAt: target.now(),
+      done: [],
+    };
+  }
+
+  /** Starts the steps; the outcome comes through {@link result}. */
+  start(): void {
+    void this.run()
+      .catch((err: Error) => this.rollBack(`rollout failed: ${err.message}`))
+      .then(this.resolve);
+  }
+
+  /** Ends the rollout now with the previous split back; `result` resolves `rolled-back` with `reason`. */
+  abort(reason: string): void {
+    this.aborted ??= reason;
+    this.wake?.();
+  }
+
+  private async run(): Promise<RolloutResult> {
+    if (this.options.shadowFirstMs > 0) {
+      const step = await this.step(0, true, this.options.shadowFirstMs);
+      if (step.verdict === 'fail') return this.rollBack(step.reason);
+    }
+    for (let i = 0; i < this.options.steps.length; i++) {
+      this.progress.step = i;
+      const step = await this.step(this.options.steps[i], false, this.options.stepIntervalMs);
+      if (step.verdict === 'fail') return this.rollBack(step.reason);
+    }
+    this.target.setTraffic({ [this.candidate]: 1 });
+    return { outcome: 'promoted', steps: this.progress.done };
+  }
+
+  private async step(weight: number, shadow: boolean, holdMs: number): Promise<RolloutStep> {
+    const startedAt = this.target.now();
+    this.progress.weight = weight;
+    if (shadow) this.target.setShadow(1);
+    else {
+      this.target.setShadow(0);
+      this.target.setTraffic(this.split(weight));
+    }
+    const end = (verdict: 'pass' | 'fail', reason: string): RolloutStep => {
+      const step: RolloutStep = { weight, shadow, startedAt, endedAt: this.target.now(), verdict, reason };
+      this.progress.done.push(step);
+      return step;
+    };
+    for (;;) {
+      await this.sleep(CHECK_EVERY_MS);
+      if (this.aborted) return end('fail', this.aborted);
+      const trouble = this.target.trouble(this.candidate);
+      if (trouble) return end('fail', trouble);
+      const elapsed = this.target.now() - startedAt;
+      const candidate = this.target.figures(this.candidate, elapsed);
+      const current = this.baseline ? this.target.figures(this.baseline, elapsed) : undefined;
+      const verdict = judgeStep(candidate, current, this.options);
+      this.progress.lastCheck = verdict.reason;
+      if (verdict.verdict === 'fail') return end('fail', verdict.reason);
+      if (elapsed < holdMs) continue;
+      if (verdict.verdict === 'pass') return end('pass', verdict.reason);
+      if (elapsed >= holdMs * this.options.maxWaitIntervals)
+        return end('fail', `not enough traffic: ${verdict.reason}`);
+    }
+  }
+
+  /** The previous split scaled to `1 - weight`, and `weight` on the candidate. */
+  private split(weight: number): Record<string, number> {
+    const others = Object.entries(this.progress.previous).filter(([name]) => name !== this.candidate);
+    const total = others.reduce((sum, [, w]) => sum + w, 0);
+    const traffic: Record<string, number> = {};
+    for (const [name, w] of others) traffic[name] = total > 0 ? (w / total) * (1 - weight) : 0;
+    traffic[this.candidate] = weight;
+    return traffic;
+  }
+
+  private rollBack(reason: string): RolloutResult {
+    this.target.setShadow(0);
+    this.target.setTraffic({ ...this.progress.previous });
+    this.progress.weight = this.progress.previous[this.candidate] ?? 0;
+    return { outcome: 'rolled-back', reason, steps: this.progress.done };
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+}
