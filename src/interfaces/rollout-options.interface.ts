@@ -48,8 +48,7 @@ export interface RolloutStep {
 
 /** How a rollout ended: its promise resolves with this (it rejects only for invalid input). */
 export type RolloutResult =
-  | { outcome: 'promoted'; steps: RolloutStep[] }
-  | { outcome: 'rolled-back'; reason: string; steps: RolloutStep[] };
+  { outcome: 'promoted'; steps: RolloutStep[] } | { outcome: 'rolled-back'; reason: string; steps: RolloutStep[] };
 
 /** A rollout in progress, as `status()` shows it. */
 export interface RolloutProgress {
