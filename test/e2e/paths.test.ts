@@ -40,6 +40,13 @@ interface Res {
   end(body: string): void;
 }
 const AUTH = { 'x-auth': 'ok' };
+/** Each trick is sent as these requests; HEAD reaches GET routes, as in Express. */
+const requestKinds: readonly [string, Record<string, string>][] = [
+  ['GET', {}],
+  ['GET', AUTH],
+  ['HEAD', {}],
+  ['HEAD', AUTH],
+];
 
 /** Lets a request through only with `x-auth: ok`; answers 403 otherwise. */
 function auth(req: { headers: Record<string, unknown> }, res: Res, next: Next): void {
@@ -97,6 +104,11 @@ const tricks: readonly [string, (path: string) => string][] = [
   ['encoded question mark', (p) => p + '%3Fa=1'],
   ['encoded NUL', (p) => p + '%00'],
   ['backslash before the last segment', (p) => p.replace(/\/([^/]*)$/, '\\$1')],
+  ['stray percent sign', (p) => p + '%'],
+  ['invalid escape %zz', (p) => p + '%zz'],
+  ['overlong UTF-8 slash %c0%af', (p) => p.replace(/\/([^/]*)$/, '%c0%af$1')],
+  ['encoded space', (p) => p + '%20'],
+  ['fragment marker, encoded', (p) => p + '%23x'],
 ];
 
 interface RoutingCase {
@@ -159,15 +171,15 @@ for (const adapter of httpAdapters) {
 
           const differences: string[] = [];
           for (const [trick, rewrite] of tricks) {
-            for (const headers of [{}, AUTH]) {
+            for (const [method, headers] of requestKinds) {
               const servePath = rewrite(scope.serve);
               const plainPath = rewrite(scope.plain);
-              const serve = await rawRequest(server, 'GET', servePath, headers);
-              const plain = await rawRequest(server, 'GET', plainPath, headers);
-              const who = `${trick}${headers === AUTH ? ', authorised' : ''}`;
+              const serve = await rawRequest(server, method, servePath, headers);
+              const plain = await rawRequest(server, method, plainPath, headers);
+              const who = `${method} ${trick}${headers === AUTH ? ', authorised' : ''}`;
               if (serve.status !== plain.status)
                 differences.push(`${who}: ${servePath} → ${serve.status}, ${plainPath} → ${plain.status}`);
-              else if (serve.status === 200) {
+              else if (serve.status === 200 && method === 'GET') {
                 const served = (JSON.parse(serve.body) as { served: string }).served;
                 if (scope.serve !== `${routing.prefix}/${served}`)
                   differences.push(`${who}: ${servePath} reached endpoint ${served}`);
