@@ -136,6 +136,12 @@ export const messages = {
   rolloutNoneRunning: (endpoint: string) => `Endpoint '${endpoint}' has no rollout running: there is nothing to abort.`,
   rolloutAlreadyServing: (endpoint: string, backend: string) =>
     `Endpoint '${endpoint}' already sends all its traffic to backend '${backend}': there is nothing to roll out.`,
+  unknownCallMethod: (backend: string, method: string) =>
+    `Backend '${backend}' has no method '${method}' (asked for by X-Serve-Call-Method or a handle's method option): name one of its methods; the server log lists them at debug level, and the answer does with the module option exposeErrors.`,
+  unknownCallMethodLog: (backend: string, endpoint: string, method: string, known: string[]) =>
+    `Endpoint '${endpoint}': a call asked backend '${backend}' for method '${method}', which it does not have (answered 400); its methods: ${list(known)}.`,
+  unsupportedCharset: (charset: string, path: string) =>
+    `Request body to ${path} declares charset '${charset}', which cannot be decoded: send UTF-8 or another WHATWG encoding (iso-8859-1, windows-1252, utf-16le, shift_jis, ...), or fix the Content-Type's charset.`,
 };
 
 function describe(value: unknown): string {

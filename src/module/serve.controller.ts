@@ -1,7 +1,10 @@
 import { All, Controller, HttpException, Inject, NotFoundException, Req, Res } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
 import type { ServeModuleOptions } from '../interfaces/serve-module-options.interface';
 import { toServeRequest, type HostRequest } from '../http/request.mapper';
 import { toHttpException, toResponseBody, type HostResponse } from '../http/response.mapper';
+import { RoutePathMatcher } from '../http/route-path.matcher';
+import { hostRoutingOf } from '../http/host-routing';
 import {
   CALL_METHOD_HEADER,
   DEFAULT_MODULE_OPTIONS,
@@ -24,32 +27,41 @@ const METHOD_NAME = /^[A-Za-z_$][\w$]*$/;
 @Controller()
 export class ServeController {
   private readonly bodyLimit: number;
+  /** Set on the first request: the host's router settings are final once it serves. */
+  private matcher?: RoutePathMatcher;
 
   constructor(
     private readonly registry: ServeRegistry,
     private readonly dispatcher: ServeDispatcher,
     @Inject(SERVE_OPTIONS) options: ServeModuleOptions,
+    private readonly adapterHost: HttpAdapterHost,
   ) {
     this.bodyLimit = options.bodyLimit ?? DEFAULT_MODULE_OPTIONS.bodyLimit;
   }
 
-  /** Answers a request of any endpoint; unknown routes get the host's usual 404. */
+  /**
+   * Answers a request of any endpoint; unknown routes get the host's usual 404. The endpoint is
+   * found by the raw path, compared as the host's router compares (see {@link RoutePathMatcher}).
+   */
   @All('{*path}')
   async serve(
     @Req() req: HostRequest & { originalUrl?: string; params?: { path?: string[] | string } },
     @Res({ passthrough: true }) res: HostResponse,
   ): Promise<unknown> {
-    const path = routePath(req.params?.path);
-    const endpoint = this.registry.endpointForPath(path);
+    this.matcher ??= new RoutePathMatcher(hostRoutingOf(this.adapterHost.httpAdapter));
+    const path = RoutePathMatcher.wildcardPart(rawPathname(req), segmentCount(req.params?.path));
+    const route = this.matcher.routeOf(path);
+    const endpoint =
+      route === undefined ? undefined : this.registry.endpointForPath(route, this.matcher.routing.caseSensitive);
     const method = req.method ?? 'GET';
     if (!endpoint) throw new NotFoundException(`Cannot ${method} ${req.originalUrl ?? req.url}`);
-    if (!endpoint.methods.includes(method)) {
-      res.setHeader('allow', endpoint.methods.join(', '));
+    if (!endpoint.accepts.has(method)) {
+      res.setHeader('allow', endpoint.allow);
       throw new HttpException(
         {
           statusCode: 405,
           error: 'Method Not Allowed',
-          message: messages.methodNotAllowed(method, endpoint.route, [...endpoint.methods]),
+          message: messages.methodNotAllowed(method, endpoint.route, [...endpoint.accepts]),
         },
         405,
       );
@@ -70,9 +82,17 @@ export class ServeController {
   }
 }
 
-function routePath(segments: string[] | string | undefined): string {
-  if (segments === undefined) return '/';
-  return '/' + (Array.isArray(segments) ? segments.join('/') : segments);
+/** The request's path as the host's router matched it: not percent-decoded, without the query. */
+function rawPathname(req: HostRequest): string {
+  if (typeof req.path === 'string') return req.path;
+  const url = req.url ?? '/';
+  const query = url.indexOf('?');
+  return query < 0 ? url : url.slice(0, query);
+}
+
+function segmentCount(segments: string[] | string | undefined): number {
+  if (segments === undefined) return 0;
+  return Array.isArray(segments) ? segments.length : segments.split('/').length;
 }
 
 function shardKeyOf(header: string | string[] | undefined): string | undefined {

@@ -1,9 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { RemoteOptions, ServeRequest } from '../interfaces/serve-request.interface';
+import type { ServeModuleOptions } from '../interfaces/serve-module-options.interface';
+import { DEFAULT_MODULE_OPTIONS, SERVE_OPTIONS } from '../serve.constants';
 import { ServeError } from '../serve.errors';
 import { messages } from '../serve.messages';
 import { methodForEndpoint } from './backend.spec';
-import type { CallResult } from './backend.deployment';
+import type { BackendDeployment, CallResult } from './backend.deployment';
 import { ServeRegistry, type EndpointEntry } from './serve.registry';
 
 const IGNORE = (): void => undefined;
@@ -14,7 +16,15 @@ const IGNORE = (): void => undefined;
  */
 @Injectable()
 export class ServeDispatcher {
-  constructor(private readonly registry: ServeRegistry) {}
+  private readonly logger = new Logger('nestjs-serve');
+  private readonly exposeErrors: boolean;
+
+  constructor(
+    private readonly registry: ServeRegistry,
+    @Inject(SERVE_OPTIONS) options: ServeModuleOptions,
+  ) {
+    this.exposeErrors = options.exposeErrors ?? DEFAULT_MODULE_OPTIONS.exposeErrors;
+  }
 
   /**
    * Routes `request` through `endpoint`'s policy. Never rejects: failures come back as results.
@@ -33,12 +43,8 @@ export class ServeDispatcher {
       const backend = this.registry.backends.get(policy.choose(Math.random(), options.shardKey));
       if (!backend) return resolve(fail(new ServeError('NOT_FOUND', messages.unknownEndpoint(endpoint.name, []))));
       const method = options.method ?? methodForEndpoint(backend.spec, endpoint.name);
-      if (!method || !backend.spec.methods.includes(method)) {
-        const error = method
-          ? messages.unknownMethod(backend.name, method, backend.spec.methods)
-          : messages.noHandlerMethod(backend.name, endpoint.name);
-        return resolve(fail(new ServeError('BAD_REQUEST', error)));
-      }
+      if (!method || !backend.spec.methods.includes(method))
+        return resolve(fail(new ServeError('BAD_REQUEST', this.noSuchMethod(backend, endpoint.name, method))));
       for (const name of policy.chooseShadows(Math.random)) this.shadow(endpoint, name, request, options.method);
       backend.submit(method, request, resolve, internal);
     });
@@ -59,6 +65,17 @@ export class ServeDispatcher {
     }
     const request: ServeRequest = { method: 'POST', path: entry.route, query: {}, headers: {}, body: payload };
     return this.dispatch(entry, request, options, internal);
+  }
+
+  /**
+   * Why `method` cannot be called. The caller learns the backend's method names only with
+   * `exposeErrors`: they are its internals, so otherwise only the server log (debug) lists them.
+   */
+  private noSuchMethod(backend: BackendDeployment, endpoint: string, method: string | undefined): string {
+    if (!method) return messages.noHandlerMethod(backend.name, endpoint);
+    if (this.exposeErrors) return messages.unknownMethod(backend.name, method, backend.spec.methods);
+    this.logger.debug(messages.unknownCallMethodLog(backend.name, endpoint, method, backend.spec.methods));
+    return messages.unknownCallMethod(backend.name, method);
   }
 
   private shadow(endpoint: EndpointEntry, name: string, request: ServeRequest, method?: string): void {

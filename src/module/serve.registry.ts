@@ -9,6 +9,10 @@ export interface EndpointEntry {
   readonly name: string;
   readonly route: string;
   readonly methods: readonly string[];
+  /** The methods a request may use: {@link EndpointEntry.methods}, plus `HEAD` where `GET` is allowed. */
+  readonly accepts: ReadonlySet<string>;
+  /** The `Allow` header of a 405 answer. */
+  readonly allow: string;
   readonly policy: TrafficPolicy;
 }
 
@@ -18,6 +22,8 @@ export class ServeRegistry {
   readonly backends = new Map<string, BackendDeployment>();
   readonly endpoints = new Map<string, EndpointEntry>();
   private readonly routes = new Map<string, EndpointEntry>();
+  /** Routes by lower-cased path, for hosts that match routes case-insensitively (Express's default). */
+  private readonly foldedRoutes = new Map<string, EndpointEntry>();
   /** Set when the app starts closing: new calls are refused and answers close their connections. */
   closed = false;
 
@@ -35,9 +41,12 @@ export class ServeRegistry {
     return endpoint;
   }
 
-  /** The endpoint serving `path`, trailing slash ignored. */
-  endpointForPath(path: string): EndpointEntry | undefined {
-    return this.routes.get(normaliseRoute(path));
+  /**
+   * The endpoint whose route is `path` exactly (the caller has already applied the host's
+   * trailing-slash rule), or one whose route differs only in case when `caseSensitive` is false.
+   */
+  endpointForPath(path: string, caseSensitive = true): EndpointEntry | undefined {
+    return this.routes.get(path) ?? (caseSensitive ? undefined : this.foldedRoutes.get(path.toLowerCase()));
   }
 
   /** The endpoint owning `route`, if any. */
@@ -54,15 +63,21 @@ export class ServeRegistry {
     shadows: WeightMap,
   ): EndpointEntry {
     const previous = this.endpoints.get(name);
-    if (previous) this.routes.delete(normaliseRoute(previous.route));
+    if (previous) this.unroute(previous);
+    // As Express does for its routes, a GET endpoint also answers HEAD.
+    const accepts = new Set(methods.flatMap((m) => (m === 'GET' ? ['GET', 'HEAD'] : [m])));
     const entry: EndpointEntry = {
       name,
       route,
       methods: [...methods],
+      accepts,
+      allow: [...accepts].join(', '),
       policy: new TrafficPolicy({ ...traffic }, { ...shadows }),
     };
     this.endpoints.set(name, entry);
-    this.routes.set(normaliseRoute(route), entry);
+    const key = normaliseRoute(route);
+    this.routes.set(key, entry);
+    if (!this.foldedRoutes.has(key.toLowerCase())) this.foldedRoutes.set(key.toLowerCase(), entry);
     return entry;
   }
 
@@ -71,7 +86,18 @@ export class ServeRegistry {
     const entry = this.endpoints.get(name);
     if (!entry) return;
     this.endpoints.delete(name);
-    this.routes.delete(normaliseRoute(entry.route));
+    this.unroute(entry);
+  }
+
+  private unroute(entry: EndpointEntry): void {
+    const key = normaliseRoute(entry.route);
+    this.routes.delete(key);
+    const folded = key.toLowerCase();
+    if (this.foldedRoutes.get(folded) !== entry) return;
+    this.foldedRoutes.delete(folded);
+    // Another route that differs only in case now answers the case-insensitive lookups.
+    for (const [other, owner] of this.routes)
+      if (other.toLowerCase() === folded) return void this.foldedRoutes.set(folded, owner);
   }
 
   /** Endpoints whose traffic (weight 0 included) or shadows name `backend`. */

@@ -158,7 +158,7 @@ describe('HTTP mapping of an endpoint', () => {
 
   test('a method the route does not allow is a 405 with an Allow header', async () => {
     const res = await s.http.delete('/echo').expect(405);
-    assert.equal(res.headers.allow, 'GET, POST');
+    assert.equal(res.headers.allow, 'GET, HEAD, POST');
   });
 
   test('an unknown route is the host app 404', async () => {

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Module, type DynamicModule, type INestApplication, type Type } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { NestFactory, type AbstractHttpAdapter } from '@nestjs/core';
 import { after, before } from 'node:test';
 import request from 'supertest';
 import { ServeModule, ServeService, type ServeModuleOptions } from '../../src';
@@ -21,6 +21,8 @@ export async function startServeApp(
     providers?: unknown[];
     imports?: (Type<unknown> | DynamicModule)[];
     configure?: (app: INestApplication) => void;
+    /** The HTTP adapter to run on (default: Nest's default, Express). */
+    adapter?: AbstractHttpAdapter;
   } = {},
 ): Promise<ServeApp> {
   @Module({
@@ -29,7 +31,10 @@ export async function startServeApp(
     providers: (extra.providers ?? []) as never[],
   })
   class TestAppModule {}
-  const app = await NestFactory.create(TestAppModule, { logger: process.env.TEST_LOGS ? undefined : false });
+  const logger = process.env.TEST_LOGS ? undefined : false;
+  const app = extra.adapter
+    ? await NestFactory.create(TestAppModule, extra.adapter, { logger })
+    : await NestFactory.create(TestAppModule, { logger });
   extra.configure?.(app);
   await app.init();
   return {
