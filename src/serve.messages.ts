@@ -169,3 +169,11 @@ export const signalMessages = {
   badRequestId: (length: number) =>
     `Header X-Request-Id (${length} characters) is not a usable id (at most 128 of A-Z a-z 0-9 - _ . : / + = @): a new id was generated.`,
 };
+
+/** Messages of the Prometheus exporter. */
+export const metricsMessages = {
+  badMetricsPrefix: (prefix: string) =>
+    `Option metrics.prefix '${prefix}' is not a valid start of a Prometheus metric name: use letters, digits, '_' and ':' (not starting with a digit).`,
+  metricTaken: (name: string) =>
+    `Metric '${name}' is already in the registry (a second app on the same registry?): give this app another metrics.prefix.`,
+};
