@@ -163,8 +163,6 @@ export const signalMessages = {
   healthy: (backend: string, target: number) => `Backend '${backend}' has all ${target} replicas ready.`,
   noReplicasWanted: (backend: string) => `Backend '${backend}' has no replica by its config (numReplicas 0).`,
   healthShuttingDown: () => 'nestjs-serve is shutting down: draining in-flight requests; no new requests are accepted.',
-  healthNoBackend: () =>
-    'nestjs-serve has no backend: create one with ServeService.createBackend() or forRoot({ backends }).',
   healthNotReady: (backend: string, reason: string) => `Backend '${backend}' has no ready replica: ${reason}`,
   badRequestId: (length: number) =>
     `Header X-Request-Id (${length} characters) is not a usable id (at most 128 of A-Z a-z 0-9 - _ . : / + = @): a new id was generated.`,
