@@ -162,8 +162,19 @@ export const signalMessages = {
     `Backend '${backend}' is scaling down to ${target} replicas (${live} running, draining the rest).`,
   healthy: (backend: string, target: number) => `Backend '${backend}' has all ${target} replicas ready.`,
   noReplicasWanted: (backend: string) => `Backend '${backend}' has no replica by its config (numReplicas 0).`,
+  eventReplicaStarted: (replica: string, kind: string, site: string) =>
+    `Replica ${replica} started (${kind}, ${site}).`,
+  eventReplicaStartFailed: (replica: string, why: string) => `Replica ${replica} failed to start: ${why}`,
+  eventReplicaDied: (replica: string, why: string) => `Replica ${replica} died (${why}).`,
+  eventReplicaRestarted: (replica: string, replaces: string) => `Replica ${replica} started to replace ${replaces}.`,
+  eventReplicaStopped: (replica: string) => `Replica ${replica} stopped.`,
+  eventConfigRolledOut: (backend: string, changed: string[]) =>
+    `Backend '${backend}': ${changed.join(', ')} rolled out to every replica.`,
+  eventScaled: (backend: string, from: number, to: number, cause: string) =>
+    `Backend '${backend}' scaled from ${from} to ${to} replicas (${cause}).`,
+  eventRolloutStep: (endpoint: string, backend: string, weight: number, outcome: string) =>
+    `Endpoint '${endpoint}': backend '${backend}' at ${Math.round(weight * 1000) / 10}% (${outcome}).`,
   healthShuttingDown: () => 'nestjs-serve is shutting down: draining in-flight requests; no new requests are accepted.',
-  healthNotReady: (backend: string, reason: string) => `Backend '${backend}' has no ready replica: ${reason}`,
   badRequestId: (length: number) =>
     `Header X-Request-Id (${length} characters) is not a usable id (at most 128 of A-Z a-z 0-9 - _ . : / + = @): a new id was generated.`,
 };

@@ -44,8 +44,7 @@ export class ServeHealthIndicator {
     for (const backend of Object.values(this.source.status().backends)) {
       const ready = backend.replicas.filter((r) => r.state === 'READY').length;
       backends[backend.name] = { state: backend.state, ready, desired: backend.targetReplicas };
-      if (ready === 0 && backend.targetReplicas > 0)
-        down.push(signalMessages.healthNotReady(backend.name, backend.reason));
+      if (ready === 0 && backend.targetReplicas > 0) down.push(backend.reason);
     }
     if (this.source.shuttingDown) {
       return this.result(key, 'down', { reason: signalMessages.healthShuttingDown(), backends });
