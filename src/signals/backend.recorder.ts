@@ -64,6 +64,19 @@ export class BackendRecorder {
     this.batchSizes.observe(size);
   }
 
+  /** Adds the batch sizes a replica reported with its pong (counts per bucket, sum of sizes). */
+  batchesReported(report: { counts: ArrayLike<number>; sum: number }): void {
+    const counts = this.batchSizes.counts;
+    if (report.counts.length !== counts.length) return;
+    let total = 0;
+    for (let i = 0; i < counts.length; i++) {
+      counts[i] += report.counts[i];
+      total += report.counts[i];
+    }
+    this.batchSizes.count += total;
+    this.batchSizes.sum += report.sum;
+  }
+
   /** A replacement replica was started for one that died; `why` becomes the last error. */
   restarted(why: string): void {
     this.restarts++;

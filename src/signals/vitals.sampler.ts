@@ -1,5 +1,6 @@
 import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import type { ReplicaVitals } from '../interfaces/serve-status.interface';
+import { BATCH_SIZE_BUCKETS, BucketHistogram } from './bucket.histogram';
 
 /** What a replica's pong carries about it (short names: it goes on the wire every health ping). */
 export interface PongVitals {
@@ -11,6 +12,11 @@ export interface PongVitals {
   heapTotal: number;
   /** Event-loop utilisation (0..1) since the previous sample. */
   elu: number;
+  /**
+   * `@Batch()` calls since the previous sample: counts per {@link BATCH_SIZE_BUCKETS} bucket
+   * (the last for larger batches) and the sum of their sizes. Absent when there was none.
+   */
+  batches?: { counts: number[]; sum: number };
 }
 
 /**
@@ -20,6 +26,12 @@ export interface PongVitals {
  */
 export class VitalsSampler {
   private last: EventLoopUtilization = performance.eventLoopUtilization();
+  private readonly batchSizes = new BucketHistogram(BATCH_SIZE_BUCKETS);
+
+  /** Counts one `@Batch()` call of `size` requests (batches form in the replica, so they are counted here). */
+  batch(size: number): void {
+    this.batchSizes.observe(size);
+  }
 
   /** Memory now and the loop's utilisation since the previous call. */
   sample(): PongVitals {
@@ -27,7 +39,17 @@ export class VitalsSampler {
     const delta = performance.eventLoopUtilization(now, this.last);
     this.last = now;
     const memory = process.memoryUsage();
-    return { rss: memory.rss, heap: memory.heapUsed, heapTotal: memory.heapTotal, elu: delta.utilization };
+    const vitals: PongVitals = {
+      rss: memory.rss,
+      heap: memory.heapUsed,
+      heapTotal: memory.heapTotal,
+      elu: delta.utilization,
+    };
+    if (this.batchSizes.count > 0) {
+      vitals.batches = { counts: Array.from(this.batchSizes.counts), sum: this.batchSizes.sum };
+      this.batchSizes.reset();
+    }
+    return vitals;
   }
 }
 

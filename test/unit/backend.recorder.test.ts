@@ -57,3 +57,15 @@ test('settled allocates no object per call once an endpoint and code have been s
   // The smallest object V8 allocates is 12+ bytes; the clock's boxed double can cost a few bytes a call on average.
   assert.ok(grown < 8_000_000, `heap grew by ${grown} bytes over 1e6 calls`);
 });
+
+test('batch sizes a replica reports are added; a report of other buckets is ignored', () => {
+  const recorder = new BackendRecorder('m');
+  const counts = new Array(recorder.batchSizes.counts.length).fill(0);
+  counts[2] = 3;
+  recorder.batchesReported({ counts, sum: 11 });
+  assert.equal(recorder.batchSizes.count, 3);
+  assert.equal(recorder.batchSizes.sum, 11);
+  assert.equal(recorder.batchSizes.cumulative()[2], 3);
+  recorder.batchesReported({ counts: [1], sum: 1 });
+  assert.equal(recorder.batchSizes.count, 3);
+});

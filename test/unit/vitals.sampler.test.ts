@@ -39,3 +39,17 @@ test('the host clamps and stamps what a pong carries', () => {
   });
   assert.equal(toReplicaVitals({ rss: 1, heap: 1, heapTotal: 1, elu: NaN }, 0).eventLoopUtilization, 0);
 });
+
+test('batch sizes counted in the replica ride on the next sample only', () => {
+  const sampler = new VitalsSampler();
+  assert.equal(sampler.sample().batches, undefined);
+  sampler.batch(3);
+  sampler.batch(8);
+  const report = sampler.sample().batches!;
+  assert.equal(report.sum, 11);
+  assert.equal(
+    report.counts.reduce((a, b) => a + b, 0),
+    2,
+  );
+  assert.equal(sampler.sample().batches, undefined);
+});
