@@ -76,7 +76,7 @@ test('Terminus’ HealthCheckService reads it: ok when up, a 503 error with the 
       assert.equal(error.getStatus(), 503);
       const body = error.getResponse() as { status: string; error: { serve: { reason: string } } };
       assert.equal(body.status, 'error');
-      assert.match(body.error.serve.reason, /Backend 'a' has no ready replica/);
+      assert.match(body.error.serve.reason, /Backend 'a' has 0 of 1 replicas ready/);
       return true;
     },
   );
