@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import type * as ModuleFile from './module/serve.module';
 import type * as ServiceFile from './module/serve.service';
 import type * as ReplicaHostFile from './cluster/replica-host.agent';
+import type * as HealthFile from './health/serve.health-indicator';
 
 export * from './decorators';
 export * from './interfaces';
@@ -41,4 +42,18 @@ Object.defineProperty(exports, 'ServeService', {
 Object.defineProperty(exports, 'ReplicaHost', {
   enumerable: true,
   get: () => require('./cluster/replica-host.agent').ReplicaHost,
+});
+
+export { SERVE_HEALTH_SOURCE, type ServeHealthSource } from './health/serve-health.source';
+export type { BackendHealth, ServeHealthDetails } from './health/serve.health-indicator';
+/**
+ * The `@nestjs/terminus` health indicator: up when every backend has a ready replica, down with the
+ * reason otherwise and while the app drains.
+ */
+export declare const ServeHealthIndicator: typeof HealthFile.ServeHealthIndicator;
+export type ServeHealthIndicator = HealthFile.ServeHealthIndicator;
+// Loads on first use, like ServeModule: it needs Nest, which replicas never load.
+Object.defineProperty(exports, 'ServeHealthIndicator', {
+  enumerable: true,
+  get: () => require('./health/serve.health-indicator').ServeHealthIndicator,
 });

@@ -4,3 +4,6 @@ export * from './serve-request.interface';
 export * from './serve-module-options.interface';
 export * from './cluster-options.interface';
 export * from './autoscaling-config.interface';
+export * from './serve-status.interface';
+export * from './metrics-options.interface';
+export * from './rollout-options.interface';

@@ -1,0 +1,252 @@
+import type { ReplicaKind } from './backend-config.interface';
+
+/**
+ * The state of a backend, as `ServeService.status()`, the metrics and the status page show it.
+ * - `HEALTHY`: every replica it should have is ready.
+ * - `UPDATING`: starting its first replicas, or rolling out a user config or other change.
+ * - `UPSCALING` / `DOWNSCALING`: starting or stopping replicas towards a new target count.
+ * - `UNHEALTHY`: it was serving, but has fewer ready replicas than it should (replicas died or
+ *   stopped answering health pings); replacements are on their way.
+ * - `DEPLOY_FAILED`: its replicas fail to start (constructor or `reconfigure` threw, bad module,
+ *   version mismatch), so it has no ready replica; the reason says why.
+ */
+export type BackendState = 'HEALTHY' | 'UPDATING' | 'UPSCALING' | 'DOWNSCALING' | 'UNHEALTHY' | 'DEPLOY_FAILED';
+
+/** The state of one replica. */
+export type ReplicaState = 'STARTING' | 'READY' | 'UNHEALTHY' | 'STOPPING';
+
+/** What a replica last reported about itself, with its health-check pong. */
+export interface ReplicaVitals {
+  /**
+   * Resident set size of the replica's process, in bytes. A thread replica shares its process
+   * with the host app (and the other thread replicas), so this is the whole process's RSS.
+   */
+  rssBytes: number;
+  /** V8 heap in use by the replica (its own isolate for a thread replica), in bytes. */
+  heapUsedBytes: number;
+  /** V8 heap reserved by the replica, in bytes. */
+  heapTotalBytes: number;
+  /**
+   * Share of time (0..1) the replica's event loop was busy since its previous report
+   * (`performance.eventLoopUtilization()`); near 1 means the replica is saturated.
+   */
+  eventLoopUtilization: number;
+  /** When the host received this report, in ms since the epoch. */
+  at: number;
+}
+
+/** One replica in {@link BackendStatus}. */
+export interface ReplicaStatus {
+  /** The replica's id, e.g. `sentiment-v1#2`. */
+  id: string;
+  /** Its state. */
+  state: ReplicaState;
+  /** Where it runs: `local` (this app) or the name of the replica host. */
+  site: string;
+  /** How it runs: a worker thread or a child process. */
+  kind: ReplicaKind;
+  /** Requests it is handling now. */
+  inFlight: number;
+  /** Requests it has answered since it started. */
+  served: number;
+  /** Memory and event-loop use it last reported; `null` before its first report. */
+  vitals: ReplicaVitals | null;
+}
+
+/** Windowed and current figures of a backend (or of one endpoint's share of it). */
+export interface TrafficFigures {
+  /** Requests per second over the last window (see `windowSeconds`). */
+  requestsPerSecond: number;
+  /** Median total latency (queue wait + processing) over the window, in ms; `null` with no request. */
+  p50Ms: number | null;
+  /** 99th percentile total latency over the window, in ms; `null` with no request. */
+  p99Ms: number | null;
+  /** Share (0..1) of the window's requests that failed (status ≥ 500, timeout, overload, replica died). */
+  errorRate: number;
+  /** Requests settled in the window. */
+  requests: number;
+  /** Length of the window, in seconds. */
+  windowSeconds: number;
+}
+
+/** The last error of a backend. */
+export interface LastError {
+  /** What happened, naming the backend or replica. */
+  message: string;
+  /** When, in ms since the epoch. */
+  at: number;
+}
+
+/** Figures of a backend in {@link BackendStatus}. */
+export interface BackendFigures extends TrafficFigures {
+  /** Requests waiting in the backend's queue now. */
+  queued: number;
+  /** Requests running in its replicas now. */
+  inFlight: number;
+  /** Replicas replaced since the backend was created (after a crash, kill or failed health check). */
+  restarts: number;
+  /** Its last failed request or replica failure; `null` if none. */
+  lastError: LastError | null;
+}
+
+/** Kinds of {@link ServeEvent}. */
+export type ServeEventType =
+  | 'replica-started'
+  | 'replica-start-failed'
+  | 'replica-died'
+  | 'replica-restarted'
+  | 'replica-stopped'
+  | 'config-rolled-out'
+  | 'scaled'
+  | 'rollout-step';
+
+/** Fields every event has. */
+export interface ServeEventBase {
+  /** What happened. */
+  type: ServeEventType;
+  /** When, in ms since the epoch. */
+  at: number;
+  /** The backend it is about. */
+  backend: string;
+  /** The replica it is about, if one. */
+  replica?: string;
+  /** One line a person reads, naming backend and replica. */
+  message: string;
+}
+
+/** A replica became ready. */
+export interface ReplicaStartedEvent extends ServeEventBase {
+  type: 'replica-started';
+  replica: string;
+  /** Where it runs. */
+  site: string;
+  /** Thread or process. */
+  kind: ReplicaKind;
+}
+
+/** A replica could not start (its constructor or `reconfigure` threw, its module failed to load...). */
+export interface ReplicaStartFailedEvent extends ServeEventBase {
+  type: 'replica-start-failed';
+  replica: string;
+  /** Why it did not start. */
+  reason: string;
+}
+
+/** A replica went away without being asked (crash, OOM, kill, failed health checks). */
+export interface ReplicaDiedEvent extends ServeEventBase {
+  type: 'replica-died';
+  replica: string;
+  /** Why, as far as the host knows. */
+  reason: string;
+}
+
+/** A replacement replica was started for one that died. */
+export interface ReplicaRestartedEvent extends ServeEventBase {
+  type: 'replica-restarted';
+  /** The new replica. */
+  replica: string;
+  /** The replica it replaces. */
+  replaces: string;
+}
+
+/** A replica was stopped on purpose (scale-down, deletion, shutdown). */
+export interface ReplicaStoppedEvent extends ServeEventBase {
+  type: 'replica-stopped';
+  replica: string;
+}
+
+/** A new user config reached every replica of the backend. */
+export interface ConfigRolledOutEvent extends ServeEventBase {
+  type: 'config-rolled-out';
+  /** The config keys that changed (`userConfig`, `maxConcurrentQueries`, ...). */
+  changed: string[];
+}
+
+/** The target replica count changed. */
+export interface ScaledEvent extends ServeEventBase {
+  type: 'scaled';
+  /** Replicas before. */
+  from: number;
+  /** Replicas now wanted. */
+  to: number;
+  /** Why: `config` (numReplicas changed) or `autoscaling`. */
+  cause: 'config' | 'autoscaling';
+}
+
+/** A guarded rollout moved (or put back) an endpoint's traffic. */
+export interface RolloutStepEvent extends ServeEventBase {
+  type: 'rollout-step';
+  /** The endpoint whose traffic moved. */
+  endpoint: string;
+  /** The candidate backend's share now (0..1). */
+  weight: number;
+  /** `step` (moved on), `promoted` (done) or `rolled-back`. */
+  outcome: 'step' | 'promoted' | 'rolled-back';
+}
+
+/** Something that happened to a backend, as the status and the page list it. */
+export type ServeEvent =
+  | ReplicaStartedEvent
+  | ReplicaStartFailedEvent
+  | ReplicaDiedEvent
+  | ReplicaRestartedEvent
+  | ReplicaStoppedEvent
+  | ConfigRolledOutEvent
+  | ScaledEvent
+  | RolloutStepEvent;
+
+/** One backend in {@link ServeStatus}. */
+export interface BackendStatus {
+  /** The backend's name. */
+  name: string;
+  /** Its state now. */
+  state: BackendState;
+  /** Why it is in that state (e.g. which replica failed and how), naming the backend. */
+  reason: string;
+  /** Since when it is in that state, in ms since the epoch. */
+  since: number;
+  /** The code version its replicas run (a hash of its module), when known. */
+  version?: string;
+  /** Replicas wanted. */
+  targetReplicas: number;
+  /** Its replicas, ready or not. */
+  replicas: ReplicaStatus[];
+  /** Its figures. */
+  figures: BackendFigures;
+  /** Its last events, oldest first. */
+  events: ServeEvent[];
+}
+
+/** One endpoint in {@link ServeStatus}. */
+export interface EndpointStatus {
+  /** The endpoint's name. */
+  name: string;
+  /** Its HTTP route, e.g. `/sentiment`. */
+  route: string;
+  /** HTTP methods it accepts. */
+  methods: string[];
+  /** Share (0..1, summing to 1) of its requests each backend gets, by backend name. */
+  traffic: Record<string, number>;
+  /** Share (0..1) of its requests copied to each shadow backend, by backend name. */
+  shadows: Record<string, number>;
+  /** Its figures over the window, all backends together. */
+  figures: TrafficFigures;
+}
+
+/** What `ServeService.status()` returns: everything the status page shows. */
+export interface ServeStatus {
+  /** When this status was taken, in ms since the epoch. */
+  at: number;
+  /** `true` once the app is shutting down and draining. */
+  shuttingDown: boolean;
+  /** Backends by name. */
+  backends: Record<string, BackendStatus>;
+  /** Endpoints by name. */
+  endpoints: Record<string, EndpointStatus>;
+}
+
+/** Whatever can give a {@link ServeStatus} (`ServeService` does). */
+export interface ServeStatusSource {
+  /** The status now. */
+  status(): ServeStatus;
+}

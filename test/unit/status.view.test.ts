@@ -1,0 +1,50 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { renderStatusView } from '../../src/dashboard/status.view';
+import { fakeBackend, fakeStatus } from '../helpers/fake-status';
+
+test('the view shows the split, shadows, backends with state, figures and replicas', () => {
+  const html = renderStatusView(
+    fakeStatus([fakeBackend('model-v1'), fakeBackend('model-v2'), fakeBackend('model-v3')]),
+  );
+  assert.match(html, /data-backend="model-v1">.*data-field="weight">90%/s);
+  assert.match(html, /data-backend="model-v2">.*data-field="weight">10%/s);
+  assert.match(html, /data-shadow="model-v3">.*copies 25%/s);
+  assert.equal(html.match(/<tr data-replica=/g)?.length, 6);
+  assert.match(html, /data-field="state">HEALTHY/);
+  assert.match(html, /data-field="p99">41 ms/);
+});
+
+test('every value from the status is escaped', () => {
+  const evil = '<img src=x onerror="alert(1)">';
+  const backend = fakeBackend(evil, 1, {
+    reason: `reason ${evil}`,
+    events: [
+      { type: 'replica-died', at: 1500, backend: evil, replica: `${evil}#1`, reason: evil, message: `died ${evil}` },
+    ],
+  });
+  backend.figures.lastError = { message: `boom ${evil}`, at: 1900 };
+  const status = fakeStatus([backend]);
+  status.endpoints.predict.route = `/p/${evil}`;
+  const html = renderStatusView(status);
+  assert.ok(!html.includes('<img'), 'no raw tag from the status');
+  assert.ok(!html.includes('onerror="'), 'no raw attribute from the status');
+  assert.match(html, /&lt;img src=x onerror=&quot;alert\(1\)&quot;&gt;/);
+});
+
+test('the view function is self-contained: its source alone renders the same page', () => {
+  const status = fakeStatus([fakeBackend('a'), fakeBackend('b')]);
+  const again = new Function(`return (${renderStatusView.toString()})`)() as typeof renderStatusView;
+  assert.equal(again(status), renderStatusView(status));
+});
+
+test('numbers read well: percentages, latencies, memory, no-data dashes', () => {
+  const b = fakeBackend('m', 1);
+  b.figures = { ...b.figures, p50Ms: null, p99Ms: 2500, errorRate: 0.125, requestsPerSecond: 1234.4 };
+  b.replicas[0].vitals = null;
+  const html = renderStatusView(fakeStatus([b]));
+  assert.match(html, /data-field="p50">–/);
+  assert.match(html, /data-field="p99">2\.50 s/);
+  assert.match(html, /data-field="errors">13%/);
+  assert.match(html, /data-field="rps">1234/);
+});
