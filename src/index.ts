@@ -16,6 +16,7 @@ export {
 } from './serve.constants';
 export { TrafficPolicy, ReplicaScheduler, BatchCollector, RequestQueue, hashToUnit } from './router';
 export type { EndpointInfo } from './module/serve.service';
+export type { BackendStatus, BackendState, ReplicaStatus, ReplicaState, RequestCounts } from './backend/backend.status';
 export type { ReplicaHostOptions } from './cluster/replica-host.agent';
 
 /** The Nest module: `ServeModule.forRoot({ backends })` or `forRootAsync(...)`. */

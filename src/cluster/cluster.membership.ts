@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { ClusterOptions } from '../interfaces/cluster-options.interface';
-import { ChannelReplica } from '../replicas/channel.replica';
-import { createNatsTransport, isNoResponders, type RemoteLink, type RemoteRoute } from '../replicas/nats.transport';
+import { isNoResponders, type RemoteLink, type RemoteRoute } from './remote.transport';
+import { RemoteSite } from './remote.site';
 import type { ReplicaSite } from '../replicas/replica.interface';
 import { DEFAULT_CLUSTER_OPTIONS } from '../serve.constants';
 import { ServeError } from '../serve.errors';
@@ -162,33 +162,12 @@ export class ClusterMembership implements RemoteLink {
   }
 
   private join(announcement: AgentAnnouncement): void {
-    const keys = new Set<string>();
-    const site: ReplicaSite = {
-      id: announcement.agent,
-      name: announcement.name,
-      start: (spec, events) => {
-        const key = `${this.hostId}-${this.nextKey++}`;
-        // Throws (via `nc`) while NATS is down; the key is listed in pings once the start is sent.
-        const transport = createNatsTransport(this, site, {
-          op: 'start',
-          host: this.hostId,
-          key,
-          kind: spec.kind,
-          init: spec.init,
-          env: spec.env,
-          resourceLimits: spec.resourceLimits,
-        });
-        keys.add(key);
-        const replica = new ChannelReplica(spec.init.replicaId, spec.kind, transport, events, announcement.name);
-        transport.onExit(() => keys.delete(key));
-        return replica;
-      },
-    };
+    const site = new RemoteSite(this, announcement, () => `${this.hostId}-${this.nextKey++}`);
     const classes = new Set(announcement.classes);
     const agent: AgentState = {
       announcement,
       site,
-      keys,
+      keys: site.keys,
       lastPong: Date.now(),
       serves: (className) => classes.has(className),
     };

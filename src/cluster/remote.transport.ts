@@ -1,8 +1,8 @@
 import type { NatsConnection } from '@nats-io/transport-node';
-import { encodeBatch, maxPayloadOf, pack, unpack, type EncodedChunk } from '../cluster/cluster.codec';
-import type { AgentControl, ClusterSubjects, ControlReply, RelayExit } from '../cluster/cluster.protocol';
+import { encodeBatch, maxPayloadOf, pack, unpack, type EncodedChunk } from './cluster.codec';
+import type { AgentControl, ClusterSubjects, ControlReply, RelayExit } from './cluster.protocol';
 import { messages } from '../serve.messages';
-import type { ReplicaTransport } from './replica.interface';
+import type { ReplicaTransport } from '../replicas/replica.interface';
 
 /** What reaches a remote replica's transport through the app's inbox. */
 export interface RemoteRoute {

@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { RemoteOptions, ServeRequest } from '../interfaces/serve-request.interface';
 import { ServeError } from '../serve.errors';
 import { messages } from '../serve.messages';
-import { methodForEndpoint } from './backend.spec';
-import type { CallResult } from './backend.deployment';
+import { methodForEndpoint } from '../backend/backend.definition';
+import type { CallResult } from '../replicas/result.codec';
 import { ServeRegistry, type EndpointEntry } from './serve.registry';
 
 const IGNORE = (): void => undefined;

@@ -4,14 +4,15 @@ import type { CreateEndpointOptions } from '../interfaces/endpoint-options.inter
 import type { ServeHandle } from '../interfaces/serve-request.interface';
 import type { ServeModuleOptions } from '../interfaces/serve-module-options.interface';
 import { getBackendMetadata } from '../decorators/backend.metadata';
-import { encodeError } from '../replicas/result.codec';
+import { encodeResult } from '../replicas/result.codec';
 import type { WireOutcome } from '../replicas/replica.protocol';
 import { DEFAULT_MODULE_OPTIONS, SERVE_OPTIONS } from '../serve.constants';
 import { ServeError } from '../serve.errors';
 import { messages } from '../serve.messages';
 import { waitUntil } from '../utils/wait.util';
-import { BackendDeployment, type DeploymentSettings } from './backend.deployment';
-import { buildBackendSpec, methodForEndpoint, type BackendSpec } from './backend.spec';
+import { BackendDeployment, type DeploymentSettings } from '../backend/backend.deployment';
+import type { BackendStatus } from '../backend/backend.status';
+import { buildBackendDefinition, methodForEndpoint, type BackendDefinition } from '../backend/backend.definition';
 import {
   assertPlainJson,
   validateBackendConfig,
@@ -104,7 +105,7 @@ export class ServeService {
         throw new ServeError('INVALID_CONFIG', messages.invalidOption(subject, 'name', name, 'a non-empty string'));
       if (this.registry.backends.has(name)) throw new ServeError('CONFLICT', messages.duplicateBackend(name));
       validateBackendConfig(subject, config, true);
-      const spec = buildBackendSpec(backendClass, name, config);
+      const spec = buildBackendDefinition(backendClass, name, config);
       await this.launch(spec, resolveConfig({ ...getBackendMetadata(backendClass), ...stripUndefined(config) }));
     });
   }
@@ -158,7 +159,7 @@ export class ServeService {
   }
 
   /** Every backend with its config and state. */
-  listBackends(): Record<string, Record<string, unknown>> {
+  listBackends(): Record<string, BackendStatus> {
     return Object.fromEntries([...this.registry.backends].map(([name, backend]) => [name, backend.describe()]));
   }
 
@@ -274,7 +275,7 @@ export class ServeService {
   private stopping?: Promise<void>;
   private readonly launching = new Map<BackendDeployment, Promise<void>>();
 
-  private async launch(spec: BackendSpec, config: ResolvedBackendConfig): Promise<void> {
+  private async launch(spec: BackendDefinition, config: ResolvedBackendConfig): Promise<void> {
     if (config.userConfig !== undefined) assertPlainJson(`Backend '${spec.name}'`, config.userConfig);
     validatePlacement(spec, this.cluster !== undefined);
     const deployment = new BackendDeployment(spec, config, this.settings);
@@ -304,8 +305,7 @@ export class ServeService {
     payload: unknown,
     options: { method?: string; shardKey?: string },
   ): Promise<WireOutcome> {
-    const result = await this.dispatcher.dispatchByName(endpoint, payload, options, true);
-    return result.ok ? { ok: true, v: result.value } : { ok: false, e: encodeError(result.error) };
+    return encodeResult(await this.dispatcher.dispatchByName(endpoint, payload, options, true));
   }
 
   private exclusive<T>(change: () => Promise<T>): Promise<T> {

@@ -1,10 +1,17 @@
-import type { ReplicaKind } from '../interfaces/backend-config.interface';
+import type { ReplicaKind, ReplicaResourceLimits } from '../interfaces/backend-config.interface';
 import type { RemoteOptions, ServeRequest } from '../interfaces/serve-request.interface';
-import type { WireOutcome } from './replica.protocol';
-import type { ReplicaSpec } from './replica.factory';
+import type { ReplicaInit, WireOutcome } from './replica.protocol';
 
 /** `host` of a replica that runs in this app. */
 export const LOCAL_HOST = 'local';
+
+/** How to start one replica. */
+export interface ReplicaSpec {
+  kind: ReplicaKind;
+  init: ReplicaInit;
+  env?: Record<string, string>;
+  resourceLimits?: ReplicaResourceLimits;
+}
 
 /** What a replica tells its owner. */
 export interface ReplicaEvents {
