@@ -39,7 +39,7 @@ export interface BackendDefinition {
 }
 
 /**
- * Builds the spec of a backend from its class (decorator options) and explicit options,
+ * Builds the definition of a backend from its class (decorator options) and explicit options,
  * the latter winning. Throws a ServeError naming the class when the class cannot be a backend.
  */
 export function buildBackendDefinition(
@@ -80,7 +80,7 @@ export function buildBackendDefinition(
   };
 }
 
-/** The method of `spec` that serves `endpoint`, or undefined when it has none. */
+/** The method of backend `spec` that serves `endpoint`, or undefined when it has none. */
 export function methodForEndpoint(spec: BackendDefinition, endpoint: string): string | undefined {
   const bound = spec.bindings.find((b) => (b.options.name ?? b.options.route) === endpoint);
   return bound?.handler ?? spec.defaultMethod;
