@@ -4,6 +4,7 @@ import { addHostHandleProvider } from '../replicas/replica.context';
 import { SERVE_OPTIONS } from '../serve.constants';
 import { validateModuleOptions } from './config.validator';
 import { readDeclarations } from './serve.declarations';
+import { ServeOrchestrator } from './serve.orchestrator';
 import { ServeService } from './serve.service';
 
 /**
@@ -17,13 +18,14 @@ export class ServeLifecycle implements OnModuleInit, BeforeApplicationShutdown {
 
   constructor(
     private readonly service: ServeService,
+    private readonly orchestrator: ServeOrchestrator,
     @Inject(SERVE_OPTIONS) private readonly options: ServeModuleOptions,
   ) {}
 
   async onModuleInit(): Promise<void> {
     validateModuleOptions(this.options);
     const declarations = readDeclarations(this.options.backends ?? []);
-    await this.service.declare(declarations);
+    await this.orchestrator.declare(declarations);
     this.unregister = addHostHandleProvider({ getHandle: (endpoint) => this.service.getHandle(endpoint) });
   }
 
@@ -34,6 +36,6 @@ export class ServeLifecycle implements OnModuleInit, BeforeApplicationShutdown {
    */
   async beforeApplicationShutdown(): Promise<void> {
     this.unregister?.();
-    await this.service.shutdown();
+    await this.orchestrator.shutdown();
   }
 }

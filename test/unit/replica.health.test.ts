@@ -4,7 +4,9 @@ import { ReplicaHealth } from '../../src/backend/replica.health';
 import { ReplicaPool, type ReplicaEntry } from '../../src/backend/replica.pool';
 import { ReplicaScheduler } from '../../src/router/replica.scheduler';
 import { config, definition, flush, recordingLogger, settings } from '../helpers/backend.fixture';
-import { FakeSite } from '../helpers/fake.replica';
+import { FakeSite, type FakeReplica } from '../helpers/fake.replica';
+
+const reasonOf = (replica: FakeReplica): string => replica.gone?.message ?? '';
 
 describe('ReplicaHealth', () => {
   beforeEach(() => mock.timers.enable({ apis: ['setTimeout', 'setInterval', 'Date'] }));
@@ -34,7 +36,7 @@ describe('ReplicaHealth', () => {
     assert.equal(site.replicas[1].gone, undefined, 'not yet past the timeout');
     mock.timers.tick(1_000);
     await flush();
-    assert.match(site.replicas[1].gone?.message ?? '', /echo#2/);
+    assert.match(reasonOf(site.replicas[1]), /echo#2/);
     assert.equal(site.replicas[0].gone, undefined);
     assert.match(logger.lines.join('\n'), /echo#2/);
     health.stop();
