@@ -14,7 +14,8 @@ import { BackendRouter } from './backend.router';
 import type { BackendStatus } from './backend.status';
 import { ConfigRollout } from './config.rollout';
 import { ReplicaHealth } from './replica.health';
-import { ReplicaPool, type ReplicaEntry } from './replica.pool';
+import type { ReplicaEntry } from './replica.lifecycle';
+import { ReplicaPool } from './replica.pool';
 
 /** Settings of the module that every deployment uses. */
 export interface DeploymentSettings {

@@ -9,7 +9,7 @@ import { RETRY_AFTER_SECONDS } from '../serve.constants';
 import { ServeError } from '../serve.errors';
 import { messages } from '../serve.messages';
 import type { RequestCounts } from './backend.status';
-import type { ReplicaEntry } from './replica.pool';
+import type { ReplicaEntry } from './replica.lifecycle';
 
 /** A call that never reached a replica (its replica host had gone) is tried again on another, this often at most. */
 export const MAX_NOT_STARTED_RETRIES = 3;

@@ -1,7 +1,7 @@
 import type { ResolvedBackendConfig } from '../interfaces/backend-config.interface';
 import { ServeError, isServeError } from '../serve.errors';
 import { messages } from '../serve.messages';
-import type { ReplicaEntry } from './replica.pool';
+import type { ReplicaEntry } from './replica.lifecycle';
 
 /**
  * A rolling `userConfig` update of one backend: `reconfigure(userConfig)` in one ready replica at

@@ -1,6 +1,6 @@
 import type { Logger } from '@nestjs/common';
 import { messages } from '../serve.messages';
-import type { ReplicaEntry } from './replica.pool';
+import type { ReplicaEntry } from './replica.lifecycle';
 
 /**
  * Health of a backend's running replicas: pings each one every period, and kills one that has

@@ -1,46 +1,18 @@
 import type { Logger } from '@nestjs/common';
 import type { ResolvedBackendConfig } from '../interfaces/backend-config.interface';
-import type { Replica, ReplicaEvents, ReplicaSite } from '../replicas/replica.interface';
-import type { ReplicaScheduler, ReplicaSlot } from '../router/replica.scheduler';
+import type { Replica, ReplicaSite } from '../replicas/replica.interface';
+import type { ReplicaScheduler } from '../router/replica.scheduler';
 import { ServeError } from '../serve.errors';
 import { messages } from '../serve.messages';
 import type { BackendDefinition } from './backend.definition';
-import type { ReplicaState } from './backend.status';
-import { RestartPolicy } from './restart.policy';
-
-/** A place replicas start (this app, or a replica host) and its crash-loop state. */
-export interface SiteState {
-  readonly site: ReplicaSite;
-  readonly starting: Set<ReplicaEntry>;
-  /** Failed starts in a row. */
-  failures: number;
-  /** Set while a replacement is due. */
-  timer?: NodeJS.Timeout;
-  removed: boolean;
-}
-
-/** One replica of a backend as its pool, router, health check and rollout see it. */
-export interface ReplicaEntry extends ReplicaSlot {
-  readonly replica: Replica;
-  state: ReplicaState;
-  /** Start order within the backend: scale-down retires the highest first. */
-  readonly number: number;
-  lastPong: number;
-  readyAt: number;
-  served: number;
-  readonly site: SiteState;
-  /** Called when its last request in flight finished (set while it drains). */
-  idle?: () => void;
-}
+import { ReplicaLifecycle, type LifecycleSettings, type ReplicaEntry, type SiteState } from './replica.lifecycle';
+import { ReplacementScheduler } from './replacement.scheduler';
+import type { RestartPolicy } from './restart.policy';
 
 /** Settings of the module that a pool uses. */
-export interface PoolSettings {
+export interface PoolSettings extends LifecycleSettings {
   readonly gracefulShutdownTimeoutMs: number;
-  readonly replicaStopTimeoutMs: number;
-  readonly replicaStartTimeoutMs: number;
-  readonly replicaNice: number;
   readonly logger: Logger;
-  readonly handleCall: ReplicaEvents['handleCall'];
 }
 
 /** What a pool needs from the backend it serves. */
@@ -64,17 +36,35 @@ export interface PoolOptions {
  */
 export class ReplicaPool {
   private readonly sites = new Map<string, SiteState>();
-  private readonly restartPolicy: RestartPolicy;
+  private readonly replacements: ReplacementScheduler;
+  private readonly lifecycle: ReplicaLifecycle;
   private nextNumber = 1;
   private draining = false;
   private stopped = false;
   /** Why the last replica died or failed to start. */
   lastError?: string;
+
   /** Replacement replicas started. */
-  restarts = 0;
+  get restarts(): number {
+    return this.replacements.restarts;
+  }
 
   constructor(private readonly options: PoolOptions) {
-    this.restartPolicy = options.restartPolicy ?? new RestartPolicy();
+    this.replacements = new ReplacementScheduler(
+      {
+        name: options.definition.name,
+        wanted: (site) =>
+          !this.stopped && !this.draining && !site.removed && this.liveCount(site) < options.config().numReplicas,
+        start: (site) => this.addReplica(site),
+        capacityChanged: () => options.capacityChanged(),
+      },
+      options.settings.logger,
+      options.restartPolicy,
+    );
+    this.lifecycle = new ReplicaLifecycle(options.definition, options.config, options.settings, options.scheduler, {
+      exited: (r, reason) => this.replicaExited(r, reason),
+      capacityChanged: () => options.capacityChanged(),
+    });
   }
 
   private get name(): string {
@@ -141,7 +131,7 @@ export class ReplicaPool {
     if (!state && entries.length === 0) return;
     if (graceful) {
       const live = entries.filter((e) => e.state !== 'draining');
-      await Promise.all(live.map((e) => this.retire(e, this.options.settings.gracefulShutdownTimeoutMs)));
+      await Promise.all(live.map((e) => this.lifecycle.retire(e, this.options.settings.gracefulShutdownTimeoutMs)));
       return;
     }
     for (const entry of entries) {
@@ -186,7 +176,7 @@ export class ReplicaPool {
   async stop(): Promise<void> {
     this.beginDrain();
     this.stopped = true;
-    await Promise.all([...this.running].map((e) => this.retire(e, 0)));
+    await Promise.all([...this.running].map((e) => this.lifecycle.retire(e, 0)));
   }
 
   private async scaleSite(site: SiteState, numReplicas: number): Promise<void> {
@@ -200,7 +190,7 @@ export class ReplicaPool {
         .filter((e) => e.state !== 'draining')
         .sort((a, b) => b.number - a.number);
       const grace = this.options.settings.gracefulShutdownTimeoutMs;
-      await Promise.all(newestFirst.slice(0, live - numReplicas).map((e) => this.retire(e, grace)));
+      await Promise.all(newestFirst.slice(0, live - numReplicas).map((e) => this.lifecycle.retire(e, grace)));
     }
   }
 
@@ -220,64 +210,15 @@ export class ReplicaPool {
   }
 
   private async addReplica(site: SiteState): Promise<ReplicaEntry> {
-    const { definition, settings } = this.options;
-    const config = this.options.config();
-    const number = this.nextNumber++;
-    const id = `${this.name}#${number}`;
-    const started = {
-      userConfig: config.userConfig,
-      maxBatchSize: config.maxBatchSize,
-      waitMs: config.batchWaitTimeoutMs,
-    };
-    const replica = site.site.start(
-      {
-        kind: definition.kind,
-        env: definition.env,
-        resourceLimits: definition.resourceLimits,
-        init: {
-          replicaId: id,
-          backend: this.name,
-          modulePath: definition.modulePath,
-          exportName: definition.exportName,
-          className: definition.className,
-          initArgs: definition.initArgs,
-          hasUserConfig: config.userConfig !== undefined,
-          userConfig: config.userConfig,
-          maxBatchSize: config.maxBatchSize,
-          batchWaitTimeoutMs: config.batchWaitTimeoutMs,
-          nice: settings.replicaNice,
-        },
-      },
-      { exited: (r, reason) => this.replicaExited(r, reason), handleCall: settings.handleCall },
-    );
-    const entry: ReplicaEntry = {
-      id,
-      replica,
-      number,
-      inFlight: 0,
-      accepting: false,
-      state: 'starting',
-      lastPong: Date.now(),
-      readyAt: 0,
-      served: 0,
-      site,
-    };
-    site.starting.add(entry);
-    const startTimer = setTimeout(
-      () => replica.kill(new Error(messages.slowStart(id, settings.replicaStartTimeoutMs))),
-      settings.replicaStartTimeoutMs,
-    );
+    let entry: ReplicaEntry;
     try {
-      await replica.ready;
-      await this.catchUp(replica, started);
+      entry = await this.lifecycle.launch(site, this.nextNumber++);
     } catch (err) {
       this.lastError = (err as Error).message;
-      replica.kill(err as Error);
       throw err;
-    } finally {
-      clearTimeout(startTimer);
-      site.starting.delete(entry);
     }
+    const { replica } = entry;
+    const { settings } = this.options;
     if (this.stopped || this.draining || site.removed) {
       await replica.stop(settings.replicaStopTimeoutMs);
       throw site.removed && !this.draining
@@ -292,76 +233,18 @@ export class ReplicaPool {
     return entry;
   }
 
-  /** Brings a replica that started before a config change up to the current config. */
-  private async catchUp(replica: Replica, started: { userConfig: unknown; maxBatchSize: number; waitMs: number }) {
-    while (started.userConfig !== this.options.config().userConfig) {
-      started.userConfig = this.options.config().userConfig;
-      await replica.reconfigure(started.userConfig);
-    }
-    const config = this.options.config();
-    if (started.maxBatchSize !== config.maxBatchSize || started.waitMs !== config.batchWaitTimeoutMs) {
-      replica.setBatching(config.maxBatchSize, config.batchWaitTimeoutMs);
-    }
-  }
-
-  private async retire(entry: ReplicaEntry, graceMs: number): Promise<void> {
-    entry.accepting = false;
-    entry.state = 'draining';
-    if (entry.inFlight > 0) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, graceMs);
-        entry.idle = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-    }
-    this.options.scheduler.remove(entry);
-    entry.state = 'stopped';
-    this.options.capacityChanged();
-    await entry.replica.stop(this.options.settings.replicaStopTimeoutMs);
-  }
-
   private replicaExited(replica: Replica, reason: Error): void {
     const entry = this.running.find((e) => e.replica === replica);
     if (!entry) return;
     this.options.scheduler.remove(entry);
     entry.state = 'stopped';
     this.lastError = reason.message;
-    const site = entry.site;
-    site.failures = this.restartPolicy.failuresAfterExit(site.failures, entry.readyAt, Date.now());
-    this.options.settings.logger.error(
-      `Backend '${this.name}': replica ${entry.id} (host ${site.site.name}) died (${reason.message}); starting a replacement.`,
-    );
-    this.scheduleReplacement(site);
+    this.replacements.exited(entry.site, entry.id, entry.readyAt, reason);
     this.options.capacityChanged();
   }
 
   private startFailed(site: SiteState, err: Error): void {
     if (this.draining || this.stopped || site.removed) return;
-    site.failures++;
-    this.options.settings.logger.error(
-      `Backend '${this.name}': a replica on host ${site.site.name} failed to start (${err.message}); retrying with backoff.`,
-    );
-    this.scheduleReplacement(site);
-  }
-
-  private scheduleReplacement(site: SiteState): void {
-    const wanted = () =>
-      !this.stopped && !this.draining && !site.removed && this.liveCount(site) < this.options.config().numReplicas;
-    if (site.timer || !wanted()) return;
-    site.timer = setTimeout(() => {
-      site.timer = undefined;
-      if (!wanted()) return this.options.capacityChanged();
-      this.restarts++;
-      this.addReplica(site).then(
-        () => this.scheduleReplacement(site),
-        (err: Error) => {
-          this.startFailed(site, err);
-          this.options.capacityChanged();
-        },
-      );
-    }, this.restartPolicy.delayMs(site.failures));
-    site.timer.unref();
+    this.replacements.startFailed(site, err);
   }
 }

@@ -7,7 +7,7 @@ import { CoalescingChannel } from './message.channel';
 import { loadBackendClass } from './module.loader';
 import type { HostMessage, ReplicaInit, ReplicaMessage, WireOutcome } from './replica.protocol';
 import { setReplicaHandleProvider } from './replica.context';
-import { decodeError, decodeValue, encodeError, encodeValue, failure } from './result.codec';
+import { decodeOutcome, encodeError, encodeValue, failure } from './result.codec';
 
 type CallMessage = Extract<HostMessage, { t: 'call' }>;
 
@@ -38,20 +38,16 @@ export class ReplicaRuntime {
     private readonly init: ReplicaInit,
   ) {
     this.out = new CoalescingChannel<ReplicaMessage>(post, (message, error) => {
+      const why = String((error as Error)?.message ?? error);
       if (message.t === 'handle-call') {
         const waiter = this.handleCalls.get(message.id);
         this.handleCalls.delete(message.id);
-        waiter?.reject(
-          new ServeError(
-            'BAD_REQUEST',
-            messages.notSendable('The handle payload', init.replicaId, String((error as Error)?.message ?? error)),
-          ),
-        );
+        waiter?.reject(new ServeError('BAD_REQUEST', messages.notSendable('The handle payload', init.replicaId, why)));
         return;
       }
       if (message.t !== 'result') return;
-      const why = messages.resultNotSendable(init.backend, String((error as Error)?.message ?? error));
-      this.out.send({ t: 'result', id: message.id, o: failure(new Error(why)) });
+      const reason = messages.resultNotSendable(init.backend, why);
+      this.out.send({ t: 'result', id: message.id, o: failure(new Error(reason)) });
     });
   }
 
@@ -104,7 +100,9 @@ export class ReplicaRuntime {
       case 'handle-result': {
         const waiter = this.handleCalls.get(message.id);
         this.handleCalls.delete(message.id);
-        if (waiter) settleHandle(waiter, message.o, this.init.backend);
+        const result = decodeOutcome(message.o, this.init.backend, true);
+        if (result.ok) waiter?.resolve(result.value);
+        else waiter?.reject(result.error);
         return;
       }
       case 'stop':
@@ -184,11 +182,8 @@ export class ReplicaRuntime {
       }
       return;
     }
-    const timer = this.batchTimers.get(method);
-    if (timer) {
-      clearTimeout(timer);
-      this.batchTimers.delete(method);
-    }
+    clearTimeout(this.batchTimers.get(method));
+    this.batchTimers.delete(method);
     void this.runBatch(method, collector, collector.take());
   }
 
@@ -246,15 +241,6 @@ export class ReplicaRuntime {
         }),
     };
   }
-}
-
-function settleHandle(
-  waiter: { resolve(v: unknown): void; reject(e: Error): void },
-  outcome: WireOutcome,
-  backend: string,
-): void {
-  if (outcome.ok) waiter.resolve(decodeValue(outcome.v));
-  else waiter.reject(decodeError(outcome.e, backend, true));
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { afterEach, beforeEach, describe, mock, test } from 'node:test';
 import { BackendRouter, MAX_NOT_STARTED_RETRIES } from '../../src/backend/backend.router';
-import type { ReplicaEntry, SiteState } from '../../src/backend/replica.pool';
+import type { ReplicaEntry, SiteState } from '../../src/backend/replica.lifecycle';
 import type { ResolvedBackendConfig } from '../../src/interfaces/backend-config.interface';
 import { ReplicaScheduler } from '../../src/router/replica.scheduler';
 import { ServeError } from '../../src/serve.errors';

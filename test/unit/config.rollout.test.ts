@@ -1,7 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { describe, test } from 'node:test';
 import { ConfigRollout } from '../../src/backend/config.rollout';
-import { ReplicaPool, type ReplicaEntry } from '../../src/backend/replica.pool';
+import type { ReplicaEntry } from '../../src/backend/replica.lifecycle';
+import { ReplicaPool } from '../../src/backend/replica.pool';
 import { ReplicaScheduler } from '../../src/router/replica.scheduler';
 import { ServeError, isServeError } from '../../src/serve.errors';
 import { config, definition, settings } from '../helpers/backend.fixture';

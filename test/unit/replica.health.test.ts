@@ -1,7 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { afterEach, beforeEach, describe, mock, test } from 'node:test';
 import { ReplicaHealth } from '../../src/backend/replica.health';
-import { ReplicaPool, type ReplicaEntry } from '../../src/backend/replica.pool';
+import type { ReplicaEntry } from '../../src/backend/replica.lifecycle';
+import { ReplicaPool } from '../../src/backend/replica.pool';
 import { ReplicaScheduler } from '../../src/router/replica.scheduler';
 import { config, definition, flush, recordingLogger, settings } from '../helpers/backend.fixture';
 import { FakeSite, type FakeReplica } from '../helpers/fake.replica';

@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { afterEach, beforeEach, describe, mock, test } from 'node:test';
-import { ReplicaPool, type ReplicaEntry } from '../../src/backend/replica.pool';
+import type { ReplicaEntry } from '../../src/backend/replica.lifecycle';
+import { ReplicaPool } from '../../src/backend/replica.pool';
 import type { ResolvedBackendConfig } from '../../src/interfaces/backend-config.interface';
 import { ReplicaScheduler } from '../../src/router/replica.scheduler';
 import { config, definition, flush, settings } from '../helpers/backend.fixture';
