@@ -129,6 +129,12 @@ export const messages = {
     `App ${host} sent no heartbeat for ${ms} ms: stopping its ${count} replica(s) here (it will start new ones when it is back).`,
   agentResultTooLarge: (backend: string, why: string) =>
     `Backend '${backend}' returned a result too large for NATS (${why}): return less, or raise max_payload in the NATS server's config.`,
+  replicaDiedReplacing: (backend: string, replica: string, site: string, why: string) =>
+    `Backend '${backend}': replica ${replica} (host ${site}) died (${why}); starting a replacement.`,
+  replicaStartRetrying: (backend: string, site: string, why: string) =>
+    `Backend '${backend}': a replica on host ${site} failed to start (${why}); retrying with backoff.`,
+  handlerThrew: (backend: string, replica: string, method: string, stack: string) =>
+    `Backend '${backend}' replica ${replica}: method '${method}' threw: ${stack}`,
 };
 
 function describe(value: unknown): string {

@@ -158,9 +158,8 @@ export class BackendRouter {
     const result = decodeOutcome(outcome, this.options.name, this.options.exposeErrors);
     if (result.ok) return this.settle(job, result, 'succeeded');
     if (result.error.code === 'HANDLER_FAILED' && !outcome.ok) {
-      this.options.logger.error(
-        `Backend '${this.options.name}' replica ${slot.id}: method '${job.method}' threw: ${outcome.e.stack ?? outcome.e.message}`,
-      );
+      const stack = outcome.e.stack ?? outcome.e.message;
+      this.options.logger.error(messages.handlerThrew(this.options.name, slot.id, job.method, stack));
     }
     // A replica that died is out of the scheduler before its calls fail; other errors are the handler's.
     const lost = slot.state === 'stopped' && result.error.code === 'REPLICA_UNAVAILABLE';

@@ -1,4 +1,5 @@
 import type { Logger } from '@nestjs/common';
+import { messages } from '../serve.messages';
 import type { SiteState } from './replica.lifecycle';
 import { RestartPolicy } from './restart.policy';
 
@@ -32,18 +33,14 @@ export class ReplacementScheduler {
   /** A replica of `site` that became ready at `readyAt` died: count it, log it, replace it. */
   exited(site: SiteState, replicaId: string, readyAt: number, reason: Error): void {
     site.failures = this.policy.failuresAfterExit(site.failures, readyAt, Date.now());
-    this.logger.error(
-      `Backend '${this.target.name}': replica ${replicaId} (host ${site.site.name}) died (${reason.message}); starting a replacement.`,
-    );
+    this.logger.error(messages.replicaDiedReplacing(this.target.name, replicaId, site.site.name, reason.message));
     this.schedule(site);
   }
 
   /** A replica of `site` failed to start: count it, log it, retry with backoff. */
   startFailed(site: SiteState, err: Error): void {
     site.failures++;
-    this.logger.error(
-      `Backend '${this.target.name}': a replica on host ${site.site.name} failed to start (${err.message}); retrying with backoff.`,
-    );
+    this.logger.error(messages.replicaStartRetrying(this.target.name, site.site.name, err.message));
     this.schedule(site);
   }
 

@@ -48,7 +48,7 @@ interface AgentState extends RemoteAgent {
  * there. A replica host that stops answering pings, or all of them when NATS goes away, leaves.
  */
 export class ClusterMembership implements RemoteLink {
-  readonly hostId = randomBytes(6).toString('hex');
+  readonly appId = randomBytes(6).toString('hex');
   readonly subjects: ClusterSubjects;
   private readonly connection: ClusterConnection;
   private readonly settings: Required<Pick<ClusterOptions, 'heartbeatPeriodMs' | 'heartbeatTimeoutMs' | 'prefix'>>;
@@ -123,7 +123,7 @@ export class ClusterMembership implements RemoteLink {
       callback: (err, msg) =>
         void (err || guard(msg.subject, () => this.announced(unpack<AgentAnnouncement>(msg.data)))),
     });
-    const inbox = this.subjects.hostInbox(this.hostId);
+    const inbox = this.subjects.appInbox(this.appId);
     const skip = inbox.length - 1;
     nc.subscribe(inbox, {
       callback: (err, msg) => {
@@ -162,7 +162,7 @@ export class ClusterMembership implements RemoteLink {
   }
 
   private join(announcement: AgentAnnouncement): void {
-    const site = new RemoteSite(this, announcement, () => `${this.hostId}-${this.nextKey++}`);
+    const site = new RemoteSite(this, announcement, () => `${this.appId}-${this.nextKey++}`);
     const classes = new Set(announcement.classes);
     const agent: AgentState = {
       announcement,
@@ -203,7 +203,7 @@ export class ClusterMembership implements RemoteLink {
         continue;
       }
       const ping: AgentPing = {
-        host: this.hostId,
+        app: this.appId,
         replicas: [...agent.keys],
         leaseMs: this.settings.heartbeatTimeoutMs * 3,
       };

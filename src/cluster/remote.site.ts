@@ -30,7 +30,7 @@ export class RemoteSite implements ReplicaSite {
     // Throws (via `nc`) while NATS is down; the key is listed in pings once the start is sent.
     const transport = createNatsTransport(this.link, this, {
       op: 'start',
-      host: this.link.hostId,
+      app: this.link.appId,
       key,
       kind: spec.kind,
       init: spec.init,

@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
 import { startLocalTransport } from '../replicas/replica.factory';
 import type { ReplicaTransport } from '../replicas/replica.interface';
-import type { HostMessage, ReplicaMessage } from '../replicas/replica.protocol';
+import type { ToReplica, FromReplica } from '../replicas/replica.protocol';
 import { DEFAULT_CLUSTER_OPTIONS } from '../serve.constants';
 import { messages } from '../serve.messages';
 import { waitUntil } from '../utils/wait.util';
@@ -142,10 +142,10 @@ export class ReplicaHost {
 
   private pinged(msg: Msg): void {
     const ping = unpack<AgentPing>(msg.data);
-    this.leases.set(ping.host, { at: Date.now(), leaseMs: ping.leaseMs });
+    this.leases.set(ping.app, { at: Date.now(), leaseMs: ping.leaseMs });
     const wanted = new Set(ping.replicas);
     for (const replica of this.replicas.values()) {
-      if (replica.app === ping.host && !wanted.has(replica.key)) replica.transport.kill();
+      if (replica.app === ping.app && !wanted.has(replica.key)) replica.transport.kill();
     }
     msg.respond(pack({ instance: this.instance } satisfies AgentPong));
   }
@@ -163,23 +163,23 @@ export class ReplicaHost {
         ok: false,
         error: messages.agentNoSuchBackend(this.name, init.backend, init.className, this.backends),
       });
-    this.leases.set(control.host, this.leases.get(control.host) ?? { at: Date.now(), leaseMs: DEFAULT_LEASE_MS });
+    this.leases.set(control.app, this.leases.get(control.app) ?? { at: Date.now(), leaseMs: DEFAULT_LEASE_MS });
     const transport = startLocalTransport({
       kind: control.kind,
       init: { ...init, modulePath: cls.modulePath, exportName: cls.exportName },
       env: control.env,
       resourceLimits: control.resourceLimits,
     });
-    const replica: HostedReplica = { app: control.host, key: control.key, backend: init.backend, transport };
+    const replica: HostedReplica = { app: control.app, key: control.key, backend: init.backend, transport };
     this.replicas.set(control.key, replica);
     this.subscribeReplica(this.nc, replica);
-    const toHost = this.subjects.toHost(control.host, control.key);
-    transport.onMessage((batch) => this.relay(toHost, batch as ReplicaMessage[], replica));
+    const toApp = this.subjects.toApp(control.app, control.key);
+    transport.onMessage((batch) => this.relay(toApp, batch as FromReplica[], replica));
     transport.onExit((reason) => {
       this.replicas.delete(control.key);
       replica.subscription?.unsubscribe();
       this.nc?.publish(
-        toHost,
+        toApp,
         pack([{ t: 'exit', e: `${reason.message} (on replica host ${this.name})` } satisfies RelayExit]),
       );
     });
@@ -189,11 +189,11 @@ export class ReplicaHost {
   private subscribeReplica(nc: NatsConnection, replica: HostedReplica): void {
     replica.subscription = nc.subscribe(this.subjects.toReplica(replica.backend, replica.key), {
       callback: (err, msg) =>
-        void (err || this.connection.guard(msg.subject, () => replica.transport.post(unpack<HostMessage[]>(msg.data)))),
+        void (err || this.connection.guard(msg.subject, () => replica.transport.post(unpack<ToReplica[]>(msg.data)))),
     });
   }
 
-  private relay(subject: string, batch: ReplicaMessage[], replica: HostedReplica): void {
+  private relay(subject: string, batch: FromReplica[], replica: HostedReplica): void {
     if (this.nc) relayToApp(this.nc, subject, batch, replica);
   }
 

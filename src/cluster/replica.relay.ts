@@ -1,7 +1,7 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { postEach } from '../replicas/message.channel';
 import type { ReplicaTransport } from '../replicas/replica.interface';
-import type { HostMessage, ReplicaMessage } from '../replicas/replica.protocol';
+import type { ToReplica, FromReplica } from '../replicas/replica.protocol';
 import { failure } from '../replicas/result.codec';
 import { ServeError } from '../serve.errors';
 import { messages } from '../serve.messages';
@@ -15,11 +15,11 @@ import { encodeBatch, maxPayloadOf } from './cluster.codec';
 export function relayToApp(
   nc: NatsConnection,
   subject: string,
-  batch: ReplicaMessage[],
+  batch: FromReplica[],
   replica: { key: string; backend: string; transport: ReplicaTransport },
 ): void {
   const maxPayload = maxPayloadOf(nc);
-  const publish = (part: ReplicaMessage[]) => {
+  const publish = (part: FromReplica[]) => {
     for (const chunk of encodeBatch(part, maxPayload)) nc.publish(subject, chunk.data);
   };
   postEach(batch, publish, (message, error) => {
@@ -36,7 +36,7 @@ export function relayToApp(
       const o = failure(
         new ServeError('PAYLOAD_TOO_LARGE', messages.notSendable('The handle payload', replica.key, why)),
       );
-      replica.transport.post([{ t: 'handle-result', id: message.id, o } satisfies HostMessage]);
+      replica.transport.post([{ t: 'handle-result', id: message.id, o } satisfies ToReplica]);
     }
   });
 }

@@ -23,7 +23,7 @@ export interface ReplicaEvents {
 
 /**
  * One copy of a backend class, wherever it runs. The router sees only this interface, so threads,
- * processes and remote hosts are interchangeable.
+ * processes and replica hosts are interchangeable.
  */
 export interface Replica {
   /** e.g. `sentiment-v1#2`. */
@@ -55,7 +55,7 @@ export interface ReplicaTransport {
   onMessage(listener: (batch: unknown[]) => void): void;
   /**
    * Called once when the replica is gone, with why. `undelivered` lists messages known never
-   * to have reached it (a remote replica's host had gone), so their calls can go elsewhere.
+   * to have reached it (a remote replica's replica host had gone), so their calls can go elsewhere.
    */
   onExit(listener: (reason: Error, undelivered?: unknown[]) => void): void;
   /** Ends the replica now. */
