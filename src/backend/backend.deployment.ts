@@ -17,7 +17,7 @@ import { ReplicaHealth } from './replica.health';
 import type { ReplicaEntry } from './replica.lifecycle';
 import { ReplicaPool } from './replica.pool';
 
-/** Settings of the module that every deployment uses. */
+/** Settings of the module that every deployment uses (see `ServeModuleOptions` for each). */
 export interface DeploymentSettings {
   exposeErrors: boolean;
   healthCheckPeriodMs: number;
@@ -26,6 +26,7 @@ export interface DeploymentSettings {
   replicaStopTimeoutMs: number;
   replicaStartTimeoutMs: number;
   replicaNice: number;
+  /** Where the backend's log lines go (Nest's `Logger`, context `nestjs-serve`). */
   logger: Logger;
   /** True while the app's cluster connection is up (for messages). */
   clusterConnected(): boolean;

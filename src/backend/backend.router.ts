@@ -26,7 +26,9 @@ export interface RouterOptions {
   hasCapacity(): boolean;
   /** The 503 for a request no replica can take now or soon. */
   noCapacityError(): ServeError;
+  /** Put a handler's message and stack in its 500 body (module option `exposeErrors`). */
   readonly exposeErrors: boolean;
+  /** Where a handler's uncaught error is logged. */
   readonly logger: Logger;
 }
 
