@@ -1,7 +1,7 @@
 /**
  * Overload run (`npm run bench:overload`): offers ten times a backend's capacity for 20 s and
  * reports what callers saw — answered, accepted, rejected with 503 + Retry-After, failed —
- * the latency of accepted requests, and the host's memory over the run. Writes OVERLOAD.md.
+ * the latency of accepted requests, and the host's memory over the run. Writes docs/reports/OVERLOAD.md.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -56,7 +56,7 @@ async function main(): Promise<void> {
       `Host RSS (MiB) sampled every second: first ${rss[0]?.toFixed(1)}, min ${Math.min(...rss).toFixed(1)}, max ${Math.max(...rss).toFixed(1)}, last ${rss[rss.length - 1]?.toFixed(1)}.`,
       '',
     ];
-    const out = process.argv.includes('--smoke') ? undefined : join(root, 'OVERLOAD.md');
+    const out = process.argv.includes('--smoke') ? undefined : join(root, 'docs', 'reports', 'OVERLOAD.md');
     if (out) writeFileSync(out, lines.join('\n'));
     process.stdout.write(lines.join('\n'));
   } finally {

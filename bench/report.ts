@@ -76,7 +76,7 @@ function table(head: string[], rows: string[][]): string {
   ].join('\n');
 }
 
-/** Renders the BENCHMARKS.md markdown. */
+/** Renders the markdown of docs/reports/BENCHMARKS.md. */
 export function renderReport(input: ReportInput): string {
   const { results: r, machine: m } = input;
   const med = (key: string): number => median(r.get(key));

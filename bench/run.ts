@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: starts every benchmark server in turn (one child process each), drives it
- * with autocannon, alternates the servers over several rounds and writes BENCHMARKS.md.
+ * with autocannon, alternates the servers over several rounds and writes docs/reports/BENCHMARKS.md.
  * See `--help` and the Method section of the report.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -22,7 +22,7 @@ const ROOT = resolve(__dirname, '..');
 const TMP = join(ROOT, '.bench-tmp');
 
 async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2), join(ROOT, 'BENCHMARKS.md'));
+  const args = parseArgs(process.argv.slice(2), join(ROOT, 'docs', 'reports', 'BENCHMARKS.md'));
   const runs = args.only.length ? SERVER_RUNS.filter((run) => args.only.includes(run.id)) : SERVER_RUNS;
   if (runs.length === 0)
     throw new Error(`--only matched no server run; ids: ${SERVER_RUNS.map((r) => r.id).join(', ')}`);

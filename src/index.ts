@@ -17,7 +17,8 @@ export {
 } from './serve.constants';
 export { TrafficPolicy, ReplicaScheduler, BatchCollector, RequestQueue, hashToUnit } from './router';
 export type { EndpointInfo } from './module/serve.service';
-export type { ReplicaHostOptions } from './cluster/replica-host.agent';
+export type { BackendStatus, BackendState, ReplicaStatus, ReplicaState, RequestCounts } from './backend/backend.status';
+export type { ReplicaHostOptions } from './cluster/replica-host.options';
 
 /** The Nest module: `ServeModule.forRoot({ backends })` or `forRootAsync(...)`. */
 export declare const ServeModule: typeof ModuleFile.ServeModule;

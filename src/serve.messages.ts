@@ -142,6 +142,12 @@ export const messages = {
     `Endpoint '${endpoint}': a call asked backend '${backend}' for method '${method}', which it does not have (answered 400); its methods: ${list(known)}.`,
   unsupportedCharset: (charset: string, path: string) =>
     `Request body to ${path} declares charset '${charset}', which cannot be decoded: send UTF-8 or another WHATWG encoding (iso-8859-1, windows-1252, utf-16le, shift_jis, ...), or fix the Content-Type's charset.`,
+  replicaDiedReplacing: (backend: string, replica: string, site: string, why: string) =>
+    `Backend '${backend}': replica ${replica} (host ${site}) died (${why}); starting a replacement.`,
+  replicaStartRetrying: (backend: string, site: string, why: string) =>
+    `Backend '${backend}': a replica on host ${site} failed to start (${why}); retrying with backoff.`,
+  handlerThrew: (backend: string, replica: string, method: string, stack: string) =>
+    `Backend '${backend}' replica ${replica}: method '${method}' threw: ${stack}`,
 };
 
 function describe(value: unknown): string {

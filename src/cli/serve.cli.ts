@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { ReplicaHost, type ReplicaHostOptions } from '../cluster/replica-host.agent';
+import { ReplicaHost } from '../cluster/replica-host.agent';
+import type { ReplicaHostOptions } from '../cluster/replica-host.options';
 
 const USAGE = `Usage: nestjs-serve replica --servers <nats-url> --module <file> [options]
 

@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { ClusterOptions } from '../interfaces/cluster-options.interface';
-import { ChannelReplica } from '../replicas/channel.replica';
-import { createNatsTransport, isNoResponders, type RemoteLink, type RemoteRoute } from '../replicas/nats.transport';
+import { isNoResponders, type RemoteLink, type RemoteRoute } from './remote.transport';
+import { RemoteSite } from './remote.site';
 import type { ReplicaSite } from '../replicas/replica.interface';
 import { DEFAULT_CLUSTER_OPTIONS } from '../serve.constants';
 import { ServeError } from '../serve.errors';
@@ -48,7 +48,7 @@ interface AgentState extends RemoteAgent {
  * there. A replica host that stops answering pings, or all of them when NATS goes away, leaves.
  */
 export class ClusterMembership implements RemoteLink {
-  readonly hostId = randomBytes(6).toString('hex');
+  readonly appId = randomBytes(6).toString('hex');
   readonly subjects: ClusterSubjects;
   private readonly connection: ClusterConnection;
   private readonly settings: Required<Pick<ClusterOptions, 'heartbeatPeriodMs' | 'heartbeatTimeoutMs' | 'prefix'>>;
@@ -123,7 +123,7 @@ export class ClusterMembership implements RemoteLink {
       callback: (err, msg) =>
         void (err || guard(msg.subject, () => this.announced(unpack<AgentAnnouncement>(msg.data)))),
     });
-    const inbox = this.subjects.hostInbox(this.hostId);
+    const inbox = this.subjects.appInbox(this.appId);
     const skip = inbox.length - 1;
     nc.subscribe(inbox, {
       callback: (err, msg) => {
@@ -162,33 +162,12 @@ export class ClusterMembership implements RemoteLink {
   }
 
   private join(announcement: AgentAnnouncement): void {
-    const keys = new Set<string>();
-    const site: ReplicaSite = {
-      id: announcement.agent,
-      name: announcement.name,
-      start: (spec, events) => {
-        const key = `${this.hostId}-${this.nextKey++}`;
-        // Throws (via `nc`) while NATS is down; the key is listed in pings once the start is sent.
-        const transport = createNatsTransport(this, site, {
-          op: 'start',
-          host: this.hostId,
-          key,
-          kind: spec.kind,
-          init: spec.init,
-          env: spec.env,
-          resourceLimits: spec.resourceLimits,
-        });
-        keys.add(key);
-        const replica = new ChannelReplica(spec.init.replicaId, spec.kind, transport, events, announcement.name);
-        transport.onExit(() => keys.delete(key));
-        return replica;
-      },
-    };
+    const site = new RemoteSite(this, announcement, () => `${this.appId}-${this.nextKey++}`);
     const classes = new Set(announcement.classes);
     const agent: AgentState = {
       announcement,
       site,
-      keys,
+      keys: site.keys,
       lastPong: Date.now(),
       serves: (className) => classes.has(className),
     };
@@ -224,7 +203,7 @@ export class ClusterMembership implements RemoteLink {
         continue;
       }
       const ping: AgentPing = {
-        host: this.hostId,
+        app: this.appId,
         replicas: [...agent.keys],
         leaseMs: this.settings.heartbeatTimeoutMs * 3,
       };

@@ -17,7 +17,8 @@ export interface AgentAnnouncement {
 
 /** The app pings a replica host with the replicas it has there; the replica host stops any other of that app's. */
 export interface AgentPing {
-  host: string;
+  /** Id of the app that pings. */
+  app: string;
   replicas: string[];
   /** The replica host stops this app's replicas when no ping came for this long. */
   leaseMs: number;
@@ -32,14 +33,15 @@ export interface AgentPong {
 export type AgentControl =
   | {
       op: 'start';
-      host: string;
+      /** Id of the app that starts the replica. */
+      app: string;
       key: string;
       kind: ReplicaKind;
       init: ReplicaInit;
       env?: Record<string, string>;
       resourceLimits?: ReplicaResourceLimits;
     }
-  | { op: 'kill'; host: string; key: string };
+  | { op: 'kill'; app: string; key: string };
 
 /** Answer to a control message. */
 export type ControlReply = { ok: true } | { ok: false; error: string };
@@ -62,10 +64,10 @@ export function clusterSubjects(prefix: string) {
     /** Messages to one replica: its backend's name is in the subject, so NATS permissions can scope a replica host to its backends. */
     toReplica: (backend: string, key: string) => `${prefix}.b.${backend}.${key}`,
     /** Messages from one replica back to its app. */
-    toHost: (host: string, key: string) => `${prefix}.h.${host}.${key}`,
+    toApp: (app: string, key: string) => `${prefix}.h.${app}.${key}`,
     /** Reply subject of batch `seq` to a replica: only NATS writes to it, when nobody received the batch ("no responders"). */
-    undelivered: (host: string, key: string, seq: number) => `${prefix}.h.${host}.${key}.${seq}`,
-    hostInbox: (host: string) => `${prefix}.h.${host}.>`,
+    undelivered: (app: string, key: string, seq: number) => `${prefix}.h.${app}.${key}.${seq}`,
+    appInbox: (app: string) => `${prefix}.h.${app}.>`,
   };
 }
 

@@ -1,20 +1,15 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { resolve } from 'node:path';
 import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
-import { getBackendMetadata } from '../decorators/backend.metadata';
-import { requireModule } from '../replicas/module.loader';
 import { startLocalTransport } from '../replicas/replica.factory';
 import type { ReplicaTransport } from '../replicas/replica.interface';
-import type { HostMessage, ReplicaMessage } from '../replicas/replica.protocol';
-import { failure } from '../replicas/result.codec';
+import type { ToReplica, FromReplica } from '../replicas/replica.protocol';
 import { DEFAULT_CLUSTER_OPTIONS } from '../serve.constants';
-import { ServeError } from '../serve.errors';
 import { messages } from '../serve.messages';
-import { postEach } from '../replicas/message.channel';
 import { waitUntil } from '../utils/wait.util';
-import { encodeBatch, maxPayloadOf, pack, unpack } from './cluster.codec';
+import { pack, unpack } from './cluster.codec';
+import { BackendCatalog } from './backend.catalog';
 import { ClusterConnection } from './cluster.connection';
 import {
   clusterSubjects,
@@ -27,40 +22,13 @@ import {
   type ControlReply,
   type RelayExit,
 } from './cluster.protocol';
+import type { ReplicaHostOptions } from './replica-host.options';
+import { relayToApp } from './replica.relay';
 
-/** Options of a replica host (the `nestjs-serve replica` command). */
-export interface ReplicaHostOptions {
-  /** NATS server URL(s). */
-  servers: string | string[];
-  /** Files that export `@Backend()` classes (compiled JavaScript, or TypeScript with a loader installed). */
-  modules: string[];
-  /** Serve only these backends (names or class names); default all in `modules`. */
-  backends?: string[];
-  /** Subject prefix; the same as the app's `cluster.prefix`. Default `'nestjs-serve'`. */
-  prefix?: string;
-  /** Shown in the app's `listBackends()`. Default `<hostname>:<pid>`. */
-  name?: string;
-  /** Subject-safe id; default random. */
-  id?: string;
-  /** NATS `.creds` file. */
-  credentialsFile?: string;
-  /** Other NATS `connect()` options: `user`, `pass`, `token`, `tls`... */
-  connection?: Record<string, unknown>;
-  /** How long SIGTERM waits for the replicas to finish their requests before killing them, in ms. Default 30000. */
-  drainTimeoutMs?: number;
-  /** Where log lines go. Default the console. */
-  log?: (level: 'log' | 'warn' | 'error', message: string) => void;
-}
-
-interface BackendClass {
-  modulePath: string;
-  exportName: string;
-  className: string;
-  name: string;
-}
-
+/** A replica this replica host runs for an app. */
 interface HostedReplica {
-  host: string;
+  /** Id of the app that started it. */
+  app: string;
   key: string;
   backend: string;
   transport: ReplicaTransport;
@@ -82,7 +50,7 @@ export class ReplicaHost {
   readonly name: string;
   private readonly instance = randomBytes(6).toString('hex');
   private readonly subjects: ClusterSubjects;
-  private readonly classes: BackendClass[] = [];
+  private readonly catalog = new BackendCatalog();
   private readonly connection: ClusterConnection;
   private readonly replicas = new Map<string, HostedReplica>();
   private readonly leases = new Map<string, { at: number; leaseMs: number }>();
@@ -121,35 +89,14 @@ export class ReplicaHost {
 
   /** Backends this replica host can run. */
   get backends(): string[] {
-    return this.classes.map((c) => c.name);
+    return this.catalog.names;
   }
 
   /** Loads the modules (throws if one exports no backend) and connects in the background. */
   async start(): Promise<void> {
-    for (const file of this.options.modules) this.load(resolve(file));
-    if (this.classes.length === 0)
-      throw new Error(messages.agentNoBackends(this.options.modules, this.options.backends));
+    this.catalog.load(this.options.modules, this.options.backends);
     this.leaseTimer = setInterval(() => this.expireLeases(), 250);
     await this.connection.start();
-  }
-
-  private load(modulePath: string): void {
-    const exports = requireModule(modulePath);
-    const entries = typeof exports === 'function' ? [[exports.name, exports] as const] : Object.entries(exports);
-    let found = false;
-    for (const [exportName, value] of entries) {
-      const metadata = getBackendMetadata(value);
-      if (!metadata || typeof value !== 'function') continue;
-      found = true;
-      const cls = { modulePath, exportName, className: value.name, name: metadata.name ?? value.name };
-      const wanted =
-        !this.options.backends ||
-        this.options.backends.includes(cls.name) ||
-        this.options.backends.includes(cls.className);
-      if (wanted && !this.classes.some((c) => c.className === cls.className && c.modulePath === modulePath))
-        this.classes.push(cls);
-    }
-    if (!found) throw new Error(messages.agentModuleHasNoBackend(modulePath));
   }
 
   private up(nc: NatsConnection, fresh: boolean): void {
@@ -187,18 +134,18 @@ export class ReplicaHost {
       agent: this.id,
       instance: this.instance,
       name: this.name,
-      names: [...new Set(this.classes.map((c) => c.name))],
-      classes: [...new Set(this.classes.map((c) => c.className))],
+      names: [...new Set(this.catalog.names)],
+      classes: [...new Set(this.catalog.classNames)],
     };
     this.nc.publish(this.subjects.agents, pack(announcement));
   }
 
   private pinged(msg: Msg): void {
     const ping = unpack<AgentPing>(msg.data);
-    this.leases.set(ping.host, { at: Date.now(), leaseMs: ping.leaseMs });
+    this.leases.set(ping.app, { at: Date.now(), leaseMs: ping.leaseMs });
     const wanted = new Set(ping.replicas);
     for (const replica of this.replicas.values()) {
-      if (replica.host === ping.host && !wanted.has(replica.key)) replica.transport.kill();
+      if (replica.app === ping.app && !wanted.has(replica.key)) replica.transport.kill();
     }
     msg.respond(pack({ instance: this.instance } satisfies AgentPong));
   }
@@ -208,8 +155,7 @@ export class ReplicaHost {
     if (control.op === 'kill') return this.replicas.get(control.key)?.transport.kill();
     const reply = (answer: ControlReply) => void msg.respond(pack(answer));
     const { init } = control;
-    const sameClass = this.classes.filter((c) => c.className === init.className);
-    const cls = sameClass.find((c) => c.name === init.backend || c.exportName === init.exportName) ?? sameClass[0];
+    const cls = this.catalog.find(init);
     if (this.draining) return reply({ ok: false, error: messages.agentDrainingRefused(this.name) });
     if (!this.nc) return reply({ ok: false, error: messages.clusterLost() });
     if (!cls)
@@ -217,23 +163,23 @@ export class ReplicaHost {
         ok: false,
         error: messages.agentNoSuchBackend(this.name, init.backend, init.className, this.backends),
       });
-    this.leases.set(control.host, this.leases.get(control.host) ?? { at: Date.now(), leaseMs: DEFAULT_LEASE_MS });
+    this.leases.set(control.app, this.leases.get(control.app) ?? { at: Date.now(), leaseMs: DEFAULT_LEASE_MS });
     const transport = startLocalTransport({
       kind: control.kind,
       init: { ...init, modulePath: cls.modulePath, exportName: cls.exportName },
       env: control.env,
       resourceLimits: control.resourceLimits,
     });
-    const replica: HostedReplica = { host: control.host, key: control.key, backend: init.backend, transport };
+    const replica: HostedReplica = { app: control.app, key: control.key, backend: init.backend, transport };
     this.replicas.set(control.key, replica);
     this.subscribeReplica(this.nc, replica);
-    const toHost = this.subjects.toHost(control.host, control.key);
-    transport.onMessage((batch) => this.relay(toHost, batch as ReplicaMessage[], replica));
+    const toApp = this.subjects.toApp(control.app, control.key);
+    transport.onMessage((batch) => this.relay(toApp, batch as FromReplica[], replica));
     transport.onExit((reason) => {
       this.replicas.delete(control.key);
       replica.subscription?.unsubscribe();
       this.nc?.publish(
-        toHost,
+        toApp,
         pack([{ t: 'exit', e: `${reason.message} (on replica host ${this.name})` } satisfies RelayExit]),
       );
     });
@@ -243,44 +189,21 @@ export class ReplicaHost {
   private subscribeReplica(nc: NatsConnection, replica: HostedReplica): void {
     replica.subscription = nc.subscribe(this.subjects.toReplica(replica.backend, replica.key), {
       callback: (err, msg) =>
-        void (err || this.connection.guard(msg.subject, () => replica.transport.post(unpack<HostMessage[]>(msg.data)))),
+        void (err || this.connection.guard(msg.subject, () => replica.transport.post(unpack<ToReplica[]>(msg.data)))),
     });
   }
 
-  /** Sends a replica's messages to its app; one too large for NATS is answered with an error instead. */
-  private relay(subject: string, batch: ReplicaMessage[], replica: HostedReplica): void {
-    const nc = this.nc;
-    if (!nc) return;
-    const maxPayload = maxPayloadOf(nc);
-    const publish = (part: ReplicaMessage[]) => {
-      for (const chunk of encodeBatch(part, maxPayload)) nc.publish(subject, chunk.data);
-    };
-    postEach(batch, publish, (message, error) => {
-      const why = (error as Error).message;
-      if (message.t === 'result') {
-        publish([
-          {
-            t: 'result',
-            id: message.id,
-            o: failure({ name: 'PayloadTooLargeError', message: messages.agentResultTooLarge(replica.backend, why) }),
-          },
-        ]);
-      } else if (message.t === 'handle-call') {
-        const o = failure(
-          new ServeError('PAYLOAD_TOO_LARGE', messages.notSendable('The handle payload', replica.key, why)),
-        );
-        replica.transport.post([{ t: 'handle-result', id: message.id, o } satisfies HostMessage]);
-      }
-    });
+  private relay(subject: string, batch: FromReplica[], replica: HostedReplica): void {
+    if (this.nc) relayToApp(this.nc, subject, batch, replica);
   }
 
   private expireLeases(): void {
     const now = Date.now();
-    for (const [host, lease] of this.leases) {
+    for (const [app, lease] of this.leases) {
       if (now - lease.at <= lease.leaseMs) continue;
-      this.leases.delete(host);
-      const orphans = [...this.replicas.values()].filter((r) => r.host === host);
-      if (orphans.length) this.log('warn', messages.agentLeaseExpired(host, orphans.length, lease.leaseMs));
+      this.leases.delete(app);
+      const orphans = [...this.replicas.values()].filter((r) => r.app === app);
+      if (orphans.length) this.log('warn', messages.agentLeaseExpired(app, orphans.length, lease.leaseMs));
       for (const replica of orphans) replica.transport.kill();
       // The app may have dropped this replica host (a stall, an outage) and be waiting for it.
       this.announce('hello');

@@ -1,7 +1,7 @@
 import { HttpException, HttpStatus, StreamableFile } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
-import type { WireValue } from '../replicas/replica.protocol';
 import type { ServeError } from '../serve.errors';
+import { ServeResponse } from './serve-response';
 
 /** The parts of an Express (or compatible) response the mapper uses. */
 export interface HostResponse extends ServerResponse {
@@ -13,11 +13,11 @@ export interface HostResponse extends ServerResponse {
  * that the host's interceptors see it: objects and arrays as JSON, strings as text, bytes as
  * `application/octet-stream`, other JSON values (numbers, booleans, null) as JSON text.
  */
-export function toResponseBody(res: HostResponse, value: WireValue): unknown {
-  if ('v' in value) return bodyOf(res, value.v);
-  res.status(value.r.status);
-  for (const [name, header] of Object.entries(value.r.headers ?? {})) res.setHeader(name, header);
-  return bodyOf(res, value.r.body);
+export function toResponseBody(res: HostResponse, value: unknown): unknown {
+  if (!ServeResponse.is(value)) return bodyOf(res, value);
+  res.status(value.status);
+  for (const [name, header] of Object.entries(value.headers ?? {})) res.setHeader(name, header);
+  return bodyOf(res, value.body);
 }
 
 function bodyOf(res: HostResponse, body: unknown): unknown {

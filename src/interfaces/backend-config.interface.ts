@@ -59,7 +59,7 @@ export interface BackendOptions extends BackendConfig {
   exportName?: string;
   /**
    * Memory bounds of each replica. A thread replica over `maxOldGenerationSizeMb` dies alone
-   * (and is replaced) instead of taking the host down; for process replicas it becomes
+   * (and is replaced) instead of taking the app down; for process replicas it becomes
    * `--max-old-space-size`.
    */
   resourceLimits?: ReplicaResourceLimits;

@@ -3,7 +3,7 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 
 
 /** Options of `@Endpoint()`. */
 export interface EndpointOptions {
-  /** Route in the host app, with a leading `/`, e.g. `/sentiment`. */
+  /** Route in the app, with a leading `/`, e.g. `/sentiment`. */
   route: string;
   /** Accepted HTTP methods. Default `['GET']`. */
   methods?: HttpMethod[];
@@ -17,7 +17,7 @@ export interface EndpointOptions {
 export interface CreateEndpointOptions {
   /** The backend that serves the endpoint (all its traffic). */
   backend: string;
-  /** Route in the host app, with a leading `/`. */
+  /** Route in the app, with a leading `/`. */
   route: string;
   /** Accepted HTTP methods. Default `['GET']`. */
   methods?: HttpMethod[];

@@ -20,9 +20,9 @@ export interface ServeModuleOptions {
   /** How long a stopping replica may take to exit before it is killed, in ms. Default 2000. */
   replicaStopTimeoutMs?: number;
   /**
-   * Scheduling priority (nice, 0 to 19) of every replica's thread on Linux: above 0, the host's
+   * Scheduling priority (nice, 0 to 19) of every replica's thread on Linux: above 0, the app's
    * event loop wins the CPU from busy replicas, so the app's other routes stay fast while a
-   * model saturates the cores. Default 5; 0 gives replicas the host's priority.
+   * model saturates the cores. Default 5; 0 gives replicas the app's priority.
    */
   replicaNice?: number;
   /**

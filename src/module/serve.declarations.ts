@@ -4,7 +4,7 @@ import type { ResolvedBackendConfig } from '../interfaces/backend-config.interfa
 import { DEFAULT_BACKEND_CONFIG } from '../serve.constants';
 import { ServeError } from '../serve.errors';
 import { messages } from '../serve.messages';
-import { buildBackendSpec, methodForEndpoint, type BackendSpec } from './backend.spec';
+import { buildBackendDefinition, methodForEndpoint, type BackendDefinition } from '../backend/backend.definition';
 import { validateBackendConfig, validateEndpointOptions } from './config.validator';
 import { normaliseRoute } from './serve.registry';
 
@@ -18,7 +18,7 @@ export interface DeclaredEndpoint {
 
 /** Backends and endpoints declared by the classes given to `ServeModule.forRoot()`. */
 export interface Declarations {
-  backends: { spec: BackendSpec; config: ResolvedBackendConfig }[];
+  backends: { spec: BackendDefinition; config: ResolvedBackendConfig }[];
   endpoints: DeclaredEndpoint[];
 }
 
@@ -40,7 +40,7 @@ export function readDeclarations(classes: Type<unknown>[]): Declarations {
       );
     const { definedIn: _definedIn, ...options } = metadata;
     validateBackendConfig(subject, options, true);
-    const spec = buildBackendSpec(cls, undefined, options);
+    const spec = buildBackendDefinition(cls, undefined, options);
     if (backends.some((b) => b.spec.name === spec.name))
       throw new ServeError('CONFLICT', messages.duplicateBackend(spec.name));
     backends.push({ spec, config: resolveConfig(options) });

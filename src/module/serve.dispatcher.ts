@@ -4,8 +4,9 @@ import type { ServeModuleOptions } from '../interfaces/serve-module-options.inte
 import { DEFAULT_MODULE_OPTIONS, SERVE_OPTIONS } from '../serve.constants';
 import { ServeError } from '../serve.errors';
 import { messages } from '../serve.messages';
-import { methodForEndpoint } from './backend.spec';
-import type { BackendDeployment, CallResult } from './backend.deployment';
+import { methodForEndpoint } from '../backend/backend.definition';
+import type { BackendDeployment } from '../backend/backend.deployment';
+import type { CallResult } from '../replicas/result.codec';
 import { ServeRegistry, type EndpointEntry } from './serve.registry';
 
 const IGNORE = (): void => undefined;

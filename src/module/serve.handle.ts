@@ -1,15 +1,14 @@
 import type { RemoteOptions, ServeHandle } from '../interfaces/serve-request.interface';
-import { decodeValue } from '../replicas/result.codec';
 import type { ServeDispatcher } from './serve.dispatcher';
 
-/** A handle on `endpoint` that calls it through `dispatcher`, in this process. */
-export function createHostHandle(dispatcher: ServeDispatcher, endpoint: string): ServeHandle {
+/** A handle on `endpoint` that calls it through `dispatcher`, from Nest code in this app. */
+export function createAppHandle(dispatcher: ServeDispatcher, endpoint: string): ServeHandle {
   return {
     endpoint,
     async remote<T>(payload?: unknown, options: RemoteOptions = {}): Promise<T> {
       const result = await dispatcher.dispatchByName(endpoint, payload, options);
       if (!result.ok) throw result.error;
-      return decodeValue(result.value) as T;
+      return result.value as T;
     },
   };
 }

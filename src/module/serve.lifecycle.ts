@@ -1,9 +1,10 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { ServeModuleOptions } from '../interfaces/serve-module-options.interface';
-import { addHostHandleProvider } from '../replicas/replica.context';
+import { addAppHandleProvider } from '../replicas/replica.context';
 import { SERVE_OPTIONS } from '../serve.constants';
 import { validateModuleOptions } from './config.validator';
 import { readDeclarations } from './serve.declarations';
+import { ServeOrchestrator } from './serve.orchestrator';
 import { ServeService } from './serve.service';
 
 /**
@@ -17,23 +18,24 @@ export class ServeLifecycle implements OnModuleInit, BeforeApplicationShutdown {
 
   constructor(
     private readonly service: ServeService,
+    private readonly orchestrator: ServeOrchestrator,
     @Inject(SERVE_OPTIONS) private readonly options: ServeModuleOptions,
   ) {}
 
   async onModuleInit(): Promise<void> {
     validateModuleOptions(this.options);
     const declarations = readDeclarations(this.options.backends ?? []);
-    await this.service.declare(declarations);
-    this.unregister = addHostHandleProvider({ getHandle: (endpoint) => this.service.getHandle(endpoint) });
+    await this.orchestrator.declare(declarations);
+    this.unregister = addAppHandleProvider({ getHandle: (endpoint) => this.service.getHandle(endpoint) });
   }
 
   /**
-   * Runs while the host still listens: requests in flight (and arriving) are served for up to
-   * `gracefulShutdownTimeoutMs`, the rest answer 503, then every replica stops. So the host's
+   * Runs while the app still listens: requests in flight (and arriving) are served for up to
+   * `gracefulShutdownTimeoutMs`, the rest answer 503, then every replica stops. So the app's
    * HTTP server closes right after, never waiting on a stuck replica.
    */
   async beforeApplicationShutdown(): Promise<void> {
     this.unregister?.();
-    await this.service.shutdown();
+    await this.orchestrator.shutdown();
   }
 }

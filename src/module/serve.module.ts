@@ -4,6 +4,7 @@ import { ServeController } from './serve.controller';
 import { ServeDispatcher } from './serve.dispatcher';
 import { ServeLifecycle } from './serve.lifecycle';
 import { ServeRegistry } from './serve.registry';
+import { ServeOrchestrator } from './serve.orchestrator';
 import { ServeService } from './serve.service';
 
 /**
@@ -13,7 +14,7 @@ import { ServeService } from './serve.service';
  */
 @Module({
   controllers: [ServeController],
-  providers: [ServeRegistry, ServeDispatcher, ServeService, ServeLifecycle],
+  providers: [ServeRegistry, ServeDispatcher, ServeOrchestrator, ServeService, ServeLifecycle],
   exports: [ServeService],
 })
 export class ServeModule extends ConfigurableServeModule {}

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { TrafficPolicy, type WeightMap } from '../router/traffic.policy';
 import { ServeError } from '../serve.errors';
 import { messages } from '../serve.messages';
-import type { BackendDeployment } from './backend.deployment';
+import type { BackendDeployment } from '../backend/backend.deployment';
 
 /** One endpoint at run time. Replaced as a whole on change, so a request sees one consistent version. */
 export interface EndpointEntry {

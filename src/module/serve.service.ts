@@ -1,30 +1,19 @@
-import { Inject, Injectable, Logger, type Type } from '@nestjs/common';
+import { Injectable, type Type } from '@nestjs/common';
+import { buildBackendDefinition, methodForEndpoint } from '../backend/backend.definition';
+import type { BackendStatus } from '../backend/backend.status';
+import { getBackendMetadata } from '../decorators/backend.metadata';
 import type { BackendConfig, BackendOptions, ResolvedBackendConfig } from '../interfaces/backend-config.interface';
 import type { CreateEndpointOptions } from '../interfaces/endpoint-options.interface';
 import type { ServeHandle } from '../interfaces/serve-request.interface';
-import type { ServeModuleOptions } from '../interfaces/serve-module-options.interface';
-import { getBackendMetadata } from '../decorators/backend.metadata';
-import { encodeError } from '../replicas/result.codec';
-import type { WireOutcome } from '../replicas/replica.protocol';
-import { DEFAULT_MODULE_OPTIONS, SERVE_OPTIONS } from '../serve.constants';
 import { ServeError } from '../serve.errors';
 import { messages } from '../serve.messages';
-import { waitUntil } from '../utils/wait.util';
-import { BackendDeployment, type DeploymentSettings } from './backend.deployment';
-import { buildBackendSpec, methodForEndpoint, type BackendSpec } from './backend.spec';
-import {
-  assertPlainJson,
-  validateBackendConfig,
-  validateMethods,
-  validatePlacement,
-  validateRoute,
-} from './config.validator';
-import { ClusterMembership, type RemoteAgent } from '../cluster/cluster.membership';
-import { resolveConfig, type Declarations } from './serve.declarations';
-import { ServeDispatcher } from './serve.dispatcher';
-import { createHostHandle } from './serve.handle';
-import { ServeRegistry } from './serve.registry';
 import { stripUndefined } from '../utils/object.util';
+import { validateBackendConfig, validateMethods, validateRoute } from './config.validator';
+import { resolveConfig } from './serve.declarations';
+import { ServeDispatcher } from './serve.dispatcher';
+import { createAppHandle } from './serve.handle';
+import { ServeOrchestrator } from './serve.orchestrator';
+import { ServeRegistry } from './serve.registry';
 
 /** What `listEndpoints()` shows of one endpoint. */
 export interface EndpointInfo {
@@ -43,54 +32,13 @@ const WEIGHT_TOLERANCE = 1e-6;
  */
 @Injectable()
 export class ServeService {
-  private readonly logger = new Logger('nestjs-serve');
-  private readonly settings: DeploymentSettings;
   private lock: Promise<unknown> = Promise.resolve();
-  private readonly cluster?: ClusterMembership;
 
   constructor(
     private readonly registry: ServeRegistry,
     private readonly dispatcher: ServeDispatcher,
-    @Inject(SERVE_OPTIONS) options: ServeModuleOptions,
-  ) {
-    const resolved = { ...DEFAULT_MODULE_OPTIONS, ...stripUndefined(options) };
-    this.settings = {
-      exposeErrors: resolved.exposeErrors,
-      healthCheckPeriodMs: resolved.healthCheckPeriodMs,
-      healthCheckTimeoutMs: resolved.healthCheckTimeoutMs,
-      gracefulShutdownTimeoutMs: resolved.gracefulShutdownTimeoutMs,
-      replicaStopTimeoutMs: resolved.replicaStopTimeoutMs,
-      replicaStartTimeoutMs: resolved.replicaStartTimeoutMs,
-      replicaNice: resolved.replicaNice,
-      logger: this.logger,
-      clusterConnected: () => this.cluster?.connected ?? false,
-      handleCall: (endpoint, payload, opts) => this.handleCall(endpoint, payload, opts),
-    };
-    if (resolved.cluster) {
-      this.cluster = new ClusterMembership(resolved.cluster, {
-        joined: (agent) => {
-          for (const deployment of this.deployments())
-            if (this.runsOn(deployment, agent)) deployment.addSite(agent.site);
-        },
-        left: (agent, reason, graceful) => {
-          const why = graceful ? reason : messages.agentLost(agent.announcement.name, reason);
-          for (const deployment of this.deployments()) void deployment.removeSite(agent.site.id, why, graceful);
-        },
-        log: (level, message) => this.logger[level](message),
-      });
-    }
-  }
-
-  /** Every deployment a replica host event concerns: running, starting, or stopping. */
-  private deployments(): BackendDeployment[] {
-    return [...this.registry.backends.values(), ...this.launching.keys(), ...this.deleting];
-  }
-
-  private readonly deleting = new Set<BackendDeployment>();
-
-  private runsOn(deployment: BackendDeployment, agent: RemoteAgent): boolean {
-    return deployment.spec.placement !== 'local' && agent.serves(deployment.spec.className);
-  }
+    private readonly orchestrator: ServeOrchestrator,
+  ) {}
 
   /** Starts a backend from a `@Backend()` class; `config` overrides the decorator's options. */
   createBackend(
@@ -104,8 +52,11 @@ export class ServeService {
         throw new ServeError('INVALID_CONFIG', messages.invalidOption(subject, 'name', name, 'a non-empty string'));
       if (this.registry.backends.has(name)) throw new ServeError('CONFLICT', messages.duplicateBackend(name));
       validateBackendConfig(subject, config, true);
-      const spec = buildBackendSpec(backendClass, name, config);
-      await this.launch(spec, resolveConfig({ ...getBackendMetadata(backendClass), ...stripUndefined(config) }));
+      const spec = buildBackendDefinition(backendClass, name, config);
+      await this.orchestrator.launch(
+        spec,
+        resolveConfig({ ...getBackendMetadata(backendClass), ...stripUndefined(config) }),
+      );
     });
   }
 
@@ -116,12 +67,7 @@ export class ServeService {
       const users = this.registry.endpointsUsing(name);
       if (users.length) throw new ServeError('CONFLICT', messages.backendInUse(name, users));
       this.registry.backends.delete(name);
-      this.deleting.add(backend);
-      try {
-        await backend.stop(this.settings.gracefulShutdownTimeoutMs);
-      } finally {
-        this.deleting.delete(backend);
-      }
+      await this.orchestrator.retire(backend);
     });
   }
 
@@ -158,7 +104,7 @@ export class ServeService {
   }
 
   /** Every backend with its config and state. */
-  listBackends(): Record<string, Record<string, unknown>> {
+  listBackends(): Record<string, BackendStatus> {
     return Object.fromEntries([...this.registry.backends].map(([name, backend]) => [name, backend.describe()]));
   }
 
@@ -238,74 +184,13 @@ export class ServeService {
   /** A handle that calls `endpoint` through its traffic policy, without HTTP. */
   getHandle(endpoint: string): ServeHandle {
     this.registry.endpoint(endpoint);
-    return createHostHandle(this.dispatcher, endpoint);
-  }
-
-  /** @internal Starts the backends and endpoints declared to `forRoot()`, and joins the cluster if there is one. */
-  async declare(declarations: Declarations): Promise<void> {
-    this.cluster?.start();
-    const started = await Promise.allSettled(
-      declarations.backends.map(({ spec, config }) => this.launch(spec, config)),
-    );
-    const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed) {
-      await this.shutdown();
-      throw failed.reason;
-    }
-    for (const e of declarations.endpoints) this.registry.putEndpoint(e.name, e.route, e.methods, e.traffic, {});
-  }
-
-  /** @internal Drains requests in flight, then stops every replica; later calls are refused. */
-  shutdown(): Promise<void> {
-    this.stopping ??= (async () => {
-      this.registry.closed = true;
-      for (const starting of this.launching.keys()) starting.beginDrain();
-      await Promise.allSettled(this.launching.values());
-      const backends = [...this.registry.backends.values()];
-      // A request in flight in one backend may still call others: drain all before stopping any.
-      for (const backend of backends) backend.beginDrain();
-      await waitUntil(() => backends.every((b) => b.idle), this.settings.gracefulShutdownTimeoutMs);
-      await Promise.all(backends.map((b) => b.stop(0)));
-      await this.cluster?.close();
-    })();
-    return this.stopping;
-  }
-
-  private stopping?: Promise<void>;
-  private readonly launching = new Map<BackendDeployment, Promise<void>>();
-
-  private async launch(spec: BackendSpec, config: ResolvedBackendConfig): Promise<void> {
-    if (config.userConfig !== undefined) assertPlainJson(`Backend '${spec.name}'`, config.userConfig);
-    validatePlacement(spec, this.cluster !== undefined);
-    const deployment = new BackendDeployment(spec, config, this.settings);
-    const started = deployment.start();
-    for (const agent of this.cluster?.known ?? []) if (this.runsOn(deployment, agent)) deployment.addSite(agent.site);
-    this.launching.set(deployment, started);
-    try {
-      await started;
-    } finally {
-      this.launching.delete(deployment);
-    }
-    if (this.registry.closed) {
-      await deployment.stop(0);
-      throw new ServeError('SHUT_DOWN', messages.shutDown());
-    }
-    this.registry.backends.set(spec.name, deployment);
+    return createAppHandle(this.dispatcher, endpoint);
   }
 
   private assertServes(backend: string, endpoint: string): void {
     const spec = this.registry.backend(backend).spec;
     if (!methodForEndpoint(spec, endpoint))
       throw new ServeError('INVALID_CONFIG', messages.noHandlerMethod(backend, endpoint));
-  }
-
-  private async handleCall(
-    endpoint: string,
-    payload: unknown,
-    options: { method?: string; shardKey?: string },
-  ): Promise<WireOutcome> {
-    const result = await this.dispatcher.dispatchByName(endpoint, payload, options, true);
-    return result.ok ? { ok: true, v: result.value } : { ok: false, e: encodeError(result.error) };
   }
 
   private exclusive<T>(change: () => Promise<T>): Promise<T> {

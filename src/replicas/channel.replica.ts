@@ -2,7 +2,7 @@ import type { RemoteOptions, ServeRequest } from '../interfaces/serve-request.in
 import { ServeError } from '../serve.errors';
 import { messages } from '../serve.messages';
 import { CoalescingChannel } from './message.channel';
-import type { HostMessage, ReplicaMessage, WireOutcome } from './replica.protocol';
+import type { ToReplica, FromReplica, WireOutcome } from './replica.protocol';
 import type { ReplicaKind } from '../interfaces/backend-config.interface';
 import { LOCAL_HOST, type Replica, type ReplicaEvents, type ReplicaTransport } from './replica.interface';
 import { failure } from './result.codec';
@@ -15,7 +15,7 @@ interface Waiter {
 /** A {@link Replica} that speaks the replica protocol over any {@link ReplicaTransport}. */
 export class ChannelReplica implements Replica {
   readonly ready: Promise<void>;
-  private readonly channel: CoalescingChannel<HostMessage>;
+  private readonly channel: CoalescingChannel<ToReplica>;
   private readonly calls = new Map<number, (outcome: WireOutcome) => void>();
   private readonly controls = new Map<number, Waiter>();
   private nextId = 1;
@@ -33,14 +33,14 @@ export class ChannelReplica implements Replica {
   ) {
     this.ready = new Promise<void>((resolve, reject) => (this.readyWaiter = { resolve, reject }));
     this.ready.catch(() => undefined);
-    this.channel = new CoalescingChannel<HostMessage>(
+    this.channel = new CoalescingChannel<ToReplica>(
       (batch) => transport.post(batch),
       (message, error) => this.unsendable(message, error),
     );
     transport.onMessage((batch) => {
-      for (const message of batch as ReplicaMessage[]) this.receive(message);
+      for (const message of batch as FromReplica[]) this.receive(message);
     });
-    transport.onExit((reason, undelivered) => this.exited(reason, undelivered as HostMessage[] | undefined));
+    transport.onExit((reason, undelivered) => this.exited(reason, undelivered as ToReplica[] | undefined));
   }
 
   call(method: string, request: ServeRequest, done: (outcome: WireOutcome) => void): void {
@@ -81,7 +81,7 @@ export class ChannelReplica implements Replica {
 
   private killReason?: Error;
 
-  private control(message: (id: number) => HostMessage): Promise<void> {
+  private control(message: (id: number) => ToReplica): Promise<void> {
     if (this.gone)
       return Promise.reject(new ServeError('REPLICA_UNAVAILABLE', messages.replicaDied(this.id, this.gone.message)));
     const id = this.nextId++;
@@ -99,7 +99,7 @@ export class ChannelReplica implements Replica {
     else waiter.resolve();
   }
 
-  private receive(message: ReplicaMessage): void {
+  private receive(message: FromReplica): void {
     switch (message.t) {
       case 'result': {
         const done = this.calls.get(message.id);
@@ -128,7 +128,7 @@ export class ChannelReplica implements Replica {
     }
   }
 
-  private unsendable(message: HostMessage, error: unknown): void {
+  private unsendable(message: ToReplica, error: unknown): void {
     const why = String((error as Error)?.message ?? error);
     if (message.t === 'call') {
       const done = this.calls.get(message.id);
@@ -149,7 +149,7 @@ export class ChannelReplica implements Replica {
     }
   }
 
-  private exited(reason: Error, undelivered: HostMessage[] = []): void {
+  private exited(reason: Error, undelivered: ToReplica[] = []): void {
     if (this.gone) return;
     this.gone = this.killReason ?? reason;
     const unsent = this.channel.takeUnsent();

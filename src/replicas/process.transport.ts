@@ -3,10 +3,10 @@ import type { ReplicaResourceLimits } from '../interfaces/backend-config.interfa
 import type { ReplicaTransport } from './replica.interface';
 import type { ReplicaInit } from './replica.protocol';
 
-/** Variables a replica process inherits from the host; everything else stays out. */
+/** Variables a replica process inherits from the app; everything else stays out. */
 const INHERITED_ENV =
   /^(PATH|HOME|USER|LANG|LC_\w+|TZ|TMPDIR|TEMP|TMP|NODE_ENV|NODE_OPTIONS|NODE_PATH|NODE_EXTRA_CA_CERTS|SWC_\w+|TS_NODE_\w+|TSX_\w+|SYSTEMROOT)$/;
-/** Host flags a replica process repeats: module loaders and how modules resolve (not the test runner, debugger or watch mode). */
+/** The app's flags a replica process repeats: module loaders and how modules resolve (not the test runner, debugger or watch mode). */
 const KEPT_FLAGS =
   /^(-r|--require|--import|--loader|--experimental-loader|-C|--conditions|--enable-source-maps|--experimental-[\w-]+|--no-experimental-[\w-]+|--no-warnings|--no-deprecation|--preserve-symlinks)(=|$)/;
 const FLAGS_WITH_VALUE = new Set([
@@ -59,7 +59,7 @@ export function replicaEnv(extra: Record<string, string> = {}): Record<string, s
   return { ...env, ...extra };
 }
 
-/** The host's flags that a replica process needs to load the same code the same way. */
+/** The app's flags that a replica process needs to load the same code the same way. */
 export function loaderFlags(execArgv: readonly string[]): string[] {
   const kept: string[] = [];
   for (let i = 0; i < execArgv.length; i++) {

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { lowerPriority } from './replica.priority';
-import type { HostMessage, ReplicaInit } from './replica.protocol';
+import type { ToReplica, ReplicaInit } from './replica.protocol';
 import { ReplicaRuntime } from './replica.runtime';
 
 /** Entry of every replica: a worker thread gets its init as workerData, a process as its first message. */
@@ -9,12 +9,12 @@ if (!isMainThread && parentPort) {
   const port = parentPort;
   lowerPriority((workerData as ReplicaInit).nice);
   const runtime = new ReplicaRuntime((batch) => port.postMessage(batch), workerData as ReplicaInit);
-  port.on('message', (batch: HostMessage[]) => runtime.receive(batch));
+  port.on('message', (batch: ToReplica[]) => runtime.receive(batch));
   void runtime.start();
 } else {
   let runtime: ReplicaRuntime | undefined;
   process.on('disconnect', () => process.exit(0));
-  process.on('message', (batch: HostMessage[]) => {
+  process.on('message', (batch: ToReplica[]) => {
     if (runtime) return runtime.receive(batch);
     const first = batch[0];
     if (first?.t !== 'init') return;

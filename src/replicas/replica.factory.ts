@@ -1,19 +1,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ReplicaKind, ReplicaResourceLimits } from '../interfaces/backend-config.interface';
 import { ChannelReplica } from './channel.replica';
-import { LOCAL_HOST, type ReplicaSite, type ReplicaTransport } from './replica.interface';
-import type { ReplicaInit } from './replica.protocol';
+import { LOCAL_HOST, type ReplicaSite, type ReplicaSpec, type ReplicaTransport } from './replica.interface';
 import { createProcessTransport } from './process.transport';
 import { createThreadTransport } from './thread.transport';
-
-/** How to start one replica. */
-export interface ReplicaSpec {
-  kind: ReplicaKind;
-  init: ReplicaInit;
-  env?: Record<string, string>;
-  resourceLimits?: ReplicaResourceLimits;
-}
 
 /** The replica's entry script: compiled JavaScript, or the TypeScript source under a TS loader. */
 const ENTRY = ['replica.entry.js', 'replica.entry.ts']

@@ -1,10 +1,17 @@
-import type { ReplicaKind } from '../interfaces/backend-config.interface';
+import type { ReplicaKind, ReplicaResourceLimits } from '../interfaces/backend-config.interface';
 import type { RemoteOptions, ServeRequest } from '../interfaces/serve-request.interface';
-import type { WireOutcome } from './replica.protocol';
-import type { ReplicaSpec } from './replica.factory';
+import type { ReplicaInit, WireOutcome } from './replica.protocol';
 
 /** `host` of a replica that runs in this app. */
 export const LOCAL_HOST = 'local';
+
+/** How to start one replica. */
+export interface ReplicaSpec {
+  kind: ReplicaKind;
+  init: ReplicaInit;
+  env?: Record<string, string>;
+  resourceLimits?: ReplicaResourceLimits;
+}
 
 /** What a replica tells its owner. */
 export interface ReplicaEvents {
@@ -16,7 +23,7 @@ export interface ReplicaEvents {
 
 /**
  * One copy of a backend class, wherever it runs. The router sees only this interface, so threads,
- * processes and remote hosts are interchangeable.
+ * processes and replica hosts are interchangeable.
  */
 export interface Replica {
   /** e.g. `sentiment-v1#2`. */
@@ -48,7 +55,7 @@ export interface ReplicaTransport {
   onMessage(listener: (batch: unknown[]) => void): void;
   /**
    * Called once when the replica is gone, with why. `undelivered` lists messages known never
-   * to have reached it (a remote replica's host had gone), so their calls can go elsewhere.
+   * to have reached it (a remote replica's replica host had gone), so their calls can go elsewhere.
    */
   onExit(listener: (reason: Error, undelivered?: unknown[]) => void): void;
   /** Ends the replica now. */

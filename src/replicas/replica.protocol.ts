@@ -35,8 +35,8 @@ export interface WireError {
 /** The outcome of a call, on the wire. */
 export type WireOutcome = { ok: true; v: WireValue } | { ok: false; e: WireError };
 
-/** Host → replica. Messages travel in arrays, one array per event-loop turn. */
-export type HostMessage =
+/** App → replica. Messages travel in arrays, one array per event-loop turn. */
+export type ToReplica =
   | { t: 'init'; init: ReplicaInit }
   | { t: 'call'; id: number; m: string; r: ServeRequest }
   | { t: 'reconfigure'; id: number; c: unknown }
@@ -45,8 +45,8 @@ export type HostMessage =
   | { t: 'handle-result'; id: number; o: WireOutcome }
   | { t: 'stop' };
 
-/** Replica → host. */
-export type ReplicaMessage =
+/** Replica → app. */
+export type FromReplica =
   | { t: 'ready' }
   | { t: 'init-failed'; e: WireError }
   | { t: 'result'; id: number; o: WireOutcome }

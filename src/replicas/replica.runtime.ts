@@ -5,11 +5,11 @@ import { ServeError } from '../serve.errors';
 import { messages } from '../serve.messages';
 import { CoalescingChannel } from './message.channel';
 import { loadBackendClass } from './module.loader';
-import type { HostMessage, ReplicaInit, ReplicaMessage, WireOutcome } from './replica.protocol';
+import type { ToReplica, ReplicaInit, FromReplica, WireOutcome } from './replica.protocol';
 import { setReplicaHandleProvider } from './replica.context';
-import { decodeError, decodeValue, encodeError, encodeValue, failure } from './result.codec';
+import { decodeOutcome, encodeError, encodeValue, failure } from './result.codec';
 
-type CallMessage = Extract<HostMessage, { t: 'call' }>;
+type CallMessage = Extract<ToReplica, { t: 'call' }>;
 
 /** Longest a finished result waits for the results of later synchronous calls of the same turn. */
 const MAX_RESULT_DELAY_MS = 1;
@@ -24,34 +24,30 @@ export class ReplicaRuntime {
   private batchMethods = new Set<string>();
   private readonly collectors = new Map<string, BatchCollector<CallMessage>>();
   private readonly batchTimers = new Map<string, NodeJS.Timeout>();
-  private readonly out: CoalescingChannel<ReplicaMessage>;
+  private readonly out: CoalescingChannel<FromReplica>;
   private readonly handleCalls = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
   private nextHandleId = 1;
   private inFlight = 0;
   private reconfiguring = false;
-  private held: HostMessage[] = [];
+  private held: ToReplica[] = [];
   private idleWaiter?: () => void;
   private reconfigureChain: Promise<void> = Promise.resolve();
 
   constructor(
-    post: (batch: ReplicaMessage[]) => void,
+    post: (batch: FromReplica[]) => void,
     private readonly init: ReplicaInit,
   ) {
-    this.out = new CoalescingChannel<ReplicaMessage>(post, (message, error) => {
+    this.out = new CoalescingChannel<FromReplica>(post, (message, error) => {
+      const why = String((error as Error)?.message ?? error);
       if (message.t === 'handle-call') {
         const waiter = this.handleCalls.get(message.id);
         this.handleCalls.delete(message.id);
-        waiter?.reject(
-          new ServeError(
-            'BAD_REQUEST',
-            messages.notSendable('The handle payload', init.replicaId, String((error as Error)?.message ?? error)),
-          ),
-        );
+        waiter?.reject(new ServeError('BAD_REQUEST', messages.notSendable('The handle payload', init.replicaId, why)));
         return;
       }
       if (message.t !== 'result') return;
-      const why = messages.resultNotSendable(init.backend, String((error as Error)?.message ?? error));
-      this.out.send({ t: 'result', id: message.id, o: failure(new Error(why)) });
+      const reason = messages.resultNotSendable(init.backend, why);
+      this.out.send({ t: 'result', id: message.id, o: failure(new Error(reason)) });
     });
   }
 
@@ -73,14 +69,14 @@ export class ReplicaRuntime {
     this.out.flush();
   }
 
-  /** Handles one array of host messages. */
-  receive(batch: HostMessage[]): void {
+  /** Handles one array of messages from the app. */
+  receive(batch: ToReplica[]): void {
     const touched = new Set<string>();
     for (const message of batch) this.receiveOne(message, touched);
     for (const method of touched) this.pump(method);
   }
 
-  private receiveOne(message: HostMessage, touched: Set<string>): void {
+  private receiveOne(message: ToReplica, touched: Set<string>): void {
     switch (message.t) {
       case 'call':
         if (this.reconfiguring) this.held.push(message);
@@ -104,7 +100,9 @@ export class ReplicaRuntime {
       case 'handle-result': {
         const waiter = this.handleCalls.get(message.id);
         this.handleCalls.delete(message.id);
-        if (waiter) settleHandle(waiter, message.o, this.init.backend);
+        const result = decodeOutcome(message.o, this.init.backend, true);
+        if (result.ok) waiter?.resolve(result.value);
+        else waiter?.reject(result.error);
         return;
       }
       case 'stop':
@@ -184,11 +182,8 @@ export class ReplicaRuntime {
       }
       return;
     }
-    const timer = this.batchTimers.get(method);
-    if (timer) {
-      clearTimeout(timer);
-      this.batchTimers.delete(method);
-    }
+    clearTimeout(this.batchTimers.get(method));
+    this.batchTimers.delete(method);
     void this.runBatch(method, collector, collector.take());
   }
 
@@ -246,15 +241,6 @@ export class ReplicaRuntime {
         }),
     };
   }
-}
-
-function settleHandle(
-  waiter: { resolve(v: unknown): void; reject(e: Error): void },
-  outcome: WireOutcome,
-  backend: string,
-): void {
-  if (outcome.ok) waiter.resolve(decodeValue(outcome.v));
-  else waiter.reject(decodeError(outcome.e, backend, true));
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {

@@ -3,6 +3,12 @@ import { messages } from '../serve.messages';
 import { ServeResponse } from '../http/serve-response';
 import type { WireError, WireOutcome, WireValue } from './replica.protocol';
 
+/**
+ * A call's result as the app sees it, decoded once off the wire: the handler's value (a plain
+ * value or a {@link ServeResponse}), or the error that answers the caller.
+ */
+export type CallResult = { ok: true; value: unknown } | { ok: false; error: ServeError };
+
 /** Puts a handler's result on the wire. */
 export function encodeValue(value: unknown): WireValue {
   if (ServeResponse.is(value)) return { r: { status: value.status, headers: value.headers, body: value.body } };
@@ -62,6 +68,21 @@ export function decodeError(wire: WireError, backend: string, exposeErrors: bool
   return new ServeError('HANDLER_FAILED', message, {
     body: exposeErrors ? { backend, stack: wire.stack } : { backend },
   });
+}
+
+/**
+ * Takes a replica's answer off the wire: the one place an answer is decoded. `backend` names the
+ * backend in the error of a handler that threw.
+ */
+export function decodeOutcome(outcome: WireOutcome, backend: string, exposeErrors: boolean): CallResult {
+  return outcome.ok
+    ? { ok: true, value: decodeValue(outcome.v) }
+    : { ok: false, error: decodeError(outcome.e, backend, exposeErrors) };
+}
+
+/** Puts a result back on the wire, for the replica whose handle call it answers. */
+export function encodeResult(result: CallResult): WireOutcome {
+  return result.ok ? { ok: true, v: encodeValue(result.value) } : { ok: false, e: encodeError(result.error) };
 }
 
 function toCloneable(value: unknown): unknown {

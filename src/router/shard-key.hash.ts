@@ -1,5 +1,5 @@
 /**
- * Maps a shard key to a number in [0, 1), the same for the same key on every host and run
+ * Maps a shard key to a number in [0, 1), the same for the same key on every machine and run
  * (FNV-1a, 32 bits, then a finalising mix so that close keys spread out).
  */
 export function hashToUnit(key: string): number {

@@ -38,8 +38,8 @@ test('one message over max_payload throws before anything is sent; so does an un
 test('subjects carry the backend name, so NATS permissions can scope a replica host to its backends', () => {
   const s = clusterSubjects('acme.serve');
   assert.equal(s.toReplica('sentiment', 'h1-3'), 'acme.serve.b.sentiment.h1-3');
-  assert.equal(s.toHost('h1', 'h1-3'), 'acme.serve.h.h1.h1-3');
-  assert.equal(s.hostInbox('h1'), 'acme.serve.h.h1.>');
+  assert.equal(s.toApp('h1', 'h1-3'), 'acme.serve.h.h1.h1-3');
+  assert.equal(s.appInbox('h1'), 'acme.serve.h.h1.>');
   assert.equal(s.control('a1'), 'acme.serve.agent.a1.ctl');
 });
 

@@ -1,14 +1,14 @@
 import type { NatsConnection } from '@nats-io/transport-node';
-import { encodeBatch, maxPayloadOf, pack, unpack, type EncodedChunk } from '../cluster/cluster.codec';
-import type { AgentControl, ClusterSubjects, ControlReply, RelayExit } from '../cluster/cluster.protocol';
+import { encodeBatch, maxPayloadOf, pack, unpack, type EncodedChunk } from './cluster.codec';
+import type { AgentControl, ClusterSubjects, ControlReply, RelayExit } from './cluster.protocol';
 import { messages } from '../serve.messages';
-import type { ReplicaTransport } from './replica.interface';
+import type { ReplicaTransport } from '../replicas/replica.interface';
 
 /** What reaches a remote replica's transport through the app's inbox. */
 export interface RemoteRoute {
   /** Messages the replica sent. */
   message(batch: unknown[]): void;
-  /** NATS found no subscriber for batch `seq`: the replica (or its host) is gone. */
+  /** NATS found no subscriber for batch `seq`: the replica (or its replica host) is gone. */
   undelivered(seq: number): void;
 }
 
@@ -16,7 +16,7 @@ export interface RemoteRoute {
 export interface RemoteLink {
   readonly nc: NatsConnection;
   readonly subjects: ClusterSubjects;
-  readonly hostId: string;
+  readonly appId: string;
   /** Routes what comes back for the replica `key`; `undefined` stops that. */
   route(key: string, route: RemoteRoute | undefined): void;
 }
@@ -32,7 +32,7 @@ const UNDELIVERED_SETTLE_MS = 50;
 /**
  * A replica on a replica host, over NATS: each batch is published to the replica's own subject
  * with a reply subject that only NATS itself uses — to say "no responders" when nobody received
- * the batch. The replica (or its host) is then gone, and that batch and the later ones never
+ * the batch. The replica (or its replica host) is then gone, and that batch and the later ones never
  * arrived, so their calls can run elsewhere. Delivered batches cost no acknowledgement.
  */
 export function createNatsTransport(
@@ -122,7 +122,7 @@ export function createNatsTransport(
           sent.delete(oldest);
           sentBytes -= old.data.length;
         }
-        nc.publish(subject, chunk.data, { reply: subjects.undelivered(link.hostId, start.key, seq) });
+        nc.publish(subject, chunk.data, { reply: subjects.undelivered(link.appId, start.key, seq) });
       }
     },
     onMessage: (listener) => void messageListeners.push(listener),
@@ -130,7 +130,7 @@ export function createNatsTransport(
     kill() {
       if (gone) return;
       if (!nc.isClosed())
-        nc.publish(control, pack({ op: 'kill', host: start.host, key: start.key } satisfies AgentControl));
+        nc.publish(control, pack({ op: 'kill', app: start.app, key: start.key } satisfies AgentControl));
       exit(new Error(messages.remoteReplicaKilled(agent.name)));
     },
   };

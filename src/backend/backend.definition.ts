@@ -17,7 +17,7 @@ import { messages } from '../serve.messages';
 import { stripUndefined } from '../utils/object.util';
 
 /** What never changes about a backend once created: its class and how replicas load it. */
-export interface BackendSpec {
+export interface BackendDefinition {
   name: string;
   cls: Type<unknown>;
   className: string;
@@ -39,10 +39,14 @@ export interface BackendSpec {
 }
 
 /**
- * Builds the spec of a backend from its class (decorator options) and explicit options,
+ * Builds the definition of a backend from its class (decorator options) and explicit options,
  * the latter winning. Throws a ServeError naming the class when the class cannot be a backend.
  */
-export function buildBackendSpec(cls: Type<unknown>, name: string | undefined, options: BackendOptions): BackendSpec {
+export function buildBackendDefinition(
+  cls: Type<unknown>,
+  name: string | undefined,
+  options: BackendOptions,
+): BackendDefinition {
   const metadata = getBackendMetadata(cls);
   if (typeof cls !== 'function') throw new ServeError('INVALID_CONFIG', messages.notABackend(String(cls)));
   if (!metadata && !options.modulePath)
@@ -76,8 +80,8 @@ export function buildBackendSpec(cls: Type<unknown>, name: string | undefined, o
   };
 }
 
-/** The method of `spec` that serves `endpoint`, or undefined when it has none. */
-export function methodForEndpoint(spec: BackendSpec, endpoint: string): string | undefined {
+/** The method of backend `spec` that serves `endpoint`, or undefined when it has none. */
+export function methodForEndpoint(spec: BackendDefinition, endpoint: string): string | undefined {
   const bound = spec.bindings.find((b) => (b.options.name ?? b.options.route) === endpoint);
   return bound?.handler ?? spec.defaultMethod;
 }

@@ -1,0 +1,193 @@
+import type { Logger } from '@nestjs/common';
+import type { ResolvedBackendConfig } from '../interfaces/backend-config.interface';
+import type { ServeRequest } from '../interfaces/serve-request.interface';
+import type { WireOutcome } from '../replicas/replica.protocol';
+import { decodeOutcome, type CallResult } from '../replicas/result.codec';
+import type { ReplicaScheduler } from '../router/replica.scheduler';
+import { RequestQueue } from '../router/request.queue';
+import { RETRY_AFTER_SECONDS } from '../serve.constants';
+import { ServeError } from '../serve.errors';
+import { messages } from '../serve.messages';
+import type { RequestCounts } from './backend.status';
+import type { ReplicaEntry } from './replica.lifecycle';
+
+/** A call that never reached a replica (its replica host had gone) is tried again on another, this often at most. */
+export const MAX_NOT_STARTED_RETRIES = 3;
+
+/** What the router of one backend needs from the rest of it. */
+export interface RouterOptions {
+  /** Backend name, for messages. */
+  readonly name: string;
+  /** The backend's replicas that take requests, shared with the pool that adds and removes them. */
+  readonly scheduler: ReplicaScheduler<ReplicaEntry>;
+  /** The backend's current config (limits are read per request). */
+  config(): ResolvedBackendConfig;
+  /** True while a replica serves or may soon: one is up, starting, or due to restart. */
+  hasCapacity(): boolean;
+  /** The 503 for a request no replica can take now or soon. */
+  noCapacityError(): ServeError;
+  /** Put a handler's message and stack in its 500 body (module option `exposeErrors`). */
+  readonly exposeErrors: boolean;
+  /** Where a handler's uncaught error is logged. */
+  readonly logger: Logger;
+}
+
+interface Job {
+  method: string;
+  request: ServeRequest;
+  done: (result: CallResult) => void;
+  timer?: NodeJS.Timeout;
+  cancelled?: boolean;
+  settled?: boolean;
+  queued?: boolean;
+  retries?: number;
+}
+
+/**
+ * The request path of one backend: admits a request or answers 503 with `Retry-After`, sends it
+ * to the least loaded replica or queues it (FIFO, bounded), retries calls that never reached a
+ * replica, answers 504 at `requestTimeoutMs`, and settles every request exactly once, counting
+ * it by outcome in {@link settle}.
+ */
+export class BackendRouter {
+  private readonly queue = new RequestQueue<Job>();
+  private readonly counts: RequestCounts = { succeeded: 0, failed: 0, timedOut: 0, rejected: 0, replicaLost: 0 };
+  private draining = false;
+  private closed = false;
+
+  constructor(private readonly options: RouterOptions) {}
+
+  /**
+   * Sends a request to the least loaded replica, or queues it; `done` is called exactly once.
+   * While draining, only `internal` calls (a replica's handle calls, part of a request already
+   * accepted) are still taken.
+   */
+  submit(method: string, request: ServeRequest, done: (result: CallResult) => void, internal = false): void {
+    const job: Job = { method, request, done };
+    const { scheduler, name } = this.options;
+    if (this.closed || (this.draining && !internal)) return this.reject(job, shutDown());
+    const slot = this.queue.size === 0 ? scheduler.pick() : undefined;
+    if (!slot && !this.options.hasCapacity()) return this.reject(job, this.options.noCapacityError());
+    const config = this.options.config();
+    if (!slot && this.queue.size >= config.maxQueuedRequests) {
+      const message = scheduler.all.length
+        ? messages.backendOverloaded(name, this.queue.size)
+        : messages.noReplicas(name);
+      return this.reject(job, new ServeError('OVERLOADED', message, { retryAfterSeconds: RETRY_AFTER_SECONDS }));
+    }
+    const timeoutMs = config.requestTimeoutMs;
+    job.timer = setTimeout(() => this.timeout(job, timeoutMs), timeoutMs);
+    if (slot) this.send(slot, job);
+    else {
+      job.queued = true;
+      this.queue.push(job);
+    }
+  }
+
+  /** Requests waiting in the queue. */
+  get queued(): number {
+    return this.queue.size;
+  }
+
+  /** Requests in flight in the replicas. */
+  get inFlight(): number {
+    return this.options.scheduler.inFlight;
+  }
+
+  /** A copy of the counts by outcome. */
+  get requestCounts(): RequestCounts {
+    return { ...this.counts };
+  }
+
+  /** True when nothing is queued or in flight (or no replica is left to finish anything). */
+  get idle(): boolean {
+    const { scheduler } = this.options;
+    return (this.queue.size === 0 && scheduler.inFlight === 0) || scheduler.all.length === 0;
+  }
+
+  /**
+   * Capacity changed (a replica became ready, finished a request, left, or no replica is left
+   * nor coming): sends queued requests to replicas with room, or answers them 503 when none will.
+   */
+  capacityChanged(): void {
+    if (this.queue.size > 0 && !this.options.hasCapacity()) {
+      for (const job of this.queue.drain()) this.reject(job, this.options.noCapacityError());
+    }
+    while (this.queue.size > 0) {
+      const slot = this.options.scheduler.pick();
+      if (!slot) return;
+      const job = this.queue.shift()!;
+      job.queued = false;
+      this.send(slot, job);
+    }
+  }
+
+  /** Takes only internal calls from now on. */
+  beginDrain(): void {
+    this.draining = true;
+  }
+
+  /** Takes nothing more and answers the queued requests 503. */
+  close(): void {
+    this.closed = true;
+    for (const job of this.queue.drain()) this.reject(job, shutDown());
+  }
+
+  private send(slot: ReplicaEntry, job: Job): void {
+    slot.inFlight++;
+    slot.replica.call(job.method, job.request, (outcome) => {
+      slot.inFlight--;
+      if (
+        !outcome.ok &&
+        outcome.e.notStarted &&
+        !job.settled &&
+        !this.closed &&
+        (job.retries ?? 0) < MAX_NOT_STARTED_RETRIES
+      ) {
+        job.retries = (job.retries ?? 0) + 1;
+        job.queued = true;
+        this.queue.unshift(job);
+      } else {
+        slot.served++;
+        this.complete(job, outcome, slot);
+      }
+      if (slot.inFlight === 0 && slot.idle) slot.idle();
+      this.capacityChanged();
+    });
+  }
+
+  private complete(job: Job, outcome: WireOutcome, slot: ReplicaEntry): void {
+    const result = decodeOutcome(outcome, this.options.name, this.options.exposeErrors);
+    if (result.ok) return this.settle(job, result, 'succeeded');
+    if (result.error.code === 'HANDLER_FAILED' && !outcome.ok) {
+      const stack = outcome.e.stack ?? outcome.e.message;
+      this.options.logger.error(messages.handlerThrew(this.options.name, slot.id, job.method, stack));
+    }
+    // A replica that died is out of the scheduler before its calls fail; other errors are the handler's.
+    const lost = slot.state === 'stopped' && result.error.code === 'REPLICA_UNAVAILABLE';
+    this.settle(job, result, lost ? 'replicaLost' : 'failed');
+  }
+
+  private timeout(job: Job, timeoutMs: number): void {
+    if (job.queued) this.queue.cancel(job);
+    const error = new ServeError('TIMEOUT', messages.requestTimeout(this.options.name, timeoutMs));
+    this.settle(job, { ok: false, error }, 'timedOut');
+  }
+
+  private reject(job: Job, error: ServeError): void {
+    this.settle(job, { ok: false, error }, 'rejected');
+  }
+
+  /** Where every request ends, exactly once: the one place requests are counted by outcome. */
+  private settle(job: Job, result: CallResult, outcome: keyof RequestCounts): void {
+    if (job.settled) return;
+    job.settled = true;
+    if (job.timer) clearTimeout(job.timer);
+    this.counts[outcome]++;
+    job.done(result);
+  }
+}
+
+function shutDown(): ServeError {
+  return new ServeError('SHUT_DOWN', messages.shutDown());
+}

@@ -1,0 +1,78 @@
+import type {
+  ReplicaKind,
+  ReplicaPlacementOption,
+  ResolvedBackendConfig,
+} from '../interfaces/backend-config.interface';
+
+/**
+ * State of one replica: `starting` until constructed and caught up with the config, `ready` while
+ * it takes requests, `reconfiguring` during its turn of a rolling `userConfig` update (it takes
+ * no new request), `draining` while it finishes its requests before stopping, `stopped` once gone.
+ */
+export type ReplicaState = 'starting' | 'ready' | 'reconfiguring' | 'draining' | 'stopped';
+
+/**
+ * State of a backend: `running` while a replica is ready, `restarting` while none is but one is
+ * starting or due to, `unavailable` when none is and none will be (e.g. no replica host has joined
+ * yet), `stopped` once deleted or shut down.
+ */
+export type BackendState = 'running' | 'restarting' | 'unavailable' | 'stopped';
+
+/** Requests of a backend by how they ended, since it started. */
+export type RequestCounts = {
+  /** The handler returned a value. */
+  succeeded: number;
+  /** The handler threw (its HTTP errors included), or the call was refused by the replica. */
+  failed: number;
+  /** No answer within `requestTimeoutMs` (504). */
+  timedOut: number;
+  /** Refused before reaching a replica: saturated, no replica, or shutting down (503). */
+  rejected: number;
+  /** In flight in a replica that died (503). */
+  replicaLost: number;
+};
+
+/** One replica, as {@link BackendStatus.replicas} lists it. */
+export type ReplicaStatus = {
+  /** e.g. `sentiment#2`. */
+  id: string;
+  /** Where it runs: `local` (this app), or the name of its replica host. */
+  host: string;
+  /** Thread or process. */
+  replica: ReplicaKind;
+  /** See {@link ReplicaState}. */
+  state: ReplicaState;
+  /** Requests sent to it and not answered yet. */
+  inFlight: number;
+  /** Requests it answered. */
+  served: number;
+};
+
+/**
+ * One backend, as `ServeService.listBackends()` shows it: its current config and its state. A type
+ * (not an interface) so that it stays assignable to `Record<string, unknown>`.
+ */
+export type BackendStatus = ResolvedBackendConfig & {
+  /** Thread or process replicas. */
+  replica: ReplicaKind;
+  /** Where replicas run: `local`, `remote` or `both`. */
+  placement: ReplicaPlacementOption;
+  /** See {@link BackendState}. */
+  status: BackendState;
+  /** Requests waiting in the backend's queue. */
+  queued: number;
+  /** Requests in flight in its replicas. */
+  inFlight: number;
+  /** Requests by how they ended. */
+  requests: RequestCounts;
+  /** Replacement replicas started after a crash or a failed start. */
+  restarts: number;
+  /** Failed starts in a row on the worst site; 0 once a replica ran stably. */
+  consecutiveFailures: number;
+  /** Why the last replica died or failed to start. */
+  lastError: string | undefined;
+  /** Sites replicas start on: `local` and the replica hosts that joined. */
+  hosts: string[];
+  /** Every replica, starting ones included. */
+  replicas: ReplicaStatus[];
+};

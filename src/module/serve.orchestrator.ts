@@ -1,0 +1,140 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { BackendDefinition } from '../backend/backend.definition';
+import { BackendDeployment, type DeploymentSettings } from '../backend/backend.deployment';
+import { ClusterMembership, type RemoteAgent } from '../cluster/cluster.membership';
+import type { ResolvedBackendConfig } from '../interfaces/backend-config.interface';
+import type { ServeModuleOptions } from '../interfaces/serve-module-options.interface';
+import { encodeResult } from '../replicas/result.codec';
+import { DEFAULT_MODULE_OPTIONS, SERVE_OPTIONS } from '../serve.constants';
+import { ServeError } from '../serve.errors';
+import { messages } from '../serve.messages';
+import { stripUndefined } from '../utils/object.util';
+import { waitUntil } from '../utils/wait.util';
+import { assertPlainJson, validatePlacement } from './config.validator';
+import type { Declarations } from './serve.declarations';
+import { ServeDispatcher } from './serve.dispatcher';
+import { ServeRegistry } from './serve.registry';
+
+/**
+ * Runs what `ServeService` decides: launches deployments (and registers them once ready), stops
+ * deleted ones, starts the declared backends and endpoints, shuts everything down with the app,
+ * and tells deployments when replica hosts join or leave. Replicas' handle calls go from here
+ * straight to the dispatcher.
+ */
+@Injectable()
+export class ServeOrchestrator {
+  private readonly logger = new Logger('nestjs-serve');
+  private readonly settings: DeploymentSettings;
+  private readonly cluster?: ClusterMembership;
+  private readonly launching = new Map<BackendDeployment, Promise<void>>();
+  private readonly deleting = new Set<BackendDeployment>();
+  private stopping?: Promise<void>;
+
+  constructor(
+    private readonly registry: ServeRegistry,
+    dispatcher: ServeDispatcher,
+    @Inject(SERVE_OPTIONS) options: ServeModuleOptions,
+  ) {
+    const resolved = { ...DEFAULT_MODULE_OPTIONS, ...stripUndefined(options) };
+    this.settings = {
+      exposeErrors: resolved.exposeErrors,
+      healthCheckPeriodMs: resolved.healthCheckPeriodMs,
+      healthCheckTimeoutMs: resolved.healthCheckTimeoutMs,
+      gracefulShutdownTimeoutMs: resolved.gracefulShutdownTimeoutMs,
+      replicaStopTimeoutMs: resolved.replicaStopTimeoutMs,
+      replicaStartTimeoutMs: resolved.replicaStartTimeoutMs,
+      replicaNice: resolved.replicaNice,
+      logger: this.logger,
+      clusterConnected: () => this.cluster?.connected ?? false,
+      handleCall: async (endpoint, payload, opts) =>
+        encodeResult(await dispatcher.dispatchByName(endpoint, payload, opts, true)),
+    };
+    if (resolved.cluster) {
+      this.cluster = new ClusterMembership(resolved.cluster, {
+        joined: (agent) => {
+          for (const deployment of this.deployments())
+            if (this.runsOn(deployment, agent)) deployment.addSite(agent.site);
+        },
+        left: (agent, reason, graceful) => {
+          const why = graceful ? reason : messages.agentLost(agent.announcement.name, reason);
+          for (const deployment of this.deployments()) void deployment.removeSite(agent.site.id, why, graceful);
+        },
+        log: (level, message) => this.logger[level](message),
+      });
+    }
+  }
+
+  /** True when the app was configured with a cluster. */
+  get clustered(): boolean {
+    return this.cluster !== undefined;
+  }
+
+  /** Starts the backends and endpoints declared to `forRoot()`, and joins the cluster if there is one. */
+  async declare(declarations: Declarations): Promise<void> {
+    this.cluster?.start();
+    const started = await Promise.allSettled(
+      declarations.backends.map(({ spec, config }) => this.launch(spec, config)),
+    );
+    const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) {
+      await this.shutdown();
+      throw failed.reason;
+    }
+    for (const e of declarations.endpoints) this.registry.putEndpoint(e.name, e.route, e.methods, e.traffic, {});
+  }
+
+  /** Starts a deployment and registers it once every local replica is ready. */
+  async launch(spec: BackendDefinition, config: ResolvedBackendConfig): Promise<void> {
+    if (config.userConfig !== undefined) assertPlainJson(`Backend '${spec.name}'`, config.userConfig);
+    validatePlacement(spec, this.cluster !== undefined);
+    const deployment = new BackendDeployment(spec, config, this.settings);
+    const started = deployment.start();
+    for (const agent of this.cluster?.known ?? []) if (this.runsOn(deployment, agent)) deployment.addSite(agent.site);
+    this.launching.set(deployment, started);
+    try {
+      await started;
+    } finally {
+      this.launching.delete(deployment);
+    }
+    if (this.registry.closed) {
+      await deployment.stop(0);
+      throw new ServeError('SHUT_DOWN', messages.shutDown());
+    }
+    this.registry.backends.set(spec.name, deployment);
+  }
+
+  /** Drains and stops a deployment the registry no longer holds; it still hears of replica hosts meanwhile. */
+  async retire(deployment: BackendDeployment): Promise<void> {
+    this.deleting.add(deployment);
+    try {
+      await deployment.stop(this.settings.gracefulShutdownTimeoutMs);
+    } finally {
+      this.deleting.delete(deployment);
+    }
+  }
+
+  /** Drains requests in flight, then stops every replica; later calls are refused. */
+  shutdown(): Promise<void> {
+    this.stopping ??= (async () => {
+      this.registry.closed = true;
+      for (const starting of this.launching.keys()) starting.beginDrain();
+      await Promise.allSettled(this.launching.values());
+      const backends = [...this.registry.backends.values()];
+      // A request in flight in one backend may still call others: drain all before stopping any.
+      for (const backend of backends) backend.beginDrain();
+      await waitUntil(() => backends.every((b) => b.idle), this.settings.gracefulShutdownTimeoutMs);
+      await Promise.all(backends.map((b) => b.stop(0)));
+      await this.cluster?.close();
+    })();
+    return this.stopping;
+  }
+
+  /** Every deployment a replica host event concerns: running, starting, or stopping. */
+  private deployments(): BackendDeployment[] {
+    return [...this.registry.backends.values(), ...this.launching.keys(), ...this.deleting];
+  }
+
+  private runsOn(deployment: BackendDeployment, agent: RemoteAgent): boolean {
+    return deployment.spec.placement !== 'local' && agent.serves(deployment.spec.className);
+  }
+}

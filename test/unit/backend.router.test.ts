@@ -1,0 +1,200 @@
+import { strict as assert } from 'node:assert';
+import { afterEach, beforeEach, describe, mock, test } from 'node:test';
+import { BackendRouter, MAX_NOT_STARTED_RETRIES } from '../../src/backend/backend.router';
+import type { ReplicaEntry, SiteState } from '../../src/backend/replica.lifecycle';
+import type { ResolvedBackendConfig } from '../../src/interfaces/backend-config.interface';
+import { ReplicaScheduler } from '../../src/router/replica.scheduler';
+import { ServeError } from '../../src/serve.errors';
+import { config, definition, recordingLogger, request, results } from '../helpers/backend.fixture';
+import { FakeReplica, FakeSite } from '../helpers/fake.replica';
+
+const site = new FakeSite();
+const siteState: SiteState = { site, starting: new Set(), failures: 0, removed: false };
+
+function harness(overrides: Partial<ResolvedBackendConfig> = {}, replicas = 1) {
+  const current = config(overrides);
+  const scheduler = new ReplicaScheduler<ReplicaEntry>(current.maxConcurrentQueries);
+  let capacity = true;
+  const router = new BackendRouter({
+    name: 'echo',
+    scheduler,
+    config: () => current,
+    hasCapacity: () => capacity || scheduler.all.length > 0,
+    noCapacityError: () => new ServeError('REPLICA_UNAVAILABLE', 'no replica', { retryAfterSeconds: 1 }),
+    exposeErrors: false,
+    logger: recordingLogger(),
+  });
+  const fakes: FakeReplica[] = [];
+  const entries: ReplicaEntry[] = [];
+  for (let i = 1; i <= replicas; i++) {
+    const replica = new FakeReplica(`echo#${i}`, 'thread', 'local', fakeSpec(), {
+      exited: () => undefined,
+      handleCall: async () => ({ ok: true, v: { v: null } }),
+    });
+    const entry: ReplicaEntry = {
+      id: replica.id,
+      replica,
+      state: 'ready',
+      number: i,
+      inFlight: 0,
+      accepting: true,
+      lastPong: 0,
+      readyAt: 0,
+      served: 0,
+      site: siteState,
+    };
+    scheduler.add(entry);
+    fakes.push(replica);
+    entries.push(entry);
+  }
+  return { router, scheduler, fakes, entries, noCapacity: () => (capacity = false) };
+}
+
+function fakeSpec() {
+  const d = definition();
+  return {
+    kind: d.kind,
+    init: {
+      replicaId: 'x',
+      backend: d.name,
+      modulePath: d.modulePath,
+      exportName: d.exportName,
+      className: d.className,
+      initArgs: [],
+      hasUserConfig: false,
+      userConfig: undefined,
+      maxBatchSize: 1,
+      batchWaitTimeoutMs: 0,
+      nice: 0,
+    },
+  };
+}
+
+function errorOf(result: { ok: boolean; error?: ServeError } | undefined): ServeError {
+  assert.ok(result && !result.ok, 'expected a failed result');
+  return result.error!;
+}
+
+describe('BackendRouter', () => {
+  beforeEach(() => mock.timers.enable({ apis: ['setTimeout', 'setInterval', 'Date'] }));
+  afterEach(() => mock.timers.reset());
+
+  test('saturated (replica at maxConcurrentQueries, queue full): 503 with Retry-After, counted as rejected', () => {
+    const { router, fakes } = harness({ maxConcurrentQueries: 1, maxQueuedRequests: 1 });
+    const r = results();
+    for (const body of ['a', 'b', 'c']) router.submit('call', request(body), r.done);
+    assert.equal(fakes[0].calls.length, 1);
+    assert.equal(router.queued, 1);
+    const error = errorOf(r.list[0]);
+    assert.equal(error.code, 'OVERLOADED');
+    assert.equal(error.status, 503);
+    assert.ok(error.retryAfterSeconds! > 0);
+    assert.match(error.message, /echo/);
+    assert.equal(router.requestCounts.rejected, 1);
+  });
+
+  test('queued requests go FIFO into the replica that frees up', () => {
+    const { router, fakes } = harness({ maxConcurrentQueries: 1 });
+    const r = results();
+    for (const body of ['a', 'b', 'c']) router.submit('call', request(body), r.done);
+    assert.deepEqual(
+      fakes[0].calls.map((c) => c.request.body),
+      ['a'],
+    );
+    fakes[0].answer(undefined, { value: 'A' });
+    assert.deepEqual(
+      fakes[0].calls.map((c) => c.request.body),
+      ['a', 'b'],
+    );
+    fakes[0].answer(undefined, { value: 'B' });
+    fakes[0].answer(undefined, { value: 'C' });
+    assert.deepEqual(
+      r.list.map((x) => x.ok && x.value),
+      ['A', 'B', 'C'],
+    );
+    assert.equal(router.requestCounts.succeeded, 3);
+  });
+
+  test('a request that times out answers 504 and leaves the queue', () => {
+    const { router, fakes } = harness({ maxConcurrentQueries: 1, requestTimeoutMs: 100 });
+    const r = results();
+    router.submit('call', request('a'), r.done);
+    router.submit('call', request('b'), r.done);
+    assert.equal(router.queued, 1);
+    mock.timers.tick(100);
+    assert.equal(router.queued, 0);
+    assert.deepEqual(
+      r.list.map((x) => errorOf(x).code),
+      ['TIMEOUT', 'TIMEOUT'],
+    );
+    assert.equal(errorOf(r.list[0]).status, 504);
+    fakes[0].answer(undefined, { value: 'late' });
+    assert.equal(r.list.length, 2, 'a late answer settles nothing twice');
+    assert.equal(fakes[0].calls.length, 1, 'the timed-out queued request is never sent');
+    assert.equal(router.requestCounts.timedOut, 2);
+  });
+
+  test(`a call that never reached a replica is retried, at most ${MAX_NOT_STARTED_RETRIES} times`, () => {
+    const { router, fakes } = harness();
+    const r = results();
+    router.submit('call', request('a'), r.done);
+    const notStarted = { error: new ServeError('REPLICA_UNAVAILABLE', 'host gone'), notStarted: true };
+    for (let i = 0; i < MAX_NOT_STARTED_RETRIES; i++) {
+      fakes[0].answer(undefined, notStarted);
+      assert.equal(r.list.length, 0);
+    }
+    assert.equal(fakes[0].calls.length, MAX_NOT_STARTED_RETRIES + 1);
+    fakes[0].answer(undefined, notStarted);
+    assert.equal(errorOf(r.list[0]).code, 'REPLICA_UNAVAILABLE');
+    assert.equal(fakes[0].calls.length, MAX_NOT_STARTED_RETRIES + 1);
+  });
+
+  test('counts every request once, by outcome', () => {
+    const { router, fakes, entries } = harness({ maxConcurrentQueries: 1, maxQueuedRequests: 0 }, 2);
+    const r = results();
+    router.submit('call', request('ok'), r.done);
+    router.submit('call', request('throws'), r.done);
+    router.submit('call', request('rejected'), r.done);
+    fakes[0].answer(undefined, { value: 1 });
+    fakes[1].answer(undefined, { error: new Error('boom') });
+    const failed = errorOf(r.list[2]);
+    assert.equal(failed.code, 'HANDLER_FAILED');
+    assert.equal(failed.status, 500);
+    router.submit('call', request('lost'), r.done);
+    entries[0].state = 'stopped';
+    fakes[0].die(new Error('OOM'));
+    router.submit('call', request('times out'), r.done);
+    mock.timers.tick(config().requestTimeoutMs);
+    assert.deepEqual(router.requestCounts, { succeeded: 1, failed: 1, timedOut: 1, rejected: 1, replicaLost: 1 });
+    assert.equal(r.list.length, 5);
+  });
+
+  test('when no replica is left nor coming, queued requests answer 503 at once', () => {
+    const { router, scheduler, entries, noCapacity } = harness({ maxConcurrentQueries: 1 });
+    const r = results();
+    router.submit('call', request('a'), r.done);
+    router.submit('call', request('b'), r.done);
+    noCapacity();
+    scheduler.remove(entries[0]);
+    router.capacityChanged();
+    assert.equal(errorOf(r.list[0]).code, 'REPLICA_UNAVAILABLE');
+    assert.equal(router.queued, 0);
+  });
+
+  test('while draining only internal calls are taken; close answers the queue 503', () => {
+    const { router } = harness({ maxConcurrentQueries: 1 });
+    const r = results();
+    router.submit('call', request('a'), r.done);
+    router.submit('call', request('b'), r.done);
+    router.beginDrain();
+    router.submit('call', request('c'), r.done);
+    assert.equal(errorOf(r.list[0]).code, 'SHUT_DOWN');
+    router.submit('call', request('internal'), r.done, true);
+    assert.equal(router.queued, 2);
+    router.close();
+    assert.deepEqual(
+      r.list.map((x) => errorOf(x).code),
+      ['SHUT_DOWN', 'SHUT_DOWN', 'SHUT_DOWN'],
+    );
+  });
+});
