@@ -129,6 +129,10 @@ export const messages = {
     `App ${host} sent no heartbeat for ${ms} ms: stopping its ${count} replica(s) here (it will start new ones when it is back).`,
   agentResultTooLarge: (backend: string, why: string) =>
     `Backend '${backend}' returned a result too large for NATS (${why}): return less, or raise max_payload in the NATS server's config.`,
+  autoscaled: (backend: string, from: number, to: number, why: string) =>
+    `Backend '${backend}': autoscaling from ${from} to ${to} replicas per site (${why}).`,
+  autoscaleFailed: (backend: string, why: string) =>
+    `Backend '${backend}': autoscaling could not change the replica count (${why}); it tries again at its next decision. Check the replica's start-up error above.`,
   rolloutSteps: (endpoint: string, steps: unknown) =>
     `rollout('${endpoint}'): steps is ${describe(steps)}; expected increasing shares above 0 ending at 1, e.g. [0.01, 0.1, 0.5, 1].`,
   rolloutRunning: (endpoint: string, backend: string) =>

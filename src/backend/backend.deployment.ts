@@ -16,6 +16,7 @@ import { ConfigRollout } from './config.rollout';
 import { ReplicaHealth } from './replica.health';
 import type { ReplicaEntry } from './replica.lifecycle';
 import { ReplicaPool } from './replica.pool';
+import { AutoscalingControl } from './autoscaling.control';
 
 /** Settings of the module that every deployment uses (see `ServeModuleOptions` for each). */
 export interface DeploymentSettings {
@@ -51,6 +52,9 @@ export class BackendDeployment {
   private readonly rollout: ConfigRollout;
   private stopped = false;
   private draining = false;
+  private readonly autoscaling: AutoscalingControl;
+  /** Scale changes, one at a time: `updateBackendConfig` and the autoscaler both scale. */
+  private scaling: Promise<unknown> = Promise.resolve();
 
   constructor(
     /** What never changes about the backend. */
@@ -71,10 +75,19 @@ export class BackendDeployment {
       name: spec.name,
       scheduler: this.scheduler,
       config: current,
-      hasCapacity: () => this.pool.hasCapacity,
+      hasCapacity: () => this.pool.hasCapacity || this.autoscaling.scalesFromZero,
+      queued: () => this.autoscaling.kick(),
       noCapacityError: () => this.noCapacityError(),
       exposeErrors: settings.exposeErrors,
       logger: settings.logger,
+    });
+    this.autoscaling = new AutoscalingControl({
+      name: spec.name,
+      logger: settings.logger,
+      ongoing: () => this.router.queued + this.router.inFlight,
+      sites: () => this.pool.siteStates.length,
+      replicas: () => this.config.numReplicas,
+      scale: (n) => this.scale(n),
     });
     this.health = new ReplicaHealth(() => this.scheduler.all, settings.healthCheckTimeoutMs, settings.logger);
     this.rollout = new ConfigRollout(
@@ -109,6 +122,7 @@ export class BackendDeployment {
       }
     }
     this.health.start(this.settings.healthCheckPeriodMs);
+    this.autoscaling.sync(this.config.autoscaling, !this.draining && !this.stopped);
   }
 
   /** See {@link BackendRouter.submit}. */
@@ -135,6 +149,7 @@ export class BackendDeployment {
     if (batchingChanged) {
       for (const entry of this.scheduler.all) entry.replica.setBatching(next.maxBatchSize, next.batchWaitTimeoutMs);
     }
+    this.autoscaling.sync(this.config.autoscaling, !this.draining && !this.stopped);
     this.router.capacityChanged();
   }
 
@@ -143,9 +158,16 @@ export class BackendDeployment {
     return this.rollout.roll(userConfig);
   }
 
-  /** See {@link ReplicaPool.scale}. */
+  /** See {@link ReplicaPool.scale}; scale changes run one after the other. */
   scale(numReplicas: number): Promise<void> {
-    return this.pool.scale(numReplicas);
+    const run = this.scaling.then(() => this.pool.scale(numReplicas));
+    this.scaling = run.catch(() => undefined);
+    return run;
+  }
+
+  /** The autoscaler's last decision, if autoscaling is on and it decided anything. */
+  get lastScaleDecision(): AutoscalingControl['last'] {
+    return this.autoscaling.last;
   }
 
   /** A replica host joined that can run this backend: start `numReplicas` there. */
@@ -162,6 +184,7 @@ export class BackendDeployment {
   /** Takes only internal calls from now on and starts no more replicas. */
   beginDrain(): void {
     this.draining = true;
+    this.autoscaling.sync(this.config.autoscaling, !this.draining && !this.stopped);
     this.router.beginDrain();
     this.pool.beginDrain();
   }

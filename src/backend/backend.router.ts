@@ -30,6 +30,8 @@ export interface RouterOptions {
   readonly exposeErrors: boolean;
   /** Where a handler's uncaught error is logged. */
   readonly logger: Logger;
+  /** Called when a request had to wait in the queue (an autoscaler at zero replicas starts one). */
+  queued?(): void;
 }
 
 interface Job {
@@ -81,6 +83,7 @@ export class BackendRouter {
     else {
       job.queued = true;
       this.queue.push(job);
+      this.options.queued?.();
     }
   }
 

@@ -1,3 +1,5 @@
+import type { AutoscalingConfig, ResolvedAutoscalingConfig } from './autoscaling-config.interface';
+
 /** How a backend's replicas run. */
 export type ReplicaKind = 'thread' | 'process';
 
@@ -29,10 +31,19 @@ export interface BackendConfig {
   requestTimeoutMs?: number;
   /** Any JSON value, handed to `reconfigure(userConfig)` in every replica. */
   userConfig?: unknown;
+  /**
+   * Let the replica count follow the load between `minReplicas` and `maxReplicas` (per site, like
+   * `numReplicas`, which becomes the initial count). `null` turns autoscaling off again in
+   * `updateBackendConfig`. Off by default. See {@link AutoscalingConfig}.
+   */
+  autoscaling?: AutoscalingConfig | null;
 }
 
-/** A {@link BackendConfig} with every default filled in. */
-export type ResolvedBackendConfig = Required<Omit<BackendConfig, 'userConfig'>> & { userConfig?: unknown };
+/** A {@link BackendConfig} with every default filled in (`autoscaling` resolved when set). */
+export type ResolvedBackendConfig = Required<Omit<BackendConfig, 'userConfig' | 'autoscaling'>> & {
+  userConfig?: unknown;
+  autoscaling?: ResolvedAutoscalingConfig;
+};
 
 /** Options of `@Backend()`: a {@link BackendConfig} plus how the replicas are built. */
 export interface BackendOptions extends BackendConfig {

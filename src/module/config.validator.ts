@@ -1,4 +1,5 @@
 import type { BackendConfig, BackendOptions } from '../interfaces/backend-config.interface';
+import type { AutoscalingConfig } from '../interfaces/autoscaling-config.interface';
 import type { EndpointOptions, HttpMethod } from '../interfaces/endpoint-options.interface';
 import type { ServeModuleOptions } from '../interfaces/serve-module-options.interface';
 import type { ClusterOptions } from '../interfaces/cluster-options.interface';
@@ -40,6 +41,19 @@ const CONFIG_CHECKS: Record<keyof BackendConfig, Check> = {
   maxQueuedRequests: integerAtLeast(0),
   requestTimeoutMs: duration(true),
   userConfig: () => undefined,
+  autoscaling: (v) =>
+    v === null || isPlainObject(v) ? undefined : 'an object like { minReplicas: 1, maxReplicas: 4 }, or null',
+};
+
+const AUTOSCALING_CHECKS: Record<keyof AutoscalingConfig, Check> = {
+  minReplicas: integerAtLeast(0),
+  maxReplicas: integerAtLeast(1),
+  targetOngoingRequests: numberAtLeast(0, true),
+  upscaleDelayMs: duration(),
+  downscaleDelayMs: duration(),
+  lookBackMs: duration(),
+  intervalMs: duration(true),
+  tolerance: (v) => (typeof v === 'number' && v >= 0 && v < 1 ? undefined : 'a number from 0 to below 1'),
 };
 
 const OPTION_CHECKS: Record<Exclude<keyof BackendOptions, keyof BackendConfig>, Check> = {
@@ -71,6 +85,16 @@ export function validateBackendConfig(subject: string, config: unknown, allowOpt
   if (!isPlainObject(config)) throw invalid(subject, 'config', config, 'an object');
   checkFields(subject, config, allowOptions ? { ...CONFIG_CHECKS, ...OPTION_CHECKS } : CONFIG_CHECKS);
   if ('userConfig' in config && config.userConfig !== undefined) assertPlainJson(subject, config.userConfig);
+  if (isPlainObject(config.autoscaling)) validateAutoscaling(`${subject} autoscaling`, config.autoscaling);
+}
+
+/** Checks `BackendConfig.autoscaling`: known fields, sane numbers, `minReplicas <= maxReplicas`. */
+function validateAutoscaling(subject: string, config: Record<string, unknown>): void {
+  checkFields(subject, config, AUTOSCALING_CHECKS);
+  const { minReplicas, maxReplicas } = config as AutoscalingConfig;
+  if (minReplicas !== undefined && maxReplicas !== undefined && minReplicas > maxReplicas) {
+    throw invalid(subject, 'maxReplicas', maxReplicas, `an integer >= minReplicas (${minReplicas})`);
+  }
 }
 
 const MODULE_CHECKS: Record<keyof ServeModuleOptions, Check> = {

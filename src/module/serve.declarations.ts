@@ -1,6 +1,7 @@
 import type { Type } from '@nestjs/common';
 import { getBackendMetadata } from '../decorators/backend.metadata';
-import type { ResolvedBackendConfig } from '../interfaces/backend-config.interface';
+import type { BackendConfig, ResolvedBackendConfig } from '../interfaces/backend-config.interface';
+import { resolveAutoscalingConfig } from '../router/autoscaling.policy';
 import { DEFAULT_BACKEND_CONFIG } from '../serve.constants';
 import { ServeError } from '../serve.errors';
 import { messages } from '../serve.messages';
@@ -91,12 +92,13 @@ export function readDeclarations(classes: Type<unknown>[]): Declarations {
 }
 
 /** A full config: defaults, overridden by the given fields. */
-export function resolveConfig(config: Partial<ResolvedBackendConfig>): ResolvedBackendConfig {
+export function resolveConfig(config: BackendConfig): ResolvedBackendConfig {
   const resolved: ResolvedBackendConfig = { ...DEFAULT_BACKEND_CONFIG };
   for (const key of Object.keys(DEFAULT_BACKEND_CONFIG) as (keyof ResolvedBackendConfig)[]) {
     if (config[key] !== undefined) (resolved as Record<string, unknown>)[key] = config[key];
   }
   if (config.userConfig !== undefined) resolved.userConfig = structuredClone(config.userConfig);
+  if (config.autoscaling) resolved.autoscaling = resolveAutoscalingConfig(config.autoscaling);
   return resolved;
 }
 

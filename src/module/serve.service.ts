@@ -81,7 +81,11 @@ export class ServeService {
       const backend = this.registry.backend(name);
       validateBackendConfig(`updateBackendConfig('${name}')`, partialConfig);
       const previous = backend.getConfig();
-      const next = resolveConfig({ ...previous, ...stripUndefined(partialConfig) });
+      const next = resolveConfig({
+        ...previous,
+        ...stripUndefined(partialConfig),
+        autoscaling: mergedAutoscaling(previous, partialConfig),
+      });
       const scaled = next.numReplicas !== previous.numReplicas;
       // Scale first (a failed scale-up undoes itself), then the rolling reconfigure (a failed one
       // undoes itself too), so a rejected update never leaves part of itself behind.
@@ -201,4 +205,11 @@ export class ServeService {
     this.lock = run.catch(() => undefined);
     return run;
   }
+}
+
+/** An update's `autoscaling` merged into the current one field by field; `null` turns it off. */
+function mergedAutoscaling(previous: ResolvedBackendConfig, update: BackendConfig): BackendConfig['autoscaling'] {
+  if (update.autoscaling === undefined) return previous.autoscaling;
+  if (update.autoscaling === null) return undefined;
+  return { ...previous.autoscaling, ...stripUndefined(update.autoscaling) };
 }
