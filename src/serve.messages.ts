@@ -66,8 +66,8 @@ export const messages = {
     `Replica ${replica} did not become ready within ${ms} ms (replicaStartTimeoutMs); it was killed. Raise replicaStartTimeoutMs if loading the model takes longer.`,
   stuckReplica: (replica: string, ms: number) =>
     `Replica ${replica} did not answer health pings for ${ms} ms; it is being replaced (its requests answer 503).`,
-  unknownOption: (subject: string, option: string, known: string[]) =>
-    `${subject}: unknown option '${option}'; known options: ${known.join(', ')}.`,
+  unknownOption: (subject: string, option: string, known: string[], suggestion?: string) =>
+    `${subject}: unknown option '${option}'${suggestion ? ` (did you mean '${suggestion}'?)` : ''}; known options: ${known.join(', ')}.`,
   bodyNotJson: () => 'Request body is not valid JSON: fix the body or its content-type.',
   notSendable: (what: string, replica: string, why: string) =>
     `${what} cannot be sent to replica ${replica} (${why}): use JSON values, strings or bytes.`,
