@@ -129,6 +129,12 @@ export const messages = {
     `App ${host} sent no heartbeat for ${ms} ms: stopping its ${count} replica(s) here (it will start new ones when it is back).`,
   agentResultTooLarge: (backend: string, why: string) =>
     `Backend '${backend}' returned a result too large for NATS (${why}): return less, or raise max_payload in the NATS server's config.`,
+  drained: (requests: number, ms: number) =>
+    `drained ${requests} request${requests === 1 ? '' : 's'} in ${ms} ms; every replica stopped.`,
+  backendInEntryFile: (className: string, file: string) =>
+    `Backend class '${className}' is declared in ${file}, the app's entry file: every replica loads the backend's file, so each would start the app again (a second Nest app, 'listen EADDRINUSE'). Move the class to its own file and import it from there.`,
+  lossyResult: (backend: string, method: string, problem: string) =>
+    `Backend '${backend}': method '${method}' returned ${problem}. Return JSON values (plain objects, arrays, strings, numbers, booleans, null), a string, bytes or a ServeResponse.`,
 };
 
 function describe(value: unknown): string {
