@@ -6,10 +6,12 @@ const assert = require('node:assert/strict');
 async function call(baseUrl, path, init) {
   const res = await fetch(baseUrl + path, init);
   const text = await res.text();
-  let body = text;
+  let body;
   try {
     body = JSON.parse(text);
-  } catch {}
+  } catch {
+    body = text;
+  }
   return { status: res.status, headers: res.headers, body };
 }
 

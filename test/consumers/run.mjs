@@ -43,7 +43,10 @@ async function serveAndCheck(cwd, cmd, args) {
   let output = '';
   const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal)));
   const url = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no LISTENING line within 60 s:\n${output}`)), 60_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`no LISTENING line within 60 s:\n${output}`));
+    }, 60_000);
     const onData = (chunk) => {
       output += chunk;
       const match = /LISTENING (\S+)/.exec(output);
@@ -56,18 +59,15 @@ async function serveAndCheck(cwd, cmd, args) {
     child.stderr.on('data', onData);
     exited.then((code) => reject(new Error(`exited (${code}) before listening:\n${output}`)));
   });
-  try {
-    const passed = await runChecks(url);
-    if (!/nestjs-serve.*endpoint '\/hello'/.test(output))
-      throw new Error(`no start-up log of the endpoints:\n${output}`);
-    return `${passed.length} checks`;
-  } finally {
-    child.kill('SIGTERM');
-    const code = await exited;
-    // Nest's shutdown hook re-raises the signal once the app has closed: exit by SIGTERM is a clean stop.
-    if (![0, 'SIGTERM', 143].includes(code)) throw new Error(`exit ${code} after SIGTERM:\n${output}`);
-    if (!/drained \d+ requests? in \d+ ms/.test(output)) throw new Error(`no shutdown log:\n${output}`);
-  }
+  const passed = await runChecks(url).catch((err) => err);
+  child.kill('SIGTERM');
+  const code = await exited;
+  if (passed instanceof Error) throw passed;
+  if (!/nestjs-serve.*endpoint '\/hello'/.test(output)) throw new Error(`no start-up log of the endpoints:\n${output}`);
+  // Nest's shutdown hook re-raises the signal once the app has closed: exit by SIGTERM is a clean stop.
+  if (![0, 'SIGTERM', 143].includes(code)) throw new Error(`exit ${code} after SIGTERM:\n${output}`);
+  if (!/drained \d+ requests? in \d+ ms/.test(output)) throw new Error(`no shutdown log:\n${output}`);
+  return `${passed.length} checks`;
 }
 
 const nest12 = join(here, 'nest12');

@@ -1,7 +1,6 @@
 import { Test } from '@nestjs/testing';
 import type { INestApplication } from '@nestjs/common';
 import { AppModule } from '../src/app.module';
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { runChecks } = require('../../checks.cjs') as { runChecks: (url: string) => Promise<string[]> };
 
 let app: INestApplication;
