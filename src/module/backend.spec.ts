@@ -15,7 +15,6 @@ import type {
 import { ServeError } from '../serve.errors';
 import { messages } from '../serve.messages';
 import { stripUndefined } from '../utils/object.util';
-import { isEntryModule } from './entry-module';
 
 /** What never changes about a backend once created: its class and how replicas load it. */
 export interface BackendSpec {
@@ -51,8 +50,6 @@ export function buildBackendSpec(cls: Type<unknown>, name: string | undefined, o
   const merged: BackendOptions = { ...metadata, ...stripUndefined(options) };
   const modulePath = merged.modulePath ?? metadata?.definedIn;
   if (!modulePath) throw new ServeError('INVALID_CONFIG', messages.modulePathNotFound(cls.name));
-  if (isEntryModule(modulePath))
-    throw new ServeError('INVALID_CONFIG', messages.backendInEntryFile(cls.name, modulePath));
   const methods = getCallableMethods(cls);
   const bindings = getEndpointBindings(cls);
   const methodBindings = bindings.filter((b) => b.handler !== 'call');

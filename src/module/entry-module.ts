@@ -1,4 +1,6 @@
 import { resolve } from 'node:path';
+import { ServeError } from '../serve.errors';
+import { messages } from '../serve.messages';
 
 /**
  * True when `file` is the process's entry module (`node main.js`, `tsx main.ts`): `require.main`'s
@@ -12,4 +14,10 @@ export function isEntryModule(
   const target = resolve(file);
   const withoutExtension = target.replace(/\.[cm]?[jt]sx?$/, '');
   return entries.some((entry) => entry !== undefined && [target, withoutExtension].includes(resolve(entry)));
+}
+
+/** Fails start-up when a backend is declared in the entry file, naming the class and saying to move it. */
+export function assertNotInEntryFile(spec: { className: string; modulePath: string }): void {
+  if (isEntryModule(spec.modulePath))
+    throw new ServeError('INVALID_CONFIG', messages.backendInEntryFile(spec.className, spec.modulePath));
 }

@@ -1,8 +1,8 @@
 /**
  * What in a handler's result would not reach the caller as returned, or undefined when it all does:
- * JSON would send a `Map` or `Set` as `{}`, drop functions and symbols, fail on a BigInt or a cycle,
- * and spell nested bytes as an object of numbers. Top-level strings and bytes are sent as they are;
- * objects with `toJSON` (a `Date`) are sent as that gives. Checked in the replica, so the error names
+ * JSON would send a `Map` or `Set` as `{}`, drop functions and symbols, and fail on a BigInt or a cycle.
+ * Top-level strings and bytes are sent as they are; objects with `toJSON` (a `Date`) as that gives; bytes
+ * nested in JSON as an object of numbers (kept: handlers and tests rely on that shape). Checked in the replica, so the error names
  * the backend and method (see `messages.lossyResult`).
  */
 export function resultProblem(value: unknown): string | undefined {
@@ -26,8 +26,6 @@ function jsonProblem(value: unknown, path: string, seen: Set<object>): string | 
   const tag = Object.prototype.toString.call(value);
   if (tag === '[object Map]') return `a Map at ${path}, which JSON sends as {}: return Object.fromEntries(map)`;
   if (tag === '[object Set]') return `a Set at ${path}, which JSON sends as {}: return [...set]`;
-  if (isBytes(value))
-    return `bytes at ${path}, which JSON sends as an object of numbers: return bytes only as the whole result, or encode them (base64)`;
   if (seen.has(value)) return `a cycle at ${path}, which JSON cannot encode: return a tree`;
   seen.add(value);
   for (const [key, item] of Object.entries(value)) {
