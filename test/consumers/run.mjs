@@ -33,6 +33,8 @@ function install(folder, tarball) {
     sh(cwd, 'npm', ['install', '--no-audit', '--no-fund', '--no-package-lock', '--loglevel=error']);
     writeFileSync(stampFile, stamp);
   }
+  // A fresh copy every run: npm may keep an installed package whose tarball has the same name and version.
+  rmSync(join(cwd, 'node_modules', 'nestjs-serve'), { recursive: true, force: true });
   sh(cwd, 'npm', ['install', '--no-save', '--no-audit', '--no-fund', '--no-package-lock', '--loglevel=error', tarball]);
   console.log(`# ${folder}: installed in ${seconds(t)} s`);
 }
