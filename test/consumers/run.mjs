@@ -7,6 +7,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -39,8 +40,16 @@ function install(folder, tarball) {
   console.log(`# ${folder}: installed in ${seconds(t)} s`);
 }
 
-/** Starts an app, waits for its LISTENING line, runs the checks, stops it with SIGTERM and reads its shutdown log. */
-async function serveAndCheck(cwd, cmd, args) {
+/**
+ * Starts an app, waits for its LISTENING line (or `ready`), runs `checks` (default: checks.cjs) on its URL,
+ * stops it with SIGTERM and reads its start-up and shutdown logs.
+ */
+async function serveAndCheck(
+  cwd,
+  cmd,
+  args,
+  { ready = /LISTENING (\S+)/, checks = runChecks, endpoint = '/hello' } = {},
+) {
   const child = spawn(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PORT: '0' } });
   let output = '';
   const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal)));
@@ -51,7 +60,7 @@ async function serveAndCheck(cwd, cmd, args) {
     }, 60_000);
     const onData = (chunk) => {
       output += chunk;
-      const match = /LISTENING (\S+)/.exec(output);
+      const match = ready.exec(output);
       if (match) {
         clearTimeout(timer);
         resolve(match[1]);
@@ -61,11 +70,12 @@ async function serveAndCheck(cwd, cmd, args) {
     child.stderr.on('data', onData);
     exited.then((code) => reject(new Error(`exited (${code}) before listening:\n${output}`)));
   });
-  const passed = await runChecks(url).catch((err) => err);
+  const passed = await checks(url).catch((err) => err);
   child.kill('SIGTERM');
   const code = await exited;
   if (passed instanceof Error) throw passed;
-  if (!/nestjs-serve.*endpoint '\/hello'/.test(output)) throw new Error(`no start-up log of the endpoints:\n${output}`);
+  if (!new RegExp(`nestjs-serve.*endpoint '${endpoint}'`).test(output))
+    throw new Error(`no start-up log of the endpoints:\n${output}`);
   // Nest's shutdown hook re-raises the signal once the app has closed: exit by SIGTERM is a clean stop.
   if (![0, 'SIGTERM', 143].includes(code)) throw new Error(`exit ${code} after SIGTERM:\n${output}`);
   if (!/drained \d+ requests? in \d+ ms/.test(output)) throw new Error(`no shutdown log:\n${output}`);
@@ -99,6 +109,7 @@ const scenarios = [
     },
   ],
   ['nest12 esm: tsx', () => serveAndCheck(join(nest12, 'esm'), bin12('tsx'), ['src/main.ts'])],
+  ['nest12 guide: the README five-minute guide as written, under tsx', () => runGuide(join(nest12, 'guide'))],
   [
     'nest12 esm: Vitest 4.1 + unplugin-swc',
     async () => {
@@ -123,6 +134,62 @@ const scenarios = [
     },
   ],
 ].filter(([name]) => !filter || name.includes(filter));
+
+/**
+ * Writes the README's five-minute guide into `dir` as a user would (its tsconfig line, `type: module`, every
+ * `// file.ts` block), runs it with tsx, and checks the answers the guide shows. Only the port changes.
+ */
+async function runGuide(dir) {
+  const readme = readFileSync(join(repo, 'README.md'), 'utf8');
+  const guide = readme.slice(readme.indexOf('## Five-minute guide'), readme.indexOf('## The sample app'));
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module' }));
+  writeFileSync(join(dir, 'tsconfig.json'), /echo '(.+)' > tsconfig\.json/.exec(guide)[1]);
+  for (const [, file, code] of guide.matchAll(/```ts\n\/\/ (\S+\.ts)\n([\s\S]*?)```/g))
+    writeFileSync(join(dir, file), `// ${file}\n${code}`);
+  const port = await freePort();
+  const main = readFileSync(join(dir, 'main.ts'), 'utf8');
+  writeFileSync(join(dir, 'main.ts'), main.replace('app.listen(3000)', `app.listen(${port}, '127.0.0.1')`));
+  const shown = (after) => JSON.parse(new RegExp(`${after}[^\\n]*\\n# (\\{[^\\n]*?\\})`).exec(guide)[1]);
+  const post = async (url, path, body) => {
+    const res = await fetch(url + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  };
+  return serveAndCheck(dir, bin12('tsx'), ['main.ts'], {
+    ready: /Nest application successfully started/,
+    endpoint: '/sentiment',
+    checks: async () => {
+      const url = `http://127.0.0.1:${port}`;
+      const answers = await Promise.all(
+        Array.from({ length: 20 }, () => post(url, '/sentiment', '{"text":"I love it"}')),
+      );
+      const v1 = answers.find((a) => a.body.version === 'v1');
+      if (answers.some((a) => a.status !== 200) || !v1) throw new Error(`guide: ${JSON.stringify(answers)}`);
+      if (JSON.stringify(v1.body) !== JSON.stringify(shown('localhost:3000/sentiment')))
+        throw new Error(
+          `guide shows ${JSON.stringify(shown('localhost:3000/sentiment'))}, the app answers ${JSON.stringify(v1.body)}`,
+        );
+      const refused = await post(url, '/admin/canary', '{"share":2}');
+      if (refused.status !== 400) throw new Error(`guide: share 2 answered ${refused.status}`);
+      if ((await post(url, '/admin/threshold', '{"threshold":2}')).status !== 201) throw new Error('guide: threshold');
+      await post(url, '/admin/canary', '{"share":0}');
+      const after = await post(url, '/sentiment', '{"text":"I love it"}');
+      if (after.body.label !== 'other') throw new Error(`guide: threshold not applied: ${JSON.stringify(after.body)}`);
+      return ['answers as the guide shows', 'an invalid share is a 400', 'a threshold update applies'];
+    },
+  });
+}
+
+function freePort() {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
 
 const pack = join(here, '.pack');
 rmSync(pack, { recursive: true, force: true });
