@@ -12,6 +12,7 @@ export default tseslint.config(
       'test/consumers/**/node_modules/**',
       'test/consumers/**/dist/**',
       'test/consumers/.pack/**',
+      'test/consumers/nest12/guide/**',
     ],
   },
   js.configs.recommended,
