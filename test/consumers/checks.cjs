@@ -66,8 +66,8 @@ async function runChecks(baseUrl) {
     assert.deepEqual([r.status, r.body.message], [404, 'Cannot GET /no-such-route']);
   });
   await check('timeout: 504, and a request meanwhile on the saturated backend: 503 with Retry-After', async () => {
-    const slow = call(baseUrl, '/slow?ms=1500');
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    const slow = call(baseUrl, '/slow?ms=3000');
+    await new Promise((resolve) => setTimeout(resolve, 300));
     const saturated = await call(baseUrl, '/slow?ms=0');
     assert.equal(saturated.status, 503);
     assert.ok(saturated.headers.get('retry-after'), 'Retry-After header');

@@ -37,7 +37,7 @@ export class DemoBackend {
 }
 
 /** One slot, no queue, a short timeout: a slow call answers 504 and a second one meanwhile 503. */
-@Backend({ maxConcurrentQueries: 1, maxQueuedRequests: 0, requestTimeoutMs: 300 })
+@Backend({ maxConcurrentQueries: 1, maxQueuedRequests: 0, requestTimeoutMs: 1000 })
 export class SlowBackend {
   @Endpoint({ route: '/slow' })
   async slow(req: ServeRequest) {
