@@ -1,5 +1,5 @@
-import { BadRequestException, Body, Controller, Get, HttpCode, HttpException, Post } from '@nestjs/common';
-import { isServeError, ServeService, type EndpointInfo } from '../src';
+import { BadRequestException, Body, Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
+import { ServeService, type EndpointInfo } from '../src';
 
 /** Name of the endpoint both sentiment backends serve. */
 export const SENTIMENT_ENDPOINT = 'sentiment';
@@ -9,11 +9,13 @@ export const V2 = 'SentimentV2';
 
 /**
  * The app's own admin routes for the canary rollout: read and shift the v1/v2 split, change
- * the label threshold live, list the backends. Errors of `ServeService` keep their status.
+ * the label threshold live, list the backends. A `ServeService` error answers its own status
+ * (400, 404, 409...): ServeModule maps it for every route of the app.
  */
 @Controller('admin')
 export class CanaryController {
-  constructor(private readonly serve: ServeService) {}
+  // @Inject: loaders built on esbuild (tsx) emit no decorator metadata to infer the type from.
+  constructor(@Inject(ServeService) private readonly serve: ServeService) {}
 
   /** The sentiment endpoint: route, methods, traffic and shadows. */
   @Get('traffic')
@@ -28,7 +30,7 @@ export class CanaryController {
     const v2 = body?.v2;
     if (typeof v2 !== 'number')
       throw new BadRequestException('Body must be JSON like {"v2": 0.1} with "v2" a number in [0, 1]');
-    await mapServeErrors(this.serve.setTraffic(SENTIMENT_ENDPOINT, { [V1]: 1 - v2, [V2]: v2 }));
+    await this.serve.setTraffic(SENTIMENT_ENDPOINT, { [V1]: 1 - v2, [V2]: v2 });
     return this.traffic();
   }
 
@@ -40,8 +42,7 @@ export class CanaryController {
     if (typeof threshold !== 'number' || !Number.isFinite(threshold) || threshold < 0) {
       throw new BadRequestException('Body must be JSON like {"threshold": 0.2} with "threshold" a number >= 0');
     }
-    for (const backend of [V1, V2])
-      await mapServeErrors(this.serve.updateBackendConfig(backend, { userConfig: { threshold } }));
+    for (const backend of [V1, V2]) await this.serve.updateBackendConfig(backend, { userConfig: { threshold } });
     return { [V1]: this.serve.getBackendConfig(V1).userConfig, [V2]: this.serve.getBackendConfig(V2).userConfig };
   }
 
@@ -49,15 +50,5 @@ export class CanaryController {
   @Get('backends')
   backends(): Record<string, Record<string, unknown>> {
     return this.serve.listBackends();
-  }
-}
-
-/** Turns a rejection with a `ServeError` into an `HttpException` of the same status and message. */
-async function mapServeErrors<T>(call: Promise<T>): Promise<T> {
-  try {
-    return await call;
-  } catch (err) {
-    if (isServeError(err)) throw new HttpException(err.message, err.status);
-    throw err;
   }
 }

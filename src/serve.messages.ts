@@ -66,8 +66,8 @@ export const messages = {
     `Replica ${replica} did not become ready within ${ms} ms (replicaStartTimeoutMs); it was killed. Raise replicaStartTimeoutMs if loading the model takes longer.`,
   stuckReplica: (replica: string, ms: number) =>
     `Replica ${replica} did not answer health pings for ${ms} ms; it is being replaced (its requests answer 503).`,
-  unknownOption: (subject: string, option: string, known: string[]) =>
-    `${subject}: unknown option '${option}'; known options: ${known.join(', ')}.`,
+  unknownOption: (subject: string, option: string, known: string[], suggestion?: string) =>
+    `${subject}: unknown option '${option}'${suggestion ? ` (did you mean '${suggestion}'?)` : ''}; known options: ${known.join(', ')}.`,
   bodyNotJson: () => 'Request body is not valid JSON: fix the body or its content-type.',
   notSendable: (what: string, replica: string, why: string) =>
     `${what} cannot be sent to replica ${replica} (${why}): use JSON values, strings or bytes.`,
@@ -152,6 +152,12 @@ export const messages = {
     `Backend '${backend}': a replica on host ${site} failed to start (${why}); retrying with backoff.`,
   handlerThrew: (backend: string, replica: string, method: string, stack: string) =>
     `Backend '${backend}' replica ${replica}: method '${method}' threw: ${stack}`,
+  drained: (requests: number, ms: number) =>
+    `drained ${requests} request${requests === 1 ? '' : 's'} in ${ms} ms; every replica stopped.`,
+  backendInEntryFile: (className: string, file: string) =>
+    `Backend class '${className}' is declared in ${file}, the app's entry file: every replica loads the backend's file, so each would start the app again (a second Nest app, 'listen EADDRINUSE'). Move the class to its own file and import it from there.`,
+  lossyResult: (backend: string, method: string, problem: string) =>
+    `Backend '${backend}': method '${method}' returned ${problem}. Return JSON values (plain objects, arrays, strings, numbers, booleans, null), a string, bytes or a ServeResponse.`,
 };
 
 function describe(value: unknown): string {

@@ -5,7 +5,8 @@ import type { ServeModuleOptions } from '../interfaces/serve-module-options.inte
 import type { ClusterOptions } from '../interfaces/cluster-options.interface';
 import { SUBJECT_TOKEN } from '../cluster/cluster.protocol';
 import { DEFAULT_CLUSTER_OPTIONS } from '../serve.constants';
-import { stripUndefined } from '../utils/object.util';
+import { isPlainObject, stripUndefined } from '../utils/object.util';
+import { closestName } from '../utils/closest-name';
 import { ServeError } from '../serve.errors';
 import { messages } from '../serve.messages';
 
@@ -156,15 +157,27 @@ export function validatePlacement(spec: { name: string; placement: string }, has
 function checkFields(subject: string, fields: Record<string, unknown>, checks: Record<string, Check>): void {
   for (const [key, value] of Object.entries(fields)) {
     const check = checks[key];
-    if (!check) throw new ServeError('INVALID_CONFIG', messages.unknownOption(subject, key, Object.keys(checks)));
+    if (!check) {
+      const known = Object.keys(checks);
+      throw new ServeError('INVALID_CONFIG', messages.unknownOption(subject, key, known, closestName(key, known)));
+    }
     const expected = value === undefined ? undefined : check(value);
     if (expected) throw invalid(subject, key, value, expected);
   }
 }
 
+/** `@Endpoint()`'s options: their own checks follow in {@link validateEndpointOptions}; this list rejects unknown ones. */
+const ENDPOINT_KEYS: Record<keyof EndpointOptions, Check> = {
+  route: () => undefined,
+  methods: () => undefined,
+  name: () => undefined,
+  weight: () => undefined,
+};
+
 /** Checks `@Endpoint()` options; throws a ServeError naming `subject` and the option. */
 export function validateEndpointOptions(subject: string, options: EndpointOptions): void {
   if (!isPlainObject(options)) throw invalid(subject, 'options', options, 'an object');
+  checkFields(subject, options as unknown as Record<string, unknown>, ENDPOINT_KEYS);
   validateRoute(subject, options.route);
   if (options.methods !== undefined) validateMethods(subject, options.methods);
   if (options.name !== undefined && nonEmptyString(options.name))
@@ -213,12 +226,6 @@ function jsonProblem(value: unknown, seen: Set<object>, path: string): string | 
   }
   seen.delete(value);
   return undefined;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
 }
 
 function isCloneable(value: unknown): boolean {

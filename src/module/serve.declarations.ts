@@ -7,6 +7,7 @@ import { ServeError } from '../serve.errors';
 import { messages } from '../serve.messages';
 import { buildBackendDefinition, methodForEndpoint, type BackendDefinition } from '../backend/backend.definition';
 import { validateBackendConfig, validateEndpointOptions } from './config.validator';
+import { assertNotInEntryFile } from './entry-module';
 import { normaliseRoute } from './serve.registry';
 
 /** An endpoint as the decorators declare it, weights normalised to sum to 1. */
@@ -88,6 +89,8 @@ export function readDeclarations(classes: Type<unknown>[]): Declarations {
         throw new ServeError('INVALID_CONFIG', messages.noHandlerMethod(backend, endpoint.name));
     }
   }
+  // Last, so that a bad option is reported first: in a test file (the entry of node --test) it is the point.
+  for (const { spec } of backends) assertNotInEntryFile(spec);
   return { backends, endpoints: declared };
 }
 

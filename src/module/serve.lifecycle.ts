@@ -1,24 +1,36 @@
-import { Inject, Injectable, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+  type OnModuleInit,
+} from '@nestjs/common';
 import type { ServeModuleOptions } from '../interfaces/serve-module-options.interface';
 import { addAppHandleProvider } from '../replicas/replica.context';
 import { SERVE_OPTIONS } from '../serve.constants';
+import { messages } from '../serve.messages';
 import { validateModuleOptions } from './config.validator';
+import { endpointSummary, type BackendSummaryInput } from './endpoint.summary';
 import { readDeclarations } from './serve.declarations';
 import { ServeOrchestrator } from './serve.orchestrator';
+import { ServeRegistry } from './serve.registry';
 import { ServeService } from './serve.service';
 
 /**
  * Starts the declared backends when the module initialises (so `app.init()` resolves only once
- * every replica is ready, and fails with a constructor's error), and drains and stops them
- * when the app closes.
+ * every replica is ready, and fails with a constructor's error), logs the endpoints once the app
+ * is up, and drains and stops them when the app closes.
  */
 @Injectable()
-export class ServeLifecycle implements OnModuleInit, BeforeApplicationShutdown {
+export class ServeLifecycle implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
   private unregister?: () => void;
+  private readonly logger = new Logger('nestjs-serve');
 
   constructor(
     private readonly service: ServeService,
     private readonly orchestrator: ServeOrchestrator,
+    private readonly registry: ServeRegistry,
     @Inject(SERVE_OPTIONS) private readonly options: ServeModuleOptions,
   ) {}
 
@@ -29,13 +41,24 @@ export class ServeLifecycle implements OnModuleInit, BeforeApplicationShutdown {
     this.unregister = addAppHandleProvider({ getHandle: (endpoint) => this.service.getHandle(endpoint) });
   }
 
+  /** Logs each endpoint with its backends, their shares and replicas: Nest itself only shows the catch-all route. */
+  onApplicationBootstrap(): void {
+    const backends: Record<string, BackendSummaryInput> = {};
+    for (const [name, backend] of this.registry.backends)
+      backends[name] = { numReplicas: backend.getConfig().numReplicas, replica: String(backend.describe().replica) };
+    for (const line of endpointSummary(this.service.listEndpoints(), backends)) this.logger.log(line);
+  }
+
   /**
    * Runs while the app still listens: requests in flight (and arriving) are served for up to
    * `gracefulShutdownTimeoutMs`, the rest answer 503, then every replica stops. So the app's
    * HTTP server closes right after, never waiting on a stuck replica.
    */
   async beforeApplicationShutdown(): Promise<void> {
+    const started = Date.now();
+    const pending = [...this.registry.backends.values()].reduce((n, b) => n + b.inFlight + b.queued, 0);
     this.unregister?.();
     await this.orchestrator.shutdown();
+    this.logger.log(messages.drained(pending, Date.now() - started));
   }
 }

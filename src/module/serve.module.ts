@@ -1,20 +1,33 @@
 import { Module } from '@nestjs/common';
+import type { APP_INTERCEPTOR as CoreAppInterceptor } from '@nestjs/core';
 import { ConfigurableServeModule } from './serve.module-definition';
 import { ServeController } from './serve.controller';
 import { ServeDispatcher } from './serve.dispatcher';
+import { ServeErrorInterceptor } from './serve-error.interceptor';
 import { ServeLifecycle } from './serve.lifecycle';
 import { ServeRegistry } from './serve.registry';
 import { ServeOrchestrator } from './serve.orchestrator';
 import { ServeService } from './serve.service';
 
+/** `@nestjs/core`'s token, typed against its declaration; spelt out so that this file does not load a second Nest core. */
+const APP_INTERCEPTOR: typeof CoreAppInterceptor = 'APP_INTERCEPTOR';
+
 /**
  * Brings nestjs-serve into a Nest app: `ServeModule.forRoot({ backends: [...] })` or
  * `ServeModule.forRootAsync({ useFactory, inject })`. Global by default (`isGlobal: false` to
- * opt out), so `ServeService` can be injected anywhere.
+ * opt out), so `ServeService` can be injected anywhere. Its interceptor gives a `ServeError`
+ * thrown in the app's own routes its HTTP status.
  */
 @Module({
   controllers: [ServeController],
-  providers: [ServeRegistry, ServeDispatcher, ServeOrchestrator, ServeService, ServeLifecycle],
+  providers: [
+    ServeRegistry,
+    ServeDispatcher,
+    ServeOrchestrator,
+    ServeService,
+    ServeLifecycle,
+    { provide: APP_INTERCEPTOR, useClass: ServeErrorInterceptor },
+  ],
   exports: [ServeService],
 })
 export class ServeModule extends ConfigurableServeModule {}

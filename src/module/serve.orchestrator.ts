@@ -4,7 +4,7 @@ import { BackendDeployment, type DeploymentSettings } from '../backend/backend.d
 import { ClusterMembership, type RemoteAgent } from '../cluster/cluster.membership';
 import type { ResolvedBackendConfig } from '../interfaces/backend-config.interface';
 import type { ServeModuleOptions } from '../interfaces/serve-module-options.interface';
-import { encodeResult } from '../replicas/result.codec';
+import { encodeCallResult } from '../replicas/result.codec';
 import { DEFAULT_MODULE_OPTIONS, SERVE_OPTIONS } from '../serve.constants';
 import { ServeError } from '../serve.errors';
 import { messages } from '../serve.messages';
@@ -47,7 +47,7 @@ export class ServeOrchestrator {
       logger: this.logger,
       clusterConnected: () => this.cluster?.connected ?? false,
       handleCall: async (endpoint, payload, opts) =>
-        encodeResult(await dispatcher.dispatchByName(endpoint, payload, opts, true)),
+        encodeCallResult(await dispatcher.dispatchByName(endpoint, payload, opts, true)),
     };
     if (resolved.cluster) {
       this.cluster = new ClusterMembership(resolved.cluster, {

@@ -10,6 +10,7 @@ import { messages } from '../serve.messages';
 import { stripUndefined } from '../utils/object.util';
 import { validateBackendConfig, validateMethods, validateRoute } from './config.validator';
 import { resolveConfig } from './serve.declarations';
+import { assertNotInEntryFile } from './entry-module';
 import { ServeDispatcher } from './serve.dispatcher';
 import { createAppHandle } from './serve.handle';
 import { ServeOrchestrator } from './serve.orchestrator';
@@ -53,6 +54,7 @@ export class ServeService {
       if (this.registry.backends.has(name)) throw new ServeError('CONFLICT', messages.duplicateBackend(name));
       validateBackendConfig(subject, config, true);
       const spec = buildBackendDefinition(backendClass, name, config);
+      assertNotInEntryFile(spec);
       await this.orchestrator.launch(
         spec,
         resolveConfig({ ...getBackendMetadata(backendClass), ...stripUndefined(config) }),

@@ -7,7 +7,7 @@ import { CoalescingChannel } from './message.channel';
 import { loadBackendClass } from './module.loader';
 import type { ToReplica, ReplicaInit, FromReplica, WireOutcome } from './replica.protocol';
 import { setReplicaHandleProvider } from './replica.context';
-import { decodeOutcome, encodeError, encodeValue, failure } from './result.codec';
+import { decodeOutcome, encodeError, encodeResult, failure } from './result.codec';
 
 type CallMessage = Extract<ToReplica, { t: 'call' }>;
 
@@ -131,11 +131,11 @@ export class ReplicaRuntime {
     }
     if (isThenable(result)) {
       result.then(
-        (value) => this.finish(message.id, { ok: true, v: encodeValue(value) }),
+        (value) => this.finish(message.id, encodeResult(value, this.init.backend, message.m)),
         (err) => this.finish(message.id, failure(err)),
       );
     } else {
-      this.finish(message.id, { ok: true, v: encodeValue(result) });
+      this.finish(message.id, encodeResult(result, this.init.backend, message.m));
       this.out.flushIfOlderThan(MAX_RESULT_DELAY_MS);
     }
   }
@@ -198,7 +198,7 @@ export class ReplicaRuntime {
         const err = new Error(messages.batchLength(this.init.backend, method, got, batch.length));
         for (const m of batch) this.finish(m.id, failure(err));
       } else {
-        batch.forEach((m, i) => this.finish(m.id, { ok: true, v: encodeValue(results[i]) }));
+        batch.forEach((m, i) => this.finish(m.id, encodeResult(results[i], this.init.backend, method)));
       }
     } catch (err) {
       for (const m of batch) this.finish(m.id, failure(err));

@@ -2,6 +2,7 @@ import { ServeError, isServeError } from '../serve.errors';
 import { messages } from '../serve.messages';
 import { ServeResponse } from '../http/serve-response';
 import type { WireError, WireOutcome, WireValue } from './replica.protocol';
+import { resultProblem } from './result.check';
 
 /**
  * A call's result as the app sees it, decoded once off the wire: the handler's value (a plain
@@ -13,6 +14,19 @@ export type CallResult = { ok: true; value: unknown } | { ok: false; error: Serv
 export function encodeValue(value: unknown): WireValue {
   if (ServeResponse.is(value)) return { r: { status: value.status, headers: value.headers, body: value.body } };
   return { v: value };
+}
+
+/**
+ * The outcome of a handler that returned `value`: the value, or a failure naming `backend` and `method`
+ * when the caller would not get what was returned (a `Map` sent as `{}`, a BigInt: see {@link resultProblem}).
+ */
+export function encodeResult(value: unknown, backend: string, method: string): WireOutcome {
+  const problem = resultProblem(ServeResponse.is(value) ? value.body : value);
+  if (problem === undefined) return { ok: true, v: encodeValue(value) };
+  const err = new Error(messages.lossyResult(backend, method, problem));
+  err.name = 'LossyResultError';
+  err.stack = `${err.name}: ${err.message}`;
+  return failure(err);
 }
 
 /** Takes a handler's result off the wire: a plain value, or a `ServeResponse`. */
@@ -81,7 +95,7 @@ export function decodeOutcome(outcome: WireOutcome, backend: string, exposeError
 }
 
 /** Puts a result back on the wire, for the replica whose handle call it answers. */
-export function encodeResult(result: CallResult): WireOutcome {
+export function encodeCallResult(result: CallResult): WireOutcome {
   return result.ok ? { ok: true, v: encodeValue(result.value) } : { ok: false, e: encodeError(result.error) };
 }
 

@@ -2,3 +2,20 @@
 export function stripUndefined<T extends object>(value: T | undefined): Partial<T> {
   return Object.fromEntries(Object.entries(value ?? {}).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
+
+/**
+ * True for a plain object (`{}` literal, `Object.create(null)`, JSON), also one made in another realm:
+ * a vm context, Jest's test environment, `structuredClone` there. Prototype identity does not hold
+ * across realms, so this checks the object's tag and that its prototype is some realm's `Object.prototype`.
+ */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Object.prototype.toString.call(value) !== '[object Object]')
+    return false;
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (proto === null || proto === Object.prototype) return true;
+  return (
+    Object.getPrototypeOf(proto) === null &&
+    typeof (proto as { constructor?: unknown }).constructor === 'function' &&
+    (proto as { constructor: { name: string } }).constructor.name === 'Object'
+  );
+}

@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { assertPlainJson, validateBackendConfig, validateEndpointOptions } from '../../src/module/config.validator';
+import { runInNewContext } from 'node:vm';
+import {
+  assertPlainJson,
+  validateBackendConfig,
+  validateEndpointOptions,
+  validateModuleOptions,
+} from '../../src/module/config.validator';
 
 test('valid configs pass', () => {
   validateBackendConfig('b', {
@@ -45,4 +51,32 @@ test('userConfig must be plain JSON', () => {
   cyclic.push(cyclic);
   assert.throws(() => assertPlainJson('b', cyclic), /cycle/);
   assert.throws(() => assertPlainJson('b', JSON.parse('{"a":{"__proto__":{"polluted":true}}}')), /__proto__/);
+});
+
+test('userConfig made in another realm (a vm context, as under Jest) is plain JSON', () => {
+  const foreign = runInNewContext('({ threshold: 0.1, tags: ["a"], nested: { n: null, o: Object.create(null) } })');
+  assert.notEqual(Object.getPrototypeOf(foreign), Object.prototype);
+  assertPlainJson('b', foreign);
+  validateBackendConfig('b', runInNewContext('({ numReplicas: 2, userConfig: { a: 1 } })'));
+  validateBackendConfig('b', { env: runInNewContext('({ A: "1" })') }, true);
+  assert.throws(() => assertPlainJson('b', runInNewContext('new Map()')), /userConfig is a Map/);
+});
+
+test('unknown options suggest the closest known one, for @Endpoint, @Backend and forRoot alike', () => {
+  assert.throws(
+    () => validateEndpointOptions('@Endpoint() on A.score', { route: '/a', method: ['POST'] } as never),
+    /@Endpoint\(\) on A.score: unknown option 'method' \(did you mean 'methods'\?\); known options: route, methods, name, weight/,
+  );
+  assert.throws(
+    () => validateBackendConfig('b', { numReplica: 2 }),
+    /unknown option 'numReplica' \(did you mean 'numReplicas'\?\)/,
+  );
+  assert.throws(
+    () => validateModuleOptions({ bodyLimt: 5 } as never),
+    /unknown option 'bodyLimt' \(did you mean 'bodyLimit'\?\)/,
+  );
+  assert.throws(
+    () => validateBackendConfig('b', { zzz: 1 }),
+    (err: Error) => !/did you mean/.test(err.message),
+  );
 });

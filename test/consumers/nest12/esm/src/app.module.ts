@@ -1,0 +1,10 @@
+import { Module } from '@nestjs/common';
+import { ServeModule } from 'nestjs-serve';
+import { AdminController } from './admin.controller.js';
+import { DemoBackend, SlowBackend } from './demo.backend.js';
+
+@Module({
+  imports: [ServeModule.forRoot({ backends: [DemoBackend, SlowBackend] })],
+  controllers: [AdminController],
+})
+export class AppModule {}

@@ -1,0 +1,215 @@
+// Consumer apps, each installed from the packed tarball as a user would, run through the checks of
+// checks.cjs: Nest 12 (CommonJS compiled and under swc-node, ES modules compiled and under tsx, Vitest;
+// type-checked with TypeScript 6 and 7) and Nest 11 (Jest with ts-jest). One install per Nest major,
+// kept in that folder's node_modules and redone only when its package.json changes.
+// Usage: npm run test:consumers (builds first), or node test/consumers/run.mjs [name filter].
+import { execFileSync, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repo = join(here, '..', '..');
+const { runChecks } = createRequire(import.meta.url)('./checks.cjs');
+const filter = process.argv[2];
+const started = Date.now();
+const seconds = (since) => ((Date.now() - since) / 1000).toFixed(1);
+
+function sh(cwd, cmd, args, env = {}) {
+  execFileSync(cmd, args, { cwd, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, ...env } });
+}
+
+/** Packs the built package into .pack/ and installs it (and, when package.json changed, the rest) in `folder`. */
+function install(folder, tarball) {
+  const cwd = join(here, folder);
+  const stampFile = join(cwd, 'node_modules', '.consumer-stamp');
+  const stamp = createHash('sha256')
+    .update(readFileSync(join(cwd, 'package.json')))
+    .digest('hex');
+  const t = Date.now();
+  if (!existsSync(stampFile) || readFileSync(stampFile, 'utf8') !== stamp) {
+    sh(cwd, 'npm', ['install', '--no-audit', '--no-fund', '--no-package-lock', '--loglevel=error']);
+    writeFileSync(stampFile, stamp);
+  }
+  // A fresh copy every run: npm may keep an installed package whose tarball has the same name and version.
+  rmSync(join(cwd, 'node_modules', 'nestjs-serve'), { recursive: true, force: true });
+  sh(cwd, 'npm', ['install', '--no-save', '--no-audit', '--no-fund', '--no-package-lock', '--loglevel=error', tarball]);
+  console.log(`# ${folder}: installed in ${seconds(t)} s`);
+}
+
+/**
+ * Starts an app, waits for its LISTENING line (or `ready`), runs `checks` (default: checks.cjs) on its URL,
+ * stops it with SIGTERM and reads its start-up and shutdown logs.
+ */
+async function serveAndCheck(
+  cwd,
+  cmd,
+  args,
+  { ready = /LISTENING (\S+)/, checks = runChecks, endpoint = '/hello' } = {},
+) {
+  const child = spawn(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PORT: '0' } });
+  let output = '';
+  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal)));
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`no LISTENING line within 60 s:\n${output}`));
+    }, 60_000);
+    const onData = (chunk) => {
+      output += chunk;
+      const match = ready.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    exited.then((code) => reject(new Error(`exited (${code}) before listening:\n${output}`)));
+  });
+  const passed = await checks(url).catch((err) => err);
+  child.kill('SIGTERM');
+  const code = await exited;
+  if (passed instanceof Error) throw passed;
+  if (!new RegExp(`nestjs-serve.*endpoint '${endpoint}'`).test(output))
+    throw new Error(`no start-up log of the endpoints:\n${output}`);
+  // Nest's shutdown hook re-raises the signal once the app has closed: exit by SIGTERM is a clean stop.
+  if (![0, 'SIGTERM', 143].includes(code)) throw new Error(`exit ${code} after SIGTERM:\n${output}`);
+  if (!/drained \d+ requests? in \d+ ms/.test(output)) throw new Error(`no shutdown log:\n${output}`);
+  return `${passed.length} checks`;
+}
+
+const nest12 = join(here, 'nest12');
+const bin12 = (name) => join(nest12, 'node_modules', '.bin', name);
+const tsc7 = join(nest12, 'node_modules', 'typescript7', 'bin', 'tsc');
+const scenarios = [
+  [
+    'nest12 cjs: tsc (TypeScript 6), node',
+    async () => {
+      const cwd = join(nest12, 'cjs');
+      rmSync(join(cwd, 'dist'), { recursive: true, force: true });
+      sh(cwd, bin12('tsc'), ['-p', '.']);
+      return serveAndCheck(cwd, process.execPath, ['dist/main.js']);
+    },
+  ],
+  [
+    'nest12 cjs: node -r @swc-node/register',
+    () => serveAndCheck(join(nest12, 'cjs'), process.execPath, ['-r', '@swc-node/register', 'src/main.ts']),
+  ],
+  [
+    'nest12 esm: tsc (TypeScript 6), node',
+    async () => {
+      const cwd = join(nest12, 'esm');
+      rmSync(join(cwd, 'dist'), { recursive: true, force: true });
+      sh(cwd, bin12('tsc'), ['-p', 'tsconfig.build.json']);
+      return serveAndCheck(cwd, process.execPath, ['dist/main.js']);
+    },
+  ],
+  ['nest12 esm: tsx', () => serveAndCheck(join(nest12, 'esm'), bin12('tsx'), ['src/main.ts'])],
+  ['nest12 guide: the README five-minute guide as written, under tsx', () => runGuide(join(nest12, 'guide'))],
+  [
+    'nest12 esm: Vitest 4.1 + unplugin-swc',
+    async () => {
+      sh(join(nest12, 'esm'), bin12('vitest'), ['run']);
+      return 'vitest passed';
+    },
+  ],
+  [
+    'nest12 type-check: TypeScript 6 and 7 (esm and cjs)',
+    async () => {
+      for (const tsc of [bin12('tsc'), tsc7])
+        for (const app of ['esm', 'cjs'])
+          sh(join(nest12, app), tsc, ['-p', '.', '--noEmit', '--skipLibCheck', 'false']);
+      return 'no type errors';
+    },
+  ],
+  [
+    'nest11 cjs: Jest 30 + ts-jest (TypeScript 6)',
+    async () => {
+      sh(join(here, 'nest11'), join(here, 'nest11', 'node_modules', '.bin', 'jest'), ['--ci']);
+      return 'jest passed';
+    },
+  ],
+].filter(([name]) => !filter || name.includes(filter));
+
+/**
+ * Writes the README's five-minute guide into `dir` as a user would (its tsconfig line, `type: module`, every
+ * `// file.ts` block), runs it with tsx, and checks the answers the guide shows. Only the port changes.
+ */
+async function runGuide(dir) {
+  const readme = readFileSync(join(repo, 'README.md'), 'utf8');
+  const guide = readme.slice(readme.indexOf('## Five-minute guide'), readme.indexOf('## The sample app'));
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module' }));
+  writeFileSync(join(dir, 'tsconfig.json'), /echo '(.+)' > tsconfig\.json/.exec(guide)[1]);
+  for (const [, file, code] of guide.matchAll(/```ts\n\/\/ (\S+\.ts)\n([\s\S]*?)```/g))
+    writeFileSync(join(dir, file), `// ${file}\n${code}`);
+  const port = await freePort();
+  const main = readFileSync(join(dir, 'main.ts'), 'utf8');
+  writeFileSync(join(dir, 'main.ts'), main.replace('app.listen(3000)', `app.listen(${port}, '127.0.0.1')`));
+  const shown = (after) => JSON.parse(new RegExp(`${after}[^\\n]*\\n# (\\{[^\\n]*?\\})`).exec(guide)[1]);
+  const post = async (url, path, body) => {
+    const res = await fetch(url + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  };
+  return serveAndCheck(dir, bin12('tsx'), ['main.ts'], {
+    ready: /Nest application successfully started/,
+    endpoint: '/sentiment',
+    checks: async () => {
+      const url = `http://127.0.0.1:${port}`;
+      const answers = await Promise.all(
+        Array.from({ length: 20 }, () => post(url, '/sentiment', '{"text":"I love it"}')),
+      );
+      const v1 = answers.find((a) => a.body.version === 'v1');
+      if (answers.some((a) => a.status !== 200) || !v1) throw new Error(`guide: ${JSON.stringify(answers)}`);
+      if (JSON.stringify(v1.body) !== JSON.stringify(shown('localhost:3000/sentiment')))
+        throw new Error(
+          `guide shows ${JSON.stringify(shown('localhost:3000/sentiment'))}, the app answers ${JSON.stringify(v1.body)}`,
+        );
+      const refused = await post(url, '/admin/canary', '{"share":2}');
+      if (refused.status !== 400) throw new Error(`guide: share 2 answered ${refused.status}`);
+      if ((await post(url, '/admin/threshold', '{"threshold":2}')).status !== 201) throw new Error('guide: threshold');
+      await post(url, '/admin/canary', '{"share":0}');
+      const after = await post(url, '/sentiment', '{"text":"I love it"}');
+      if (after.body.label !== 'other') throw new Error(`guide: threshold not applied: ${JSON.stringify(after.body)}`);
+      return ['answers as the guide shows', 'an invalid share is a 400', 'a threshold update applies'];
+    },
+  });
+}
+
+function freePort() {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const pack = join(here, '.pack');
+rmSync(pack, { recursive: true, force: true });
+mkdirSync(pack);
+execFileSync('npm', ['pack', '--silent', '--pack-destination', pack], {
+  cwd: repo,
+  stdio: ['ignore', 'ignore', 'inherit'],
+});
+const tarball = join(pack, readdirSync(pack)[0]);
+for (const folder of new Set(scenarios.map(([name]) => name.split(' ')[0]))) install(folder, tarball);
+
+let failed = 0;
+for (const [name, run] of scenarios) {
+  const t = Date.now();
+  try {
+    console.log(`ok - ${name}: ${await run()} (${seconds(t)} s)`);
+  } catch (err) {
+    failed++;
+    console.log(`not ok - ${name} (${seconds(t)} s)\n${err.stack ?? err}`);
+  }
+}
+console.log(`# consumers: ${scenarios.length - failed}/${scenarios.length} passed in ${seconds(started)} s`);
+process.exitCode = failed ? 1 : 0;
