@@ -16,7 +16,8 @@ export interface ScalableBackend {
 /**
  * Samples a backend's load every `intervalMs` and applies the {@link AutoscalingPolicy}'s
  * decisions, one at a time: while a scale runs, its outcome is awaited before the next decision,
- * so scale-up never overshoots `maxReplicas` with replicas still starting.
+ * so scale-up never overshoots `maxReplicas` with replicas still starting; after it, the history
+ * starts again, so the next move needs its full delay of evidence about the new count.
  */
 export class BackendAutoscaler {
   private readonly policy: AutoscalingPolicy;
@@ -76,6 +77,10 @@ export class BackendAutoscaler {
     this.scaling = this.backend
       .scaleTo(decision.target, decision)
       .catch((err: Error) => this.onError(err))
-      .finally(() => (this.scaling = undefined));
+      .finally(() => {
+        this.scaling = undefined;
+        // What was sampled before judged the old count: the next decision waits its full delay again.
+        this.policy.reset();
+      });
   }
 }
