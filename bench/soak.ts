@@ -155,7 +155,10 @@ async function soak(
         atMs,
         rssMb: m.rss / MB,
         heapUsedMb: m.heapUsed / MB,
+        heapTotalMb: m.heapTotal / MB,
         externalMb: m.external / MB,
+        arrayBuffersMb: m.arrayBuffers / MB,
+        threads: resources(server.pid).threads,
         activeResources: m.activeResources,
       });
     })()
@@ -191,8 +194,11 @@ async function soak(
   const slopes = {
     rss: slopeMbPerMin(windowed, 'rssMb'),
     heapUsed: slopeMbPerMin(windowed, 'heapUsedMb'),
+    heapTotal: slopeMbPerMin(windowed, 'heapTotalMb'),
     external: slopeMbPerMin(windowed, 'externalMb'),
   };
+  const resting = windowed.filter((s) => s.threads === start.threads);
+  const restingRss = { slope: slopeMbPerMin(resting, 'rssMb'), samples: resting.length };
   const growth = resourceGrowth(start, end);
   const failures = soakFailures({
     hung: result.timeouts,
@@ -219,6 +225,7 @@ async function soak(
     windowStartMs,
     memory,
     slopes,
+    restingRss,
     start,
     end,
     othersCores: cpuShares(cpuBefore, cpuAfter).others,

@@ -6,7 +6,11 @@ export interface MemorySample {
   atMs: number;
   rssMb: number;
   heapUsedMb: number;
+  heapTotalMb: number;
   externalMb: number;
+  arrayBuffersMb: number;
+  /** Threads of the host when sampled (worker-thread replicas are threads: their heaps are part of its RSS). */
+  threads: number;
   /** Active libuv resources of the host by type (timers, sockets...). */
   activeResources: Record<string, number>;
 }
@@ -54,7 +58,10 @@ export function leastSquaresSlope(points: readonly { x: number; y: number }[]): 
 }
 
 /** Slope of one memory figure over the samples, MB per minute. */
-export function slopeMbPerMin(samples: readonly MemorySample[], figure: 'rssMb' | 'heapUsedMb' | 'externalMb'): number {
+export function slopeMbPerMin(
+  samples: readonly MemorySample[],
+  figure: 'rssMb' | 'heapUsedMb' | 'heapTotalMb' | 'externalMb',
+): number {
   return leastSquaresSlope(samples.map((s) => ({ x: s.atMs / 60_000, y: s[figure] })));
 }
 

@@ -23,7 +23,9 @@ export interface SoakFigures {
   changes: { applied: number; rejected: string[]; skipped: number; ms: number[] };
   windowStartMs: number;
   memory: MemorySample[];
-  slopes: { rss: number; heapUsed: number; external: number };
+  slopes: { rss: number; heapUsed: number; heapTotal: number; external: number };
+  /** RSS slope over the window's samples taken with the resting thread count (no third thread replica running), MB/min, and how many. */
+  restingRss: { slope: number; samples: number };
   start: ResourceCount;
   end: ResourceCount;
   /** CPU of everything else on the machine during the load, cores. */
@@ -113,6 +115,7 @@ export function renderSoakReport(f: SoakFigures): string {
       ? (
           [
             ['RSS', 'rssMb', f.slopes.rss],
+            ['heapTotal', 'heapTotalMb', f.slopes.heapTotal],
             ['heapUsed', 'heapUsedMb', f.slopes.heapUsed],
             ['external', 'externalMb', f.slopes.external],
           ] as const
@@ -121,6 +124,8 @@ export function renderSoakReport(f: SoakFigures): string {
           return `| ${label} | ${mb(first[key])} | ${mb(last[key])} | ${mb(Math.min(...values))} | ${mb(Math.max(...values))} | ${slope.toFixed(2)} |`;
         })
       : ['| (no samples) | | | | | |']),
+    '',
+    `RSS includes the heaps of the thread replicas (threads of the host process, collected on their own schedule, not by the host's \`gc()\`) and a third thread replica during half of the thread backend's scale cycles; over the ${f.restingRss.samples} samples taken with the resting thread count (${f.start.threads}) the RSS slope is ${f.restingRss.slope.toFixed(2)} MB/min.`,
     '',
     `Active resources of the host (timers, sockets; \`process.getActiveResourcesInfo()\`) in the first and last sample of the window: ${first && last ? `${resourcesLine(first.activeResources)} → ${resourcesLine(last.activeResources)}` : 'no samples'}.`,
     '',

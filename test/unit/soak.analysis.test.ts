@@ -14,7 +14,10 @@ const sample = (atMs: number, rssMb: number): MemorySample => ({
   atMs,
   rssMb,
   heapUsedMb: 10,
+  heapTotalMb: 20,
   externalMb: 1,
+  arrayBuffersMb: 0.5,
+  threads: 13,
   activeResources: {},
 });
 
