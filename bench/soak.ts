@@ -206,6 +206,7 @@ async function soak(
     growth,
     durationMs,
     rssSlopeMbPerMin: slopes.rss,
+    heapSnapshots: args.heapSnapshots,
   });
   const figures: SoakFigures = {
     command: `npm run soak -- ${process.argv.slice(2).join(' ')}`.trim(),

@@ -60,7 +60,8 @@ load and after it (once both backends are back at 2 ready replicas). It exits no
 request hung or ended in a connection error, when threads, fds or children grew, or (runs of
 5 minutes or more) when the RSS slope exceeds ${RSS_SLOPE_BOUND_MB_PER_MIN} MB/min. \`-- --heap-snapshots\` also writes host
 heap snapshots at the start of the RSS window and at the end (\`.bench-tmp/soak/\`; each stalls the
-host for a second or more); \`node bench/heap-compare.ts a.heapsnapshot b.heapsnapshot\` (under
+host for a second or more and leaves ~40 MB of RSS with the allocator, so such a run reports RSS but is not
+judged on it); \`node bench/heap-compare.ts a.heapsnapshot b.heapsnapshot\` (under
 \`-r @swc-node/register\`) compares their object counts by constructor. A run of 5 minutes or more
 writes this file; shorter ones print to stdout (\`-- --out file\` to choose).
 

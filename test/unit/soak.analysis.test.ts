@@ -77,7 +77,14 @@ test('threads, fds or children above the start count are growth; fewer or equal 
 });
 
 test('a run fails on a hung request, a connection error, growth, and an RSS slope over the bound only from 5 minutes', () => {
-  const ok = { hung: 0, connectionErrors: 0, growth: [], durationMs: 600_000, rssSlopeMbPerMin: 0.3 };
+  const ok = {
+    hung: 0,
+    connectionErrors: 0,
+    growth: [],
+    durationMs: 600_000,
+    rssSlopeMbPerMin: 0.3,
+    heapSnapshots: false,
+  };
   assert.deepEqual(soakFailures(ok), []);
   assert.equal(soakFailures({ ...ok, hung: 1 }).length, 1);
   assert.equal(soakFailures({ ...ok, connectionErrors: 2 }).length, 1);
@@ -85,4 +92,5 @@ test('a run fails on a hung request, a connection error, growth, and an RSS slop
   assert.match(soakFailures({ ...ok, rssSlopeMbPerMin: 1.5 })[0], /1\.50 MB\/min exceeds 1 MB\/min/);
   assert.equal(soakFailures({ ...ok, rssSlopeMbPerMin: NaN }).length, 1, 'no slope on a long run is a failure');
   assert.deepEqual(soakFailures({ ...ok, durationMs: 30_000, rssSlopeMbPerMin: 50 }), []);
+  assert.deepEqual(soakFailures({ ...ok, rssSlopeMbPerMin: 5, heapSnapshots: true }), [], 'snapshots perturb RSS');
 });
