@@ -40,7 +40,8 @@ export const SOAK_HOWTO = `# Soak
 
 \`npm run soak\` runs the soak for 10 minutes (\`-- --minutes N\` or \`-- --seconds N\` to change it; CI runs
 \`npm run soak -- --seconds 30\`). It starts the Nest app of \`bench/servers/soak.server.ts\` in its own
-process (with \`--expose-gc\`): endpoint \`/soak\` split between \`SoakThreadBackend\` (2 thread replicas)
+process (transpiled to JavaScript under \`.bench-tmp/soak-js\`, as the benchmark does, and run with
+\`--expose-gc\`): endpoint \`/soak\` split between \`SoakThreadBackend\` (2 thread replicas)
 and \`SoakProcessBackend\` (2 process replicas). It measures the capacity of \`GET /soak\` for 5 s
 (autocannon, 32 connections) and then offers half of it (\`-- --rate N\` takes a fixed rate instead)
 from autocannon in the soak's own process, on 127.0.0.1 only, with a 10 s client timeout. Meanwhile:
@@ -61,9 +62,11 @@ request hung or ended in a connection error, when threads, fds or children grew,
 5 minutes or more) when the RSS slope exceeds ${RSS_SLOPE_BOUND_MB_PER_MIN} MB/min. \`-- --heap-snapshots\` also writes host
 heap snapshots at the start of the RSS window and at the end (\`.bench-tmp/soak/\`; each stalls the
 host for a second or more and leaves ~40 MB of RSS with the allocator, so such a run reports RSS but is not
-judged on it); \`node bench/heap-compare.ts a.heapsnapshot b.heapsnapshot\` (under
-\`-r @swc-node/register\`) compares their object counts by constructor. A run of 5 minutes or more
-writes this file; shorter ones print to stdout (\`-- --out file\` to choose).
+judged on it); \`node -r @swc-node/register bench/heap-compare.ts a.heapsnapshot b.heapsnapshot\`
+compares their object counts by constructor. Every sample is also kept in
+\`.bench-tmp/soak/memory-samples.json\`. A run of 5 minutes or more writes this file; shorter ones print
+to stdout (\`-- --out file\` to choose). Whether memory is flat, with heap snapshots and a longer run:
+[SOAK-MEMORY.md](SOAK-MEMORY.md).
 
 The machine is shared (2 cores, other jobs running): load figures are noisy; the report gives the
 CPU the rest of the machine used during the run.
