@@ -12,6 +12,8 @@ type Autocannon = (options: {
   body?: string;
   headers?: Record<string, string>;
   sampleInt: number;
+  overallRate?: number;
+  timeout?: number;
 }) => AutocannonInstance;
 const autocannon = require('autocannon') as Autocannon;
 
@@ -22,6 +24,10 @@ export interface LoadSpec {
   method?: 'GET' | 'POST';
   /** JSON body (sent with `content-type: application/json`). */
   body?: string;
+  /** Requests per second over all connections (autocannon's `overallRate`); unbounded when unset. */
+  rate?: number;
+  /** Seconds a request may wait for its answer before autocannon counts a timeout (default 10). */
+  timeoutSeconds?: number;
 }
 
 /** What one measured load produced. */
@@ -35,14 +41,26 @@ export interface LoadResult {
   responses: number;
   /** Non-2xx responses, socket errors and timeouts. */
   failures: number;
+  /** Requests that got no answer within `timeoutSeconds`. */
+  timeouts: number;
+  /** Socket errors other than timeouts. */
+  connectionErrors: number;
 }
+
+/** Called for every answer: its status and latency (ms). */
+export type OnResponse = (status: number, ms: number) => void;
 
 /**
  * Runs autocannon against `http://127.0.0.1:<port><path>` for `seconds`; it stops by itself.
  * Latencies are taken from autocannon's `response` events (float ms from `process.hrtime`),
  * because its own histogram rounds to whole milliseconds, too coarse for sub-ms differences.
  */
-export async function runLoad(port: number, spec: LoadSpec, seconds: number): Promise<LoadResult> {
+export async function runLoad(
+  port: number,
+  spec: LoadSpec,
+  seconds: number,
+  onResponse?: OnResponse,
+): Promise<LoadResult> {
   const latencies: number[] = [];
   let responses = 0;
   const instance = autocannon({
@@ -54,10 +72,13 @@ export async function runLoad(port: number, spec: LoadSpec, seconds: number): Pr
     headers: spec.body ? { 'content-type': 'application/json' } : undefined,
     // a run stops only on a sample tick: 100 ms ticks keep short windows (smoke, warm-ups) short
     sampleInt: 100,
+    overallRate: spec.rate,
+    timeout: spec.timeoutSeconds,
   });
   instance.on('response', (_client: unknown, status: number, _bytes: number, ms: number) => {
     responses++;
     if (status >= 200 && status < 300) latencies.push(ms);
+    onResponse?.(status, ms);
   });
   const started = performance.now();
   const result = await instance;
@@ -68,6 +89,8 @@ export async function runLoad(port: number, spec: LoadSpec, seconds: number): Pr
     p99: percentile(latencies, 99),
     responses,
     failures: responses - latencies.length + result.errors + result.timeouts,
+    timeouts: result.timeouts,
+    connectionErrors: result.errors - result.timeouts,
   };
 }
 
