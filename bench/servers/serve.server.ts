@@ -6,22 +6,14 @@
  * `BENCH_CLUSTER_PREFIX` the module joins that cluster, and with `BENCH_REPLICA_HOST` the server
  * reports ready only once that replica host runs every backend's `numReplicas` replicas.
  */
-import { Module, type INestApplication, type Type } from '@nestjs/common';
+import { Module, type INestApplication } from '@nestjs/common';
 import { ServeModule, ServeService } from '../../src';
 import { runServer, startBenchServer } from './bootstrap';
+import { loadBackend } from './backend.loader';
 import { StatsController } from './stats.controller';
 
 /** How long the server waits for remote replicas before giving up, ms. */
 const REMOTE_REPLICAS_TIMEOUT_MS = 30_000;
-
-/** Loads the class named by `spec` (`/abs/file.ts#ExportName`), or none for an empty spec. */
-export function loadBackend(spec: string | undefined): Type<unknown>[] {
-  if (!spec) return [];
-  const [file, exportName] = spec.split('#');
-  const cls = (require(file) as Record<string, unknown>)[exportName];
-  if (typeof cls !== 'function') throw new Error(`${file} does not export a class ${exportName}`);
-  return [cls as Type<unknown>];
-}
 
 /** Root module of a nestjs-serve server. */
 @Module({
