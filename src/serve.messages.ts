@@ -205,3 +205,9 @@ export const metricsMessages = {
   metricTaken: (name: string) =>
     `Metric '${name}' is already in the registry (a second app on the same registry?): give this app another metrics.prefix.`,
 };
+
+/** Messages of scale-down, the shutdown drain and code pinning. */
+export const deployMessages = {
+  startCancelled: (backend: string, replica: string, numReplicas: number) =>
+    `Backend '${backend}': replica ${replica} was still starting when the backend scaled down to ${numReplicas}; it was stopped so that the ready replicas keep serving.`,
+};
