@@ -210,4 +210,6 @@ export const metricsMessages = {
 export const deployMessages = {
   startCancelled: (backend: string, replica: string, numReplicas: number) =>
     `Backend '${backend}': replica ${replica} was still starting when the backend scaled down to ${numReplicas}; it was stopped so that the ready replicas keep serving.`,
+  shadowsDropped: (backend: string, count: number) =>
+    `Backend '${backend}': dropped ${count} queued shadow ${count === 1 ? 'copy' : 'copies'} on shutdown (shadow answers reach nobody); primary requests are still drained.`,
 };

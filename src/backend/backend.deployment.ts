@@ -116,6 +116,11 @@ export class BackendDeployment {
     this.router.submit(method, request, done, internal);
   }
 
+  /** See {@link BackendRouter.submitShadow}. */
+  submitShadow(method: string, request: ServeRequest): void {
+    this.router.submitShadow(method, request);
+  }
+
   /** Requests waiting in the queue. */
   get queued(): number {
     return this.router.queued;
