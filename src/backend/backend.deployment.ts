@@ -2,6 +2,7 @@ import type { Logger } from '@nestjs/common';
 import type { ResolvedBackendConfig } from '../interfaces/backend-config.interface';
 import type { ServeRequest } from '../interfaces/serve-request.interface';
 import type { ReplicaEvents, ReplicaSite } from '../replicas/replica.interface';
+import { shortCodeVersion } from '../replicas/code.version';
 import { localSite } from '../replicas/replica.factory';
 import type { CallResult } from '../replicas/result.codec';
 import { ReplicaScheduler } from '../router/replica.scheduler';
@@ -88,6 +89,11 @@ export class BackendDeployment {
   /** Backend name. */
   get name(): string {
     return this.spec.name;
+  }
+
+  /** The short code version its replicas run, e.g. `sha256:1a2b3c4d` (see {@link BackendDefinition.codeVersion}). */
+  get codeVersion(): string {
+    return shortCodeVersion(this.spec.codeVersion);
   }
 
   /** A copy of the current config. */
@@ -194,6 +200,7 @@ export class BackendDeployment {
     const sites = this.pool.siteStates;
     return {
       ...this.getConfig(),
+      codeVersion: this.codeVersion,
       replica: this.spec.kind,
       placement: this.spec.placement,
       status: this.stopped

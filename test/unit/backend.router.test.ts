@@ -62,6 +62,7 @@ function fakeSpec() {
       modulePath: d.modulePath,
       exportName: d.exportName,
       className: d.className,
+      codeVersion: d.codeVersion,
       initArgs: [],
       hasUserConfig: false,
       userConfig: undefined,
