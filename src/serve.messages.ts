@@ -211,7 +211,7 @@ export const deployMessages = {
   startCancelled: (backend: string, replica: string, numReplicas: number) =>
     `Backend '${backend}': replica ${replica} was still starting when the backend scaled down to ${numReplicas}; it was stopped so that the ready replicas keep serving.`,
   shadowsDropped: (backend: string, count: number) =>
-    `Backend '${backend}': dropped ${count} queued shadow ${count === 1 ? 'copy' : 'copies'} on shutdown (shadow answers reach nobody); primary requests are still drained.`,
+    `Backend '${backend}': dropped ${count} queued shadow ${count === 1 ? 'copy' : 'copies'} while draining (shadow answers reach nobody); primary requests are still drained.`,
   codeUnreadable: (backend: string, file: string, why: string) =>
     `Backend '${backend}': cannot read its module ${file} to pin its code version (${why}). Check the module path (@Backend({ modulePath })) and that the app can read it.`,
   codeChanged: (backend: string, replica: string, file: string, pinned: string, found: string) =>

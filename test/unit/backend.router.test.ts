@@ -213,7 +213,7 @@ describe('BackendRouter', () => {
     assert.deepEqual(
       logger.lines.filter((l) => l.includes('shadow')),
       [
-        "Backend 'echo': dropped 3 queued shadow copies on shutdown (shadow answers reach nobody); primary requests are still drained.",
+        "Backend 'echo': dropped 3 queued shadow copies while draining (shadow answers reach nobody); primary requests are still drained.",
       ],
     );
     assert.equal(router.idle, false, 'a primary is queued');
