@@ -99,6 +99,29 @@ describe('code pinning', () => {
     );
   });
 
+  test('a replacement after a crash refuses the edited file too, keeps retrying, and starts once the file is put back', async () => {
+    const file = copyAnswering('A');
+    const original = readFileSync(file);
+    const { Pinned } = require(file) as typeof import('../fixtures/pinned.backend');
+    await s.serve.createBackend('pinned-crash', Pinned, { replica: 'process', numReplicas: 1 });
+    await s.serve.createEndpoint('pinned-crash', { backend: 'pinned-crash', route: '/pinned-crash' });
+    const pid = async () => Number((await s.http.get('/pinned-crash').set('x-serve-call-method', 'pid')).text);
+    const victim = await pid();
+    copyAnswering('B', file);
+    process.kill(victim, 'SIGKILL');
+    await waitFor('a refused replacement', () =>
+      String(s.serve.listBackends()['pinned-crash'].lastError).includes(`that file is now ${shortVersion(file)}`),
+    );
+    assert.equal(
+      (s.serve.listBackends()['pinned-crash'].replicas as Replicas).filter((r) => r.state === 'ready').length,
+      0,
+    );
+    writeFileSync(file, original);
+    await waitFor('the replacement', () => s.serve.listBackends()['pinned-crash'].status === 'running', 15_000);
+    assert.deepEqual([...(await answers('/pinned-crash', 10))], [['A', 10]]);
+    assert.notEqual(await pid(), victim);
+  });
+
   test('a replica host whose copy of the module differs refuses to start the replica, naming both versions; one with the same bytes serves', async () => {
     const appFile = copyAnswering('A');
     const { Pinned } = require(appFile) as typeof import('../fixtures/pinned.backend');
