@@ -32,6 +32,12 @@ export const DEFAULT_MODULE_OPTIONS = Object.freeze({
   replicaNice: 5,
 });
 
+/**
+ * How long a drain (shutdown, deleteBackend) waits for shadow copies in flight once primary
+ * requests are done, in ms; queued shadow copies are dropped at once. Shadow answers reach nobody.
+ */
+export const SHADOW_DRAIN_TIMEOUT_MS = 1000;
+
 /** Defaults of `ServeModule.forRoot({ cluster })`. */
 export const DEFAULT_CLUSTER_OPTIONS = Object.freeze({
   prefix: 'nestjs-serve',

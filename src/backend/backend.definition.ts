@@ -12,8 +12,10 @@ import type {
   ReplicaPlacementOption,
   ReplicaResourceLimits,
 } from '../interfaces/backend-config.interface';
+import { readCodeVersion } from '../replicas/code.version';
+import { moduleFile } from '../replicas/module.loader';
 import { ServeError } from '../serve.errors';
-import { messages } from '../serve.messages';
+import { deployMessages, messages } from '../serve.messages';
 import { stripUndefined } from '../utils/object.util';
 
 /** What never changes about a backend once created: its class and how replicas load it. */
@@ -23,6 +25,11 @@ export interface BackendDefinition {
   className: string;
   modulePath: string;
   exportName: string;
+  /**
+   * `sha256:…` of the module file when the backend was created: every replica (local or remote,
+   * started later too) checks the file it loads against it and refuses to start on another.
+   */
+  codeVersion: string;
   initArgs: unknown[];
   /** Thread or process. */
   kind: ReplicaKind;
@@ -57,17 +64,19 @@ export function buildBackendDefinition(
   const methods = getCallableMethods(cls);
   const bindings = getEndpointBindings(cls);
   const methodBindings = bindings.filter((b) => b.handler !== 'call');
+  const backendName = name ?? merged.name ?? cls.name;
   const defaultMethod = methods.includes('call')
     ? 'call'
     : methodBindings.length === 1
       ? methodBindings[0].handler
       : undefined;
   return {
-    name: name ?? merged.name ?? cls.name,
+    name: backendName,
     cls,
     className: cls.name,
     modulePath,
     exportName: merged.exportName ?? cls.name,
+    codeVersion: pinCode(backendName, modulePath),
     initArgs: merged.initArgs ?? [],
     kind: merged.replica ?? 'thread',
     placement: merged.placement ?? 'local',
@@ -78,6 +87,16 @@ export function buildBackendDefinition(
     bindings,
     defaultMethod,
   };
+}
+
+/** The code version of the module file now; the backend's replicas will run only that. */
+function pinCode(backend: string, modulePath: string): string {
+  const file = moduleFile(modulePath);
+  try {
+    return readCodeVersion(file);
+  } catch (err) {
+    throw new ServeError('INVALID_CONFIG', deployMessages.codeUnreadable(backend, file, (err as Error).message));
+  }
 }
 
 /** The method of backend `spec` that serves `endpoint`, or undefined when it has none. */

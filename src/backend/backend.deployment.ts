@@ -2,6 +2,7 @@ import type { Logger } from '@nestjs/common';
 import type { ResolvedBackendConfig } from '../interfaces/backend-config.interface';
 import type { ServeRequest } from '../interfaces/serve-request.interface';
 import type { ReplicaEvents, ReplicaSite } from '../replicas/replica.interface';
+import { shortCodeVersion } from '../replicas/code.version';
 import { localSite } from '../replicas/replica.factory';
 import type { CallResult } from '../replicas/result.codec';
 import { ReplicaScheduler } from '../router/replica.scheduler';
@@ -103,6 +104,11 @@ export class BackendDeployment {
     return this.spec.name;
   }
 
+  /** The short code version its replicas run, e.g. `sha256:1a2b3c4d` (see {@link BackendDefinition.codeVersion}). */
+  get codeVersion(): string {
+    return shortCodeVersion(this.spec.codeVersion);
+  }
+
   /** A copy of the current config. */
   getConfig(): ResolvedBackendConfig {
     return structuredClone(this.config);
@@ -128,6 +134,11 @@ export class BackendDeployment {
   /** See {@link BackendRouter.submit}. */
   submit(method: string, request: ServeRequest, done: (result: CallResult) => void, internal = false): void {
     this.router.submit(method, request, done, internal);
+  }
+
+  /** See {@link BackendRouter.submitShadow}. */
+  submitShadow(method: string, request: ServeRequest): void {
+    this.router.submitShadow(method, request);
   }
 
   /** Requests waiting in the queue. */
@@ -212,6 +223,7 @@ export class BackendDeployment {
     const sites = this.pool.siteStates;
     return {
       ...this.getConfig(),
+      codeVersion: this.codeVersion,
       replica: this.spec.kind,
       placement: this.spec.placement,
       status: this.stopped

@@ -5,9 +5,9 @@ import type { WireOutcome } from '../replicas/replica.protocol';
 import { decodeOutcome, type CallResult } from '../replicas/result.codec';
 import type { ReplicaScheduler } from '../router/replica.scheduler';
 import { RequestQueue } from '../router/request.queue';
-import { RETRY_AFTER_SECONDS } from '../serve.constants';
+import { RETRY_AFTER_SECONDS, SHADOW_DRAIN_TIMEOUT_MS } from '../serve.constants';
 import { ServeError } from '../serve.errors';
-import { messages } from '../serve.messages';
+import { deployMessages, messages } from '../serve.messages';
 import type { RequestCounts } from './backend.status';
 import type { ReplicaEntry } from './replica.lifecycle';
 
@@ -43,6 +43,8 @@ interface Job {
   settled?: boolean;
   queued?: boolean;
   retries?: number;
+  /** A shadow copy: nobody waits for its answer. */
+  shadow?: boolean;
 }
 
 /**
@@ -56,6 +58,8 @@ export class BackendRouter {
   private readonly counts: RequestCounts = { succeeded: 0, failed: 0, timedOut: 0, rejected: 0, replicaLost: 0 };
   private draining = false;
   private closed = false;
+  private drainStartedAt = 0;
+  private shadowsInFlight = 0;
 
   constructor(private readonly options: RouterOptions) {}
 
@@ -65,7 +69,18 @@ export class BackendRouter {
    * accepted) are still taken.
    */
   submit(method: string, request: ServeRequest, done: (result: CallResult) => void, internal = false): void {
-    const job: Job = { method, request, done };
+    this.admit({ method, request, done }, internal);
+  }
+
+  /**
+   * Sends a shadow copy of a request: served like any other request, but nobody waits for it,
+   * so a drain drops it while queued and waits for it in flight only {@link SHADOW_DRAIN_TIMEOUT_MS}.
+   */
+  submitShadow(method: string, request: ServeRequest): void {
+    this.admit({ method, request, done: () => undefined, shadow: true }, false);
+  }
+
+  private admit(job: Job, internal: boolean): void {
     const { scheduler, name } = this.options;
     if (this.closed || (this.draining && !internal)) return this.reject(job, shutDown());
     const slot = this.queue.size === 0 ? scheduler.pick() : undefined;
@@ -102,10 +117,18 @@ export class BackendRouter {
     return { ...this.counts };
   }
 
-  /** True when nothing is queued or in flight (or no replica is left to finish anything). */
+  /**
+   * True when nothing is queued or in flight (or no replica is left to finish anything). Shadow
+   * copies in flight count only for {@link SHADOW_DRAIN_TIMEOUT_MS} after the drain began.
+   */
   get idle(): boolean {
     const { scheduler } = this.options;
-    return (this.queue.size === 0 && scheduler.inFlight === 0) || scheduler.all.length === 0;
+    const shadowsDone =
+      this.shadowsInFlight === 0 || (this.draining && Date.now() - this.drainStartedAt >= SHADOW_DRAIN_TIMEOUT_MS);
+    return (
+      (this.queue.size === 0 && scheduler.inFlight - this.shadowsInFlight === 0 && shadowsDone) ||
+      scheduler.all.length === 0
+    );
   }
 
   /**
@@ -125,9 +148,24 @@ export class BackendRouter {
     }
   }
 
-  /** Takes only internal calls from now on. */
+  /** Takes only internal calls from now on, and drops the queued shadow copies (they are nobody's answer). */
   beginDrain(): void {
+    if (this.draining) return;
     this.draining = true;
+    this.drainStartedAt = Date.now();
+    const kept: Job[] = [];
+    let dropped = 0;
+    for (const job of this.queue.drain()) {
+      if (!job.shadow) {
+        kept.push(job);
+        continue;
+      }
+      dropped++;
+      job.queued = false;
+      this.reject(job, shutDown());
+    }
+    for (const job of kept) this.queue.push(job);
+    if (dropped > 0) this.options.logger.log(deployMessages.shadowsDropped(this.options.name, dropped));
   }
 
   /** Takes nothing more and answers the queued requests 503. */
@@ -138,8 +176,10 @@ export class BackendRouter {
 
   private send(slot: ReplicaEntry, job: Job): void {
     slot.inFlight++;
+    if (job.shadow) this.shadowsInFlight++;
     slot.replica.call(job.method, job.request, (outcome) => {
       slot.inFlight--;
+      if (job.shadow) this.shadowsInFlight--;
       if (
         !outcome.ok &&
         outcome.e.notStarted &&

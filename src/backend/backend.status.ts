@@ -53,6 +53,11 @@ export type ReplicaStatus = {
  * (not an interface) so that it stays assignable to `Record<string, unknown>`.
  */
 export type BackendStatus = ResolvedBackendConfig & {
+  /**
+   * The code version every replica runs: `sha256:` and the first 8 hex digits of the hash of the
+   * backend's module file when the backend was created, e.g. `sha256:1a2b3c4d`.
+   */
+  codeVersion: string;
   /** Thread or process replicas. */
   replica: ReplicaKind;
   /** Where replicas run: `local`, `remote` or `both`. */

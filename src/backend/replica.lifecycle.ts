@@ -73,6 +73,7 @@ export class ReplicaLifecycle {
           modulePath: definition.modulePath,
           exportName: definition.exportName,
           className: definition.className,
+          codeVersion: definition.codeVersion,
           initArgs: definition.initArgs,
           hasUserConfig: config.userConfig !== undefined,
           userConfig: config.userConfig,

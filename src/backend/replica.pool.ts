@@ -3,7 +3,7 @@ import type { ResolvedBackendConfig } from '../interfaces/backend-config.interfa
 import type { Replica, ReplicaSite } from '../replicas/replica.interface';
 import type { ReplicaScheduler } from '../router/replica.scheduler';
 import { ServeError } from '../serve.errors';
-import { messages } from '../serve.messages';
+import { deployMessages, messages } from '../serve.messages';
 import type { BackendDefinition } from './backend.definition';
 import { ReplicaLifecycle, type LifecycleSettings, type ReplicaEntry, type SiteState } from './replica.lifecycle';
 import { ReplacementScheduler } from './replacement.scheduler';
@@ -39,6 +39,10 @@ export class ReplicaPool {
   private readonly replacements: ReplacementScheduler;
   private readonly lifecycle: ReplicaLifecycle;
   private nextNumber = 1;
+  /** Numbers of starting replicas a scale-down cancelled: their failed start is no crash. */
+  private readonly cancelled = new Set<number>();
+  /** The errors a cancelled start rejects with, so that callers tell them from failed starts. */
+  private readonly cancelErrors = new WeakSet<Error>();
   private draining = false;
   private stopped = false;
   /** Why the last replica died or failed to start. */
@@ -55,7 +59,7 @@ export class ReplicaPool {
         name: options.definition.name,
         wanted: (site) =>
           !this.stopped && !this.draining && !site.removed && this.liveCount(site) < options.config().numReplicas,
-        start: (site) => this.addReplica(site),
+        start: (site) => this.addReplica(site).catch((err: Error) => this.unlessCancelled(err)),
         capacityChanged: () => options.capacityChanged(),
       },
       options.settings.logger,
@@ -109,7 +113,7 @@ export class ReplicaPool {
     if (this.stopped || this.draining || this.sites.has(site.id)) return;
     const state = this.openSite(site);
     for (let i = 0; i < this.options.config().numReplicas; i++) {
-      this.addReplica(state).catch((err: Error) => this.startFailed(state, err));
+      this.addReplica(state).catch((err: Error) => this.cancelErrors.has(err) || this.startFailed(state, err));
     }
   }
 
@@ -144,8 +148,10 @@ export class ReplicaPool {
   }
 
   /**
-   * Starts or drains replicas until `numReplicas` run on every site; scale-down retires the
-   * newest first. If a site cannot scale up, every site goes back to the previous number.
+   * Starts or drains replicas until `numReplicas` run on every site. Scale-down first cancels
+   * replicas still starting (newest first), then drains ready ones (newest first), so a backend
+   * keeps the replicas that serve. If a site cannot scale up, every site goes back to the
+   * previous number.
    */
   async scale(numReplicas: number): Promise<void> {
     const config = this.options.config();
@@ -186,12 +192,31 @@ export class ReplicaPool {
       const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
       if (failed) throw failed.reason;
     } else if (numReplicas < live) {
-      const newestFirst = this.entriesOf(site)
-        .filter((e) => e.state !== 'draining')
-        .sort((a, b) => b.number - a.number);
+      const newestFirst = (entries: Iterable<ReplicaEntry>) => [...entries].sort((a, b) => b.number - a.number);
+      const serving = this.entriesOf(site).filter((e) => e.state !== 'draining');
+      const victims = [...newestFirst(site.starting), ...newestFirst(serving)].slice(0, live - numReplicas);
       const grace = this.options.settings.gracefulShutdownTimeoutMs;
-      await Promise.all(newestFirst.slice(0, live - numReplicas).map((e) => this.lifecycle.retire(e, grace)));
+      await Promise.all(
+        victims.map((e) =>
+          e.state === 'starting' ? this.cancelStart(e, numReplicas) : this.lifecycle.retire(e, grace),
+        ),
+      );
     }
+  }
+
+  /** Kills a replica that is still starting; resolves once its start has ended. */
+  private async cancelStart(entry: ReplicaEntry, numReplicas: number): Promise<void> {
+    this.cancelled.add(entry.number);
+    entry.replica.kill(new ServeError('SHUT_DOWN', deployMessages.startCancelled(this.name, entry.id, numReplicas)));
+    await entry.replica.ready.then(
+      () => undefined,
+      () => undefined,
+    );
+  }
+
+  /** Rethrows `err` unless it is a start a scale-down cancelled. */
+  private unlessCancelled(err: Error): void {
+    if (!this.cancelErrors.has(err)) throw err;
   }
 
   private openSite(site: ReplicaSite): SiteState {
@@ -211,9 +236,14 @@ export class ReplicaPool {
 
   private async addReplica(site: SiteState): Promise<ReplicaEntry> {
     let entry: ReplicaEntry;
+    const number = this.nextNumber++;
     try {
-      entry = await this.lifecycle.launch(site, this.nextNumber++);
+      entry = await this.lifecycle.launch(site, number);
     } catch (err) {
+      if (this.cancelled.delete(number)) {
+        this.cancelErrors.add(err as Error);
+        throw err;
+      }
       this.lastError = (err as Error).message;
       throw err;
     }

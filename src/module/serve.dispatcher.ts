@@ -9,8 +9,6 @@ import type { BackendDeployment } from '../backend/backend.deployment';
 import type { CallResult } from '../replicas/result.codec';
 import { ServeRegistry, type EndpointEntry } from './serve.registry';
 
-const IGNORE = (): void => undefined;
-
 /**
  * Sends one request of an endpoint where its traffic policy says: picks the backend (by weight
  * or shard key), fires the shadow copies without waiting for them, and resolves with the result.
@@ -82,7 +80,7 @@ export class ServeDispatcher {
   private shadow(endpoint: EndpointEntry, name: string, request: ServeRequest, method?: string): void {
     const backend = this.registry.backends.get(name);
     const target = method ?? (backend && methodForEndpoint(backend.spec, endpoint.name));
-    if (backend && target && backend.spec.methods.includes(target)) backend.submit(target, request, IGNORE);
+    if (backend && target && backend.spec.methods.includes(target)) backend.submitShadow(target, request);
   }
 }
 

@@ -8,6 +8,8 @@ export interface ReplicaInit {
   modulePath: string;
   exportName: string;
   className: string;
+  /** The code version (`sha256:…` of the module file) the backend is pinned to; the replica refuses another. */
+  codeVersion: string;
   initArgs: unknown[];
   hasUserConfig: boolean;
   userConfig: unknown;

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { sleep, serveAppForSuite, waitFor, type ServeApp } from '../helpers/serve-app';
 import { FaultBackend } from '../fixtures/fault.backend';
+import { SlowStart } from '../fixtures/slow-start.backend';
 
 interface Info {
   identity: string;
@@ -107,6 +108,35 @@ describe('faults', () => {
     );
     await s.serve.deleteEndpoint('pfault');
     await s.serve.deleteBackend('pfault');
+  });
+
+  test('a scale-down right after a process replica was killed keeps the ready replica, not the one still starting', async (t) => {
+    await s.serve.createBackend('slowstart', SlowStart, { numReplicas: 2, initArgs: [3000] });
+    await s.serve.createEndpoint('slowstart', { backend: 'slowstart', route: '/slowstart' });
+    const readyAt = Date.now();
+    const pids = new Set(
+      await Promise.all(Array.from({ length: 6 }, () => s.http.get('/slowstart').then((r) => r.body.pid as number))),
+    );
+    assert.equal(pids.size, 2);
+    // Replicas that ran 5 s are stable: the replacement of a killed one starts at once.
+    await sleep(5200 - (Date.now() - readyAt));
+    const [victim, survivor] = [...pids];
+    process.kill(victim, 'SIGKILL');
+    await sleep(100);
+    const states = () => (s.serve.listBackends().slowstart.replicas as Replicas).map((r) => r.state).sort();
+    assert.deepEqual(states(), ['ready', 'starting']);
+    const scaleStarted = Date.now();
+    await s.serve.updateBackendConfig('slowstart', { numReplicas: 1 });
+    const scaleMs = Date.now() - scaleStarted;
+    assert.deepEqual(states(), ['ready']);
+    const askedAt = Date.now();
+    const answer = await s.http.get('/slowstart').expect(200);
+    const answerMs = Date.now() - askedAt;
+    assert.equal(answer.body.pid, survivor, 'the replica that served before still serves');
+    assert.ok(answerMs < 1000, `the next request waited ${answerMs} ms`);
+    t.diagnostic(`scale-down to 1 took ${scaleMs} ms; the next request answered in ${answerMs} ms by pid ${survivor}`);
+    await s.serve.deleteEndpoint('slowstart');
+    await s.serve.deleteBackend('slowstart');
   });
 
   test('a replica stuck in a busy loop: the request answers 504, the replica is replaced, the backend keeps serving', async () => {

@@ -4,8 +4,10 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, test } from 'node:test';
-import { startServeApp } from '../helpers/serve-app';
+import { startServeApp, waitFor } from '../helpers/serve-app';
 import { FaultBackend } from '../fixtures/fault.backend';
+import { SlowShadow } from '../fixtures/traffic.backends';
+import { SHADOW_DRAIN_TIMEOUT_MS } from '../../src/serve.constants';
 
 interface Running {
   child: ChildProcess;
@@ -111,5 +113,32 @@ describe('forced shutdown', () => {
     assert.equal(alive(pid), false, 'the stuck replica process was killed');
     await assert.rejects(s.serve.setTraffic('stuck', { stuck: 1 }), /shut down/);
     await assert.rejects(s.serve.getHandle('stuck').remote({}), /shut down/);
+  });
+
+  test('app.close() drops queued shadow copies, waits for one in flight only briefly, and still drains primaries in full', async (t) => {
+    const s = await startServeApp({ backends: [] });
+    await s.serve.createBackend('primary', FaultBackend, {
+      numReplicas: 1,
+      maxConcurrentQueries: 4,
+      requestTimeoutMs: 60_000,
+    });
+    await s.serve.createBackend('slowshadow', SlowShadow, { numReplicas: 1 });
+    await s.serve.createEndpoint('mirrored', { backend: 'primary', route: '/mirrored', methods: ['GET', 'POST'] });
+    await s.serve.shadowTraffic('mirrored', 'slowshadow', 1);
+    for (let i = 0; i < 11; i++) await s.http.get('/mirrored').expect(200);
+    await waitFor('10 queued shadow copies', () => s.serve.listBackends().slowshadow.queued === 10);
+    const primary = s.http
+      .post('/mirrored')
+      .set('x-serve-call-method', 'slow')
+      .send({ ms: 1500 })
+      .then((r) => r.status);
+    await waitFor('the slow primary in flight', () => s.serve.listBackends().primary.inFlight === 1);
+    const started = Date.now();
+    await s.close();
+    const took = Date.now() - started;
+    assert.equal(await primary, 200, 'a primary in flight is drained in full');
+    assert.ok(took >= 1300, `close took ${took} ms: it did not wait for the primary`);
+    assert.ok(took < 1500 + SHADOW_DRAIN_TIMEOUT_MS + 1000, `close took ${took} ms`);
+    t.diagnostic(`app.close() with 10 queued shadow copies (1.5 s each) and a 1.5 s primary in flight: ${took} ms`);
   });
 });

@@ -24,6 +24,7 @@ export function definition(name = 'echo', placement: BackendDefinition['placemen
     className: 'Echo',
     modulePath: '/nowhere/echo.js',
     exportName: 'Echo',
+    codeVersion: 'sha256:0000000000000000000000000000000000000000000000000000000000000000',
     initArgs: [],
     kind: 'thread',
     placement,

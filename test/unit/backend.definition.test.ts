@@ -1,6 +1,8 @@
 import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { buildBackendDefinition, methodForEndpoint } from '../../src/backend/backend.definition';
+import { codeVersionOf } from '../../src/replicas/code.version';
 import { EchoBackend } from '../fixtures/echo.backend';
 
 test('a definition holds what replicas need to load the class, and the method bound to each endpoint', () => {
@@ -17,4 +19,16 @@ test('a definition holds what replicas need to load the class, and the method bo
 test('a class that is not a backend is refused, naming it', () => {
   class Plain {}
   assert.throws(() => buildBackendDefinition(Plain, undefined, {}), /Plain/);
+});
+
+test("a definition pins the code version of the class's module file when the backend is created", () => {
+  const d = buildBackendDefinition(EchoBackend, 'echo', {});
+  assert.equal(d.codeVersion, codeVersionOf(readFileSync(d.modulePath)));
+});
+
+test('a module file that cannot be read is refused when the backend is created, naming the backend and the file', () => {
+  assert.throws(
+    () => buildBackendDefinition(EchoBackend, 'gone', { modulePath: '/nowhere/gone.backend.js' }),
+    /Backend 'gone': cannot read its module \/nowhere\/gone\.backend\.js to pin its code version/,
+  );
 });

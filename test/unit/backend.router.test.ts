@@ -4,6 +4,7 @@ import { BackendRouter, MAX_NOT_STARTED_RETRIES } from '../../src/backend/backen
 import type { ReplicaEntry, SiteState } from '../../src/backend/replica.lifecycle';
 import type { ResolvedBackendConfig } from '../../src/interfaces/backend-config.interface';
 import { ReplicaScheduler } from '../../src/router/replica.scheduler';
+import { SHADOW_DRAIN_TIMEOUT_MS } from '../../src/serve.constants';
 import { ServeError } from '../../src/serve.errors';
 import { config, definition, recordingLogger, request, results } from '../helpers/backend.fixture';
 import { FakeReplica, FakeSite } from '../helpers/fake.replica';
@@ -15,6 +16,7 @@ function harness(overrides: Partial<ResolvedBackendConfig> = {}, replicas = 1) {
   const current = config(overrides);
   const scheduler = new ReplicaScheduler<ReplicaEntry>(current.maxConcurrentQueries);
   let capacity = true;
+  const logger = recordingLogger();
   const router = new BackendRouter({
     name: 'echo',
     scheduler,
@@ -22,7 +24,7 @@ function harness(overrides: Partial<ResolvedBackendConfig> = {}, replicas = 1) {
     hasCapacity: () => capacity || scheduler.all.length > 0,
     noCapacityError: () => new ServeError('REPLICA_UNAVAILABLE', 'no replica', { retryAfterSeconds: 1 }),
     exposeErrors: false,
-    logger: recordingLogger(),
+    logger,
   });
   const fakes: FakeReplica[] = [];
   const entries: ReplicaEntry[] = [];
@@ -47,7 +49,7 @@ function harness(overrides: Partial<ResolvedBackendConfig> = {}, replicas = 1) {
     fakes.push(replica);
     entries.push(entry);
   }
-  return { router, scheduler, fakes, entries, noCapacity: () => (capacity = false) };
+  return { router, scheduler, fakes, entries, logger, noCapacity: () => (capacity = false) };
 }
 
 function fakeSpec() {
@@ -60,6 +62,7 @@ function fakeSpec() {
       modulePath: d.modulePath,
       exportName: d.exportName,
       className: d.className,
+      codeVersion: d.codeVersion,
       initArgs: [],
       hasUserConfig: false,
       userConfig: undefined,
@@ -196,5 +199,37 @@ describe('BackendRouter', () => {
       r.list.map((x) => errorOf(x).code),
       ['SHUT_DOWN', 'SHUT_DOWN', 'SHUT_DOWN'],
     );
+  });
+
+  test('a drain drops queued shadow copies (logged once, with their count) and waits for shadows in flight only a short while', () => {
+    const { router, fakes, logger } = harness({ maxConcurrentQueries: 1 });
+    const r = results();
+    router.submitShadow('call', request('shadow-in-flight'));
+    for (let i = 0; i < 3; i++) router.submitShadow('call', request(`shadow-${i}`));
+    router.submit('call', request('primary'), r.done);
+    router.beginDrain();
+    router.beginDrain();
+    assert.equal(router.queued, 1, 'only the primary still waits');
+    assert.deepEqual(
+      logger.lines.filter((l) => l.includes('shadow')),
+      [
+        "Backend 'echo': dropped 3 queued shadow copies while draining (shadow answers reach nobody); primary requests are still drained.",
+      ],
+    );
+    assert.equal(router.idle, false, 'a primary is queued');
+    fakes[0].answer();
+    assert.equal(fakes[0].pending[0].request.body, 'primary');
+    fakes[0].answer();
+    assert.deepEqual(r.list, [{ ok: true, value: 'ok' }]);
+    assert.equal(router.idle, true, 'primaries done');
+
+    const second = harness({ maxConcurrentQueries: 2 });
+    second.router.submitShadow('call', request('slow shadow'));
+    second.router.submit('call', request('primary'), r.done);
+    second.router.beginDrain();
+    second.fakes[0].answer(second.fakes[0].pending[1]);
+    assert.equal(second.router.idle, false, 'a shadow copy in flight is waited for a short while');
+    mock.timers.tick(SHADOW_DRAIN_TIMEOUT_MS);
+    assert.equal(second.router.idle, true, `not past ${SHADOW_DRAIN_TIMEOUT_MS} ms`);
   });
 });

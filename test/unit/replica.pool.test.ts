@@ -110,6 +110,66 @@ describe('ReplicaPool', () => {
     );
   });
 
+  test('scale-down right after a crash cancels the replacement still starting and keeps the ready replica', async () => {
+    const { pool, site, scheduler, current } = harness({ numReplicas: 2 });
+    await pool.startOn(site);
+    mock.timers.tick(5_000);
+    site.autoReady = false;
+    site.replicas[1].die(new Error('SIGKILL'));
+    mock.timers.tick(0);
+    assert.equal(site.replicas.length, 3, 'the replacement is starting');
+    assert.deepEqual(
+      [...pool.running, ...pool.starting].map((e) => [e.id, e.state]),
+      [
+        ['echo#1', 'ready'],
+        ['echo#3', 'starting'],
+      ],
+    );
+    await pool.scale(1);
+    assert.equal(current.numReplicas, 1);
+    assert.equal(site.replicas[0].stopped, false, 'the ready replica keeps serving');
+    assert.ok(site.replicas[2].gone, 'the starting replacement is stopped');
+    assert.deepEqual(
+      scheduler.all.map((e) => [e.id, e.state, e.accepting]),
+      [['echo#1', 'ready', true]],
+    );
+    assert.equal(pool.starting.length, 0);
+    mock.timers.tick(20_000);
+    await flush();
+    assert.equal(site.replicas.length, 3, 'a cancelled start is not retried');
+    assert.equal(site.replicas[0].calls.length, 0);
+  });
+
+  test('scale-down cancels starting replicas first, then drains ready ones newest first', async () => {
+    const { pool, site, scheduler } = harness({ numReplicas: 3 });
+    await pool.startOn(site);
+    mock.timers.tick(5_000);
+    site.autoReady = false;
+    site.replicas[1].die();
+    mock.timers.tick(0);
+    assert.deepEqual(
+      pool.starting.map((e) => e.id),
+      ['echo#4'],
+    );
+    await pool.scale(1);
+    assert.deepEqual(
+      site.replicas.map((r) => [r.id, r.gone?.message ?? 'alive']),
+      [
+        ['echo#1', 'alive'],
+        ['echo#2', 'crashed'],
+        ['echo#3', 'stopped'],
+        [
+          'echo#4',
+          "Backend 'echo': replica echo#4 was still starting when the backend scaled down to 1; it was stopped so that the ready replicas keep serving.",
+        ],
+      ],
+    );
+    assert.deepEqual(
+      scheduler.all.map((e) => e.id),
+      ['echo#1'],
+    );
+  });
+
   test('a site that dies drops its replicas at once', async () => {
     const { pool, site, scheduler, changes } = harness({ numReplicas: 2 });
     await pool.startOn(site);
