@@ -138,6 +138,16 @@ export const messages = {
   rolloutRunning: (endpoint: string, backend: string) =>
     `Endpoint '${endpoint}' is being rolled out to backend '${backend}': its traffic cannot change until the rollout ends. Wait for it, or call abortRollout('${endpoint}').`,
   rolloutNoneRunning: (endpoint: string) => `Endpoint '${endpoint}' has no rollout running: there is nothing to abort.`,
+  rolloutEndpointGone: (endpoint: string) => `endpoint '${endpoint}' was deleted`,
+  rolloutCandidateTrouble: (backend: string, why: string) =>
+    `backend '${backend}' is failing to start replicas (${why})`,
+  rolloutBackendGone: (backend: string) => `backend '${backend}' was deleted`,
+  rolloutStep: (endpoint: string, backend: string, weight: number, verdict: string, why: string) =>
+    `Rollout of endpoint '${endpoint}' to backend '${backend}': step ${weight === 0 ? 'shadow' : `${Math.round(weight * 1000) / 10} %`} ${verdict === 'pass' ? 'passed' : 'failed'} (${why}).`,
+  rolloutEnded: (endpoint: string, backend: string, result: { outcome: string; reason?: string }) =>
+    result.outcome === 'promoted'
+      ? `Rollout of endpoint '${endpoint}' to backend '${backend}': promoted, all traffic on '${backend}'.`
+      : `Rollout of endpoint '${endpoint}' to backend '${backend}': rolled back to the previous split (${result.reason}).`,
   rolloutAlreadyServing: (endpoint: string, backend: string) =>
     `Endpoint '${endpoint}' already sends all its traffic to backend '${backend}': there is nothing to roll out.`,
   unknownCallMethod: (backend: string, method: string) =>
