@@ -6,6 +6,7 @@ import { ServeError } from '../serve.errors';
 import { messages } from '../serve.messages';
 import { buildBackendSpec, methodForEndpoint, type BackendSpec } from './backend.spec';
 import { validateBackendConfig, validateEndpointOptions } from './config.validator';
+import { RoutePattern } from '../http/route.pattern';
 import { normaliseRoute } from './serve.registry';
 
 /** An endpoint as the decorators declare it, weights normalised to sum to 1. */
@@ -30,6 +31,8 @@ export function readDeclarations(classes: Type<unknown>[]): Declarations {
   const backends: Declarations['backends'] = [];
   const endpoints = new Map<string, DeclaredEndpoint & { declaredBy: string }>();
   const routes = new Map<string, string>();
+  /** Routes with parameters by shape: two routes of one shape match the same paths. */
+  const shapes = new Map<string, { route: string; name: string }>();
   for (const cls of classes) {
     const metadata = getBackendMetadata(cls);
     const subject = `@Backend() of class '${cls?.name ?? cls}'`;
@@ -55,6 +58,13 @@ export function readDeclarations(classes: Type<unknown>[]): Declarations {
       const owner = routes.get(route);
       if (owner && owner !== name) throw new ServeError('CONFLICT', messages.routeTaken(route, owner, name));
       routes.set(route, name);
+      if (RoutePattern.isParameterised(route)) {
+        const { shape } = new RoutePattern(route);
+        const other = shapes.get(shape);
+        if (other && other.route !== route)
+          throw new ServeError('CONFLICT', messages.ambiguousRoutes(route, name, other.route, other.name));
+        shapes.set(shape, { route, name });
+      }
       const existing = endpoints.get(name);
       if (!existing) {
         endpoints.set(name, { name, route, methods, traffic: { [spec.name]: ep.weight ?? 1 }, declaredBy: spec.name });

@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { EndpointResolver } from '../http/endpoint.resolver';
+import { FastifyHostSetup } from '../http/fastify-host.setup';
 import { ConfigurableServeModule } from './serve.module-definition';
 import { ServeController } from './serve.controller';
 import { ServeDispatcher } from './serve.dispatcher';
@@ -13,7 +15,7 @@ import { ServeService } from './serve.service';
  */
 @Module({
   controllers: [ServeController],
-  providers: [ServeRegistry, ServeDispatcher, ServeService, ServeLifecycle],
+  providers: [ServeRegistry, ServeDispatcher, ServeService, ServeLifecycle, EndpointResolver, FastifyHostSetup],
   exports: [ServeService],
 })
 export class ServeModule extends ConfigurableServeModule {}
