@@ -66,7 +66,7 @@ for (const adapter of httpAdapters) {
       { backends: [CharsetsBackend] },
       {
         adapter: adapter.create(),
-        configure: (app) => void (app as NestExpressApplication).useBodyParser(adapter.textBodyParser),
+        configure: (app) => void (app as NestExpressApplication).useBodyParser(adapter.textBodyParser as 'text'),
       },
     );
     let server: Server;

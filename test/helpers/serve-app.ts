@@ -39,7 +39,7 @@ export async function startServeApp(
   await app.init();
   // Fastify routes requests only once ready; listen() waits for it, supertest on the bare server does not.
   if (app.getHttpAdapter().getType() === 'fastify')
-    await app.getHttpAdapter().getInstance<{ ready(): Promise<unknown> }>().ready();
+    await (app.getHttpAdapter().getInstance() as { ready(): Promise<unknown> }).ready();
   return {
     app,
     http: request(app.getHttpServer()),
