@@ -21,9 +21,12 @@ interface FastifyView {
   addContentTypeParser(type: string, parser: Parser): void;
 }
 
-/** An error as Fastify's own body errors carry it, for its error handler and Nest's. */
+/**
+ * An error shaped as Fastify's own body errors (`@fastify/error`: name `FastifyError`, `code`,
+ * `statusCode`), so that Nest's Fastify adapter answers it with that status as it answers Fastify's.
+ */
 function fastifyError(code: string, message: string, statusCode: number): Error {
-  return Object.assign(new Error(message), { code, statusCode });
+  return Object.assign(new Error(message), { name: 'FastifyError', code, statusCode });
 }
 
 /**
