@@ -51,7 +51,10 @@ for (const adapter of httpAdapters) {
         const headers = { 'content-type': type, 'content-length': String(body.length) };
         const a = await rawRequest(withServe, 'POST', '/host-body', headers, body);
         const b = await rawRequest(plain.getHttpServer() as Server, 'POST', '/host-body', headers, body);
-        if (a.status !== b.status || a.body !== b.body)
+        // Fastify before 5.12 (Nest 11's) answers invalid UTF-8 in text/plain with this 400; nestjs-serve's
+        // text/plain parser for the other routes does what Fastify 5.12 does (U+FFFD), on every version.
+        const oldFastifyText = b.status === 400 && /did not match Content-Length/.test(b.body) && a.status === 201;
+        if ((a.status !== b.status || a.body !== b.body) && !oldFastifyText)
           differences.push(
             `${type} (${body.length} bytes): ${a.status} ${a.body.slice(0, 80)} vs ${b.status} ${b.body.slice(0, 80)}`,
           );
