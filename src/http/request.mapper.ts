@@ -31,6 +31,10 @@ export interface HostRequest {
 }
 
 const charsets = new CharsetDecoder();
+/** The charset parameter of a Content-Type, found without parsing the whole header (most say UTF-8). */
+const CHARSET = /;\s*charset\s*=\s*"?([^";\s]+)/i;
+const UTF8 = /^utf-?8$/i;
+const EMPTY = Buffer.alloc(0);
 
 /**
  * Builds the handler's {@link ServeRequest}. JSON and form bodies come parsed by the host (its
@@ -81,9 +85,10 @@ function hostParsed(req: HostRequest, path: string): unknown {
   const { body } = req;
   const header = req.headers['content-type'];
   if (Buffer.isBuffer(body)) return body.length === 0 ? undefined : fromBytes(body, mediaTypeOf(header), path);
-  if (header?.includes('charset')) {
+  const charset = header === undefined ? undefined : CHARSET.exec(header)?.[1];
+  if (charset !== undefined && !UTF8.test(charset)) {
     const type = mediaTypeOf(header);
-    if (type) decode(Buffer.alloc(0), type, path);
+    if (type) decode(EMPTY, type, path);
   }
   return body;
 }
