@@ -25,8 +25,10 @@ export interface ReportInput {
 
 const THROUGHPUT_ROWS: [string, string, string][] = [
   ['A', 'A. Nest controller, inline (ceiling)', '64'],
+  ['A-f', 'A-f. A on Fastify', '64'],
   ['B', 'B. Nest → Piscina, 2 threads (peer)', '64'],
   ['C', 'C. nestjs-serve, 2 thread replicas', '64'],
+  ['C-f', 'C-f. C on Fastify', '64'],
   ['D', 'D. nestjs-serve, 2 process replicas', '64'],
   ['J', 'J. nestjs-serve, 2 remote replicas (replica host over NATS, loopback)', '64'],
   ['E.unbatched', 'E. 2 ms + 0.05 ms/item, 1 replica, no batching', '64'],
@@ -35,6 +37,7 @@ const THROUGHPUT_ROWS: [string, string, string][] = [
   ['F.2', 'F. ~5 ms CPU per request, 2 replicas', '16'],
   ['H.inline', 'H. sentiment (AFINN), inline in Nest', '32'],
   ['H.serve', 'H. sentiment (AFINN), nestjs-serve, 2 replicas', '32'],
+  ['H-f', 'H-f. H.serve on Fastify', '32'],
   ['G.A', 'G. A at 1 connection', '1'],
   ['G.C', 'G. C at 1 connection', '1'],
   ['G.J', 'G. J at 1 connection', '1'],
@@ -42,13 +45,16 @@ const THROUGHPUT_ROWS: [string, string, string][] = [
 
 const CPU_ROWS: [string, string][] = [
   ['A', 'A. inline'],
+  ['A-f', 'A-f. inline, Fastify'],
   ['B', 'B. Piscina'],
   ['C', 'C. nestjs-serve, threads'],
+  ['C-f', 'C-f. nestjs-serve, threads, Fastify'],
   ['D', 'D. nestjs-serve, processes'],
   ['F.1', 'F. CPU-bound, 1 replica'],
   ['F.2', 'F. CPU-bound, 2 replicas'],
   ['H.inline', 'H. sentiment inline'],
   ['H.serve', 'H. sentiment nestjs-serve'],
+  ['H-f', 'H-f. sentiment nestjs-serve, Fastify'],
 ];
 
 const MEMORY_ROWS: [string, string, number][] = [
@@ -111,11 +117,17 @@ export function renderReport(input: ReportInput): string {
       '/health p50 / p99 while /sentiment saturated, ms',
       '/sentiment req/s meanwhile',
     ],
-    (['inline', 'serve'] as const).map((k) => [
-      k === 'inline' ? 'sentiment inline in Nest' : 'sentiment on nestjs-serve (2 replicas)',
-      `${fmt(med(`I.${k}.idle.p50`), 2)} / ${fmt(med(`I.${k}.idle.p99`), 2)}`,
-      `${fmt(med(`I.${k}.loaded.health.p50`), 2)} / ${fmt(med(`I.${k}.loaded.health.p99`), 2)}`,
-      fmt(med(`I.${k}.loaded.sentiment.rps`)),
+    (
+      [
+        ['I.inline', 'sentiment inline in Nest'],
+        ['I.serve', 'sentiment on nestjs-serve (2 replicas)'],
+        ['I-f', 'sentiment on nestjs-serve (2 replicas), Fastify'],
+      ] as const
+    ).map(([k, label]) => [
+      label,
+      `${fmt(med(`${k}.idle.p50`), 2)} / ${fmt(med(`${k}.idle.p99`), 2)}`,
+      `${fmt(med(`${k}.loaded.health.p50`), 2)} / ${fmt(med(`${k}.loaded.health.p99`), 2)}`,
+      fmt(med(`${k}.loaded.sentiment.rps`)),
     ]),
   );
   const base = med('M.0.hostMb');

@@ -62,20 +62,27 @@ function throughput(id: string, load: LoadSpec, extra: Partial<PhaseSpec> = {}):
 const latency = (id: string): PhaseSpec =>
   throughput(id, { path: '/hello', connections: 1 }, { scale: 0.5, warmupScale: 0.25 });
 
-/** H then I on the same server: throughput, idle `/health` p99, then `/health` p99 while `/sentiment` is saturated. */
-function sentimentPhases(kind: 'inline' | 'serve'): PhaseSpec[] {
+/**
+ * H then I on the same server: throughput, idle `/health` p99, then `/health` p99 while
+ * `/sentiment` is saturated. Ids `H.<kind>` / `I.<kind>.*`, or as given (`H-f`, `I-f` on Fastify).
+ */
+function sentimentPhases(kind: 'inline' | 'serve', h = `H.${kind}`, i = `I.${kind}`): PhaseSpec[] {
   return [
-    throughput(`H.${kind}`, SENTIMENT, { cpu: true }),
-    { id: `I.${kind}.idle`, loads: [HEALTH_PROBE], scale: 0.3, warmupScale: 0, settleSeconds: 1 },
-    { id: `I.${kind}.loaded`, loads: [HEALTH_PROBE, SENTIMENT], scale: 0.5, warmupScale: 0.5 },
+    throughput(h, SENTIMENT, { cpu: true }),
+    { id: `${i}.idle`, loads: [HEALTH_PROBE], scale: 0.3, warmupScale: 0, settleSeconds: 1 },
+    { id: `${i}.loaded`, loads: [HEALTH_PROBE, SENTIMENT], scale: 0.5, warmupScale: 0.5 },
   ];
 }
+
+/** The host app on `@nestjs/platform-fastify` instead of Express (rows `*-f`). */
+const FASTIFY = { BENCH_ADAPTER: 'fastify' };
 
 const half = { scale: 0.5, warmupScale: 0.5 };
 
 /** Every server run of a round, in base order (each round rotates it). */
 export const SERVER_RUNS: ServerRunSpec[] = [
   { id: 'A', server: 'plain', phases: [throughput('A', HELLO, { cpu: true }), latency('G.A')] },
+  { id: 'A-f', server: 'plain', env: FASTIFY, phases: [throughput('A-f', HELLO, { cpu: true })] },
   { id: 'B', server: 'piscina', env: { BENCH_REPLICAS: '2' }, phases: [throughput('B', HELLO, { cpu: true })] },
   {
     id: 'C',
@@ -83,6 +90,13 @@ export const SERVER_RUNS: ServerRunSpec[] = [
     backend: 'hello.backend#HelloBackend',
     env: { BENCH_REPLICAS: '2', BENCH_REPLICA_KIND: 'thread' },
     phases: [throughput('C', HELLO, { cpu: true }), latency('G.C')],
+  },
+  {
+    id: 'C-f',
+    server: 'serve',
+    backend: 'hello.backend#HelloBackend',
+    env: { ...FASTIFY, BENCH_REPLICAS: '2', BENCH_REPLICA_KIND: 'thread' },
+    phases: [throughput('C-f', HELLO, { cpu: true })],
   },
   {
     id: 'J',
@@ -132,6 +146,13 @@ export const SERVER_RUNS: ServerRunSpec[] = [
     backend: 'sentiment.backend#SentimentBackend',
     env: { BENCH_REPLICAS: '2' },
     phases: sentimentPhases('serve'),
+  },
+  {
+    id: 'H-f',
+    server: 'serve',
+    backend: 'sentiment.backend#SentimentBackend',
+    env: { ...FASTIFY, BENCH_REPLICAS: '2' },
+    phases: sentimentPhases('serve', 'H-f', 'I-f'),
   },
   { id: 'M.0', server: 'serve', phases: [], memoryWarmup: { path: '/health', connections: 8 } },
   ...(['2t', '8t', '2p'] as const).map((id) => ({

@@ -10,6 +10,7 @@ tar -C "$root" --exclude=./node_modules --exclude=./dist --exclude=./.git --excl
 cd "$dir"
 npm ci --no-audit --no-fund --loglevel=error
 npm install --no-save --no-audit --no-fund --loglevel=error \
-  @nestjs/common@11.2.10 @nestjs/core@11.2.10 @nestjs/platform-express@11.2.10 @nestjs/testing@11.2.6
+  @nestjs/common@11.2.10 @nestjs/core@11.2.10 @nestjs/platform-express@11.2.10 @nestjs/platform-fastify@11.2.8 \
+  @nestjs/testing@11.2.6
 echo "testing on @nestjs/core $(node -p "require('@nestjs/core/package.json').version"), @nestjs/common $(node -p "require('@nestjs/common/package.json').version")"
 npm test

@@ -14,6 +14,8 @@ export const messages = {
   duplicateEndpoint: (name: string) => `Endpoint '${name}' already exists: pick another name or delete it first.`,
   routeTaken: (route: string, owner: string, wanted: string) =>
     `Route '${route}' already belongs to endpoint '${owner}', so endpoint '${wanted}' cannot use it: a route belongs to one endpoint.`,
+  ambiguousRoutes: (route: string, wanted: string, other: string, owner: string) =>
+    `Route '${route}' of endpoint '${wanted}' matches exactly the paths of route '${other}' of endpoint '${owner}', so neither could win: rename the parameter to share one route, or add a static segment to one of them.`,
   endpointSettingsDiffer: (endpoint: string, a: string, b: string, what: string) =>
     `Endpoint '${endpoint}' is declared by backends '${a}' and '${b}' with different ${what}: make them equal.`,
   backendInUse: (backend: string, endpoints: string[]) =>

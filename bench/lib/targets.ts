@@ -88,6 +88,22 @@ export function evaluateTargets(r: Results): TargetCheck[] {
       '×',
       (v) => v <= 2,
     ),
+    check('C-f ≥ 0.8 × A-f req/s', 'C-f req/s ÷ A-f req/s', paired('C-f.rps', 'A-f.rps', div), '×', (v) => v >= 0.8),
+    check(
+      'C-f main-thread CPU per request ≤ 1.25 × A-f',
+      'C-f main-thread CPU µs/req (/proc) ÷ A-f',
+      paired('C-f.mainUs', 'A-f.mainUs', div),
+      '×',
+      (v) => v <= 1.25,
+    ),
+    check('C-f ≥ 3 × C req/s', 'C-f req/s ÷ C req/s (Express)', paired('C-f.rps', 'C.rps', div), '×', (v) => v >= 3),
+    check(
+      'I-f: host p99 with serve on Fastify ≤ 2 × idle p99',
+      '/health p99 while saturated ÷ idle, serve, Fastify',
+      paired('I-f.loaded.health.p99', 'I-f.idle.p99', div),
+      '×',
+      (v) => v <= 2,
+    ),
     check(
       'E: batched ≥ 4 × unbatched',
       'batched req/s ÷ unbatched req/s',

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { NestFactory } from '@nestjs/core';
+import { NestFactory, type AbstractHttpAdapter } from '@nestjs/core';
 import type { INestApplication, Type } from '@nestjs/common';
 import { listenForProfilerCommands } from './profiler';
 
@@ -13,7 +13,7 @@ export interface ReadyMessage {
 }
 
 /**
- * Starts a Nest app (Express, errors-only logging) on 127.0.0.1 at a free port, waits for
+ * Starts a Nest app (Express, or Fastify with `BENCH_ADAPTER=fastify`; errors-only logging) on 127.0.0.1 at a free port, waits for
  * `beforeReady` if given (e.g. until remote replicas joined), reports the port to the parent over
  * IPC (and on stdout), and stops when the parent says `stop` (graceful `app.close()`) or goes
  * away (immediate exit, so no server outlives the benchmark).
@@ -24,7 +24,10 @@ export async function startBenchServer(
   beforeReady?: (app: INestApplication) => Promise<void>,
 ): Promise<INestApplication> {
   process.on('disconnect', () => process.exit(0));
-  const app = await NestFactory.create(module, { logger: ['error'] });
+  const app =
+    process.env.BENCH_ADAPTER === 'fastify'
+      ? await NestFactory.create(module, fastifyAdapter(), { logger: ['error'] })
+      : await NestFactory.create(module, { logger: ['error'] });
   await app.listen(0, '127.0.0.1');
   await beforeReady?.(app);
   const port = ((app.getHttpServer() as Server).address() as AddressInfo).port;
@@ -44,6 +47,12 @@ export async function startBenchServer(
   if (process.send) process.send(ready);
   else console.log(JSON.stringify(ready));
   return app;
+}
+
+/** A Fastify adapter with Fastify's defaults, loaded only for the `*-f` rows. */
+function fastifyAdapter(): AbstractHttpAdapter {
+  const { FastifyAdapter } = require('@nestjs/platform-fastify') as typeof import('@nestjs/platform-fastify');
+  return new FastifyAdapter();
 }
 
 /** Runs `main`, printing its error and exiting non-zero if it fails. */

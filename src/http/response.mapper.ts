@@ -3,9 +3,21 @@ import type { ServerResponse } from 'node:http';
 import type { ServeError } from '../serve.errors';
 import { ServeResponse } from './serve-response';
 
-/** The parts of an Express (or compatible) response the mapper uses. */
-export interface HostResponse extends ServerResponse {
+/**
+ * The parts of a host response the mapper uses: an Express response (itself the Node.js
+ * response, with `setHeader`) or a Fastify reply (with `header`).
+ */
+export interface HostResponse {
   status(code: number): unknown;
+  hasHeader(name: string): boolean;
+  setHeader?: ServerResponse['setHeader'];
+  header?(name: string, value: number | string | readonly string[]): unknown;
+}
+
+/** Sets a header on an Express response or a Fastify reply. */
+export function setHeader(res: HostResponse, name: string, value: number | string | readonly string[]): void {
+  if (res.setHeader) res.setHeader(name, value);
+  else res.header?.(name, value);
 }
 
 /**
@@ -16,22 +28,22 @@ export interface HostResponse extends ServerResponse {
 export function toResponseBody(res: HostResponse, value: unknown): unknown {
   if (!ServeResponse.is(value)) return bodyOf(res, value);
   res.status(value.status);
-  for (const [name, header] of Object.entries(value.headers ?? {})) res.setHeader(name, header);
+  for (const [name, header] of Object.entries(value.headers ?? {})) setHeader(res, name, header);
   return bodyOf(res, value.body);
 }
 
 function bodyOf(res: HostResponse, body: unknown): unknown {
   if (body === undefined) return undefined;
   if (body instanceof Uint8Array) {
-    if (!res.hasHeader('content-type')) res.setHeader('content-type', 'application/octet-stream');
+    if (!res.hasHeader('content-type')) setHeader(res, 'content-type', 'application/octet-stream');
     return new StreamableFile(body);
   }
   if (typeof body === 'string') {
-    if (!res.hasHeader('content-type')) res.setHeader('content-type', 'text/plain; charset=utf-8');
+    if (!res.hasHeader('content-type')) setHeader(res, 'content-type', 'text/plain; charset=utf-8');
     return body;
   }
   if (typeof body === 'object' && body !== null) return body;
-  res.setHeader('content-type', 'application/json; charset=utf-8');
+  setHeader(res, 'content-type', 'application/json; charset=utf-8');
   return JSON.stringify(body);
 }
 
@@ -41,7 +53,7 @@ function bodyOf(res: HostResponse, body: unknown): unknown {
  * `Retry-After` on retryable 503s.
  */
 export function toHttpException(res: HostResponse, error: ServeError): HttpException {
-  if (error.retryAfterSeconds !== undefined) res.setHeader('retry-after', String(error.retryAfterSeconds));
+  if (error.retryAfterSeconds !== undefined) setHeader(res, 'retry-after', String(error.retryAfterSeconds));
   if (error.code === 'HANDLER_HTTP_ERROR')
     return new HttpException(error.body as Record<string, unknown>, error.status);
   const body: Record<string, unknown> = {

@@ -4,6 +4,13 @@ export interface ServeRequest<TBody = unknown> {
   method: string;
   /** Path of the request, without the query string. */
   path: string;
+  /**
+   * The route's parameters, percent-decoded: `{ model: 'resnet' }` for route
+   * `/models/:model/predict` and path `/models/resnet/predict`. Empty for a route without
+   * parameters and for handle calls. A parameter never holds a `/`: a path with an encoded
+   * slash (`%2F`) reaches no endpoint.
+   */
+  params: Record<string, string>;
   /** Parsed query string. */
   query: Record<string, string | string[]>;
   /** Request headers, lower-case names. */

@@ -1,10 +1,8 @@
 import { All, Controller, HttpException, Inject, NotFoundException, Req, Res } from '@nestjs/common';
-import { HttpAdapterHost } from '@nestjs/core';
 import type { ServeModuleOptions } from '../interfaces/serve-module-options.interface';
 import { toServeRequest, type HostRequest } from '../http/request.mapper';
-import { toHttpException, toResponseBody, type HostResponse } from '../http/response.mapper';
-import { RoutePathMatcher } from '../http/route-path.matcher';
-import { hostRoutingOf } from '../http/host-routing';
+import { setHeader, toHttpException, toResponseBody, type HostResponse } from '../http/response.mapper';
+import { EndpointResolver } from '../http/endpoint.resolver';
 import {
   CALL_METHOD_HEADER,
   DEFAULT_MODULE_OPTIONS,
@@ -27,36 +25,29 @@ const METHOD_NAME = /^[A-Za-z_$][\w$]*$/;
 @Controller()
 export class ServeController {
   private readonly bodyLimit: number;
-  /** Set on the first request: the host's router settings are final once it serves. */
-  private matcher?: RoutePathMatcher;
 
   constructor(
+    private readonly resolver: EndpointResolver,
     private readonly registry: ServeRegistry,
     private readonly dispatcher: ServeDispatcher,
     @Inject(SERVE_OPTIONS) options: ServeModuleOptions,
-    private readonly adapterHost: HttpAdapterHost,
   ) {
     this.bodyLimit = options.bodyLimit ?? DEFAULT_MODULE_OPTIONS.bodyLimit;
   }
 
   /**
    * Answers a request of any endpoint; unknown routes get the host's usual 404. The endpoint is
-   * found by the raw path, compared as the host's router compares (see {@link RoutePathMatcher}).
+   * found as the host's router would find a route for the path (see {@link EndpointResolver}).
+   * The route is `{*path}` on Express and `*` on Fastify (set by `FastifyHostSetup`).
    */
   @All('{*path}')
-  async serve(
-    @Req() req: HostRequest & { originalUrl?: string; params?: { path?: string[] | string } },
-    @Res({ passthrough: true }) res: HostResponse,
-  ): Promise<unknown> {
-    this.matcher ??= new RoutePathMatcher(hostRoutingOf(this.adapterHost.httpAdapter));
-    const path = RoutePathMatcher.wildcardPart(rawPathname(req), segmentCount(req.params?.path));
-    const route = this.matcher.routeOf(path);
-    const endpoint =
-      route === undefined ? undefined : this.registry.endpointForPath(route, this.matcher.routing.caseSensitive);
+  async serve(@Req() req: HostRequest, @Res({ passthrough: true }) res: HostResponse): Promise<unknown> {
+    const { path, match } = this.resolver.resolve(req);
     const method = req.method ?? 'GET';
-    if (!endpoint) throw new NotFoundException(`Cannot ${method} ${req.originalUrl ?? req.url}`);
+    if (!match) throw new NotFoundException(`Cannot ${method} ${req.originalUrl ?? req.url}`);
+    const { endpoint } = match;
     if (!endpoint.accepts.has(method)) {
-      res.setHeader('allow', endpoint.allow);
+      setHeader(res, 'allow', endpoint.allow);
       throw new HttpException(
         {
           statusCode: 405,
@@ -67,7 +58,7 @@ export class ServeController {
       );
     }
     try {
-      const request = await toServeRequest(req, path, this.bodyLimit);
+      const request = await toServeRequest(req, path, match.params, this.bodyLimit);
       const result = await this.dispatcher.dispatch(endpoint, request, {
         shardKey: shardKeyOf(req.headers[SHARD_KEY_HEADER]),
         method: callMethodOf(req.headers[CALL_METHOD_HEADER]),
@@ -77,22 +68,9 @@ export class ServeController {
     } catch (err) {
       throw isServeError(err) ? toHttpException(res, err) : err;
     } finally {
-      if (this.registry.closed) res.setHeader('connection', 'close');
+      if (this.registry.closed) setHeader(res, 'connection', 'close');
     }
   }
-}
-
-/** The request's path as the host's router matched it: not percent-decoded, without the query. */
-function rawPathname(req: HostRequest): string {
-  if (typeof req.path === 'string') return req.path;
-  const url = req.url ?? '/';
-  const query = url.indexOf('?');
-  return query < 0 ? url : url.slice(0, query);
-}
-
-function segmentCount(segments: string[] | string | undefined): number {
-  if (segments === undefined) return 0;
-  return Array.isArray(segments) ? segments.length : segments.split('/').length;
 }
 
 function shardKeyOf(header: string | string[] | undefined): string | undefined {

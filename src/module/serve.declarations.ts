@@ -8,6 +8,7 @@ import { messages } from '../serve.messages';
 import { buildBackendDefinition, methodForEndpoint, type BackendDefinition } from '../backend/backend.definition';
 import { validateBackendConfig, validateEndpointOptions } from './config.validator';
 import { assertNotInEntryFile } from './entry-module';
+import { RoutePattern } from '../http/route.pattern';
 import { normaliseRoute } from './serve.registry';
 
 /** An endpoint as the decorators declare it, weights normalised to sum to 1. */
@@ -32,6 +33,8 @@ export function readDeclarations(classes: Type<unknown>[]): Declarations {
   const backends: Declarations['backends'] = [];
   const endpoints = new Map<string, DeclaredEndpoint & { declaredBy: string }>();
   const routes = new Map<string, string>();
+  /** Routes with parameters by shape: two routes of one shape match the same paths. */
+  const shapes = new Map<string, { route: string; name: string }>();
   for (const cls of classes) {
     const metadata = getBackendMetadata(cls);
     const subject = `@Backend() of class '${cls?.name ?? cls}'`;
@@ -57,6 +60,13 @@ export function readDeclarations(classes: Type<unknown>[]): Declarations {
       const owner = routes.get(route);
       if (owner && owner !== name) throw new ServeError('CONFLICT', messages.routeTaken(route, owner, name));
       routes.set(route, name);
+      if (RoutePattern.isParameterised(route)) {
+        const { shape } = new RoutePattern(route);
+        const other = shapes.get(shape);
+        if (other && other.route !== route)
+          throw new ServeError('CONFLICT', messages.ambiguousRoutes(route, name, other.route, other.name));
+        shapes.set(shape, { route, name });
+      }
       const existing = endpoints.get(name);
       if (!existing) {
         endpoints.set(name, { name, route, methods, traffic: { [spec.name]: ep.weight ?? 1 }, declaredBy: spec.name });

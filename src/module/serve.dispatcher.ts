@@ -62,7 +62,14 @@ export class ServeDispatcher {
         fail(new ServeError('NOT_FOUND', messages.unknownEndpoint(endpoint, [...this.registry.endpoints.keys()]))),
       );
     }
-    const request: ServeRequest = { method: 'POST', path: entry.route, query: {}, headers: {}, body: payload };
+    const request: ServeRequest = {
+      method: 'POST',
+      path: entry.route,
+      params: {},
+      query: {},
+      headers: {},
+      body: payload,
+    };
     return this.dispatch(entry, request, options, internal);
   }
 

@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import type { APP_INTERCEPTOR as CoreAppInterceptor } from '@nestjs/core';
+import { EndpointResolver } from '../http/endpoint.resolver';
+import { FastifyHostSetup } from '../http/fastify-host.setup';
 import { ConfigurableServeModule } from './serve.module-definition';
 import { ServeController } from './serve.controller';
 import { ServeDispatcher } from './serve.dispatcher';
@@ -26,6 +28,8 @@ const APP_INTERCEPTOR: typeof CoreAppInterceptor = 'APP_INTERCEPTOR';
     ServeOrchestrator,
     ServeService,
     ServeLifecycle,
+    EndpointResolver,
+    FastifyHostSetup,
     { provide: APP_INTERCEPTOR, useClass: ServeErrorInterceptor },
   ],
   exports: [ServeService],

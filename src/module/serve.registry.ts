@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { RoutePattern } from '../http/route.pattern';
 import { TrafficPolicy, type WeightMap } from '../router/traffic.policy';
 import { ServeError } from '../serve.errors';
 import { messages } from '../serve.messages';
@@ -14,7 +15,17 @@ export interface EndpointEntry {
   /** The `Allow` header of a 405 answer. */
   readonly allow: string;
   readonly policy: TrafficPolicy;
+  /** The compiled route, for a route with parameters (`/models/:model/predict`). */
+  readonly pattern?: RoutePattern;
 }
+
+/** An endpoint found for a request path, with the path's parameters (decoded). */
+export interface RouteMatch {
+  readonly endpoint: EndpointEntry;
+  readonly params: Record<string, string>;
+}
+
+const NO_PARAMS: Record<string, string> = Object.freeze({}) as Record<string, string>;
 
 /** The live tables: backends by name, endpoints by name and by route. */
 @Injectable()
@@ -24,6 +35,8 @@ export class ServeRegistry {
   private readonly routes = new Map<string, EndpointEntry>();
   /** Routes by lower-cased path, for hosts that match routes case-insensitively (Express's default). */
   private readonly foldedRoutes = new Map<string, EndpointEntry>();
+  /** Routes with parameters by segment count, each list in precedence order (static segments first). */
+  private readonly patterns = new Map<number, EndpointEntry[]>();
   /** Set when the app starts closing: new calls are refused and answers close their connections. */
   closed = false;
 
@@ -49,6 +62,35 @@ export class ServeRegistry {
     return this.routes.get(path) ?? (caseSensitive ? undefined : this.foldedRoutes.get(path.toLowerCase()));
   }
 
+  /**
+   * The endpoint a request path reaches, with its parameters: a static route by one map lookup,
+   * else the first route with parameters that matches, in precedence order.
+   */
+  match(path: string, caseSensitive = true): RouteMatch | undefined {
+    const endpoint = this.endpointForPath(path, caseSensitive);
+    if (endpoint) return { endpoint, params: NO_PARAMS };
+    if (this.patterns.size === 0) return undefined;
+    const parts = path.split('/');
+    parts.shift();
+    for (const candidate of this.patterns.get(parts.length) ?? []) {
+      const params = candidate.pattern?.match(parts, caseSensitive);
+      if (params) return { endpoint: candidate, params };
+    }
+    return undefined;
+  }
+
+  /**
+   * Throws a CONFLICT naming both endpoints when `route` (for endpoint `name`) would match
+   * exactly the paths of another endpoint's route with parameters; changes nothing.
+   */
+  assertUnambiguous(name: string, route: string): void {
+    if (!RoutePattern.isParameterised(route)) return;
+    const pattern = new RoutePattern(normaliseRoute(route));
+    for (const other of this.patterns.get(pattern.length) ?? [])
+      if (other.name !== name && other.pattern?.shape === pattern.shape && other.route !== route)
+        throw new ServeError('CONFLICT', messages.ambiguousRoutes(route, name, other.route, other.name));
+  }
+
   /** The endpoint owning `route`, if any. */
   routeOwner(route: string): EndpointEntry | undefined {
     return this.routes.get(normaliseRoute(route));
@@ -62,10 +104,12 @@ export class ServeRegistry {
     traffic: WeightMap,
     shadows: WeightMap,
   ): EndpointEntry {
+    this.assertUnambiguous(name, route);
     const previous = this.endpoints.get(name);
     if (previous) this.unroute(previous);
     // As Express does for its routes, a GET endpoint also answers HEAD.
     const accepts = new Set(methods.flatMap((m) => (m === 'GET' ? ['GET', 'HEAD'] : [m])));
+    const key = normaliseRoute(route);
     const entry: EndpointEntry = {
       name,
       route,
@@ -73,10 +117,15 @@ export class ServeRegistry {
       accepts,
       allow: [...accepts].join(', '),
       policy: new TrafficPolicy({ ...traffic }, { ...shadows }),
+      pattern: RoutePattern.isParameterised(key) ? new RoutePattern(key) : undefined,
     };
     this.endpoints.set(name, entry);
-    const key = normaliseRoute(route);
     this.routes.set(key, entry);
+    if (entry.pattern) {
+      const list = [...(this.patterns.get(entry.pattern.length) ?? []), entry];
+      list.sort((a, b) => RoutePattern.precedence(a.pattern as RoutePattern, b.pattern as RoutePattern));
+      this.patterns.set(entry.pattern.length, list);
+    }
     if (!this.foldedRoutes.has(key.toLowerCase())) this.foldedRoutes.set(key.toLowerCase(), entry);
     return entry;
   }
@@ -92,6 +141,11 @@ export class ServeRegistry {
   private unroute(entry: EndpointEntry): void {
     const key = normaliseRoute(entry.route);
     this.routes.delete(key);
+    if (entry.pattern) {
+      const rest = (this.patterns.get(entry.pattern.length) ?? []).filter((e) => e !== entry);
+      if (rest.length) this.patterns.set(entry.pattern.length, rest);
+      else this.patterns.delete(entry.pattern.length);
+    }
     const folded = key.toLowerCase();
     if (this.foldedRoutes.get(folded) !== entry) return;
     this.foldedRoutes.delete(folded);

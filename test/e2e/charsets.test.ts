@@ -56,7 +56,8 @@ for (const adapter of httpAdapters) {
     });
 
     test("the host's JSON parser also answers 415 naming an unknown charset", async () => {
-      assert415(await post(server, 'application/json; charset=x-bogus', Buffer.from('{"a":1}')), /X-BOGUS/);
+      // Express's body-parser names it upper-cased; on Fastify (whose parser ignores charsets) nestjs-serve answers.
+      assert415(await post(server, 'application/json; charset=x-bogus', Buffer.from('{"a":1}')), /x-bogus/i);
     });
   });
 
@@ -65,7 +66,7 @@ for (const adapter of httpAdapters) {
       { backends: [CharsetsBackend] },
       {
         adapter: adapter.create(),
-        configure: (app) => void (app as NestExpressApplication).useBodyParser('text'),
+        configure: (app) => void (app as NestExpressApplication).useBodyParser(adapter.textBodyParser as 'text'),
       },
     );
     let server: Server;
@@ -75,7 +76,8 @@ for (const adapter of httpAdapters) {
     });
 
     test('the host agrees: an unknown charset is a 415 naming it, a known one is decoded', async () => {
-      assert415(await post(server, 'text/plain; charset=x-bogus', Buffer.from('hello')), /X-BOGUS/);
+      // Express's text parser answers itself; Fastify's (through Nest) leaves bytes, which nestjs-serve decodes.
+      assert415(await post(server, 'text/plain; charset=x-bogus', Buffer.from('hello')), /x-bogus/i);
       assert.equal(seen(await post(server, 'text/plain; charset=iso-8859-1', latin1('caf\xe9'))), 'café');
     });
   });

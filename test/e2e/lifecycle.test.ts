@@ -5,9 +5,10 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, test } from 'node:test';
 import { startServeApp, waitFor } from '../helpers/serve-app';
-import { FaultBackend } from '../fixtures/fault.backend';
 import { SlowShadow } from '../fixtures/traffic.backends';
 import { SHADOW_DRAIN_TIMEOUT_MS } from '../../src/serve.constants';
+import { httpAdapters } from '../helpers/http-adapters';
+import { FaultBackend } from '../fixtures/fault.backend';
 
 interface Running {
   child: ChildProcess;
@@ -15,12 +16,13 @@ interface Running {
   lines: AsyncIterableIterator<string>;
 }
 
-async function startStandalone(): Promise<Running> {
+async function startStandalone(adapter: string): Promise<Running> {
   const child = spawn(
     process.execPath,
     ['-r', '@swc-node/register', join(__dirname, '../fixtures/standalone-app.ts')],
     {
       stdio: ['pipe', 'pipe', 'inherit'],
+      env: { ...process.env, TEST_ADAPTER: adapter },
     },
   );
   const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
@@ -45,50 +47,57 @@ async function replicaPids(base: string): Promise<number[]> {
   return [...new Set(answers.map((a) => a.pid))];
 }
 
-describe('lifecycle', () => {
-  test('SIGTERM answers every request in flight, then stops all replicas and the process exits', async () => {
-    const app = await startStandalone();
-    const pids = await replicaPids(app.base);
-    assert.equal(pids.length, 2);
-    const inFlight = Array.from({ length: 10 }, () =>
-      fetch(`${app.base}/echo`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-serve-call-method': 'slow' },
-        body: JSON.stringify({ ms: 1000 }),
-      }).then(async (r) => ({ status: r.status, body: await r.json() })),
-    );
-    const deadline = Date.now() + 5000;
-    while (
-      (await fetch(`${app.base}/in-flight`).then((r) => r.json() as Promise<{ inFlight: number }>)).inFlight < 10
-    ) {
-      assert.ok(Date.now() < deadline, 'the 10 requests never were all in flight');
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    app.child.kill('SIGTERM');
-    const answers = await Promise.all(inFlight);
-    assert.deepEqual(
-      answers.map((a) => a.status),
-      Array(10).fill(200),
-    );
-    const [code] = await once(app.child, 'exit');
-    assert.ok(code === 0 || code === null, `exit code ${code}`);
-    for (const pid of pids) assert.equal(alive(pid), false, `replica process ${pid} survived`);
-  });
+for (const adapter of httpAdapters) {
+  describe(`lifecycle on ${adapter.name}`, () => {
+    test('SIGTERM answers every request in flight, then stops all replicas and the process exits', async () => {
+      const app = await startStandalone(adapter.name);
+      const pids = await replicaPids(app.base);
+      assert.equal(pids.length, 2);
+      const inFlight = Array.from({ length: 10 }, () =>
+        fetch(`${app.base}/echo`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-serve-call-method': 'slow' },
+          body: JSON.stringify({ ms: 1000 }),
+        }).then(async (r) => ({ status: r.status, connection: r.headers.get('connection'), body: await r.json() })),
+      );
+      const deadline = Date.now() + 5000;
+      while (
+        (await fetch(`${app.base}/in-flight`).then((r) => r.json() as Promise<{ inFlight: number }>)).inFlight < 10
+      ) {
+        assert.ok(Date.now() < deadline, 'the 10 requests never were all in flight');
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      app.child.kill('SIGTERM');
+      const answers = await Promise.all(inFlight);
+      assert.deepEqual(
+        answers.map((a) => a.status),
+        Array(10).fill(200),
+      );
+      assert.deepEqual(
+        answers.map((a) => a.connection),
+        Array(10).fill('close'),
+        'answers during the drain close their connections',
+      );
+      const [code] = await once(app.child, 'exit');
+      assert.ok(code === 0 || code === null, `exit code ${code}`);
+      for (const pid of pids) assert.equal(alive(pid), false, `replica process ${pid} survived`);
+    });
 
-  test('app.close() leaves no thread or process behind: the host exits by itself', async () => {
-    const app = await startStandalone();
-    const pids = await replicaPids(app.base);
-    app.child.stdin!.write('close\n');
-    assert.equal((await app.lines.next()).value, 'closed');
-    const exited = once(app.child, 'exit');
-    const timer = setTimeout(() => app.child.kill('SIGKILL'), 5000);
-    const [code, signal] = await exited;
-    clearTimeout(timer);
-    assert.equal(signal, null, 'the host had to be killed: something kept it alive after app.close()');
-    assert.equal(code, 0);
-    for (const pid of pids) assert.equal(alive(pid), false);
+    test('app.close() leaves no thread or process behind: the host exits by itself', async () => {
+      const app = await startStandalone(adapter.name);
+      const pids = await replicaPids(app.base);
+      app.child.stdin!.write('close\n');
+      assert.equal((await app.lines.next()).value, 'closed');
+      const exited = once(app.child, 'exit');
+      const timer = setTimeout(() => app.child.kill('SIGKILL'), 5000);
+      const [code, signal] = await exited;
+      clearTimeout(timer);
+      assert.equal(signal, null, 'the host had to be killed: something kept it alive after app.close()');
+      assert.equal(code, 0);
+      for (const pid of pids) assert.equal(alive(pid), false);
+    });
   });
-});
+}
 
 describe('forced shutdown', () => {
   test('a replica that ignores the stop (busy loop) is killed after the grace period; its request answers 503', async () => {

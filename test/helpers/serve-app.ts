@@ -13,7 +13,7 @@ export interface ServeApp {
   close(): Promise<void>;
 }
 
-/** Starts a real Nest app (Express) with ServeModule and extra controllers/providers/modules. */
+/** Starts a real Nest app (Express unless `adapter` says otherwise) with ServeModule and extra controllers/providers/modules. */
 export async function startServeApp(
   options: ServeModuleOptions,
   extra: {
@@ -37,6 +37,9 @@ export async function startServeApp(
     : await NestFactory.create(TestAppModule, { logger });
   extra.configure?.(app);
   await app.init();
+  // Fastify routes requests only once ready; listen() waits for it, supertest on the bare server does not.
+  if (app.getHttpAdapter().getType() === 'fastify')
+    await (app.getHttpAdapter().getInstance() as { ready(): Promise<unknown> }).ready();
   return {
     app,
     http: request(app.getHttpServer()),

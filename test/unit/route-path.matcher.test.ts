@@ -32,3 +32,32 @@ test('strict routing: a trailing slash is no route', () => {
   assert.equal(m.routeOf('/echo/'), undefined);
   assert.equal(m.routeOf('/'), '/');
 });
+
+test("Fastify's router: the path is decoded as find-my-way decodes it, below the catch-all's prefix", () => {
+  const m = new RoutePathMatcher({
+    caseSensitive: true,
+    strict: true,
+    decoded: { ignoreDuplicateSlashes: false, semicolonDelimiter: false },
+  });
+  assert.equal(m.routeOf('/%70rivate2'), '/private2', 'find-my-way decodes it, so the host middleware sees it too');
+  assert.equal(m.routeOf('/api/%70rivate2', 4), '/private2');
+  assert.equal(m.routeOf('/private%2Farea'), undefined, 'an encoded slash stays encoded and reaches no endpoint');
+  assert.equal(m.routeOf('/%2570rivate2'), '/%2570rivate2', '%25 stays encoded');
+  assert.equal(m.routeOf('/echo/'), undefined, 'strict: a trailing slash is no route');
+  assert.equal(m.routeOf('//echo'), '//echo');
+  assert.equal(m.routeOf('/echo;x=1'), '/echo;x=1');
+  assert.equal(m.routeOf('/%zz'), undefined, 'a malformed escape is no route');
+  assert.equal(m.routeOf('/api', 4), '/');
+});
+
+test('Fastify with ignoreTrailingSlash, ignoreDuplicateSlashes and useSemicolonDelimiter', () => {
+  const m = new RoutePathMatcher({
+    caseSensitive: false,
+    strict: false,
+    decoded: { ignoreDuplicateSlashes: true, semicolonDelimiter: true },
+  });
+  assert.equal(m.routeOf('/echo/'), '/echo');
+  assert.equal(m.routeOf('/echo//'), '/echo', 'merged to one slash first, then trimmed');
+  assert.equal(m.routeOf('//echo'), '/echo');
+  assert.equal(m.routeOf('/echo;x=1'), '/echo');
+});

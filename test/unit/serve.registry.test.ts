@@ -36,3 +36,33 @@ test('deleting or moving a route keeps the case-folded table right', () => {
   assert.equal(registry.endpointForPath('/echo', false), undefined);
   assert.equal(registry.endpointForPath('/OTHER', false)?.name, 'upper');
 });
+
+test('routes with parameters: static first, then the most static segments first; removed and moved ones stop matching', () => {
+  const registry = new ServeRegistry();
+  registry.putEndpoint('any', '/models/:model/predict', ['GET'], { b: 1 }, {});
+  registry.putEndpoint('special', '/models/special/predict', ['GET'], { b: 1 }, {});
+  registry.putEndpoint('action', '/models/special/:action', ['GET'], { b: 1 }, {});
+  assert.deepEqual(registry.match('/models/special/predict')?.endpoint.name, 'special');
+  assert.deepEqual(registry.match('/models/special/train')?.params, { action: 'train' });
+  assert.deepEqual(registry.match('/models/x/predict')?.params, { model: 'x' });
+  assert.deepEqual(registry.match('/MODELS/x/predict', false)?.params, { model: 'x' });
+  assert.equal(registry.match('/MODELS/x/predict', true), undefined);
+  registry.deleteEndpoint('action');
+  assert.equal(registry.match('/models/special/train'), undefined);
+  registry.putEndpoint('any', '/v2/:model', ['GET'], { b: 1 }, {});
+  assert.equal(registry.match('/models/x/predict'), undefined, 'the old route of a moved endpoint is gone');
+  assert.deepEqual(registry.match('/v2/x')?.params, { model: 'x' });
+});
+
+test('an ambiguous route is refused naming both endpoints and changes nothing; the same endpoint may keep its route', () => {
+  const registry = new ServeRegistry();
+  registry.putEndpoint('a', '/models/:a/predict', ['GET'], { b: 1 }, {});
+  assert.throws(
+    () => registry.putEndpoint('b', '/models/:b/predict', ['GET'], { b: 1 }, {}),
+    /'\/models\/:b\/predict' of endpoint 'b'.*'\/models\/:a\/predict' of endpoint 'a'/,
+  );
+  assert.equal(registry.endpoints.has('b'), false);
+  assert.equal(registry.match('/models/x/predict')?.endpoint.name, 'a');
+  registry.putEndpoint('a', '/models/:a/predict', ['GET', 'POST'], { b: 1 }, {});
+  assert.deepEqual(registry.match('/models/x/predict')?.endpoint.methods, ['GET', 'POST']);
+});
