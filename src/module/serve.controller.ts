@@ -2,7 +2,7 @@ import { All, Controller, HttpException, Inject, NotFoundException, Req, Res } f
 import type { ServeModuleOptions } from '../interfaces/serve-module-options.interface';
 import { toServeRequest, type HostRequest } from '../http/request.mapper';
 import { setHeader, toHttpException, toResponseBody, type HostResponse } from '../http/response.mapper';
-import { EndpointResolver } from '../http/endpoint.resolver';
+import { EndpointResolver } from './endpoint.resolver';
 import {
   CALL_METHOD_HEADER,
   DEFAULT_MODULE_OPTIONS,

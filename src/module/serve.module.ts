@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import type { APP_INTERCEPTOR as CoreAppInterceptor } from '@nestjs/core';
-import { EndpointResolver } from '../http/endpoint.resolver';
-import { FastifyHostSetup } from '../http/fastify-host.setup';
+import { EndpointResolver } from './endpoint.resolver';
+import { FastifyHostSetup } from './fastify-host.setup';
 import { ConfigurableServeModule } from './serve.module-definition';
 import { ServeController } from './serve.controller';
 import { ServeDispatcher } from './serve.dispatcher';

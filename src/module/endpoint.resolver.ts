@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { ServeRegistry, type RouteMatch } from '../module/serve.registry';
-import { hostRoutingOf } from './host-routing';
-import type { HostRequest } from './request.mapper';
-import { RoutePathMatcher } from './route-path.matcher';
+import { ServeRegistry, type RouteMatch } from './serve.registry';
+import { hostRoutingOf } from '../http/host-routing';
+import type { HostRequest } from '../http/request.mapper';
+import { RoutePathMatcher } from '../http/route-path.matcher';
 
 /** A request's endpoint: the route path it names (below any prefix) and what it reached. */
 export interface ResolvedRequest {

@@ -1,9 +1,9 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { IncomingMessage } from 'node:http';
-import { ServeController } from '../module/serve.controller';
+import { ServeController } from './serve.controller';
 import { EndpointResolver } from './endpoint.resolver';
-import type { HostRequest } from './request.mapper';
+import type { HostRequest } from '../http/request.mapper';
 
 /** Nest's route-path metadata key (`PATH_METADATA` of `@nestjs/common/constants`). */
 const PATH_METADATA = 'path';
