@@ -10,7 +10,10 @@ import { ServeError } from '../serve.errors';
 import { messages } from '../serve.messages';
 import { waitUntil } from '../utils/wait.util';
 import type { BackendDefinition } from './backend.definition';
-import { BackendRouter } from './backend.router';
+import type { BackendStatus as ServeBackendStatus } from '../interfaces/serve-status.interface';
+import { ServeSignals } from '../signals/serve.signals';
+import { BackendRouter, type SubmitRoute } from './backend.router';
+import { BackendSignals } from './backend.signals';
 import type { BackendStatus } from './backend.status';
 import { ConfigRollout } from './config.rollout';
 import { ReplicaHealth } from './replica.health';
@@ -34,6 +37,8 @@ export interface DeploymentSettings {
   handleCall: ReplicaEvents['handleCall'];
   /** Where local replicas start; this app's threads and processes unless a test says otherwise. */
   localSite?: ReplicaSite;
+  /** The app's signal pipeline (a private one when absent, as in tests of one backend). */
+  signals?: ServeSignals;
 }
 
 /**
@@ -49,6 +54,8 @@ export class BackendDeployment {
   private readonly pool: ReplicaPool;
   private readonly health: ReplicaHealth;
   private readonly rollout: ConfigRollout;
+  /** The backend's requests, events and state. */
+  readonly signals: BackendSignals;
   private stopped = false;
   private draining = false;
 
@@ -60,12 +67,15 @@ export class BackendDeployment {
   ) {
     this.scheduler = new ReplicaScheduler<ReplicaEntry>(config.maxConcurrentQueries);
     const current = () => this.config;
+    const app = settings.signals ?? new ServeSignals();
+    this.signals = new BackendSignals(spec.name, app.backend(spec.name), app.events, settings.logger);
     this.pool = new ReplicaPool({
       definition: spec,
       config: current,
       scheduler: this.scheduler,
       settings,
       capacityChanged: () => this.router.capacityChanged(),
+      signals: this.signals,
     });
     this.router = new BackendRouter({
       name: spec.name,
@@ -75,8 +85,15 @@ export class BackendDeployment {
       noCapacityError: () => this.noCapacityError(),
       exposeErrors: settings.exposeErrors,
       logger: settings.logger,
+      recorder: this.signals.recorder,
     });
-    this.health = new ReplicaHealth(() => this.scheduler.all, settings.healthCheckTimeoutMs, settings.logger);
+    const recorder = this.signals.recorder;
+    this.health = new ReplicaHealth(
+      () => this.scheduler.all,
+      settings.healthCheckTimeoutMs,
+      settings.logger,
+      (b) => recorder.batchesReported(b),
+    );
     this.rollout = new ConfigRollout(
       spec.name,
       () => this.scheduler.all,
@@ -112,8 +129,14 @@ export class BackendDeployment {
   }
 
   /** See {@link BackendRouter.submit}. */
-  submit(method: string, request: ServeRequest, done: (result: CallResult) => void, internal = false): void {
-    this.router.submit(method, request, done, internal);
+  submit(
+    method: string,
+    request: ServeRequest,
+    done: (result: CallResult) => void,
+    internal = false,
+    route?: SubmitRoute,
+  ): void {
+    this.router.submit(method, request, done, internal, route);
   }
 
   /** Requests waiting in the queue. */
@@ -130,6 +153,16 @@ export class BackendDeployment {
   applyLimits(next: ResolvedBackendConfig): void {
     const batchingChanged =
       next.maxBatchSize !== this.config.maxBatchSize || next.batchWaitTimeoutMs !== this.config.batchWaitTimeoutMs;
+    const limits = [
+      'maxConcurrentQueries',
+      'maxQueuedRequests',
+      'requestTimeoutMs',
+      'maxBatchSize',
+      'batchWaitTimeoutMs',
+    ];
+    this.signals.configRolledOut(
+      limits.filter((k) => next[k as keyof ResolvedBackendConfig] !== this.config[k as keyof ResolvedBackendConfig]),
+    );
     this.config = { ...next, userConfig: this.config.userConfig, numReplicas: this.config.numReplicas };
     this.scheduler.maxConcurrentQueries = next.maxConcurrentQueries;
     if (batchingChanged) {
@@ -139,13 +172,29 @@ export class BackendDeployment {
   }
 
   /** See {@link ConfigRollout.roll}. */
-  reconfigure(userConfig: unknown): Promise<void> {
-    return this.rollout.roll(userConfig);
+  async reconfigure(userConfig: unknown): Promise<void> {
+    await this.signals.during('updating', () => this.rollout.roll(userConfig));
+    this.signals.configRolledOut(['userConfig']);
   }
 
   /** See {@link ReplicaPool.scale}. */
-  scale(numReplicas: number): Promise<void> {
-    return this.pool.scale(numReplicas);
+  async scale(numReplicas: number): Promise<void> {
+    const from = this.config.numReplicas;
+    await this.signals.during('scaling', () => this.pool.scale(numReplicas));
+    this.signals.scaled(from, numReplicas);
+  }
+
+  /** The typed status of the backend, as `ServeService.status()` shows it. */
+  status(): ServeBackendStatus {
+    const sites = Math.max(1, this.pool.siteStates.filter((s) => !s.removed).length);
+    return this.signals.status({
+      running: this.scheduler.all,
+      starting: this.pool.starting,
+      targetReplicas: this.stopped ? 0 : this.config.numReplicas * sites,
+      queued: this.router.queued,
+      inFlight: this.router.inFlight,
+      lateAfterMs: 2 * this.settings.healthCheckPeriodMs + 1000,
+    });
   }
 
   /** A replica host joined that can run this backend: start `numReplicas` there. */

@@ -1,10 +1,11 @@
-import { All, Controller, HttpException, Inject, NotFoundException, Req, Res } from '@nestjs/common';
+import { All, Controller, HttpException, Inject, Logger, NotFoundException, Req, Res } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { ServeModuleOptions } from '../interfaces/serve-module-options.interface';
 import { toServeRequest, type HostRequest } from '../http/request.mapper';
 import { toHttpException, toResponseBody, type HostResponse } from '../http/response.mapper';
 import { RoutePathMatcher } from '../http/route-path.matcher';
 import { hostRoutingOf } from '../http/host-routing';
+import { REQUEST_ID_HEADER, resolveRequestId } from '../http/request-id';
 import {
   CALL_METHOD_HEADER,
   DEFAULT_MODULE_OPTIONS,
@@ -13,7 +14,8 @@ import {
   SHARD_KEY_HEADER,
 } from '../serve.constants';
 import { ServeError, isServeError } from '../serve.errors';
-import { messages } from '../serve.messages';
+import { messages, observingMessages } from '../serve.messages';
+import { ObservingRoutes } from './observing.routes';
 import { ServeDispatcher } from './serve.dispatcher';
 import { ServeRegistry } from './serve.registry';
 
@@ -29,12 +31,14 @@ export class ServeController {
   private readonly bodyLimit: number;
   /** Set on the first request: the host's router settings are final once it serves. */
   private matcher?: RoutePathMatcher;
+  private readonly logger = new Logger('nestjs-serve');
 
   constructor(
     private readonly registry: ServeRegistry,
     private readonly dispatcher: ServeDispatcher,
     @Inject(SERVE_OPTIONS) options: ServeModuleOptions,
     private readonly adapterHost: HttpAdapterHost,
+    private readonly observing: ObservingRoutes,
   ) {
     this.bodyLimit = options.bodyLimit ?? DEFAULT_MODULE_OPTIONS.bodyLimit;
   }
@@ -42,6 +46,8 @@ export class ServeController {
   /**
    * Answers a request of any endpoint; unknown routes get the host's usual 404. The endpoint is
    * found by the raw path, compared as the host's router compares (see {@link RoutePathMatcher}).
+   * The metrics and status page paths ({@link ObservingRoutes}) come first. Every answer carries
+   * the request's id in `X-Request-Id` (the caller's when usable, else a new one).
    */
   @All('{*path}')
   async serve(
@@ -50,10 +56,18 @@ export class ServeController {
   ): Promise<unknown> {
     this.matcher ??= new RoutePathMatcher(hostRoutingOf(this.adapterHost.httpAdapter));
     const path = RoutePathMatcher.wildcardPart(rawPathname(req), segmentCount(req.params?.path));
+    const method = req.method ?? 'GET';
+    const observed = this.observing.answer(path, method, res, rawPathname(req));
+    if (observed !== undefined) return observed;
+    const header = req.headers[REQUEST_ID_HEADER];
+    const { id, source } = resolveRequestId(header);
+    res.setHeader(REQUEST_ID_HEADER, id);
+    if (source === 'replaced') {
+      this.logger.warn(observingMessages.badRequestIdReplaced(String(header).length, id, path));
+    }
     const route = this.matcher.routeOf(path);
     const endpoint =
       route === undefined ? undefined : this.registry.endpointForPath(route, this.matcher.routing.caseSensitive);
-    const method = req.method ?? 'GET';
     if (!endpoint) throw new NotFoundException(`Cannot ${method} ${req.originalUrl ?? req.url}`);
     if (!endpoint.accepts.has(method)) {
       res.setHeader('allow', endpoint.allow);
@@ -62,12 +76,13 @@ export class ServeController {
           statusCode: 405,
           error: 'Method Not Allowed',
           message: messages.methodNotAllowed(method, endpoint.route, [...endpoint.accepts]),
+          requestId: id,
         },
         405,
       );
     }
     try {
-      const request = await toServeRequest(req, path, this.bodyLimit);
+      const request = await toServeRequest(req, path, this.bodyLimit, id);
       const result = await this.dispatcher.dispatch(endpoint, request, {
         shardKey: shardKeyOf(req.headers[SHARD_KEY_HEADER]),
         method: callMethodOf(req.headers[CALL_METHOD_HEADER]),
@@ -75,7 +90,7 @@ export class ServeController {
       if (!result.ok) throw result.error;
       return toResponseBody(res, result.value);
     } catch (err) {
-      throw isServeError(err) ? toHttpException(res, err) : err;
+      throw isServeError(err) ? toHttpException(res, err, id) : err;
     } finally {
       if (this.registry.closed) res.setHeader('connection', 'close');
     }

@@ -6,6 +6,7 @@ import { validateModuleOptions } from './config.validator';
 import { readDeclarations } from './serve.declarations';
 import { ServeOrchestrator } from './serve.orchestrator';
 import { ServeService } from './serve.service';
+import { ObservingRoutes } from './observing.routes';
 
 /**
  * Starts the declared backends when the module initialises (so `app.init()` resolves only once
@@ -20,10 +21,12 @@ export class ServeLifecycle implements OnModuleInit, BeforeApplicationShutdown {
     private readonly service: ServeService,
     private readonly orchestrator: ServeOrchestrator,
     @Inject(SERVE_OPTIONS) private readonly options: ServeModuleOptions,
+    private readonly observing: ObservingRoutes,
   ) {}
 
   async onModuleInit(): Promise<void> {
     validateModuleOptions(this.options);
+    this.observing.start();
     const declarations = readDeclarations(this.options.backends ?? []);
     await this.orchestrator.declare(declarations);
     this.unregister = addAppHandleProvider({ getHandle: (endpoint) => this.service.getHandle(endpoint) });
@@ -37,5 +40,6 @@ export class ServeLifecycle implements OnModuleInit, BeforeApplicationShutdown {
   async beforeApplicationShutdown(): Promise<void> {
     this.unregister?.();
     await this.orchestrator.shutdown();
+    this.observing.stop();
   }
 }

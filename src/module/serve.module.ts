@@ -6,15 +6,30 @@ import { ServeLifecycle } from './serve.lifecycle';
 import { ServeRegistry } from './serve.registry';
 import { ServeOrchestrator } from './serve.orchestrator';
 import { ServeService } from './serve.service';
+import { ObservingRoutes } from './observing.routes';
+import { ServeSignals } from '../signals/serve.signals';
+import { SERVE_HEALTH_SOURCE } from '../health/serve-health.source';
+import { ServeHealthIndicator } from '../health/serve.health-indicator';
 
 /**
  * Brings nestjs-serve into a Nest app: `ServeModule.forRoot({ backends: [...] })` or
  * `ServeModule.forRootAsync({ useFactory, inject })`. Global by default (`isGlobal: false` to
- * opt out), so `ServeService` can be injected anywhere.
+ * opt out), so `ServeService` can be injected anywhere, and `ServeHealthIndicator` too (it needs
+ * `@nestjs/terminus` only in the app that uses it with Terminus).
  */
 @Module({
   controllers: [ServeController],
-  providers: [ServeRegistry, ServeDispatcher, ServeOrchestrator, ServeService, ServeLifecycle],
-  exports: [ServeService],
+  providers: [
+    { provide: ServeSignals, useFactory: () => new ServeSignals() },
+    ServeRegistry,
+    ServeDispatcher,
+    ServeOrchestrator,
+    ServeService,
+    ObservingRoutes,
+    ServeLifecycle,
+    { provide: SERVE_HEALTH_SOURCE, useExisting: ServeService },
+    ServeHealthIndicator,
+  ],
+  exports: [ServeService, ServeHealthIndicator],
 })
 export class ServeModule extends ConfigurableServeModule {}
