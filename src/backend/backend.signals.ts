@@ -159,7 +159,7 @@ export class BackendSignals {
       },
       nowMs,
     );
-    const figures = this.recorder.figures();
+    const figures = this.recorder.loadFigures();
     return {
       name: this.backend,
       state: this.state.state,
