@@ -4,7 +4,8 @@
  * count, kind and placement come from the env the backend decorators read (`BENCH_REPLICAS`,
  * `BENCH_REPLICA_KIND`, `BENCH_PLACEMENT`). With `BENCH_CLUSTER_SERVERS` (a NATS URL) and
  * `BENCH_CLUSTER_PREFIX` the module joins that cluster, and with `BENCH_REPLICA_HOST` the server
- * reports ready only once that replica host runs every backend's `numReplicas` replicas.
+ * reports ready only once that replica host runs every backend's `numReplicas` replicas. With
+ * `BENCH_METRICS_PATH` the module serves Prometheus metrics there (row C.metrics).
  */
 import { Module, type INestApplication, type Type } from '@nestjs/common';
 import { ServeModule, ServeService } from '../../src';
@@ -28,6 +29,7 @@ export function loadBackend(spec: string | undefined): Type<unknown>[] {
   imports: [
     ServeModule.forRoot({
       backends: loadBackend(process.env.BENCH_BACKEND),
+      ...(process.env.BENCH_METRICS_PATH ? { metrics: { path: process.env.BENCH_METRICS_PATH } } : {}),
       ...(process.env.BENCH_NICE === undefined ? {} : { replicaNice: Number(process.env.BENCH_NICE) }),
       ...(process.env.BENCH_CLUSTER_SERVERS
         ? { cluster: { servers: process.env.BENCH_CLUSTER_SERVERS, prefix: process.env.BENCH_CLUSTER_PREFIX } }
