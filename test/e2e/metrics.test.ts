@@ -2,12 +2,13 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { Injectable, Module, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { APP_GUARD, NestFactory } from '@nestjs/core';
+import request from 'supertest';
 import autocannon from 'autocannon';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { Registry } from 'prom-client';
-import { ReplicaHost } from '../../src';
+import { ReplicaHost, ServeModule } from '../../src';
 import { Scorer, ScorerProc, ScorerRemote } from '../fixtures/observing/observing.backends';
 import { sharedNats } from '../helpers/processes';
 import { serveAppForSuite, startServeApp, waitFor, type ServeApp } from '../helpers/serve-app';
@@ -172,6 +173,35 @@ describe('metrics into the user registry, and a guard on /metrics', () => {
       await s.http.get('/metrics').expect(404);
     } finally {
       await s.close();
+    }
+  });
+
+  test('paths given to forRootAsync() are served too', async () => {
+    @Module({
+      imports: [
+        ServeModule.forRootAsync({
+          useFactory: async () => ({
+            backends: [Scorer],
+            metrics: { path: '/internal/metrics' },
+            dashboard: { path: '/ops' },
+          }),
+        }),
+      ],
+    })
+    class AsyncAppModule {}
+    const app = await NestFactory.create(AsyncAppModule, { logger: false });
+    await app.init();
+    try {
+      const http = request(app.getHttpServer());
+      await http.post('/score').send({}).expect(200);
+      assert.match(
+        (await http.get('/internal/metrics').expect(200)).text,
+        /nestjs_serve_requests_total\{endpoint="\/score"/,
+      );
+      assert.match((await http.get('/ops').expect(200)).text, /<html/);
+      assert.equal((await http.get('/ops/status.json').expect(200)).body.backends.scorer.figures.requests, 1);
+    } finally {
+      await app.close();
     }
   });
 
