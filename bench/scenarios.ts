@@ -99,6 +99,13 @@ export const SERVER_RUNS: ServerRunSpec[] = [
     phases: [throughput('C-f', HELLO, { cpu: true })],
   },
   {
+    id: 'C.metrics',
+    server: 'serve',
+    backend: 'hello.backend#HelloBackend',
+    env: { BENCH_REPLICAS: '2', BENCH_REPLICA_KIND: 'thread', BENCH_METRICS_PATH: '/metrics' },
+    phases: [throughput('C.metrics', HELLO, { cpu: true })],
+  },
+  {
     id: 'J',
     server: 'serve',
     backend: 'hello.backend#HelloBackend',

@@ -19,6 +19,7 @@ export { TrafficPolicy, ReplicaScheduler, BatchCollector, RequestQueue, hashToUn
 export type { EndpointInfo } from './module/serve.service';
 export type { BackendStatus, BackendState, ReplicaStatus, ReplicaState, RequestCounts } from './backend/backend.status';
 export type { ReplicaHostOptions } from './cluster/replica-host.options';
+export type { LiveStepFigures } from './signals/serve.signals';
 
 /** The Nest module: `ServeModule.forRoot({ backends })` or `forRootAsync(...)`. */
 export declare const ServeModule: typeof ModuleFile.ServeModule;

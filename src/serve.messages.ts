@@ -241,3 +241,13 @@ export const deployMessages = {
   agentCodeMismatch: (host: string, backend: string, file: string, pinned: string, found: string) =>
     `Replica host ${host} has code version ${found} of ${file} for backend '${backend}', but the app pinned '${backend}' to ${pinned}: the replica does not start there. Run the replica host with the same module file as the app, or deploy the new code as a new backend and move traffic to it.`,
 };
+
+/** Messages of the wiring of the live signals (request ids, the observing routes, their options). */
+export const observingMessages = {
+  handlerThrewFor: (backend: string, replica: string, method: string, requestId: string, stack: string) =>
+    `Backend '${backend}' replica ${replica}: method '${method}' threw (request ${requestId}): ${stack}`,
+  badRequestIdReplaced: (length: number, id: string, route: string) =>
+    `Request to ${route}: header X-Request-Id (${length} characters) is not a usable id (at most 128 of A-Z a-z 0-9 - _ . : / + = @); it goes by ${id} instead.`,
+  observingPathClash: (a: string, b: string, path: string) =>
+    `Options ${a} and ${b} are both '${path}': give the metrics and the status page different paths.`,
+};

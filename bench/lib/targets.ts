@@ -52,6 +52,27 @@ export function evaluateTargets(r: Results): TargetCheck[] {
       '×',
       (v) => v <= 1.1,
     ),
+    check(
+      'metrics on: req/s ≥ 0.97 × C',
+      'C.metrics req/s ÷ C req/s',
+      paired('C.metrics.rps', 'C.rps', div),
+      '×',
+      (v) => v >= 0.97,
+    ),
+    check(
+      'metrics on: main-thread CPU/req ≤ 1.03 × C',
+      'C.metrics ÷ C, event-loop active µs per request',
+      paired('C.metrics.eluUs', 'C.eluUs', div),
+      '×',
+      (v) => v <= 1.03,
+    ),
+    check(
+      "↳ cross-check (not the target's measure)",
+      'C.metrics ÷ C, main-thread CPU µs per request from /proc',
+      paired('C.metrics.mainUs', 'C.mainUs', div),
+      '×',
+      (v) => v <= 1.03,
+    ),
     check('C ≥ 0.9 × A req/s', 'C req/s ÷ A req/s', paired('C.rps', 'A.rps', div), '×', (v) => v >= 0.9),
     check(
       'G: added p50 ≤ 0.3 ms',

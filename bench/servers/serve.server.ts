@@ -4,7 +4,8 @@
  * count, kind and placement come from the env the backend decorators read (`BENCH_REPLICAS`,
  * `BENCH_REPLICA_KIND`, `BENCH_PLACEMENT`). With `BENCH_CLUSTER_SERVERS` (a NATS URL) and
  * `BENCH_CLUSTER_PREFIX` the module joins that cluster, and with `BENCH_REPLICA_HOST` the server
- * reports ready only once that replica host runs every backend's `numReplicas` replicas.
+ * reports ready only once that replica host runs every backend's `numReplicas` replicas. With
+ * `BENCH_METRICS_PATH` the module serves Prometheus metrics there (row C.metrics).
  */
 import { Module, type INestApplication } from '@nestjs/common';
 import { ServeModule, ServeService } from '../../src';
@@ -20,6 +21,7 @@ const REMOTE_REPLICAS_TIMEOUT_MS = 30_000;
   imports: [
     ServeModule.forRoot({
       backends: loadBackend(process.env.BENCH_BACKEND),
+      ...(process.env.BENCH_METRICS_PATH ? { metrics: { path: process.env.BENCH_METRICS_PATH } } : {}),
       ...(process.env.BENCH_NICE === undefined ? {} : { replicaNice: Number(process.env.BENCH_NICE) }),
       ...(process.env.BENCH_CLUSTER_SERVERS
         ? { cluster: { servers: process.env.BENCH_CLUSTER_SERVERS, prefix: process.env.BENCH_CLUSTER_PREFIX } }

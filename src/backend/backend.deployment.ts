@@ -11,7 +11,10 @@ import { ServeError } from '../serve.errors';
 import { messages } from '../serve.messages';
 import { waitUntil } from '../utils/wait.util';
 import type { BackendDefinition } from './backend.definition';
-import { BackendRouter } from './backend.router';
+import type { BackendStatus as ServeBackendStatus } from '../interfaces/serve-status.interface';
+import { ServeSignals } from '../signals/serve.signals';
+import { BackendRouter, type SubmitRoute } from './backend.router';
+import { BackendSignals } from './backend.signals';
 import type { BackendStatus } from './backend.status';
 import { ConfigRollout } from './config.rollout';
 import { ReplicaHealth } from './replica.health';
@@ -36,6 +39,8 @@ export interface DeploymentSettings {
   handleCall: ReplicaEvents['handleCall'];
   /** Where local replicas start; this app's threads and processes unless a test says otherwise. */
   localSite?: ReplicaSite;
+  /** The app's signal pipeline (a private one when absent, as in tests of one backend). */
+  signals?: ServeSignals;
 }
 
 /**
@@ -51,6 +56,8 @@ export class BackendDeployment {
   private readonly pool: ReplicaPool;
   private readonly health: ReplicaHealth;
   private readonly rollout: ConfigRollout;
+  /** The backend's requests, events and state. */
+  readonly signals: BackendSignals;
   private stopped = false;
   private draining = false;
   private readonly autoscaling: AutoscalingControl;
@@ -65,12 +72,15 @@ export class BackendDeployment {
   ) {
     this.scheduler = new ReplicaScheduler<ReplicaEntry>(config.maxConcurrentQueries);
     const current = () => this.config;
+    const app = settings.signals ?? new ServeSignals();
+    this.signals = new BackendSignals(spec.name, app.backend(spec.name), app.events, settings.logger);
     this.pool = new ReplicaPool({
       definition: spec,
       config: current,
       scheduler: this.scheduler,
       settings,
       capacityChanged: () => this.router.capacityChanged(),
+      signals: this.signals,
     });
     this.router = new BackendRouter({
       name: spec.name,
@@ -81,6 +91,7 @@ export class BackendDeployment {
       noCapacityError: () => this.noCapacityError(),
       exposeErrors: settings.exposeErrors,
       logger: settings.logger,
+      recorder: this.signals.recorder,
     });
     this.autoscaling = new AutoscalingControl({
       name: spec.name,
@@ -88,9 +99,15 @@ export class BackendDeployment {
       ongoing: () => this.router.queued + this.router.inFlight,
       sites: () => this.pool.siteStates.length,
       replicas: () => this.config.numReplicas,
-      scale: (n) => this.scale(n),
+      scale: (n) => this.scale(n, 'autoscaling'),
     });
-    this.health = new ReplicaHealth(() => this.scheduler.all, settings.healthCheckTimeoutMs, settings.logger);
+    const recorder = this.signals.recorder;
+    this.health = new ReplicaHealth(
+      () => this.scheduler.all,
+      settings.healthCheckTimeoutMs,
+      settings.logger,
+      (b) => recorder.batchesReported(b),
+    );
     this.rollout = new ConfigRollout(
       spec.name,
       () => this.scheduler.all,
@@ -102,11 +119,6 @@ export class BackendDeployment {
   /** Backend name. */
   get name(): string {
     return this.spec.name;
-  }
-
-  /** The short code version its replicas run, e.g. `sha256:1a2b3c4d` (see {@link BackendDefinition.codeVersion}). */
-  get codeVersion(): string {
-    return shortCodeVersion(this.spec.codeVersion);
   }
 
   /** A copy of the current config. */
@@ -132,13 +144,19 @@ export class BackendDeployment {
   }
 
   /** See {@link BackendRouter.submit}. */
-  submit(method: string, request: ServeRequest, done: (result: CallResult) => void, internal = false): void {
-    this.router.submit(method, request, done, internal);
+  submit(
+    method: string,
+    request: ServeRequest,
+    done: (result: CallResult) => void,
+    internal = false,
+    route?: SubmitRoute,
+  ): void {
+    this.router.submit(method, request, done, internal, route);
   }
 
   /** See {@link BackendRouter.submitShadow}. */
-  submitShadow(method: string, request: ServeRequest): void {
-    this.router.submitShadow(method, request);
+  submitShadow(method: string, request: ServeRequest, endpoint: string): void {
+    this.router.submitShadow(method, request, endpoint);
   }
 
   /** Requests waiting in the queue. */
@@ -155,6 +173,16 @@ export class BackendDeployment {
   applyLimits(next: ResolvedBackendConfig): void {
     const batchingChanged =
       next.maxBatchSize !== this.config.maxBatchSize || next.batchWaitTimeoutMs !== this.config.batchWaitTimeoutMs;
+    const limits = [
+      'maxConcurrentQueries',
+      'maxQueuedRequests',
+      'requestTimeoutMs',
+      'maxBatchSize',
+      'batchWaitTimeoutMs',
+    ];
+    this.signals.configRolledOut(
+      limits.filter((k) => next[k as keyof ResolvedBackendConfig] !== this.config[k as keyof ResolvedBackendConfig]),
+    );
     this.config = { ...next, userConfig: this.config.userConfig, numReplicas: this.config.numReplicas };
     this.scheduler.maxConcurrentQueries = next.maxConcurrentQueries;
     if (batchingChanged) {
@@ -165,13 +193,18 @@ export class BackendDeployment {
   }
 
   /** See {@link ConfigRollout.roll}. */
-  reconfigure(userConfig: unknown): Promise<void> {
-    return this.rollout.roll(userConfig);
+  async reconfigure(userConfig: unknown): Promise<void> {
+    await this.signals.during('updating', () => this.rollout.roll(userConfig));
+    this.signals.configRolledOut(['userConfig']);
   }
 
-  /** See {@link ReplicaPool.scale}; scale changes run one after the other. */
-  scale(numReplicas: number): Promise<void> {
-    const run = this.scaling.then(() => this.pool.scale(numReplicas));
+  /** See {@link ReplicaPool.scale}; scale changes (`updateBackendConfig`, the autoscaler) run one after the other. */
+  scale(numReplicas: number, cause: 'config' | 'autoscaling' = 'config'): Promise<void> {
+    const run = this.scaling.then(async () => {
+      const from = this.config.numReplicas;
+      await this.signals.during('scaling', () => this.pool.scale(numReplicas));
+      this.signals.scaled(from, numReplicas, cause);
+    });
     this.scaling = run.catch(() => undefined);
     return run;
   }
@@ -179,6 +212,24 @@ export class BackendDeployment {
   /** The autoscaler's last decision, if autoscaling is on and it decided anything. */
   get lastScaleDecision(): AutoscalingControl['last'] {
     return this.autoscaling.last;
+  }
+
+  /** The short code version its replicas run, e.g. `sha256:1a2b3c4d` (see {@link BackendDefinition.codeVersion}). */
+  get codeVersion(): string {
+    return shortCodeVersion(this.spec.codeVersion);
+  }
+
+  /** The typed status of the backend, as `ServeService.status()` shows it. */
+  status(): ServeBackendStatus {
+    const sites = Math.max(1, this.pool.siteStates.filter((s) => !s.removed).length);
+    return this.signals.status({
+      running: this.scheduler.all,
+      starting: this.pool.starting,
+      targetReplicas: this.stopped ? 0 : this.config.numReplicas * sites,
+      queued: this.router.queued,
+      inFlight: this.router.inFlight,
+      lateAfterMs: 2 * this.settings.healthCheckPeriodMs + 1000,
+    });
   }
 
   /** A replica host joined that can run this backend: start `numReplicas` there. */
@@ -195,7 +246,7 @@ export class BackendDeployment {
   /** Takes only internal calls from now on and starts no more replicas. */
   beginDrain(): void {
     this.draining = true;
-    this.autoscaling.sync(this.config.autoscaling, !this.draining && !this.stopped);
+    this.autoscaling.sync(this.config.autoscaling, false);
     this.router.beginDrain();
     this.pool.beginDrain();
   }

@@ -7,8 +7,10 @@ import type { ReplicaScheduler } from '../router/replica.scheduler';
 import { RequestQueue } from '../router/request.queue';
 import { RETRY_AFTER_SECONDS, SHADOW_DRAIN_TIMEOUT_MS } from '../serve.constants';
 import { ServeError } from '../serve.errors';
-import { deployMessages, messages } from '../serve.messages';
+import { deployMessages, messages, observingMessages } from '../serve.messages';
+import type { BackendRecorder } from '../signals/backend.recorder';
 import type { RequestCounts } from './backend.status';
+import { classifyRequest } from './request.classifier';
 import type { ReplicaEntry } from './replica.lifecycle';
 
 /** A call that never reached a replica (its replica host had gone) is tried again on another, this often at most. */
@@ -30,9 +32,21 @@ export interface RouterOptions {
   readonly exposeErrors: boolean;
   /** Where a handler's uncaught error is logged. */
   readonly logger: Logger;
+  /** Counts every request once, when it settles (by endpoint, code and outcome, with its latencies). */
+  readonly recorder?: BackendRecorder;
   /** Called when a request had to wait in the queue (an autoscaler at zero replicas starts one). */
   queued?(): void;
 }
+
+/** Which endpoint a request came through, for the recorder; a shadow copy is counted apart. */
+export interface SubmitRoute {
+  /** The endpoint's name. */
+  readonly endpoint: string;
+  /** True for a shadow copy of a request. */
+  readonly shadow?: boolean;
+}
+
+const NO_ROUTE: SubmitRoute = { endpoint: '' };
 
 interface Job {
   method: string;
@@ -43,8 +57,10 @@ interface Job {
   settled?: boolean;
   queued?: boolean;
   retries?: number;
-  /** A shadow copy: nobody waits for its answer. */
-  shadow?: boolean;
+  route: SubmitRoute;
+  /** `performance.now()` at submit, and when a replica took it (0 until then). */
+  arrivedAt: number;
+  startedAt: number;
 }
 
 /**
@@ -68,19 +84,14 @@ export class BackendRouter {
    * While draining, only `internal` calls (a replica's handle calls, part of a request already
    * accepted) are still taken.
    */
-  submit(method: string, request: ServeRequest, done: (result: CallResult) => void, internal = false): void {
-    this.admit({ method, request, done }, internal);
-  }
-
-  /**
-   * Sends a shadow copy of a request: served like any other request, but nobody waits for it,
-   * so a drain drops it while queued and waits for it in flight only {@link SHADOW_DRAIN_TIMEOUT_MS}.
-   */
-  submitShadow(method: string, request: ServeRequest): void {
-    this.admit({ method, request, done: () => undefined, shadow: true }, false);
-  }
-
-  private admit(job: Job, internal: boolean): void {
+  submit(
+    method: string,
+    request: ServeRequest,
+    done: (result: CallResult) => void,
+    internal = false,
+    route: SubmitRoute = NO_ROUTE,
+  ): void {
+    const job: Job = { method, request, done, route, arrivedAt: performance.now(), startedAt: 0 };
     const { scheduler, name } = this.options;
     if (this.closed || (this.draining && !internal)) return this.reject(job, shutDown());
     const slot = this.queue.size === 0 ? scheduler.pick() : undefined;
@@ -100,6 +111,15 @@ export class BackendRouter {
       this.queue.push(job);
       this.options.queued?.();
     }
+  }
+
+  /**
+   * Sends a shadow copy of a request of `endpoint`: served like any other request but answered to
+   * nobody, so a drain drops it while queued and waits for it in flight only
+   * {@link SHADOW_DRAIN_TIMEOUT_MS}; it is counted apart from the real traffic.
+   */
+  submitShadow(method: string, request: ServeRequest, endpoint = ''): void {
+    this.submit(method, request, () => undefined, false, { endpoint, shadow: true });
   }
 
   /** Requests waiting in the queue. */
@@ -156,7 +176,7 @@ export class BackendRouter {
     const kept: Job[] = [];
     let dropped = 0;
     for (const job of this.queue.drain()) {
-      if (!job.shadow) {
+      if (!job.route.shadow) {
         kept.push(job);
         continue;
       }
@@ -176,10 +196,11 @@ export class BackendRouter {
 
   private send(slot: ReplicaEntry, job: Job): void {
     slot.inFlight++;
-    if (job.shadow) this.shadowsInFlight++;
+    if (job.route.shadow) this.shadowsInFlight++;
+    job.startedAt = performance.now();
     slot.replica.call(job.method, job.request, (outcome) => {
       slot.inFlight--;
-      if (job.shadow) this.shadowsInFlight--;
+      if (job.route.shadow) this.shadowsInFlight--;
       if (
         !outcome.ok &&
         outcome.e.notStarted &&
@@ -201,14 +222,16 @@ export class BackendRouter {
 
   private complete(job: Job, outcome: WireOutcome, slot: ReplicaEntry): void {
     const result = decodeOutcome(outcome, this.options.name, this.options.exposeErrors);
-    if (result.ok) return this.settle(job, result, 'succeeded');
+    if (result.ok) return this.settle(job, result, 'succeeded', outcome);
     if (result.error.code === 'HANDLER_FAILED' && !outcome.ok) {
       const stack = outcome.e.stack ?? outcome.e.message;
-      this.options.logger.error(messages.handlerThrew(this.options.name, slot.id, job.method, stack));
+      this.options.logger.error(
+        observingMessages.handlerThrewFor(this.options.name, slot.id, job.method, job.request.id, stack),
+      );
     }
     // A replica that died is out of the scheduler before its calls fail; other errors are the handler's.
     const lost = slot.state === 'stopped' && result.error.code === 'REPLICA_UNAVAILABLE';
-    this.settle(job, result, lost ? 'replicaLost' : 'failed');
+    this.settle(job, result, lost ? 'replicaLost' : 'failed', outcome);
   }
 
   private timeout(job: Job, timeoutMs: number): void {
@@ -222,11 +245,28 @@ export class BackendRouter {
   }
 
   /** Where every request ends, exactly once: the one place requests are counted by outcome. */
-  private settle(job: Job, result: CallResult, outcome: keyof RequestCounts): void {
+  private settle(job: Job, result: CallResult, outcome: keyof RequestCounts, wire?: WireOutcome): void {
     if (job.settled) return;
     job.settled = true;
     if (job.timer) clearTimeout(job.timer);
     this.counts[outcome]++;
+    const recorder = this.options.recorder;
+    if (recorder) {
+      const now = performance.now();
+      const { code, outcome: how } = classifyRequest(outcome, result, wire);
+      const queueMs = (job.startedAt || now) - job.arrivedAt;
+      const processingMs = job.startedAt ? now - job.startedAt : 0;
+      if (job.route.shadow) recorder.shadowSettled(job.route.endpoint, code, how, queueMs, processingMs);
+      else
+        recorder.settled(
+          job.route.endpoint,
+          code,
+          how,
+          queueMs,
+          processingMs,
+          result.ok ? undefined : result.error.message,
+        );
+    }
     job.done(result);
   }
 }

@@ -1,5 +1,6 @@
 import type { Logger } from '@nestjs/common';
 import { messages } from '../serve.messages';
+import { toReplicaVitals, type PongVitals } from '../signals/vitals.sampler';
 import type { ReplicaEntry } from './replica.lifecycle';
 
 /**
@@ -13,6 +14,8 @@ export class ReplicaHealth {
     private readonly replicas: () => readonly ReplicaEntry[],
     private readonly timeoutMs: number,
     private readonly logger: Logger,
+    /** Hears the batch sizes a replica reported with its pong. */
+    private readonly batches?: (report: NonNullable<PongVitals['batches']>) => void,
   ) {}
 
   /** Checks every `periodMs` until {@link stop}. */
@@ -37,7 +40,12 @@ export class ReplicaHealth {
         continue;
       }
       entry.replica.ping().then(
-        () => (entry.lastPong = Date.now()),
+        (vitals) => {
+          entry.lastPong = Date.now();
+          if (!vitals) return;
+          entry.vitals = toReplicaVitals(vitals, entry.lastPong);
+          if (vitals.batches) this.batches?.(vitals.batches);
+        },
         () => undefined,
       );
     }

@@ -4,6 +4,7 @@ import type { ReplicaScheduler, ReplicaSlot } from '../router/replica.scheduler'
 import { messages } from '../serve.messages';
 import type { BackendDefinition } from './backend.definition';
 import type { ReplicaState } from './backend.status';
+import type { ReplicaVitals } from '../interfaces/serve-status.interface';
 
 /** A place replicas start (this app, or a replica host) and its crash-loop state. */
 export interface SiteState {
@@ -26,6 +27,8 @@ export interface ReplicaEntry extends ReplicaSlot {
   readyAt: number;
   served: number;
   readonly site: SiteState;
+  /** Memory and event-loop use it last reported with a pong. */
+  vitals?: ReplicaVitals;
   /** Called when its last request in flight finished (set while it drains). */
   idle?: () => void;
 }
@@ -49,7 +52,12 @@ export class ReplicaLifecycle {
     private readonly config: () => ResolvedBackendConfig,
     private readonly settings: LifecycleSettings,
     private readonly scheduler: ReplicaScheduler<ReplicaEntry>,
-    private readonly events: { exited: ReplicaEvents['exited']; capacityChanged(): void },
+    private readonly events: {
+      exited: ReplicaEvents['exited'];
+      capacityChanged(): void;
+      /** A replica was retired (stopped on purpose). */
+      stopped?(entry: ReplicaEntry): void;
+    },
   ) {}
 
   /** Starts replica `number` on `site`; resolves with its entry (still `starting`) once ready and caught up. */
@@ -134,6 +142,7 @@ export class ReplicaLifecycle {
     entry.state = 'stopped';
     this.events.capacityChanged();
     await entry.replica.stop(this.settings.replicaStopTimeoutMs);
+    this.events.stopped?.(entry);
   }
 
   /** Brings a replica that started before a config change up to the current config. */

@@ -5,6 +5,7 @@ import type { ReplicaScheduler } from '../router/replica.scheduler';
 import { ServeError } from '../serve.errors';
 import { deployMessages, messages } from '../serve.messages';
 import type { BackendDefinition } from './backend.definition';
+import type { BackendSignals } from './backend.signals';
 import { ReplicaLifecycle, type LifecycleSettings, type ReplicaEntry, type SiteState } from './replica.lifecycle';
 import { ReplacementScheduler } from './replacement.scheduler';
 import type { RestartPolicy } from './restart.policy';
@@ -26,6 +27,8 @@ export interface PoolOptions {
   /** Called whenever capacity changed: a replica ready, gone, or no replica is left nor coming. */
   capacityChanged(): void;
   readonly restartPolicy?: RestartPolicy;
+  /** Hears of replicas started, failed, died and stopped (events, log lines, the backend's state). */
+  readonly signals?: BackendSignals;
 }
 
 /**
@@ -67,6 +70,7 @@ export class ReplicaPool {
     );
     this.lifecycle = new ReplicaLifecycle(options.definition, options.config, options.settings, options.scheduler, {
       exited: (r, reason) => this.replicaExited(r, reason),
+      stopped: (entry) => options.signals?.replicaStopped(entry),
       capacityChanged: () => options.capacityChanged(),
     });
   }
@@ -142,6 +146,7 @@ export class ReplicaPool {
       this.options.scheduler.remove(entry);
       entry.state = 'stopped';
       entry.replica.kill(new Error(reason));
+      this.options.signals?.replicaDied(entry, reason);
     }
     this.lastError = reason;
     this.options.capacityChanged();
@@ -245,6 +250,7 @@ export class ReplicaPool {
         throw err;
       }
       this.lastError = (err as Error).message;
+      if (!this.draining) this.options.signals?.replicaStartFailed(`${this.name}#${number}`, this.lastError);
       throw err;
     }
     const { replica } = entry;
@@ -259,6 +265,7 @@ export class ReplicaPool {
     entry.accepting = true;
     entry.lastPong = entry.readyAt = Date.now();
     this.options.scheduler.add(entry);
+    this.options.signals?.replicaStarted(entry);
     this.options.capacityChanged();
     return entry;
   }
@@ -269,6 +276,7 @@ export class ReplicaPool {
     this.options.scheduler.remove(entry);
     entry.state = 'stopped';
     this.lastError = reason.message;
+    this.options.signals?.replicaDied(entry, reason.message);
     this.replacements.exited(entry.site, entry.id, entry.readyAt, reason);
     this.options.capacityChanged();
   }

@@ -41,15 +41,17 @@ const EMPTY = Buffer.alloc(0);
  * body parser and size limit); other bodies are read here: `text/*` as a string, JSON types the
  * host left alone (`application/*+json`) parsed, anything else as bytes, up to `bodyLimit` bytes
  * (413 beyond). Text and JSON are decoded as their `charset` says (UTF-8 when it says nothing);
- * a charset `TextDecoder` does not know answers 415.
+ * a charset `TextDecoder` does not know answers 415. `id` is the request's id (see `resolveRequestId`).
  */
 export async function toServeRequest(
   req: HostRequest,
   path: string,
   params: Record<string, string>,
   bodyLimit: number,
+  id: string,
 ): Promise<ServeRequest> {
   return {
+    id,
     method: req.method ?? 'GET',
     path,
     params,

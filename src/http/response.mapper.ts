@@ -49,10 +49,10 @@ function bodyOf(res: HostResponse, body: unknown): unknown {
 
 /**
  * The exception that answers a failed request, for the host's exception filters: the handler's
- * own status and body for its HTTP errors, else a JSON error naming the backend. Sets
- * `Retry-After` on retryable 503s.
+ * own status and body for its HTTP errors, else a JSON error naming the backend and, with
+ * `requestId`, the request. Sets `Retry-After` on retryable 503s.
  */
-export function toHttpException(res: HostResponse, error: ServeError): HttpException {
+export function toHttpException(res: HostResponse, error: ServeError, requestId?: string): HttpException {
   if (error.retryAfterSeconds !== undefined) setHeader(res, 'retry-after', String(error.retryAfterSeconds));
   if (error.code === 'HANDLER_HTTP_ERROR')
     return new HttpException(error.body as Record<string, unknown>, error.status);
@@ -62,6 +62,7 @@ export function toHttpException(res: HostResponse, error: ServeError): HttpExcep
     message: error.message,
   };
   if (error.body && typeof error.body === 'object') Object.assign(body, error.body);
+  if (requestId !== undefined) body.requestId = requestId;
   return new HttpException(body, error.status);
 }
 

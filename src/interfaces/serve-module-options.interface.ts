@@ -1,5 +1,6 @@
 import type { Type } from '@nestjs/common';
 import type { ClusterOptions } from './cluster-options.interface';
+import type { ServeDashboardOptions, ServeMetricsOptions } from './metrics-options.interface';
 
 /** Options of `ServeModule.forRoot()` / `forRootAsync()`. */
 export interface ServeModuleOptions {
@@ -30,4 +31,12 @@ export interface ServeModuleOptions {
    * or `'both'` start replicas on every replica host (`npx nestjs-serve replica`) that joins.
    */
   cluster?: ClusterOptions;
+  /**
+   * Prometheus metrics: with `path`, the app serves them there (a route of the app: its guards,
+   * middleware and global prefix apply); with `registry`, they go into that prom-client registry.
+   * Off unless set. See docs/observing.md for every metric.
+   */
+  metrics?: ServeMetricsOptions;
+  /** The read-only live status page, at `dashboard.path` of the app (its guards apply). Off unless set. */
+  dashboard?: ServeDashboardOptions;
 }

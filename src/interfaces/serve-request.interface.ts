@@ -17,6 +17,13 @@ export interface ServeRequest<TBody = unknown> {
   headers: Record<string, string | string[]>;
   /** Parsed JSON, text, bytes, or `undefined` when the request had no body. */
   body: TBody;
+  /**
+   * The request's id: its `X-Request-Id` header when that is usable (1 to 128 characters of
+   * `A-Z a-z 0-9 - _ . : / + = @`), else a new UUID. The response carries it back in
+   * `X-Request-Id`; log lines and error bodies about the request name it; handle calls made while
+   * handling it carry it on (see {@link RemoteOptions.requestId}).
+   */
+  id: string;
 }
 
 /** Options of `ServeHandle.remote()`. */
@@ -25,6 +32,11 @@ export interface RemoteOptions {
   method?: string;
   /** Requests with the same key reach the same backend while the weights stay the same. */
   shardKey?: string;
+  /**
+   * The id of the call (its `request.id`). Default: inside a handler, the id of the request it
+   * handles; elsewhere a new UUID. An unusable id is replaced by a new one.
+   */
+  requestId?: string;
 }
 
 /** A way to call an endpoint from code, through its traffic policy, without HTTP. */

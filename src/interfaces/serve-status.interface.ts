@@ -77,7 +77,7 @@ export interface LastError {
   at: number;
 }
 
-/** Figures of a backend in {@link BackendStatus}. */
+/** Figures of a backend in {@link BackendStatus}: its windowed figures cover real and shadow traffic together. */
 export interface BackendFigures extends TrafficFigures {
   /** Requests waiting in the backend's queue now. */
   queued: number;

@@ -8,7 +8,8 @@ import { DEFAULT_CLUSTER_OPTIONS } from '../serve.constants';
 import { isPlainObject, stripUndefined } from '../utils/object.util';
 import { closestName } from '../utils/closest-name';
 import { ServeError } from '../serve.errors';
-import { messages } from '../serve.messages';
+import { messages, observingMessages } from '../serve.messages';
+import type { ServeDashboardOptions, ServeMetricsOptions } from '../interfaces/metrics-options.interface';
 
 /** HTTP methods an endpoint may list. */
 export const HTTP_METHODS: readonly HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
@@ -110,6 +111,29 @@ const MODULE_CHECKS: Record<keyof ServeModuleOptions, Check> = {
   replicaNice: (v) =>
     typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 19 ? undefined : 'an integer from 0 to 19',
   cluster: (v) => (isPlainObject(v) ? undefined : "an object like { servers: 'nats://127.0.0.1:4222' }"),
+  metrics: (v) => (isPlainObject(v) ? undefined : "an object like { path: '/metrics' }"),
+  dashboard: (v) => (isPlainObject(v) ? undefined : "an object like { path: '/serve' }"),
+};
+
+const routePath: Check = (v) =>
+  typeof v === 'string' && /^\/[^\s?#]*$/.test(v) ? undefined : "a path starting with '/', e.g. '/metrics'";
+
+const METRICS_CHECKS: Record<keyof ServeMetricsOptions, Check> = {
+  path: routePath,
+  registry: (v) =>
+    typeof (v as { metrics?: unknown })?.metrics === 'function' &&
+    typeof (v as { registerMetric?: unknown }).registerMetric === 'function'
+      ? undefined
+      : "a prom-client Registry (e.g. prom-client's `register`)",
+  prefix: (v) =>
+    typeof v === 'string' && /^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(v)
+      ? undefined
+      : "a Prometheus name prefix: letters, digits, '_' and ':', not starting with a digit",
+};
+
+const DASHBOARD_CHECKS: Record<keyof ServeDashboardOptions, Check> = {
+  path: routePath,
+  refreshMs: (v) => (Number.isInteger(v) && (v as number) >= 250 ? undefined : 'an integer of ms, at least 250'),
 };
 
 const CLUSTER_CHECKS: Record<keyof ClusterOptions, Check> = {
@@ -134,6 +158,22 @@ export function validateModuleOptions(options: ServeModuleOptions): void {
   const subject = 'ServeModule.forRoot()';
   if (!isPlainObject(options)) throw invalid(subject, 'options', options, 'an object');
   checkFields(subject, options, MODULE_CHECKS);
+  const { dashboard, metrics } = options as {
+    dashboard?: Partial<ServeDashboardOptions>;
+    metrics?: ServeMetricsOptions;
+  };
+  if (metrics) checkFields(`${subject} metrics`, { ...metrics }, METRICS_CHECKS);
+  if (dashboard) {
+    checkFields(`${subject} dashboard`, { ...dashboard }, DASHBOARD_CHECKS);
+    if (dashboard.path === undefined) throw invalid(`${subject} dashboard`, 'path', undefined, "a path, e.g. '/serve'");
+    const metricsPath = metrics?.path;
+    if (metricsPath !== undefined && trimSlash(metricsPath) === trimSlash(dashboard.path)) {
+      throw new ServeError(
+        'INVALID_CONFIG',
+        observingMessages.observingPathClash('metrics.path', 'dashboard.path', metricsPath),
+      );
+    }
+  }
   if (options.cluster) {
     checkFields(`${subject} cluster`, options.cluster as unknown as Record<string, unknown>, CLUSTER_CHECKS);
     if ((options.cluster as Partial<ClusterOptions>).servers === undefined)
@@ -226,6 +266,10 @@ function jsonProblem(value: unknown, seen: Set<object>, path: string): string | 
   }
   seen.delete(value);
   return undefined;
+}
+
+function trimSlash(path: string): string {
+  return path.length > 1 ? path.replace(/\/+$/, '') : path;
 }
 
 function isCloneable(value: unknown): boolean {

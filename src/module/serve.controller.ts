@@ -1,8 +1,10 @@
-import { All, Controller, HttpException, Inject, NotFoundException, Req, Res } from '@nestjs/common';
+import { All, Controller, HttpException, Inject, Logger, NotFoundException, Req, Res } from '@nestjs/common';
 import type { ServeModuleOptions } from '../interfaces/serve-module-options.interface';
 import { toServeRequest, type HostRequest } from '../http/request.mapper';
 import { setHeader, toHttpException, toResponseBody, type HostResponse } from '../http/response.mapper';
+import { REQUEST_ID_HEADER, resolveRequestId } from '../http/request-id';
 import { EndpointResolver } from './endpoint.resolver';
+import { ObservingRoutes } from './observing.routes';
 import {
   CALL_METHOD_HEADER,
   DEFAULT_MODULE_OPTIONS,
@@ -11,7 +13,7 @@ import {
   SHARD_KEY_HEADER,
 } from '../serve.constants';
 import { ServeError, isServeError } from '../serve.errors';
-import { messages } from '../serve.messages';
+import { messages, observingMessages } from '../serve.messages';
 import { ServeDispatcher } from './serve.dispatcher';
 import { ServeRegistry } from './serve.registry';
 
@@ -25,12 +27,14 @@ const METHOD_NAME = /^[A-Za-z_$][\w$]*$/;
 @Controller()
 export class ServeController {
   private readonly bodyLimit: number;
+  private readonly logger = new Logger('nestjs-serve');
 
   constructor(
     private readonly resolver: EndpointResolver,
     private readonly registry: ServeRegistry,
     private readonly dispatcher: ServeDispatcher,
     @Inject(SERVE_OPTIONS) options: ServeModuleOptions,
+    private readonly observing: ObservingRoutes,
   ) {
     this.bodyLimit = options.bodyLimit ?? DEFAULT_MODULE_OPTIONS.bodyLimit;
   }
@@ -38,12 +42,22 @@ export class ServeController {
   /**
    * Answers a request of any endpoint; unknown routes get the host's usual 404. The endpoint is
    * found as the host's router would find a route for the path (see {@link EndpointResolver}).
-   * The route is `{*path}` on Express and `*` on Fastify (set by `FastifyHostSetup`).
+   * The route is `{*path}` on Express and `*` on Fastify (set by `FastifyHostSetup`). The metrics
+   * and status page paths ({@link ObservingRoutes}) come first. Every answer carries the request's
+   * id in `X-Request-Id` (the caller's when usable, else a new one).
    */
   @All('{*path}')
   async serve(@Req() req: HostRequest, @Res({ passthrough: true }) res: HostResponse): Promise<unknown> {
     const { path, match } = this.resolver.resolve(req);
     const method = req.method ?? 'GET';
+    const observed = this.observing.answer(path, method, res, rawPathname(req));
+    if (observed !== undefined) return observed;
+    const header = req.headers[REQUEST_ID_HEADER];
+    const { id, source } = resolveRequestId(header);
+    setHeader(res, REQUEST_ID_HEADER, id);
+    if (source === 'replaced') {
+      this.logger.warn(observingMessages.badRequestIdReplaced(String(header).length, id, path));
+    }
     if (!match) throw new NotFoundException(`Cannot ${method} ${req.originalUrl ?? req.url}`);
     const { endpoint } = match;
     if (!endpoint.accepts.has(method)) {
@@ -53,12 +67,13 @@ export class ServeController {
           statusCode: 405,
           error: 'Method Not Allowed',
           message: messages.methodNotAllowed(method, endpoint.route, [...endpoint.accepts]),
+          requestId: id,
         },
         405,
       );
     }
     try {
-      const request = await toServeRequest(req, path, match.params, this.bodyLimit);
+      const request = await toServeRequest(req, path, match.params, this.bodyLimit, id);
       const result = await this.dispatcher.dispatch(endpoint, request, {
         shardKey: shardKeyOf(req.headers[SHARD_KEY_HEADER]),
         method: callMethodOf(req.headers[CALL_METHOD_HEADER]),
@@ -66,11 +81,19 @@ export class ServeController {
       if (!result.ok) throw result.error;
       return toResponseBody(res, result.value);
     } catch (err) {
-      throw isServeError(err) ? toHttpException(res, err) : err;
+      throw isServeError(err) ? toHttpException(res, err, id) : err;
     } finally {
       if (this.registry.closed) setHeader(res, 'connection', 'close');
     }
   }
+}
+
+/** The request's path as the host's router matched it: not percent-decoded, without the query. */
+function rawPathname(req: HostRequest): string {
+  if (typeof req.path === 'string') return req.path;
+  const url = req.url ?? '/';
+  const query = url.indexOf('?');
+  return query < 0 ? url : url.slice(0, query);
 }
 
 function shardKeyOf(header: string | string[] | undefined): string | undefined {

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { resolveRequestId } from '../http/request-id';
 import type { RemoteOptions, ServeRequest } from '../interfaces/serve-request.interface';
 import type { ServeModuleOptions } from '../interfaces/serve-module-options.interface';
 import { DEFAULT_MODULE_OPTIONS, SERVE_OPTIONS } from '../serve.constants';
@@ -45,11 +46,11 @@ export class ServeDispatcher {
       if (!method || !backend.spec.methods.includes(method))
         return resolve(fail(new ServeError('BAD_REQUEST', this.noSuchMethod(backend, endpoint.name, method))));
       for (const name of policy.chooseShadows(Math.random)) this.shadow(endpoint, name, request, options.method);
-      backend.submit(method, request, resolve, internal);
+      backend.submit(method, request, resolve, internal, { endpoint: endpoint.name });
     });
   }
 
-  /** Routes a handle call by endpoint name. */
+  /** Routes a handle call by endpoint name; its `request.id` is `options.requestId` (when usable) or a new one. */
   dispatchByName(
     endpoint: string,
     payload: unknown,
@@ -62,6 +63,7 @@ export class ServeDispatcher {
         fail(new ServeError('NOT_FOUND', messages.unknownEndpoint(endpoint, [...this.registry.endpoints.keys()]))),
       );
     }
+    const id = resolveRequestId(options.requestId).id;
     const request: ServeRequest = {
       method: 'POST',
       path: entry.route,
@@ -69,6 +71,7 @@ export class ServeDispatcher {
       query: {},
       headers: {},
       body: payload,
+      id,
     };
     return this.dispatch(entry, request, options, internal);
   }
@@ -87,7 +90,9 @@ export class ServeDispatcher {
   private shadow(endpoint: EndpointEntry, name: string, request: ServeRequest, method?: string): void {
     const backend = this.registry.backends.get(name);
     const target = method ?? (backend && methodForEndpoint(backend.spec, endpoint.name));
-    if (backend && target && backend.spec.methods.includes(target)) backend.submitShadow(target, request);
+    if (backend && target && backend.spec.methods.includes(target)) {
+      backend.submitShadow(target, request, endpoint.name);
+    }
   }
 }
 

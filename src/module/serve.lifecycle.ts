@@ -16,6 +16,7 @@ import { readDeclarations } from './serve.declarations';
 import { ServeOrchestrator } from './serve.orchestrator';
 import { ServeRegistry } from './serve.registry';
 import { ServeService } from './serve.service';
+import { ObservingRoutes } from './observing.routes';
 
 /**
  * Starts the declared backends when the module initialises (so `app.init()` resolves only once
@@ -32,10 +33,12 @@ export class ServeLifecycle implements OnModuleInit, OnApplicationBootstrap, Bef
     private readonly orchestrator: ServeOrchestrator,
     private readonly registry: ServeRegistry,
     @Inject(SERVE_OPTIONS) private readonly options: ServeModuleOptions,
+    private readonly observing: ObservingRoutes,
   ) {}
 
   async onModuleInit(): Promise<void> {
     validateModuleOptions(this.options);
+    this.observing.start();
     const declarations = readDeclarations(this.options.backends ?? []);
     await this.orchestrator.declare(declarations);
     this.unregister = addAppHandleProvider({ getHandle: (endpoint) => this.service.getHandle(endpoint) });
@@ -59,6 +62,7 @@ export class ServeLifecycle implements OnModuleInit, OnApplicationBootstrap, Bef
     const pending = [...this.registry.backends.values()].reduce((n, b) => n + b.inFlight + b.queued, 0);
     this.unregister?.();
     await this.orchestrator.shutdown();
+    this.observing.stop();
     this.logger.log(messages.drained(pending, Date.now() - started));
   }
 }

@@ -10,6 +10,10 @@ import { ServeLifecycle } from './serve.lifecycle';
 import { ServeRegistry } from './serve.registry';
 import { ServeOrchestrator } from './serve.orchestrator';
 import { ServeService } from './serve.service';
+import { ObservingRoutes } from './observing.routes';
+import { ServeSignals } from '../signals/serve.signals';
+import { SERVE_HEALTH_SOURCE } from '../health/serve-health.source';
+import { ServeHealthIndicator } from '../health/serve.health-indicator';
 
 /** `@nestjs/core`'s token, typed against its declaration; spelt out so that this file does not load a second Nest core. */
 const APP_INTERCEPTOR: typeof CoreAppInterceptor = 'APP_INTERCEPTOR';
@@ -17,21 +21,26 @@ const APP_INTERCEPTOR: typeof CoreAppInterceptor = 'APP_INTERCEPTOR';
 /**
  * Brings nestjs-serve into a Nest app: `ServeModule.forRoot({ backends: [...] })` or
  * `ServeModule.forRootAsync({ useFactory, inject })`. Global by default (`isGlobal: false` to
- * opt out), so `ServeService` can be injected anywhere. Its interceptor gives a `ServeError`
- * thrown in the app's own routes its HTTP status.
+ * opt out), so `ServeService` can be injected anywhere, and `ServeHealthIndicator` too (it needs
+ * `@nestjs/terminus` only in the app that uses it with Terminus). Its interceptor gives a
+ * `ServeError` thrown in the app's own routes its HTTP status.
  */
 @Module({
   controllers: [ServeController],
   providers: [
+    { provide: ServeSignals, useFactory: () => new ServeSignals() },
     ServeRegistry,
     ServeDispatcher,
     ServeOrchestrator,
     ServeService,
+    ObservingRoutes,
     ServeLifecycle,
     EndpointResolver,
     FastifyHostSetup,
     { provide: APP_INTERCEPTOR, useClass: ServeErrorInterceptor },
+    { provide: SERVE_HEALTH_SOURCE, useExisting: ServeService },
+    ServeHealthIndicator,
   ],
-  exports: [ServeService],
+  exports: [ServeService, ServeHealthIndicator],
 })
 export class ServeModule extends ConfigurableServeModule {}

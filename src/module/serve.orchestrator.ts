@@ -10,6 +10,7 @@ import { ServeError } from '../serve.errors';
 import { messages } from '../serve.messages';
 import { stripUndefined } from '../utils/object.util';
 import { waitUntil } from '../utils/wait.util';
+import { ServeSignals } from '../signals/serve.signals';
 import { assertPlainJson, validatePlacement } from './config.validator';
 import type { Declarations } from './serve.declarations';
 import { ServeDispatcher } from './serve.dispatcher';
@@ -34,6 +35,7 @@ export class ServeOrchestrator {
     private readonly registry: ServeRegistry,
     dispatcher: ServeDispatcher,
     @Inject(SERVE_OPTIONS) options: ServeModuleOptions,
+    signals: ServeSignals,
   ) {
     const resolved = { ...DEFAULT_MODULE_OPTIONS, ...stripUndefined(options) };
     this.settings = {
@@ -45,6 +47,7 @@ export class ServeOrchestrator {
       replicaStartTimeoutMs: resolved.replicaStartTimeoutMs,
       replicaNice: resolved.replicaNice,
       logger: this.logger,
+      signals,
       clusterConnected: () => this.cluster?.connected ?? false,
       handleCall: async (endpoint, payload, opts) =>
         encodeCallResult(await dispatcher.dispatchByName(endpoint, payload, opts, true)),

@@ -15,6 +15,9 @@ import { ServeDispatcher } from './serve.dispatcher';
 import { createAppHandle } from './serve.handle';
 import { ServeOrchestrator } from './serve.orchestrator';
 import { ServeRegistry } from './serve.registry';
+import type { ServeStatus } from '../interfaces/serve-status.interface';
+import type { ServeHealthSource } from '../health/serve-health.source';
+import { ServeSignals, type LiveStepFigures } from '../signals/serve.signals';
 
 /** What `listEndpoints()` shows of one endpoint. */
 export interface EndpointInfo {
@@ -32,13 +35,14 @@ const WEIGHT_TOLERANCE = 1e-6;
  * resolves once the change is in effect everywhere. Calls run one at a time, in call order.
  */
 @Injectable()
-export class ServeService {
+export class ServeService implements ServeHealthSource {
   private lock: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly registry: ServeRegistry,
     private readonly dispatcher: ServeDispatcher,
     private readonly orchestrator: ServeOrchestrator,
+    private readonly signals: ServeSignals,
   ) {}
 
   /** Starts a backend from a `@Backend()` class; `config` overrides the decorator's options. */
@@ -70,6 +74,7 @@ export class ServeService {
       if (users.length) throw new ServeError('CONFLICT', messages.backendInUse(name, users));
       this.registry.backends.delete(name);
       await this.orchestrator.retire(backend);
+      this.signals.delete(name);
     });
   }
 
@@ -112,6 +117,49 @@ export class ServeService {
   /** Every backend with its config and state. */
   listBackends(): Record<string, BackendStatus> {
     return Object.fromEntries([...this.registry.backends].map(([name, backend]) => [name, backend.describe()]));
+  }
+
+  /**
+   * Everything about the running app now: each backend's state and why, its replicas (state,
+   * site, load, memory and event-loop use), live figures over the last 10 s and last events;
+   * each endpoint's route, traffic split, shadows and figures. See {@link ServeStatus}.
+   */
+  status(): ServeStatus {
+    const backends: ServeStatus['backends'] = {};
+    for (const [name, backend] of this.registry.backends) backends[name] = backend.status();
+    const endpoints: ServeStatus['endpoints'] = {};
+    for (const [name, e] of this.registry.endpoints) {
+      const f = this.signals.endpointFigures(name);
+      endpoints[name] = {
+        name,
+        route: e.route,
+        methods: [...e.methods],
+        traffic: { ...e.policy.traffic },
+        shadows: { ...e.policy.shadows },
+        figures: {
+          requestsPerSecond: f.requestsPerSecond,
+          p50Ms: f.p50Ms,
+          p99Ms: f.p99Ms,
+          errorRate: f.errorRate,
+          requests: f.requests,
+          windowSeconds: this.signals.windowSeconds,
+        },
+      };
+    }
+    return { at: Date.now(), shuttingDown: this.shuttingDown, backends, endpoints };
+  }
+
+  /** `true` once the app started shutting down (draining requests in flight). */
+  get shuttingDown(): boolean {
+    return this.registry.closed;
+  }
+
+  /**
+   * Live figures of `backend` on `endpoint` over the last `lastMs` ms (real and shadow copies),
+   * from the same rolling window as {@link status}: what a guarded rollout judges a step by.
+   */
+  liveFigures(endpoint: string, backend: string, lastMs: number): LiveStepFigures {
+    return this.signals.stepFigures(backend, endpoint, lastMs);
   }
 
   /** Binds a route to a backend: a new endpoint with all its traffic on that backend. */

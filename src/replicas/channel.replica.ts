@@ -6,9 +6,10 @@ import type { ToReplica, FromReplica, WireOutcome } from './replica.protocol';
 import type { ReplicaKind } from '../interfaces/backend-config.interface';
 import { LOCAL_HOST, type Replica, type ReplicaEvents, type ReplicaTransport } from './replica.interface';
 import { failure } from './result.codec';
+import type { PongVitals } from '../signals/vitals.sampler';
 
 interface Waiter {
-  resolve(): void;
+  resolve(value?: PongVitals): void;
   reject(err: Error): void;
 }
 
@@ -31,7 +32,7 @@ export class ChannelReplica implements Replica {
     private readonly events: ReplicaEvents,
     readonly host: string = LOCAL_HOST,
   ) {
-    this.ready = new Promise<void>((resolve, reject) => (this.readyWaiter = { resolve, reject }));
+    this.ready = new Promise<void>((resolve, reject) => (this.readyWaiter = { resolve: () => resolve(), reject }));
     this.ready.catch(() => undefined);
     this.channel = new CoalescingChannel<ToReplica>(
       (batch) => transport.post(batch),
@@ -55,8 +56,8 @@ export class ChannelReplica implements Replica {
     return this.control((id) => ({ t: 'reconfigure', id, c: userConfig }));
   }
 
-  ping(): Promise<void> {
-    return this.control((id) => ({ t: 'ping', id }));
+  ping(): Promise<PongVitals | undefined> {
+    return this.control<PongVitals | undefined>((id) => ({ t: 'ping', id }));
   }
 
   setBatching(maxBatchSize: number, waitMs: number): void {
@@ -81,22 +82,22 @@ export class ChannelReplica implements Replica {
 
   private killReason?: Error;
 
-  private control(message: (id: number) => ToReplica): Promise<void> {
+  private control<T = void>(message: (id: number) => ToReplica): Promise<T> {
     if (this.gone)
       return Promise.reject(new ServeError('REPLICA_UNAVAILABLE', messages.replicaDied(this.id, this.gone.message)));
     const id = this.nextId++;
-    return new Promise<void>((resolve, reject) => {
-      this.controls.set(id, { resolve, reject });
+    return new Promise<T>((resolve, reject) => {
+      this.controls.set(id, { resolve: resolve as Waiter['resolve'], reject });
       this.channel.send(message(id));
     });
   }
 
-  private settleControl(id: number, error?: Error): void {
+  private settleControl(id: number, error?: Error, vitals?: PongVitals): void {
     const waiter = this.controls.get(id);
     if (!waiter) return;
     this.controls.delete(id);
     if (error) waiter.reject(error);
-    else waiter.resolve();
+    else waiter.resolve(vitals);
   }
 
   private receive(message: FromReplica): void {
@@ -119,7 +120,7 @@ export class ChannelReplica implements Replica {
       case 'reconfigured':
         return this.settleControl(message.id, message.e ? new Error(message.e.message) : undefined);
       case 'pong':
-        return this.settleControl(message.id);
+        return this.settleControl(message.id, undefined, message.v);
       case 'handle-call':
         void this.events.handleCall(message.endpoint, message.payload, message.options as RemoteOptions).then((o) => {
           if (!this.gone) this.channel.send({ t: 'handle-result', id: message.id, o });

@@ -1,6 +1,7 @@
 import type { ReplicaKind, ReplicaResourceLimits } from '../interfaces/backend-config.interface';
 import type { RemoteOptions, ServeRequest } from '../interfaces/serve-request.interface';
 import type { ReplicaInit, WireOutcome } from './replica.protocol';
+import type { PongVitals } from '../signals/vitals.sampler';
 
 /** `host` of a replica that runs in this app. */
 export const LOCAL_HOST = 'local';
@@ -40,8 +41,11 @@ export interface Replica {
   reconfigure(userConfig: unknown): Promise<void>;
   /** Changes the batching of `@Batch()` methods. */
   setBatching(maxBatchSize: number, waitMs: number): void;
-  /** Resolves when the replica answers, i.e. its event loop is not stuck. */
-  ping(): Promise<void>;
+  /**
+   * Resolves when the replica answers, i.e. its event loop is not stuck, with the memory and
+   * event-loop use it reports (absent from replicas of older versions).
+   */
+  ping(): Promise<PongVitals | undefined>;
   /** Asks the replica to exit; kills it after `timeoutMs`. Resolves once it is gone. */
   stop(timeoutMs: number): Promise<void>;
   /** Kills the replica at once; reported through `exited`. */

@@ -1,5 +1,6 @@
 import type { ServeErrorCode } from '../serve.errors';
 import type { RemoteOptions, ServeRequest } from '../interfaces/serve-request.interface';
+import type { PongVitals } from '../signals/vitals.sampler';
 
 /** Everything a replica needs to build its backend instance. */
 export interface ReplicaInit {
@@ -53,5 +54,5 @@ export type FromReplica =
   | { t: 'init-failed'; e: WireError }
   | { t: 'result'; id: number; o: WireOutcome }
   | { t: 'reconfigured'; id: number; e?: WireError }
-  | { t: 'pong'; id: number }
+  | { t: 'pong'; id: number; v?: PongVitals }
   | { t: 'handle-call'; id: number; endpoint: string; payload: unknown; options: RemoteOptions };

@@ -8,6 +8,8 @@ import { loadBackendClass } from './module.loader';
 import type { ToReplica, ReplicaInit, FromReplica, WireOutcome } from './replica.protocol';
 import { setReplicaHandleProvider } from './replica.context';
 import { decodeOutcome, encodeError, encodeResult, failure } from './result.codec';
+import { VitalsSampler } from '../signals/vitals.sampler';
+import { AsyncLocalStorage } from 'node:async_hooks';
 
 type CallMessage = Extract<ToReplica, { t: 'call' }>;
 
@@ -27,6 +29,9 @@ export class ReplicaRuntime {
   private readonly out: CoalescingChannel<FromReplica>;
   private readonly handleCalls = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
   private nextHandleId = 1;
+  private readonly vitals = new VitalsSampler();
+  /** The id of the request whose handler runs: handle calls made from it carry it on. */
+  private readonly requestId = new AsyncLocalStorage<string>();
   private inFlight = 0;
   private reconfiguring = false;
   private held: ToReplica[] = [];
@@ -95,7 +100,7 @@ export class ReplicaRuntime {
         }
         return;
       case 'ping':
-        this.out.send({ t: 'pong', id: message.id });
+        this.out.send({ t: 'pong', id: message.id, v: this.vitals.sample() });
         return;
       case 'handle-result': {
         const waiter = this.handleCalls.get(message.id);
@@ -123,7 +128,8 @@ export class ReplicaRuntime {
     }
     let result: unknown;
     try {
-      result = this.method(message.m).call(this.instance, message.r);
+      const method = this.method(message.m);
+      result = this.requestId.run(message.r.id, () => method.call(this.instance, message.r));
     } catch (err) {
       this.finish(message.id, failure(err));
       this.out.flushIfOlderThan(MAX_RESULT_DELAY_MS);
@@ -188,6 +194,7 @@ export class ReplicaRuntime {
   }
 
   private async runBatch(method: string, collector: BatchCollector<CallMessage>, batch: CallMessage[]): Promise<void> {
+    this.vitals.batch(batch.length);
     try {
       const results = await this.method(method).call(
         this.instance,
@@ -236,7 +243,11 @@ export class ReplicaRuntime {
             id,
             endpoint,
             payload,
-            options: { method: options.method, shardKey: options.shardKey },
+            options: {
+              method: options.method,
+              shardKey: options.shardKey,
+              requestId: options.requestId ?? this.requestId.getStore(),
+            },
           });
         }),
     };

@@ -103,6 +103,15 @@ export class BackendRecorder {
     return this.windowOf(this.primary, endpoint);
   }
 
+  /** Live figures of everything it served, real and shadow traffic together (its load, as the status page shows it). */
+  loadFigures(): WindowFigures {
+    return RollingWindow.combine(
+      [...this.primary.values(), ...this.shadow.values()].map((s) => s.window),
+      this.windowSeconds,
+      this.clock,
+    );
+  }
+
   /** Live figures of the shadow traffic it received (for a rollout's shadow phase). */
   shadowFigures(endpoint?: string): WindowFigures {
     return this.windowOf(this.shadow, endpoint);

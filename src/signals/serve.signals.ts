@@ -2,6 +2,16 @@ import { BackendRecorder } from './backend.recorder';
 import { EventLog } from './event.log';
 import { RollingWindow, type Clock, type WindowFigures } from './rolling.window';
 
+/** Requests, errors and p99 of one backend on one endpoint over a stretch of time (a rollout step). */
+export interface LiveStepFigures {
+  /** Requests that ended in the stretch. */
+  requests: number;
+  /** Of those, the errors (status ≥ 500, timeouts, overload, replica died). */
+  errors: number;
+  /** 99th percentile total latency in ms; `undefined` without requests. */
+  p99Ms: number | undefined;
+}
+
 /** Settings of {@link ServeSignals}. */
 export interface ServeSignalsOptions {
   /** Length of the rolling windows, in seconds. Default 10. */
@@ -52,6 +62,24 @@ export class ServeSignals {
   delete(backend: string): void {
     this.recorders.delete(backend);
     this.events.forget(backend);
+  }
+
+  /**
+   * Live figures of what `backend` did for `endpoint` over the last `lastMs` ms (whole seconds,
+   * at most the window), real and shadow traffic together: the shape of the rollout judge's
+   * `StepFigures`, so a guarded rollout judges a candidate on the same data the page shows.
+   */
+  stepFigures(backend: string, endpoint: string, lastMs: number): LiveStepFigures {
+    const recorder = this.recorders.get(backend);
+    const seconds = Math.min(this.windowSeconds, Math.max(1, Math.ceil(lastMs / 1000)));
+    const windows: RollingWindow[] = [];
+    if (recorder) {
+      for (const series of [...recorder.endpoints(), ...recorder.shadowEndpoints()]) {
+        if (series.endpoint === endpoint) windows.push(series.window);
+      }
+    }
+    const figures = RollingWindow.combine(windows, seconds, this.clock);
+    return { requests: figures.requests, errors: figures.errors, p99Ms: figures.p99Ms ?? undefined };
   }
 
   /** Live figures of `endpoint`'s real traffic, all backends together. */

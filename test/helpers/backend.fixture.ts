@@ -59,7 +59,7 @@ export function settings(site: FakeSite, overrides: Partial<DeploymentSettings> 
 
 /** A request with `body`. */
 export function request(body: unknown = null): ServeRequest {
-  return { method: 'POST', path: '/echo', params: {}, query: {}, headers: {}, body };
+  return { method: 'POST', path: '/echo', params: {}, query: {}, headers: {}, body, id: 'test-request' };
 }
 
 /** Collects results in arrival order. */

@@ -4,6 +4,7 @@ import type { Replica, ReplicaEvents, ReplicaSite, ReplicaSpec } from '../../src
 import type { WireOutcome } from '../../src/replicas/replica.protocol';
 import { encodeValue, failure } from '../../src/replicas/result.codec';
 import { ServeError } from '../../src/serve.errors';
+import type { PongVitals } from '../../src/signals/vitals.sampler';
 
 /** One call a {@link FakeReplica} received. */
 export interface FakeCall {
@@ -109,9 +110,12 @@ export class FakeReplica implements Replica {
     this.batching.push([maxBatchSize, waitMs]);
   }
 
-  ping(): Promise<void> {
+  /** What the next pongs report (memory, event-loop use, batch sizes); none by default. */
+  vitals?: PongVitals;
+
+  ping(): Promise<PongVitals | undefined> {
     this.pings++;
-    return this.silent ? new Promise<void>(() => undefined) : Promise.resolve();
+    return this.silent ? new Promise<undefined>(() => undefined) : Promise.resolve(this.vitals);
   }
 
   async stop(): Promise<void> {

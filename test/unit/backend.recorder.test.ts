@@ -70,3 +70,12 @@ test('batch sizes a replica reports are added; a report of other buckets is igno
   recorder.batchesReported({ counts: [1], sum: 1 });
   assert.equal(recorder.batchSizes.count, 3);
 });
+
+test('load figures cover real and shadow traffic together', () => {
+  const recorder = new BackendRecorder('b', 10, () => 5_000);
+  recorder.settled('e', 200, 'ok', 1, 1);
+  recorder.shadowSettled('e', 500, 'error', 1, 1);
+  recorder.shadowSettled('f', 200, 'ok', 1, 1);
+  assert.equal(recorder.figures().requests, 1);
+  assert.deepEqual([recorder.loadFigures().requests, recorder.loadFigures().errors], [3, 1]);
+});

@@ -31,3 +31,19 @@ test('delete forgets a backend and its events', () => {
     ['kept'],
   );
 });
+
+test('stepFigures: one backend on one endpoint over the last N ms, shadow copies included', () => {
+  const clock = { now: 100_000 };
+  const signals = new ServeSignals({ clock: () => clock.now });
+  const v2 = signals.backend('v2');
+  v2.settled('predict', 200, 'ok', 0, 10);
+  clock.now += 3_000;
+  v2.shadowSettled('predict', 500, 'error', 0, 20);
+  v2.settled('other', 200, 'ok', 0, 1);
+  signals.backend('v1').settled('predict', 200, 'ok', 0, 1);
+  const recent = signals.stepFigures('v2', 'predict', 2_000);
+  assert.deepEqual([recent.requests, recent.errors], [1, 1]);
+  assert.ok(recent.p99Ms! > 10 && recent.p99Ms! <= 25);
+  assert.deepEqual(signals.stepFigures('v2', 'predict', 10_000).requests, 2);
+  assert.deepEqual(signals.stepFigures('none', 'predict', 10_000), { requests: 0, errors: 0, p99Ms: undefined });
+});

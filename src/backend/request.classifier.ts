@@ -1,0 +1,35 @@
+import type { WireOutcome } from '../replicas/replica.protocol';
+import type { CallResult } from '../replicas/result.codec';
+import type { RequestOutcome } from '../signals/request.outcome';
+import type { RequestCounts } from './backend.status';
+
+/** How one request ended, as the recorders count it: the status code the caller gets and the outcome. */
+export interface Classified {
+  /** HTTP status the response mapper sends (or would, for a handle call). */
+  code: number;
+  /** See {@link RequestOutcome}. */
+  outcome: RequestOutcome;
+}
+
+/**
+ * The status code and outcome of a settled request, from how the router settled it (`kind`), the
+ * decoded result and, when a replica answered, its wire outcome (a returned `ServeResponse`
+ * carries its own status). A handler's 4xx is `ok`; 5xx, refusals, timeouts and lost replicas are not.
+ */
+export function classifyRequest(kind: keyof RequestCounts, result: CallResult, wire?: WireOutcome): Classified {
+  if (result.ok) {
+    const code = wire?.ok && 'r' in wire.v ? wire.v.r.status : 200;
+    return { code, outcome: code >= 500 ? 'error' : 'ok' };
+  }
+  const code = result.error.status;
+  switch (kind) {
+    case 'rejected':
+      return { code, outcome: 'overloaded' };
+    case 'timedOut':
+      return { code, outcome: 'timeout' };
+    case 'replicaLost':
+      return { code, outcome: 'replica-died' };
+    default:
+      return { code, outcome: code >= 500 ? 'error' : 'ok' };
+  }
+}
