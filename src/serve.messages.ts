@@ -141,6 +141,7 @@ export const messages = {
     `Endpoint '${endpoint}' is being rolled out to backend '${backend}': its traffic cannot change until the rollout ends. Wait for it, or call abortRollout('${endpoint}').`,
   rolloutNoneRunning: (endpoint: string) => `Endpoint '${endpoint}' has no rollout running: there is nothing to abort.`,
   rolloutEndpointGone: (endpoint: string) => `endpoint '${endpoint}' was deleted`,
+  rolloutShutdown: () => 'the app is shutting down',
   rolloutCandidateTrouble: (backend: string, why: string) =>
     `backend '${backend}' is failing to start replicas (${why})`,
   rolloutBackendGone: (backend: string) => `backend '${backend}' was deleted`,

@@ -41,6 +41,7 @@ h2{font-size:13px;text-transform:uppercase;letter-spacing:.06em;color:var(--mute
 .HEALTHY,.READY{color:var(--ok);background:var(--okb)}.UPDATING,.STARTING{color:var(--info);background:var(--infob)}
 .UPSCALING,.DOWNSCALING,.STOPPING{color:var(--scale);background:var(--scaleb)}.UNHEALTHY{color:var(--warn);background:var(--warnb)}.DEPLOY_FAILED{color:var(--bad);background:var(--badb)}
 .reason{margin:8px 0 0;color:var(--mute);font-size:13px;overflow-wrap:anywhere}
+.progress{margin:10px 0 0;padding:7px 10px;border-radius:7px;background:var(--scaleb);color:var(--ink);font-size:13px;overflow-wrap:anywhere}.progress strong{color:var(--scale)}
 .lasterror{margin:10px 0 0;padding:7px 10px;border-radius:7px;background:var(--badb);color:var(--ink);font-size:13px;overflow-wrap:anywhere}.lasterror strong{color:var(--bad)}
 .scroll{overflow-x:auto;margin-top:12px}table{border-collapse:collapse;width:100%;font-size:13px;font-variant-numeric:tabular-nums}
 th{font-size:11px;font-weight:600;color:var(--mute);text-align:left;padding:4px 8px;border-bottom:1px solid var(--line);white-space:nowrap}

@@ -68,11 +68,16 @@ export function renderStatusView(status: ServeStatus): string {
             `<li data-shadow="${esc(b)}"><span class="dot hollow c${colour(b)}"></span><span class="name">${esc(b)}</span><span class="share" data-field="shadow">copies ${pct(p)}</span></li>`,
         )
         .join('');
+      const r = e.rollout;
+      const rollout = r
+        ? `<p class="progress" data-field="rollout"><strong>Rollout to ${esc(r.backend)}</strong> step ${r.step < 0 ? 'shadow' : `${r.step + 1} of ${r.steps.length}`} · ${pct(r.weight)} · ${esc(r.lastCheck ?? 'gathering figures')}</p>`
+        : '';
       return `<article class="card endpoint" data-endpoint="${esc(e.name)}">
   <header><h3>${esc(e.name)}</h3><code class="route">${esc(e.route)}</code>${e.methods.map((m) => `<span class="method">${esc(m)}</span>`).join('')}</header>
   <div class="bar" role="img" aria-label="traffic split">${bar}</div>
   <ul class="legend">${legend}</ul>
   ${shadows ? `<div class="sub">Shadows</div><ul class="legend shadows">${shadows}</ul>` : ''}
+  ${rollout}
   <div class="stats">${stat('req/s', num(e.figures.requestsPerSecond), 'rps')}${stat('p50', ms(e.figures.p50Ms), 'p50')}${stat('p99', ms(e.figures.p99Ms), 'p99')}${stat('errors', pct(e.figures.errorRate), 'errors', e.figures.errorRate > 0.01)}</div>
 </article>`;
     })
@@ -83,6 +88,7 @@ export function renderStatusView(status: ServeStatus): string {
       const b = status.backends[name];
       const f = b.figures;
       const ready = b.replicas.filter((r) => r.state === 'READY').length;
+      const a = b.autoscaling;
       const replicas = b.replicas
         .map((r) => {
           const v = r.vitals;
@@ -106,6 +112,7 @@ export function renderStatusView(status: ServeStatus): string {
   <header><span class="swatch c${colour(name)}"></span><h3>${esc(name)}</h3><span class="state ${esc(b.state)}" data-field="state">${esc(b.state.replace('_', ' '))}</span><span class="since">${esc(ago(b.since))}</span></header>
   <p class="reason">${esc(b.reason)}</p>
   <div class="stats">${stat('req/s', num(f.requestsPerSecond), 'rps')}${stat('p50', ms(f.p50Ms), 'p50')}${stat('p99', ms(f.p99Ms), 'p99')}${stat('errors', pct(f.errorRate), 'errors', f.errorRate > 0.01)}${stat('queued', String(f.queued), 'queued', f.queued > 0)}${stat('in flight', String(f.inFlight), 'inflight')}${stat('replicas', `${ready}/${b.targetReplicas}`, 'replicas', ready < b.targetReplicas)}${stat('restarts', String(f.restarts), 'restarts', f.restarts > 0)}</div>
+ ${a ? `<p class="progress" data-field="autoscaling"><strong>Autoscaling</strong> ${esc(a.minReplicas)}–${esc(a.maxReplicas)} replicas, target ${esc(a.targetOngoingRequests)} ongoing each${a.lastDecision ? ` · last: to ${esc(a.lastDecision.target)} ${esc(ago(a.lastDecision.at))}` : ''}</p>` : ''}
   ${f.lastError ? `<p class="lasterror" data-field="last-error"><strong>Last error</strong> ${esc(ago(f.lastError.at))}: ${esc(f.lastError.message)}</p>` : ''}
   <div class="scroll"><table class="replicas"><thead><tr><th>replica</th><th>state</th><th>site</th><th>kind</th><th class="n">in flight</th><th class="n">served</th><th class="n">heap</th><th class="n">rss</th><th>loop</th></tr></thead><tbody>${replicas || '<tr><td colspan="9" class="none">no replica</td></tr>'}</tbody></table></div>
   ${events ? `<div class="sub">Recent events</div><ol class="events">${events}</ol>` : ''}

@@ -206,6 +206,16 @@ export class MetricsExporter {
         'gauge',
         endpoints('shadows'),
       ),
+      new ScrapedMetric(
+        `${p}rollout_weight`,
+        'Share (0..1) of the endpoint’s requests the candidate of a guarded rollout in progress gets.',
+        'gauge',
+        (out) => {
+          for (const e of Object.values(this.status().endpoints)) {
+            if (e.rollout) out.value({ endpoint: e.name, backend: e.rollout.backend }, e.rollout.weight);
+          }
+        },
+      ),
     ];
   }
 

@@ -16,6 +16,7 @@ import { readDeclarations } from './serve.declarations';
 import { ServeOrchestrator } from './serve.orchestrator';
 import { ServeRegistry } from './serve.registry';
 import { ServeService } from './serve.service';
+import { ServeRollouts } from './serve.rollouts';
 import { ObservingRoutes } from './observing.routes';
 
 /**
@@ -34,6 +35,7 @@ export class ServeLifecycle implements OnModuleInit, OnApplicationBootstrap, Bef
     private readonly registry: ServeRegistry,
     @Inject(SERVE_OPTIONS) private readonly options: ServeModuleOptions,
     private readonly observing: ObservingRoutes,
+    private readonly rollouts: ServeRollouts,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -61,6 +63,7 @@ export class ServeLifecycle implements OnModuleInit, OnApplicationBootstrap, Bef
     const started = Date.now();
     const pending = [...this.registry.backends.values()].reduce((n, b) => n + b.inFlight + b.queued, 0);
     this.unregister?.();
+    await this.rollouts.abortAll(messages.rolloutShutdown());
     await this.orchestrator.shutdown();
     this.observing.stop();
     this.logger.log(messages.drained(pending, Date.now() - started));

@@ -10,6 +10,7 @@ import { ServeLifecycle } from './serve.lifecycle';
 import { ServeRegistry } from './serve.registry';
 import { ServeOrchestrator } from './serve.orchestrator';
 import { ServeService } from './serve.service';
+import { ServeRollouts } from './serve.rollouts';
 import { ObservingRoutes } from './observing.routes';
 import { ServeSignals } from '../signals/serve.signals';
 import { SERVE_HEALTH_SOURCE } from '../health/serve-health.source';
@@ -34,6 +35,7 @@ const APP_INTERCEPTOR: typeof CoreAppInterceptor = 'APP_INTERCEPTOR';
     ServeOrchestrator,
     ServeService,
     ObservingRoutes,
+    ServeRollouts,
     ServeLifecycle,
     EndpointResolver,
     FastifyHostSetup,

@@ -18,6 +18,9 @@ import { ServeRegistry } from './serve.registry';
 import type { ServeStatus } from '../interfaces/serve-status.interface';
 import type { ServeHealthSource } from '../health/serve-health.source';
 import { ServeSignals, type LiveStepFigures } from '../signals/serve.signals';
+import type { RolloutOptions, RolloutResult } from '../interfaces/rollout-options.interface';
+import { ServeRollouts } from './serve.rollouts';
+import { composeStatus } from './serve.status';
 
 /** What `listEndpoints()` shows of one endpoint. */
 export interface EndpointInfo {
@@ -43,6 +46,7 @@ export class ServeService implements ServeHealthSource {
     private readonly dispatcher: ServeDispatcher,
     private readonly orchestrator: ServeOrchestrator,
     private readonly signals: ServeSignals,
+    private readonly rollouts: ServeRollouts,
   ) {}
 
   /** Starts a backend from a `@Backend()` class; `config` overrides the decorator's options. */
@@ -125,28 +129,7 @@ export class ServeService implements ServeHealthSource {
    * each endpoint's route, traffic split, shadows and figures. See {@link ServeStatus}.
    */
   status(): ServeStatus {
-    const backends: ServeStatus['backends'] = {};
-    for (const [name, backend] of this.registry.backends) backends[name] = backend.status();
-    const endpoints: ServeStatus['endpoints'] = {};
-    for (const [name, e] of this.registry.endpoints) {
-      const f = this.signals.endpointFigures(name);
-      endpoints[name] = {
-        name,
-        route: e.route,
-        methods: [...e.methods],
-        traffic: { ...e.policy.traffic },
-        shadows: { ...e.policy.shadows },
-        figures: {
-          requestsPerSecond: f.requestsPerSecond,
-          p50Ms: f.p50Ms,
-          p99Ms: f.p99Ms,
-          errorRate: f.errorRate,
-          requests: f.requests,
-          windowSeconds: this.signals.windowSeconds,
-        },
-      };
-    }
-    return { at: Date.now(), shuttingDown: this.shuttingDown, backends, endpoints };
+    return composeStatus(this.registry, this.signals, this.rollouts, this.shuttingDown);
   }
 
   /** `true` once the app started shutting down (draining requests in flight). */
@@ -183,6 +166,7 @@ export class ServeService implements ServeHealthSource {
   deleteEndpoint(name: string): Promise<void> {
     return this.exclusive(async () => {
       this.registry.endpoint(name);
+      if (this.rollouts.of(name)) await this.rollouts.abort(name, messages.rolloutEndpointGone(name));
       this.registry.deleteEndpoint(name);
     });
   }
@@ -194,6 +178,7 @@ export class ServeService implements ServeHealthSource {
   setTraffic(endpoint: string, traffic: Record<string, number>): Promise<void> {
     return this.exclusive(async () => {
       const entry = this.registry.endpoint(endpoint);
+      this.rollouts.assertFree(endpoint);
       if (typeof traffic !== 'object' || traffic === null || Object.keys(traffic).length === 0) {
         throw new ServeError('INVALID_CONFIG', messages.trafficEmpty(endpoint));
       }
@@ -214,6 +199,7 @@ export class ServeService implements ServeHealthSource {
   shadowTraffic(endpoint: string, backend: string, proportion: number): Promise<void> {
     return this.exclusive(async () => {
       const entry = this.registry.endpoint(endpoint);
+      this.rollouts.assertFree(endpoint);
       if (typeof proportion !== 'number' || !(proportion >= 0 && proportion <= 1)) {
         throw new ServeError('INVALID_CONFIG', messages.shadowProportion(endpoint, backend, proportion));
       }
@@ -223,6 +209,27 @@ export class ServeService implements ServeHealthSource {
       else shadows[backend] = proportion;
       this.registry.putEndpoint(endpoint, entry.route, entry.methods, entry.policy.traffic, shadows);
     });
+  }
+
+  /**
+   * Moves `endpoint`'s traffic to `backend` step by step, judging each step on live figures (see
+   * {@link RolloutOptions}); resolves `promoted`, or `rolled-back` with the reason once the previous
+   * split is back. Rejects (changing nothing) for bad options, unknown names, a backend that cannot
+   * serve the endpoint, or a rollout already running there. Other traffic changes to the endpoint
+   * are refused while it runs.
+   */
+  rollout(endpoint: string, backend: string, options?: RolloutOptions): Promise<RolloutResult> {
+    let started!: Promise<RolloutResult>;
+    return this.exclusive(async () => {
+      this.registry.endpoint(endpoint);
+      this.assertServes(backend, endpoint);
+      started = this.rollouts.start(endpoint, backend, options);
+    }).then(() => started);
+  }
+
+  /** Rolls the rollout of `endpoint` back now: its promise resolves `rolled-back` with the reason `aborted`. */
+  async abortRollout(endpoint: string): Promise<void> {
+    await this.rollouts.abort(endpoint);
   }
 
   /** Every endpoint with its route, methods, traffic and shadows. */

@@ -12,6 +12,14 @@ export interface RolloutEndpoints {
   put(endpoint: string, traffic: Record<string, number>, shadows: Record<string, number>): void;
 }
 
+/** How a rollout moved an endpoint's traffic: the candidate's share now, and whether it ended. */
+export interface RolloutMove {
+  /** The candidate's share now (0..1). */
+  weight: number;
+  /** `step` (moved on), `promoted` or `rolled-back`. */
+  outcome: 'step' | 'promoted' | 'rolled-back';
+}
+
 /** Where live figures and backend trouble come from. */
 export interface RolloutSignals {
   /** Figures of `backend` on `endpoint` over the last `windowMs` (shadow copies included). */
@@ -19,7 +27,7 @@ export interface RolloutSignals {
   /** Why `backend` cannot serve (deleted, crash loop), or undefined. */
   trouble(backend: string): string | undefined;
   /** Called when a step ends or the rollout ends, for the event log and the logs. */
-  stepped?(endpoint: string, backend: string, text: string): void;
+  stepped?(endpoint: string, backend: string, text: string, step: RolloutMove): void;
 }
 
 /**
@@ -80,29 +88,23 @@ export class RolloutCoordinator {
     });
     this.runners.set(endpoint, runner);
     let reported = 0;
-    const watch = setInterval(() => {
+    const report = () => {
       for (const step of runner.progress.done.slice(reported)) {
-        signals.stepped?.(
-          endpoint,
-          backend,
-          messages.rolloutStep(endpoint, backend, step.weight, step.verdict, step.reason),
-        );
+        const text = messages.rolloutStep(endpoint, backend, step.weight, step.verdict, step.reason);
+        signals.stepped?.(endpoint, backend, text, { weight: step.weight, outcome: 'step' });
       }
       reported = runner.progress.done.length;
-    }, 200);
+    };
+    const watch = setInterval(report, 200);
     watch.unref();
     runner.start();
     return runner.result.then((result) => {
       clearInterval(watch);
+      report();
       this.runners.delete(endpoint);
-      for (const step of result.steps.slice(reported)) {
-        signals.stepped?.(
-          endpoint,
-          backend,
-          messages.rolloutStep(endpoint, backend, step.weight, step.verdict, step.reason),
-        );
-      }
-      signals.stepped?.(endpoint, backend, messages.rolloutEnded(endpoint, backend, result));
+      const weight = result.outcome === 'promoted' ? 1 : (current.traffic[backend] ?? 0);
+      const text = messages.rolloutEnded(endpoint, backend, result);
+      signals.stepped?.(endpoint, backend, text, { weight, outcome: result.outcome });
       return result;
     });
   }

@@ -48,3 +48,40 @@ test('numbers read well: percentages, latencies, memory, no-data dashes', () => 
   assert.match(html, /data-field="errors">13%/);
   assert.match(html, /data-field="rps">1234/);
 });
+
+test('a rollout in progress and a backend autoscaling show what they are doing', () => {
+  const backend = fakeBackend('model-v1', 1, {
+    autoscaling: {
+      minReplicas: 1,
+      maxReplicas: 4,
+      targetOngoingRequests: 2,
+      upscaleDelayMs: 1000,
+      downscaleDelayMs: 30_000,
+      lookBackMs: 500,
+      intervalMs: 100,
+      tolerance: 0.1,
+      lastDecision: { target: 3, reason: 'ongoing requests 6.0 / targetOngoingRequests 2', at: 1_000 },
+    },
+  });
+  const status = fakeStatus([backend, fakeBackend('model-v2')]);
+  status.endpoints.predict.rollout = {
+    endpoint: 'predict',
+    backend: 'model-v2',
+    previous: { 'model-v1': 1 },
+    step: 1,
+    weight: 0.1,
+    steps: [0.01, 0.1, 0.5, 1],
+    startedAt: 500,
+    lastCheck: '40 of 100 requests (minRequestsPerStep) so far',
+    done: [],
+  };
+  const html = renderStatusView(status);
+  assert.match(
+    html,
+    /data-field="rollout"><strong>Rollout to model-v2<\/strong> step 2 of 4 · 10% · 40 of 100 requests/,
+  );
+  assert.match(
+    html,
+    /data-field="autoscaling"><strong>Autoscaling<\/strong> 1–4 replicas, target 2 ongoing each · last: to 3/,
+  );
+});
