@@ -27,9 +27,8 @@ describe('guarded rollout', () => {
   /** Runs `during` under a closed loop of 4 clients; returns its result and the load's answers by status. */
   async function underLoad<T>(during: () => Promise<T>): Promise<{ value: T; statuses: Map<number, number> }> {
     const statuses = new Map<number, number>();
-    let finished!: Promise<unknown>;
     const instance = autocannon({ url: `${base}/canary`, connections: 4, duration: 60, timeout: 10 }, () => undefined);
-    finished = new Promise((resolve) => instance.on('done', resolve));
+    const finished = new Promise((resolve) => instance.on('done', resolve));
     instance.on('response', (_c: unknown, status: number) => statuses.set(status, (statuses.get(status) ?? 0) + 1));
     try {
       await sleep(300);
