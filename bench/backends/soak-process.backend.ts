@@ -1,18 +1,8 @@
-import { Backend, Endpoint } from '../../src';
+import { Backend } from '../../src';
+import { SoakBackend, soakBackendOptions } from './soak.backend';
 
-/** Soak run: the process half of endpoint `/soak` (the replicas the soak SIGKILLs); echoes its config version. */
-@Backend({ numReplicas: 2, replica: 'process', requestTimeoutMs: 5000, userConfig: { version: 0 } })
-export class SoakProcessBackend {
-  private version = -1;
-
-  /** Takes the version the soak's control loop rolls out. */
-  reconfigure(config: { version: number }): void {
-    this.version = config.version;
-  }
-
-  /** `GET /soak`: which backend answered, with which config version. */
-  @Endpoint({ route: '/soak' })
-  call(): { backend: 'process'; version: number } {
-    return { backend: 'process', version: this.version };
-  }
+/** Soak run: the process half of endpoint `/soak`, the replicas the soak SIGKILLs (the body is `SoakBackend`'s). */
+@Backend(soakBackendOptions('process'))
+export class SoakProcessBackend extends SoakBackend<'process'> {
+  protected override readonly kind = 'process';
 }

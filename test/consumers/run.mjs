@@ -1,14 +1,15 @@
 // Consumer apps, each installed from the packed tarball as a user would, run through the checks of
 // checks.cjs: Nest 12 (CommonJS compiled and under swc-node, ES modules compiled and under tsx, Vitest;
 // type-checked with TypeScript 6 and 7) and Nest 11 (Jest with ts-jest). One install per Nest major,
-// kept in that folder's node_modules and redone only when its package.json changes.
+// kept in that folder's node_modules and redone only when its package.json changes. The sources the apps
+// have in common live once in shared/ and are copied into each app first (see SHARED).
 // Usage: npm run test:consumers (builds first), or node test/consumers/run.mjs [name filter].
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -17,6 +18,30 @@ const { runChecks } = createRequire(import.meta.url)('./checks.cjs');
 const filter = process.argv[2];
 const started = Date.now();
 const seconds = (since) => ((Date.now() - since) / 1000).toFixed(1);
+
+/**
+ * The sources every app would hold the same copy of, written once in shared/ and copied into each app
+ * before anything builds or runs it (the copies are git-ignored: edit shared/). Copies, not a tsconfig
+ * `include` of shared/: a file resolves its imports from its own folder, and shared/ would find the repository's
+ * Nest, not the app's. Files with relative imports
+ * differ by module system: CommonJS apps import `./app.module`, the ES-module app `./app.module.js` (its
+ * own `src/app.module.ts`, `src/main.ts`, `test/app.spec.ts`).
+ */
+const SHARED = [
+  ['demo.backend.ts', ['nest11/src', 'nest12/cjs/src', 'nest12/esm/src']],
+  ['admin.controller.ts', ['nest11/src', 'nest12/cjs/src', 'nest12/esm/src']],
+  ['commonjs/app.module.ts', ['nest11/src', 'nest12/cjs/src']],
+  ['commonjs/main.ts', ['nest11/src', 'nest12/cjs/src']],
+  ['testing-app.ts', ['nest11/test', 'nest12/esm/test']],
+];
+
+function copyShared() {
+  for (const [file, folders] of SHARED)
+    for (const folder of folders) {
+      mkdirSync(join(here, folder), { recursive: true });
+      copyFileSync(join(here, 'shared', file), join(here, folder, basename(file)));
+    }
+}
 
 function sh(cwd, cmd, args, env = {}) {
   execFileSync(cmd, args, { cwd, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, ...env } });
@@ -191,6 +216,7 @@ function freePort() {
   });
 }
 
+copyShared();
 const pack = join(here, '.pack');
 rmSync(pack, { recursive: true, force: true });
 mkdirSync(pack);
