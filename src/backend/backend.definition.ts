@@ -13,7 +13,7 @@ import type {
   ReplicaResourceLimits,
 } from '../interfaces/backend-config.interface';
 import { ServeError } from '../serve.errors';
-import { messages } from '../serve.messages';
+import { messages, streamMessages } from '../serve.messages';
 import { stripUndefined } from '../utils/object.util';
 
 /** What never changes about a backend once created: its class and how replicas load it. */
@@ -55,6 +55,11 @@ export function buildBackendDefinition(
   const modulePath = merged.modulePath ?? metadata?.definedIn;
   if (!modulePath) throw new ServeError('INVALID_CONFIG', messages.modulePathNotFound(cls.name));
   const methods = getCallableMethods(cls);
+  for (const method of getBatchMethods(cls)) {
+    const fn: unknown = (cls.prototype as Record<string, unknown>)[method];
+    if (isGeneratorFunction(fn))
+      throw new ServeError('INVALID_CONFIG', streamMessages.batchStream(name ?? merged.name ?? cls.name, method));
+  }
   const bindings = getEndpointBindings(cls);
   const methodBindings = bindings.filter((b) => b.handler !== 'call');
   const defaultMethod = methods.includes('call')
@@ -84,4 +89,10 @@ export function buildBackendDefinition(
 export function methodForEndpoint(spec: BackendDefinition, endpoint: string): string | undefined {
   const bound = spec.bindings.find((b) => (b.options.name ?? b.options.route) === endpoint);
   return bound?.handler ?? spec.defaultMethod;
+}
+
+/** True for a `function*` or `async function*`: a method that streams. */
+function isGeneratorFunction(fn: unknown): boolean {
+  const kind = (fn as { constructor?: { name?: string } } | undefined)?.constructor?.name;
+  return kind === 'AsyncGeneratorFunction' || kind === 'GeneratorFunction';
 }

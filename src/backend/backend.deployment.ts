@@ -32,6 +32,8 @@ export interface DeploymentSettings {
   clusterConnected(): boolean;
   /** Answers a replica's `getHandle(endpoint).remote(...)` call. */
   handleCall: ReplicaEvents['handleCall'];
+  /** Answers a replica's `getHandle(endpoint).stream(...)` call. */
+  handleStream: ReplicaEvents['handleStream'];
   /** Where local replicas start; this app's threads and processes unless a test says otherwise. */
   localSite?: ReplicaSite;
 }
@@ -112,8 +114,14 @@ export class BackendDeployment {
   }
 
   /** See {@link BackendRouter.submit}. */
-  submit(method: string, request: ServeRequest, done: (result: CallResult) => void, internal = false): void {
-    this.router.submit(method, request, done, internal);
+  submit(
+    method: string,
+    request: ServeRequest,
+    done: (result: CallResult) => void,
+    internal = false,
+    signal?: AbortSignal,
+  ): void {
+    this.router.submit(method, request, done, internal, signal);
   }
 
   /** Requests waiting in the queue. */

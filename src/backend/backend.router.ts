@@ -7,7 +7,10 @@ import type { ReplicaScheduler } from '../router/replica.scheduler';
 import { RequestQueue } from '../router/request.queue';
 import { RETRY_AFTER_SECONDS } from '../serve.constants';
 import { ServeError } from '../serve.errors';
-import { messages } from '../serve.messages';
+import { messages, streamMessages } from '../serve.messages';
+import { ServeStream } from '../replicas/serve.stream';
+import { ChunkInbox } from '../replicas/chunk.inbox';
+import type { StreamOpened } from '../replicas/replica.interface';
 import type { RequestCounts } from './backend.status';
 import type { ReplicaEntry } from './replica.lifecycle';
 
@@ -41,6 +44,11 @@ interface Job {
   settled?: boolean;
   queued?: boolean;
   retries?: number;
+  signal?: AbortSignal;
+  /** Cancels the call in its replica (set while it is there). */
+  cancel?: () => void;
+  /** The chunks of a call that streams. */
+  inbox?: ChunkInbox;
 }
 
 /**
@@ -51,7 +59,14 @@ interface Job {
  */
 export class BackendRouter {
   private readonly queue = new RequestQueue<Job>();
-  private readonly counts: RequestCounts = { succeeded: 0, failed: 0, timedOut: 0, rejected: 0, replicaLost: 0 };
+  private readonly counts: RequestCounts = {
+    succeeded: 0,
+    failed: 0,
+    timedOut: 0,
+    rejected: 0,
+    replicaLost: 0,
+    cancelled: 0,
+  };
   private draining = false;
   private closed = false;
 
@@ -62,10 +77,18 @@ export class BackendRouter {
    * While draining, only `internal` calls (a replica's handle calls, part of a request already
    * accepted) are still taken.
    */
-  submit(method: string, request: ServeRequest, done: (result: CallResult) => void, internal = false): void {
-    const job: Job = { method, request, done };
+  submit(
+    method: string,
+    request: ServeRequest,
+    done: (result: CallResult) => void,
+    internal = false,
+    signal?: AbortSignal,
+  ): void {
+    const job: Job = { method, request, done, signal };
     const { scheduler, name } = this.options;
     if (this.closed || (this.draining && !internal)) return this.reject(job, shutDown());
+    if (signal?.aborted) return this.abort(job);
+    signal?.addEventListener('abort', () => this.abort(job), { once: true });
     const slot = this.queue.size === 0 ? scheduler.pick() : undefined;
     if (!slot && !this.options.hasCapacity()) return this.reject(job, this.options.noCapacityError());
     const config = this.options.config();
@@ -135,29 +158,43 @@ export class BackendRouter {
 
   private send(slot: ReplicaEntry, job: Job): void {
     slot.inFlight++;
-    slot.replica.call(job.method, job.request, (outcome) => {
-      slot.inFlight--;
-      if (
-        !outcome.ok &&
-        outcome.e.notStarted &&
-        !job.settled &&
-        !this.closed &&
-        (job.retries ?? 0) < MAX_NOT_STARTED_RETRIES
-      ) {
-        job.retries = (job.retries ?? 0) + 1;
-        job.queued = true;
-        this.queue.unshift(job);
-      } else {
-        slot.served++;
-        this.complete(job, outcome, slot);
-      }
-      if (slot.inFlight === 0 && slot.idle) slot.idle();
-      this.capacityChanged();
-    });
+    const opened: StreamOpened = (status, headers, link) => {
+      const idleMs = this.options.config().streamIdleTimeoutMs;
+      const idle = () => new ServeError('TIMEOUT', streamMessages.streamIdle(this.options.name, idleMs));
+      const inbox = (job.inbox = new ChunkInbox(link, idleMs, idle));
+      this.settle(job, { ok: true, value: new ServeStream(status, headers, inbox) }, 'succeeded');
+      return (chunk) => inbox.push(chunk);
+    };
+    job.cancel = slot.replica.call(
+      job.method,
+      job.request,
+      (outcome) => {
+        job.cancel = undefined;
+        slot.inFlight--;
+        if (
+          !outcome.ok &&
+          outcome.e.notStarted &&
+          !job.settled &&
+          !this.closed &&
+          (job.retries ?? 0) < MAX_NOT_STARTED_RETRIES
+        ) {
+          job.retries = (job.retries ?? 0) + 1;
+          job.queued = true;
+          this.queue.unshift(job);
+        } else {
+          slot.served++;
+          this.complete(job, outcome, slot);
+        }
+        if (slot.inFlight === 0 && slot.idle) slot.idle();
+        this.capacityChanged();
+      },
+      opened,
+    );
   }
 
   private complete(job: Job, outcome: WireOutcome, slot: ReplicaEntry): void {
     const result = decodeOutcome(outcome, this.options.name, this.options.exposeErrors);
+    job.inbox?.finish(result.ok ? undefined : result.error);
     if (result.ok) return this.settle(job, result, 'succeeded');
     if (result.error.code === 'HANDLER_FAILED' && !outcome.ok) {
       const stack = outcome.e.stack ?? outcome.e.message;
@@ -172,6 +209,19 @@ export class BackendRouter {
     if (job.queued) this.queue.cancel(job);
     const error = new ServeError('TIMEOUT', messages.requestTimeout(this.options.name, timeoutMs));
     this.settle(job, { ok: false, error }, 'timedOut');
+    job.cancel?.();
+  }
+
+  /** The caller went away: a queued request never runs; one in a replica is cancelled there, its slot free at once. */
+  private abort(job: Job): void {
+    if (job.queued) {
+      job.queued = false;
+      this.queue.cancel(job);
+    }
+    const error = new ServeError('CANCELLED', streamMessages.requestCancelled(this.options.name));
+    this.settle(job, { ok: false, error }, 'cancelled');
+    void job.inbox?.return();
+    job.cancel?.();
   }
 
   private reject(job: Job, error: ServeError): void {
@@ -185,6 +235,7 @@ export class BackendRouter {
     if (job.timer) clearTimeout(job.timer);
     this.counts[outcome]++;
     job.done(result);
+    if (!job.cancel && !job.inbox) job.signal = undefined;
   }
 }
 

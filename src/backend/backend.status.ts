@@ -30,6 +30,8 @@ export type RequestCounts = {
   rejected: number;
   /** In flight in a replica that died (503). */
   replicaLost: number;
+  /** The caller went away (client disconnected, handle caller aborted) before the answer. */
+  cancelled: number;
 };
 
 /** One replica, as {@link BackendStatus.replicas} lists it. */

@@ -36,6 +36,7 @@ export interface LifecycleSettings {
   readonly replicaStopTimeoutMs: number;
   readonly replicaNice: number;
   readonly handleCall: ReplicaEvents['handleCall'];
+  readonly handleStream: ReplicaEvents['handleStream'];
 }
 
 /**
@@ -81,7 +82,7 @@ export class ReplicaLifecycle {
           nice: settings.replicaNice,
         },
       },
-      { exited: this.events.exited, handleCall: settings.handleCall },
+      { exited: this.events.exited, handleCall: settings.handleCall, handleStream: settings.handleStream },
     );
     const entry: ReplicaEntry = {
       id,

@@ -4,6 +4,8 @@ import type { ServeModuleOptions } from '../interfaces/serve-module-options.inte
 import { toServeRequest, type HostRequest } from '../http/request.mapper';
 import { toHttpException, toResponseBody, type HostResponse } from '../http/response.mapper';
 import { RoutePathMatcher } from '../http/route-path.matcher';
+import { ServeStream } from '../replicas/serve.stream';
+import { acceptsEventStream, writeStream } from '../http/stream.writer';
 import { hostRoutingOf } from '../http/host-routing';
 import {
   CALL_METHOD_HEADER,
@@ -18,6 +20,8 @@ import { ServeDispatcher } from './serve.dispatcher';
 import { ServeRegistry } from './serve.registry';
 
 const METHOD_NAME = /^[A-Za-z_$][\w$]*$/;
+/** What a streamed request returns to Nest: the response is already written and ended. */
+const STREAMED = undefined;
 
 /**
  * Serves every endpoint from one catch-all route of the host app, over the live route table:
@@ -66,18 +70,28 @@ export class ServeController {
         405,
       );
     }
+    const raw = (res as { raw?: HostResponse }).raw ?? res;
+    const gone = new AbortController();
+    const onClose = () => raw.writableFinished || gone.abort();
+    raw.once('close', onClose);
     try {
       const request = await toServeRequest(req, path, this.bodyLimit);
       const result = await this.dispatcher.dispatch(endpoint, request, {
         shardKey: shardKeyOf(req.headers[SHARD_KEY_HEADER]),
         method: callMethodOf(req.headers[CALL_METHOD_HEADER]),
+        signal: gone.signal,
       });
       if (!result.ok) throw result.error;
-      return toResponseBody(res, result.value);
+      if (!ServeStream.is(result.value)) return toResponseBody(res, result.value);
+      const sse = endpoint.stream === 'sse' || acceptsEventStream(req.headers.accept);
+      if (this.registry.closed) raw.setHeader('connection', 'close');
+      await writeStream(raw, result.value, sse ? 'sse' : 'chunks', (err) => String((err as Error)?.message ?? err));
+      return STREAMED;
     } catch (err) {
       throw isServeError(err) ? toHttpException(res, err) : err;
     } finally {
-      if (this.registry.closed) res.setHeader('connection', 'close');
+      raw.off('close', onClose);
+      if (this.registry.closed && !raw.headersSent) res.setHeader('connection', 'close');
     }
   }
 }

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { RemoteOptions, ServeRequest } from '../interfaces/serve-request.interface';
+import type { ServeRequest, StreamOptions } from '../interfaces/serve-request.interface';
+import { ServeStream } from '../replicas/serve.stream';
 import type { ServeModuleOptions } from '../interfaces/serve-module-options.interface';
 import { DEFAULT_MODULE_OPTIONS, SERVE_OPTIONS } from '../serve.constants';
 import { ServeError } from '../serve.errors';
@@ -9,7 +10,18 @@ import type { BackendDeployment } from '../backend/backend.deployment';
 import type { CallResult } from '../replicas/result.codec';
 import { ServeRegistry, type EndpointEntry } from './serve.registry';
 
-const IGNORE = (): void => undefined;
+/** A shadow's answer is dropped; a stream is read to its end, so the shadow runs as the primary does. */
+const IGNORE = (result: CallResult): void => {
+  if (result.ok && ServeStream.is(result.value)) void drain(result.value);
+};
+
+async function drain(stream: ServeStream): Promise<void> {
+  try {
+    for await (const chunk of stream) void chunk;
+  } catch {
+    // A shadow's failure is counted by its backend and answers nobody.
+  }
+}
 
 /**
  * Sends one request of an endpoint where its traffic policy says: picks the backend (by weight
@@ -35,7 +47,7 @@ export class ServeDispatcher {
   dispatch(
     endpoint: EndpointEntry,
     request: ServeRequest,
-    options: RemoteOptions = {},
+    options: StreamOptions = {},
     internal = false,
   ): Promise<CallResult> {
     return new Promise<CallResult>((resolve) => {
@@ -47,7 +59,7 @@ export class ServeDispatcher {
       if (!method || !backend.spec.methods.includes(method))
         return resolve(fail(new ServeError('BAD_REQUEST', this.noSuchMethod(backend, endpoint.name, method))));
       for (const name of policy.chooseShadows(Math.random)) this.shadow(endpoint, name, request, options.method);
-      backend.submit(method, request, resolve, internal);
+      backend.submit(method, request, resolve, internal, options.signal);
     });
   }
 
@@ -55,7 +67,7 @@ export class ServeDispatcher {
   dispatchByName(
     endpoint: string,
     payload: unknown,
-    options: RemoteOptions = {},
+    options: StreamOptions = {},
     internal = false,
   ): Promise<CallResult> {
     const entry = this.registry.endpoints.get(endpoint);

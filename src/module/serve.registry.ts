@@ -14,6 +14,8 @@ export interface EndpointEntry {
   /** The `Allow` header of a 405 answer. */
   readonly allow: string;
   readonly policy: TrafficPolicy;
+  /** `'sse'`: streams go out as Server-Sent Events whatever the client's `Accept`. */
+  readonly stream?: 'sse';
 }
 
 /** The live tables: backends by name, endpoints by name and by route. */
@@ -61,6 +63,7 @@ export class ServeRegistry {
     methods: readonly string[],
     traffic: WeightMap,
     shadows: WeightMap,
+    stream?: 'sse',
   ): EndpointEntry {
     const previous = this.endpoints.get(name);
     if (previous) this.unroute(previous);
@@ -73,6 +76,7 @@ export class ServeRegistry {
       accepts,
       allow: [...accepts].join(', '),
       policy: new TrafficPolicy({ ...traffic }, { ...shadows }),
+      stream,
     };
     this.endpoints.set(name, entry);
     const key = normaliseRoute(route);

@@ -30,6 +30,7 @@ function harness(overrides: Partial<ResolvedBackendConfig> = {}, replicas = 1) {
     const replica = new FakeReplica(`echo#${i}`, 'thread', 'local', fakeSpec(), {
       exited: () => undefined,
       handleCall: async () => ({ ok: true, v: { v: null } }),
+      handleStream: async () => ({ ok: true, v: { v: null } }),
     });
     const entry: ReplicaEntry = {
       id: replica.id,
@@ -128,9 +129,14 @@ describe('BackendRouter', () => {
       ['TIMEOUT', 'TIMEOUT'],
     );
     assert.equal(errorOf(r.list[0]).status, 504);
-    fakes[0].answer(undefined, { value: 'late' });
-    assert.equal(r.list.length, 2, 'a late answer settles nothing twice');
-    assert.equal(fakes[0].calls.length, 1, 'the timed-out queued request is never sent');
+    assert.equal(fakes[0].calls[0].cancelled, true, 'the timed-out call is cancelled in its replica');
+    assert.equal(router.inFlight, 0, 'its slot is free at once');
+    assert.equal(r.list.length, 2, 'the cancel settles nothing twice');
+    // The freed slot took the queued request just before its own timer fired: cancelled there too.
+    assert.ok(
+      fakes[0].calls.every((c) => c.cancelled),
+      'every timed-out call is cancelled',
+    );
     assert.equal(router.requestCounts.timedOut, 2);
   });
 
@@ -165,7 +171,14 @@ describe('BackendRouter', () => {
     fakes[0].die(new Error('OOM'));
     router.submit('call', request('times out'), r.done);
     mock.timers.tick(config().requestTimeoutMs);
-    assert.deepEqual(router.requestCounts, { succeeded: 1, failed: 1, timedOut: 1, rejected: 1, replicaLost: 1 });
+    assert.deepEqual(router.requestCounts, {
+      succeeded: 1,
+      failed: 1,
+      timedOut: 1,
+      rejected: 1,
+      replicaLost: 1,
+      cancelled: 0,
+    });
     assert.equal(r.list.length, 5);
   });
 
