@@ -255,6 +255,27 @@ describe('streams: back-pressure, failures, handles, process replicas', () => {
     );
   });
 
+  test("a shadow's copy of a stream is not cancelled by the primary's client: it runs to its end", async () => {
+    await s.serve.createBackend('shadow', Streamer);
+    await s.serve.createEndpoint('shadow-stats', { backend: 'shadow', route: '/shadow-stats', methods: ['POST'] });
+    await s.serve.shadowTraffic('/stream', 'shadow', 1);
+    const reply = await streamRequest(port, '/stream', {
+      body: { n: 5, ms: 60 },
+      headers: method('counted'),
+      onResponse: (res, req) => res.once('data', () => req.destroy()),
+    });
+    assert.equal(reply.ended, 'aborted');
+    const shadowStats = async (): Promise<Stats> =>
+      (await s.http.post('/shadow-stats').set(method('stats')).expect(200)).body;
+    let shadow = await shadowStats();
+    await waitFor('the shadow to finish', async () => (shadow = await shadowStats()).finallyAt > 0, 3000);
+    assert.equal(shadow.produced, 5, 'the shadow made every chunk');
+    let primary = await stats();
+    await waitFor('the primary closed', async () => (primary = await stats()).finallyAt > 0, 3000);
+    assert.ok(primary.produced < 5, `the primary stopped early (${primary.produced})`);
+    await s.serve.shadowTraffic('/stream', 'shadow', 0);
+  });
+
   test('process replicas stream', async () => {
     const reply = await streamRequest(port, '/proc-stream', { body: { n: 3, ms: 80 } });
     assert.deepEqual(
