@@ -9,6 +9,8 @@ export interface StreamBody extends AsyncIterable<unknown> {
   readonly headers: Record<string, string>;
   /** Stops reading; the producer is cancelled. */
   cancel(): Promise<void>;
+  /** Chunks already received, taken without waiting. */
+  takeBuffered(): unknown[];
 }
 
 /** A chunk that names its SSE fields. */
@@ -65,7 +67,7 @@ export async function writeStream(
     if (res.req?.method === 'HEAD') return void (await stream.cancel());
     res.flushHeaders();
     while (!step.done && !closed) {
-      if (!write(frame(step.value, framing)) && !closed)
+      if (!write(frames(step.value, stream.takeBuffered(), framing)) && !closed)
         await new Promise<void>((resolve) => {
           wake = resolve;
           res.once('drain', resolve);
@@ -96,6 +98,15 @@ function contentTypeOf(framing: StreamFraming, first: IteratorResult<unknown>): 
   if (first.done || typeof chunk === 'string') return 'text/plain; charset=utf-8';
   if (chunk instanceof Uint8Array) return 'application/octet-stream';
   return 'application/x-ndjson; charset=utf-8';
+}
+
+/** A chunk and those received with it, in one piece: text joined, bytes concatenated. */
+function frames(first: unknown, more: unknown[], framing: StreamFraming): string | Uint8Array {
+  const head = frame(first, framing);
+  if (more.length === 0) return head;
+  const parts = [head, ...more.map((c) => frame(c, framing))];
+  if (parts.every((p) => typeof p === 'string')) return parts.join('');
+  return Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : p)));
 }
 
 /** One chunk as bytes or text on the wire. */

@@ -88,6 +88,19 @@ export class ChunkInbox implements AsyncIterableIterator<unknown> {
     return Promise.resolve({ value: undefined, done: true });
   }
 
+  /** Takes every chunk already received, without waiting (the writer sends them in one write). */
+  takeBuffered(): unknown[] {
+    const out: unknown[] = [];
+    while (this.buffered > 0) {
+      out.push(this.buffer[this.head]);
+      this.buffer[this.head++] = undefined;
+      this.taken();
+    }
+    this.buffer.length = 0;
+    this.head = 0;
+    return out;
+  }
+
   [Symbol.asyncIterator](): this {
     return this;
   }

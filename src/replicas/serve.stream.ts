@@ -16,6 +16,12 @@ export class ServeStream<TChunk = unknown> implements AsyncIterable<TChunk> {
     return this.chunks as AsyncIterator<TChunk>;
   }
 
+  /** Chunks already received, taken without waiting (none for a source that cannot tell). */
+  takeBuffered(): unknown[] {
+    const source = this.chunks as { takeBuffered?: () => unknown[] };
+    return source.takeBuffered ? source.takeBuffered() : [];
+  }
+
   /** Stops reading; the producer is cancelled. */
   async cancel(): Promise<void> {
     await this.chunks.return?.();
