@@ -64,7 +64,10 @@ export async function writeStream(
     for (const [name, value] of Object.entries(stream.headers)) res.setHeader(name, value);
     if (!res.hasHeader('content-type')) res.setHeader('content-type', contentTypeOf(framing, step));
     if (framing === 'sse') res.setHeader('cache-control', 'no-cache');
-    if (res.req?.method === 'HEAD') return void (await stream.cancel());
+    if (res.req?.method === 'HEAD') {
+      res.end();
+      return void (await stream.cancel());
+    }
     res.flushHeaders();
     while (!step.done && !closed) {
       if (!write(frames(step.value, stream.takeBuffered(), framing)) && !closed)

@@ -1,4 +1,4 @@
-import type { RemoteOptions, ServeRequest } from '../interfaces/serve-request.interface';
+import type { ServeRequest } from '../interfaces/serve-request.interface';
 import { ServeError } from '../serve.errors';
 import { messages, streamMessages } from '../serve.messages';
 import { HandleStreamForwarder } from './handle-stream.forwarder';
@@ -168,10 +168,7 @@ export class ChannelReplica implements Replica {
       case 'handle-call':
         if (message.stream)
           return this.handleStreams.open(message.id, message.endpoint, message.payload, message.options);
-        void this.events.handleCall(message.endpoint, message.payload, message.options as RemoteOptions).then((o) => {
-          if (!this.gone) this.channel.send({ t: 'handle-result', id: message.id, o });
-        });
-        return;
+        return this.handleStreams.call(message.id, message.endpoint, message.payload, message.options);
     }
   }
 

@@ -12,9 +12,9 @@ interface Forwarded {
 }
 
 /**
- * In the app, the streams that one replica's handle calls read (`getHandle(ep).stream()` inside
- * the replica): each answer's chunks go to the replica within its window, then its end as
- * `handle-result`; the replica's credits and cancel come back here.
+ * In the app, the handle calls of one replica (`getHandle(ep).remote()` / `.stream()` inside the
+ * replica): a stream's chunks go to the replica within its window, then every call's end as
+ * `handle-result`; the replica's credits and cancels (its caller's signal) come back here.
  */
 export class HandleStreamForwarder {
   private readonly streams = new Map<number, Forwarded>();
@@ -43,6 +43,15 @@ export class HandleStreamForwarder {
         (err) => this.end(id, failure(err)),
       );
     });
+  }
+
+  /** The replica called `remote()`: answers it with `handle-result`, unless the replica cancels it first. */
+  call(id: number, endpoint: string, payload: unknown, options: RemoteOptions): void {
+    const entry: Forwarded = { abort: new AbortController() };
+    this.streams.set(id, entry);
+    void this.events
+      .handleCall(endpoint, payload, { ...options, signal: entry.abort.signal })
+      .then((o) => this.end(id, o));
   }
 
   /** The replica read `n` more chunks of `id`. */

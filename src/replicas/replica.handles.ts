@@ -33,10 +33,18 @@ export class ReplicaHandles {
   handle(endpoint: string): ServeHandle {
     return {
       endpoint,
-      remote: <T>(payload?: unknown, options: RemoteOptions = {}) =>
+      remote: <T>(payload?: unknown, options: StreamOptions = {}) =>
         new Promise<T>((resolve, reject) => {
           const id = this.send(endpoint, payload, options, false);
           this.waiters.set(id, { resolve: resolve as (v: unknown) => void, reject });
+          const { signal } = options;
+          const abort = () => {
+            if (!this.waiters.delete(id)) return;
+            this.out.send({ t: 'handle-cancel', id });
+            reject(new ServeError('CANCELLED', streamMessages.handleCancelled(endpoint)));
+          };
+          if (signal?.aborted) abort();
+          signal?.addEventListener('abort', abort, { once: true });
         }),
       stream: <T>(payload?: unknown, options: StreamOptions = {}) => this.stream<T>(endpoint, payload, options),
     };

@@ -30,7 +30,11 @@ export interface ReplicaEvents {
   /** The replica is gone without being asked to stop (crash, OOM, kill). */
   exited(replica: Replica, reason: Error): void;
   /** Code in the replica called `getHandle(endpoint).remote(...)`. */
-  handleCall(endpoint: string, payload: unknown, options: RemoteOptions): Promise<WireOutcome>;
+  handleCall(
+    endpoint: string,
+    payload: unknown,
+    options: RemoteOptions & { signal?: AbortSignal },
+  ): Promise<WireOutcome>;
   /**
    * Code in the replica called `getHandle(endpoint).stream(...)`: the answer's stream, or the
    * outcome of an answer that does not stream. `signal` aborts when the replica stops reading.

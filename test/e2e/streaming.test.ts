@@ -77,6 +77,12 @@ describe('streaming and cancellation over real HTTP', () => {
     );
   });
 
+  test('HEAD on a streaming GET endpoint answers the head only, and closes the generator', async () => {
+    const res = await s.http.head('/stream').expect(200);
+    assert.match(String(res.headers['content-type']), /^text\/plain/);
+    assert.equal(res.text, undefined);
+  });
+
   test('a ServeResponse with an async iterable body streams with its status and headers', async () => {
     const reply = await streamRequest(port, '/stream', { body: {}, headers: method('response') });
     assert.equal(reply.status, 201);
@@ -274,6 +280,17 @@ describe('streams: back-pressure, failures, handles, process replicas', () => {
     await waitFor('the primary closed', async () => (primary = await stats()).finallyAt > 0, 3000);
     assert.ok(primary.produced < 5, `the primary stopped early (${primary.produced})`);
     await s.serve.shadowTraffic('/stream', 'shadow', 0);
+  });
+
+  test("from inside a replica, aborting remote()'s signal rejects it and aborts the callee's request.signal", async () => {
+    const res = await s.http.post('/stream').set(method('abortsInner')).send({}).expect(200);
+    assert.equal(res.body.code, 'CANCELLED');
+    assert.ok(res.body.ms >= 90 && res.body.ms < 2000, `rejected after ${res.body.ms} ms`);
+    await waitFor(
+      "the callee's signal",
+      async () => (await s.serve.getHandle('inner').remote<number>({}, { method: 'abortedWhen' })) > 0,
+      2000,
+    );
   });
 
   test('process replicas stream', async () => {
