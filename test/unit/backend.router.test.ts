@@ -5,6 +5,7 @@ import type { ReplicaEntry, SiteState } from '../../src/backend/replica.lifecycl
 import type { ResolvedBackendConfig } from '../../src/interfaces/backend-config.interface';
 import { ReplicaScheduler } from '../../src/router/replica.scheduler';
 import { ServeError } from '../../src/serve.errors';
+import { ServeStream } from '../../src/replicas/serve.stream';
 import { config, definition, recordingLogger, request, results } from '../helpers/backend.fixture';
 import { FakeReplica, FakeSite } from '../helpers/fake.replica';
 
@@ -209,5 +210,73 @@ describe('BackendRouter', () => {
       r.list.map((x) => errorOf(x).code),
       ['SHUT_DOWN', 'SHUT_DOWN', 'SHUT_DOWN'],
     );
+  });
+});
+
+describe('BackendRouter: cancellation and streams', () => {
+  beforeEach(() => mock.timers.enable({ apis: ['setTimeout', 'setInterval', 'Date'] }));
+  afterEach(() => mock.timers.reset());
+
+  test("a queued request whose caller aborts leaves the queue, is never sent, and is counted 'cancelled'", () => {
+    const { router, fakes } = harness({ maxConcurrentQueries: 1 });
+    const r = results();
+    router.submit('call', request('a'), r.done);
+    const caller = new AbortController();
+    router.submit('call', request('b'), r.done, false, caller.signal);
+    assert.equal(router.queued, 1);
+    caller.abort();
+    assert.equal(router.queued, 0);
+    assert.equal(errorOf(r.list[0]).code, 'CANCELLED');
+    fakes[0].answer(undefined, { value: 'A' });
+    assert.equal(fakes[0].calls.length, 1, 'b never reached the replica');
+    assert.equal(router.requestCounts.cancelled, 1);
+  });
+
+  test('a request already aborted is never admitted', () => {
+    const { router, fakes } = harness();
+    const r = results();
+    router.submit('call', request('a'), r.done, false, AbortSignal.abort());
+    assert.equal(fakes[0].calls.length, 0);
+    assert.equal(errorOf(r.list[0]).code, 'CANCELLED');
+  });
+
+  test('aborting a request in a replica cancels it there and frees its slot at once', () => {
+    const { router, fakes } = harness({ maxConcurrentQueries: 1 });
+    const r = results();
+    const caller = new AbortController();
+    router.submit('call', request('a'), r.done, false, caller.signal);
+    router.submit('call', request('b'), r.done);
+    caller.abort();
+    assert.equal(fakes[0].calls[0].cancelled, true);
+    assert.deepEqual(
+      fakes[0].calls.map((c) => c.request.body),
+      ['a', 'b'],
+      'the freed slot takes the queued request',
+    );
+    assert.equal(r.list.length, 1);
+    assert.equal(router.requestCounts.cancelled, 1);
+  });
+
+  test('a stream settles at its head with its chunks; its end comes with the call; the slot is held until then', async () => {
+    const { router, fakes } = harness({ maxConcurrentQueries: 1 });
+    const r = results();
+    router.submit('call', request('a'), r.done);
+    const call = fakes[0].calls[0];
+    const grants: number[] = [];
+    const push = call.opened!(206, { 'x-a': '1' }, { grant: (n) => grants.push(n), cancel: () => undefined });
+    push('one');
+    push('two');
+    const result = r.list[0];
+    assert.ok(result.ok);
+    const stream = result.value as ServeStream;
+    assert.ok(ServeStream.is(stream));
+    assert.equal(stream.status, 206);
+    assert.equal(router.inFlight, 1, 'the slot is held while the stream runs');
+    fakes[0].answer(call, { value: undefined });
+    const chunks: unknown[] = [];
+    for await (const c of stream) chunks.push(c);
+    assert.deepEqual(chunks, ['one', 'two']);
+    assert.equal(router.inFlight, 0);
+    assert.equal(router.requestCounts.succeeded, 1);
   });
 });
