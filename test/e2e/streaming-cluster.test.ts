@@ -49,6 +49,16 @@ describe('streaming from a remote replica over NATS', () => {
     assert.equal(reply.ended, 'end');
   });
 
+  test('a chunk over the NATS max_payload ends the stream with an error the client sees', async () => {
+    const reply = await streamRequest(port, '/remote-stream', {
+      body: {},
+      headers: { 'x-serve-call-method': 'huge', accept: 'text/event-stream' },
+    });
+    assert.match(reply.text, /^data: small\n/);
+    assert.match(reply.text, /event: error\ndata: .*Backend 'RemoteStreamer' failed/);
+    await waitFor('in flight 0', () => s.serve.listBackends().RemoteStreamer.inFlight === 0);
+  });
+
   test('a long stream (many windows) arrives whole; a disconnect closes the remote generator', async () => {
     const chunks: string[] = [];
     for await (const chunk of s.serve.getHandle('/remote-stream').stream<string>({ n: 2000, ms: 0 }))
