@@ -11,7 +11,7 @@ import { messages, streamMessages } from '../serve.messages';
 import { ServeStream } from '../replicas/serve.stream';
 import { ChunkInbox } from '../replicas/chunk.inbox';
 import type { StreamOpened } from '../replicas/replica.interface';
-import type { RequestCounts } from './backend.status';
+import { noRequests, type RequestCounts } from './backend.status';
 import type { ReplicaEntry } from './replica.lifecycle';
 
 /** A call that never reached a replica (its replica host had gone) is tried again on another, this often at most. */
@@ -45,6 +45,7 @@ interface Job {
   queued?: boolean;
   retries?: number;
   signal?: AbortSignal;
+  onAbort?: () => void;
   /** Cancels the call in its replica (set while it is there). */
   cancel?: () => void;
   /** The chunks of a call that streams. */
@@ -59,14 +60,7 @@ interface Job {
  */
 export class BackendRouter {
   private readonly queue = new RequestQueue<Job>();
-  private readonly counts: RequestCounts = {
-    succeeded: 0,
-    failed: 0,
-    timedOut: 0,
-    rejected: 0,
-    replicaLost: 0,
-    cancelled: 0,
-  };
+  private readonly counts: RequestCounts = noRequests();
   private draining = false;
   private closed = false;
 
@@ -88,7 +82,8 @@ export class BackendRouter {
     const { scheduler, name } = this.options;
     if (this.closed || (this.draining && !internal)) return this.reject(job, shutDown());
     if (signal?.aborted) return this.abort(job);
-    signal?.addEventListener('abort', () => this.abort(job), { once: true });
+    job.onAbort = () => this.abort(job);
+    signal?.addEventListener('abort', job.onAbort, { once: true });
     const slot = this.queue.size === 0 ? scheduler.pick() : undefined;
     if (!slot && !this.options.hasCapacity()) return this.reject(job, this.options.noCapacityError());
     const config = this.options.config();
@@ -184,6 +179,7 @@ export class BackendRouter {
         } else {
           slot.served++;
           this.complete(job, outcome, slot);
+          this.release(job);
         }
         if (slot.inFlight === 0 && slot.idle) slot.idle();
         this.capacityChanged();
@@ -235,7 +231,13 @@ export class BackendRouter {
     if (job.timer) clearTimeout(job.timer);
     this.counts[outcome]++;
     job.done(result);
-    if (!job.cancel && !job.inbox) job.signal = undefined;
+    if (!job.cancel) this.release(job);
+  }
+
+  /** The request is over: a caller's signal used for many calls keeps no listener of it. */
+  private release(job: Job): void {
+    if (job.onAbort) job.signal?.removeEventListener('abort', job.onAbort);
+    job.onAbort = undefined;
   }
 }
 

@@ -34,6 +34,11 @@ export type RequestCounts = {
   cancelled: number;
 };
 
+/** Counts of a backend that has answered nothing yet. */
+export function noRequests(): RequestCounts {
+  return { succeeded: 0, failed: 0, timedOut: 0, rejected: 0, replicaLost: 0, cancelled: 0 };
+}
+
 /** One replica, as {@link BackendStatus.replicas} lists it. */
 export type ReplicaStatus = {
   /** e.g. `sentiment#2`. */

@@ -280,3 +280,26 @@ describe('BackendRouter: cancellation and streams', () => {
     assert.equal(router.requestCounts.succeeded, 1);
   });
 });
+
+test("BackendRouter: a caller's signal used for many requests holds no listener once they are answered", () => {
+  const { router, fakes } = harness();
+  const r = results();
+  const signal = new AbortController().signal;
+  const added: unknown[] = [];
+  const removed: unknown[] = [];
+  const add = signal.addEventListener.bind(signal);
+  const remove = signal.removeEventListener.bind(signal);
+  signal.addEventListener = ((type: string, fn: () => void, opts?: AddEventListenerOptions) => {
+    added.push(fn);
+    add(type, fn, opts);
+  }) as typeof signal.addEventListener;
+  signal.removeEventListener = ((type: string, fn: () => void) => {
+    removed.push(fn);
+    remove(type, fn);
+  }) as typeof signal.removeEventListener;
+  for (let i = 0; i < 5; i++) router.submit('call', request(i), r.done, false, signal);
+  for (let i = 0; i < 5; i++) fakes[0].answer(undefined, { value: i });
+  assert.equal(r.list.length, 5);
+  assert.equal(added.length, 5);
+  assert.deepEqual(new Set(removed), new Set(added));
+});
