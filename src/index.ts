@@ -7,6 +7,7 @@ import type * as HealthFile from './health/serve.health-indicator';
 export * from './decorators';
 export * from './interfaces';
 export { ServeResponse, type ServeResponseInit } from './http/serve-response';
+export { ServeStream } from './replicas/serve.stream';
 export { ServeError, isServeError, type ServeErrorCode } from './serve.errors';
 export { getHandle } from './handle';
 export {

@@ -18,6 +18,7 @@ export const DEFAULT_BACKEND_CONFIG: Readonly<ResolvedBackendConfig> = Object.fr
   batchWaitTimeoutMs: 0,
   maxQueuedRequests: 1000,
   requestTimeoutMs: 30_000,
+  streamIdleTimeoutMs: 30_000,
 });
 
 /** Defaults of the module options. */

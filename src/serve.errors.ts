@@ -11,7 +11,8 @@ export type ServeErrorCode =
   | 'BAD_REQUEST'
   | 'PAYLOAD_TOO_LARGE'
   | 'STARTUP_FAILED'
-  | 'SHUT_DOWN';
+  | 'SHUT_DOWN'
+  | 'CANCELLED';
 
 const STATUS_BY_CODE: Record<ServeErrorCode, number> = {
   INVALID_CONFIG: 400,
@@ -26,6 +27,8 @@ const STATUS_BY_CODE: Record<ServeErrorCode, number> = {
   PAYLOAD_TOO_LARGE: 413,
   STARTUP_FAILED: 500,
   SHUT_DOWN: 503,
+  // nginx's "client closed request": nobody reads it over HTTP, a handle caller that aborted does.
+  CANCELLED: 499,
 };
 
 /**

@@ -15,7 +15,7 @@ import type {
 import { readCodeVersion } from '../replicas/code.version';
 import { moduleFile } from '../replicas/module.loader';
 import { ServeError } from '../serve.errors';
-import { deployMessages, messages } from '../serve.messages';
+import { deployMessages, messages, streamMessages } from '../serve.messages';
 import { stripUndefined } from '../utils/object.util';
 
 /** What never changes about a backend once created: its class and how replicas load it. */
@@ -62,6 +62,11 @@ export function buildBackendDefinition(
   const modulePath = merged.modulePath ?? metadata?.definedIn;
   if (!modulePath) throw new ServeError('INVALID_CONFIG', messages.modulePathNotFound(cls.name));
   const methods = getCallableMethods(cls);
+  for (const method of getBatchMethods(cls)) {
+    const fn: unknown = (cls.prototype as Record<string, unknown>)[method];
+    if (isGeneratorFunction(fn))
+      throw new ServeError('INVALID_CONFIG', streamMessages.batchStream(name ?? merged.name ?? cls.name, method));
+  }
   const bindings = getEndpointBindings(cls);
   const methodBindings = bindings.filter((b) => b.handler !== 'call');
   const backendName = name ?? merged.name ?? cls.name;
@@ -103,4 +108,10 @@ function pinCode(backend: string, modulePath: string): string {
 export function methodForEndpoint(spec: BackendDefinition, endpoint: string): string | undefined {
   const bound = spec.bindings.find((b) => (b.options.name ?? b.options.route) === endpoint);
   return bound?.handler ?? spec.defaultMethod;
+}
+
+/** True for a `function*` or `async function*`: a method that streams. */
+function isGeneratorFunction(fn: unknown): boolean {
+  const kind = (fn as { constructor?: { name?: string } } | undefined)?.constructor?.name;
+  return kind === 'AsyncGeneratorFunction' || kind === 'GeneratorFunction';
 }

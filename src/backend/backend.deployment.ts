@@ -37,6 +37,8 @@ export interface DeploymentSettings {
   clusterConnected(): boolean;
   /** Answers a replica's `getHandle(endpoint).remote(...)` call. */
   handleCall: ReplicaEvents['handleCall'];
+  /** Answers a replica's `getHandle(endpoint).stream(...)` call. */
+  handleStream: ReplicaEvents['handleStream'];
   /** Where local replicas start; this app's threads and processes unless a test says otherwise. */
   localSite?: ReplicaSite;
   /** The app's signal pipeline (a private one when absent, as in tests of one backend). */
@@ -150,8 +152,9 @@ export class BackendDeployment {
     done: (result: CallResult) => void,
     internal = false,
     route?: SubmitRoute,
+    signal?: AbortSignal,
   ): void {
-    this.router.submit(method, request, done, internal, route);
+    this.router.submit(method, request, done, internal, route, signal);
   }
 
   /** See {@link BackendRouter.submitShadow}. */

@@ -7,11 +7,14 @@ import type { ReplicaScheduler } from '../router/replica.scheduler';
 import { RequestQueue } from '../router/request.queue';
 import { RETRY_AFTER_SECONDS, SHADOW_DRAIN_TIMEOUT_MS } from '../serve.constants';
 import { ServeError } from '../serve.errors';
-import { deployMessages, messages, observingMessages } from '../serve.messages';
+import { deployMessages, messages, observingMessages, streamMessages } from '../serve.messages';
 import type { BackendRecorder } from '../signals/backend.recorder';
-import type { RequestCounts } from './backend.status';
-import { classifyRequest } from './request.classifier';
+import { ServeStream } from '../replicas/serve.stream';
+import { ChunkInbox } from '../replicas/chunk.inbox';
+import type { StreamOpened } from '../replicas/replica.interface';
+import { noRequests, type RequestCounts } from './backend.status';
 import type { ReplicaEntry } from './replica.lifecycle';
+import { classifyRequest } from './request.classifier';
 
 /** A call that never reached a replica (its replica host had gone) is tried again on another, this often at most. */
 export const MAX_NOT_STARTED_RETRIES = 3;
@@ -61,6 +64,12 @@ interface Job {
   /** `performance.now()` at submit, and when a replica took it (0 until then). */
   arrivedAt: number;
   startedAt: number;
+  signal?: AbortSignal;
+  onAbort?: () => void;
+  /** Cancels the call in its replica (set while it is there). */
+  cancel?: () => void;
+  /** The chunks of a call that streams. */
+  inbox?: ChunkInbox;
 }
 
 /**
@@ -71,7 +80,7 @@ interface Job {
  */
 export class BackendRouter {
   private readonly queue = new RequestQueue<Job>();
-  private readonly counts: RequestCounts = { succeeded: 0, failed: 0, timedOut: 0, rejected: 0, replicaLost: 0 };
+  private readonly counts: RequestCounts = noRequests();
   private draining = false;
   private closed = false;
   private drainStartedAt = 0;
@@ -90,10 +99,14 @@ export class BackendRouter {
     done: (result: CallResult) => void,
     internal = false,
     route: SubmitRoute = NO_ROUTE,
+    signal?: AbortSignal,
   ): void {
-    const job: Job = { method, request, done, route, arrivedAt: performance.now(), startedAt: 0 };
+    const job: Job = { method, request, done, route, arrivedAt: performance.now(), startedAt: 0, signal };
     const { scheduler, name } = this.options;
     if (this.closed || (this.draining && !internal)) return this.reject(job, shutDown());
+    if (signal?.aborted) return this.abort(job);
+    job.onAbort = () => this.abort(job);
+    signal?.addEventListener('abort', job.onAbort, { once: true });
     const slot = this.queue.size === 0 ? scheduler.pick() : undefined;
     if (!slot && !this.options.hasCapacity()) return this.reject(job, this.options.noCapacityError());
     const config = this.options.config();
@@ -115,11 +128,15 @@ export class BackendRouter {
 
   /**
    * Sends a shadow copy of a request of `endpoint`: served like any other request but answered to
-   * nobody, so a drain drops it while queued and waits for it in flight only
-   * {@link SHADOW_DRAIN_TIMEOUT_MS}; it is counted apart from the real traffic.
+   * nobody (a stream is read to its end, so the shadow runs as the primary does), so a drain drops
+   * it while queued and waits for it in flight only {@link SHADOW_DRAIN_TIMEOUT_MS}; it is counted
+   * apart from the real traffic. The primary's caller going away does not cancel it.
    */
   submitShadow(method: string, request: ServeRequest, endpoint = ''): void {
-    this.submit(method, request, () => undefined, false, { endpoint, shadow: true });
+    const done = (result: CallResult) => {
+      if (result.ok && ServeStream.is(result.value)) void drain(result.value);
+    };
+    this.submit(method, request, done, false, { endpoint, shadow: true });
   }
 
   /** Requests waiting in the queue. */
@@ -198,30 +215,45 @@ export class BackendRouter {
     slot.inFlight++;
     if (job.route.shadow) this.shadowsInFlight++;
     job.startedAt = performance.now();
-    slot.replica.call(job.method, job.request, (outcome) => {
-      slot.inFlight--;
-      if (job.route.shadow) this.shadowsInFlight--;
-      if (
-        !outcome.ok &&
-        outcome.e.notStarted &&
-        !job.settled &&
-        !this.closed &&
-        (job.retries ?? 0) < MAX_NOT_STARTED_RETRIES
-      ) {
-        job.retries = (job.retries ?? 0) + 1;
-        job.queued = true;
-        this.queue.unshift(job);
-      } else {
-        slot.served++;
-        this.complete(job, outcome, slot);
-      }
-      if (slot.inFlight === 0 && slot.idle) slot.idle();
-      this.capacityChanged();
-    });
+    const opened: StreamOpened = (status, headers, link) => {
+      const idleMs = this.options.config().streamIdleTimeoutMs;
+      const idle = () => new ServeError('TIMEOUT', streamMessages.streamIdle(this.options.name, idleMs));
+      const inbox = (job.inbox = new ChunkInbox(link, idleMs, idle));
+      this.settle(job, { ok: true, value: new ServeStream(status, headers, inbox) }, 'succeeded');
+      return (chunk) => inbox.push(chunk);
+    };
+    job.cancel = slot.replica.call(
+      job.method,
+      job.request,
+      (outcome) => {
+        job.cancel = undefined;
+        slot.inFlight--;
+        if (job.route.shadow) this.shadowsInFlight--;
+        if (
+          !outcome.ok &&
+          outcome.e.notStarted &&
+          !job.settled &&
+          !this.closed &&
+          (job.retries ?? 0) < MAX_NOT_STARTED_RETRIES
+        ) {
+          job.retries = (job.retries ?? 0) + 1;
+          job.queued = true;
+          this.queue.unshift(job);
+        } else {
+          slot.served++;
+          this.complete(job, outcome, slot);
+          this.release(job);
+        }
+        if (slot.inFlight === 0 && slot.idle) slot.idle();
+        this.capacityChanged();
+      },
+      opened,
+    );
   }
 
   private complete(job: Job, outcome: WireOutcome, slot: ReplicaEntry): void {
     const result = decodeOutcome(outcome, this.options.name, this.options.exposeErrors);
+    job.inbox?.finish(result.ok ? undefined : result.error);
     if (result.ok) return this.settle(job, result, 'succeeded', outcome);
     if (result.error.code === 'HANDLER_FAILED' && !outcome.ok) {
       const stack = outcome.e.stack ?? outcome.e.message;
@@ -238,6 +270,19 @@ export class BackendRouter {
     if (job.queued) this.queue.cancel(job);
     const error = new ServeError('TIMEOUT', messages.requestTimeout(this.options.name, timeoutMs));
     this.settle(job, { ok: false, error }, 'timedOut');
+    job.cancel?.();
+  }
+
+  /** The caller went away: a queued request never runs; one in a replica is cancelled there, its slot free at once. */
+  private abort(job: Job): void {
+    if (job.queued) {
+      job.queued = false;
+      this.queue.cancel(job);
+    }
+    const error = new ServeError('CANCELLED', streamMessages.requestCancelled(this.options.name));
+    this.settle(job, { ok: false, error }, 'cancelled');
+    void job.inbox?.return();
+    job.cancel?.();
   }
 
   private reject(job: Job, error: ServeError): void {
@@ -250,27 +295,40 @@ export class BackendRouter {
     job.settled = true;
     if (job.timer) clearTimeout(job.timer);
     this.counts[outcome]++;
-    const recorder = this.options.recorder;
-    if (recorder) {
-      const now = performance.now();
-      const { code, outcome: how } = classifyRequest(outcome, result, wire);
-      const queueMs = (job.startedAt || now) - job.arrivedAt;
-      const processingMs = job.startedAt ? now - job.startedAt : 0;
-      if (job.route.shadow) recorder.shadowSettled(job.route.endpoint, code, how, queueMs, processingMs);
-      else
-        recorder.settled(
-          job.route.endpoint,
-          code,
-          how,
-          queueMs,
-          processingMs,
-          result.ok ? undefined : result.error.message,
-        );
-    }
+    this.record(job, result, outcome, wire);
     job.done(result);
+    if (!job.cancel) this.release(job);
+  }
+
+  /** Counts the request in the signals: endpoint, status code, outcome, queue wait and processing time. */
+  private record(job: Job, result: CallResult, outcome: keyof RequestCounts, wire?: WireOutcome): void {
+    const recorder = this.options.recorder;
+    if (!recorder) return;
+    const now = performance.now();
+    const { code, outcome: how } = classifyRequest(outcome, result, wire);
+    const queueMs = (job.startedAt || now) - job.arrivedAt;
+    const processingMs = job.startedAt ? now - job.startedAt : 0;
+    const { endpoint, shadow } = job.route;
+    if (shadow) recorder.shadowSettled(endpoint, code, how, queueMs, processingMs);
+    else recorder.settled(endpoint, code, how, queueMs, processingMs, result.ok ? undefined : result.error.message);
+  }
+
+  /** The request is over: a caller's signal used for many calls keeps no listener of it. */
+  private release(job: Job): void {
+    if (job.onAbort) job.signal?.removeEventListener('abort', job.onAbort);
+    job.onAbort = undefined;
   }
 }
 
 function shutDown(): ServeError {
   return new ServeError('SHUT_DOWN', messages.shutDown());
+}
+
+/** Reads a shadow copy's stream to its end: its failures are counted by its backend and answer nobody. */
+async function drain(stream: ServeStream): Promise<void> {
+  try {
+    for await (const chunk of stream) void chunk;
+  } catch {
+    // nobody waits for a shadow's answer
+  }
 }

@@ -30,7 +30,14 @@ export type RequestCounts = {
   rejected: number;
   /** In flight in a replica that died (503). */
   replicaLost: number;
+  /** The caller went away (client disconnected, handle caller aborted) before the answer. */
+  cancelled: number;
 };
+
+/** Counts of a backend that has answered nothing yet. */
+export function noRequests(): RequestCounts {
+  return { succeeded: 0, failed: 0, timedOut: 0, rejected: 0, replicaLost: 0, cancelled: 0 };
+}
 
 /** One replica, as {@link BackendStatus.replicas} lists it. */
 export type ReplicaStatus = {

@@ -39,6 +39,7 @@ export interface LifecycleSettings {
   readonly replicaStopTimeoutMs: number;
   readonly replicaNice: number;
   readonly handleCall: ReplicaEvents['handleCall'];
+  readonly handleStream: ReplicaEvents['handleStream'];
 }
 
 /**
@@ -90,7 +91,7 @@ export class ReplicaLifecycle {
           nice: settings.replicaNice,
         },
       },
-      { exited: this.events.exited, handleCall: settings.handleCall },
+      { exited: this.events.exited, handleCall: settings.handleCall, handleStream: settings.handleStream },
     );
     const entry: ReplicaEntry = {
       id,

@@ -1,5 +1,6 @@
 import type { WireOutcome } from '../replicas/replica.protocol';
 import type { CallResult } from '../replicas/result.codec';
+import { ServeStream } from '../replicas/serve.stream';
 import type { RequestOutcome } from '../signals/request.outcome';
 import type { RequestCounts } from './backend.status';
 
@@ -18,7 +19,7 @@ export interface Classified {
  */
 export function classifyRequest(kind: keyof RequestCounts, result: CallResult, wire?: WireOutcome): Classified {
   if (result.ok) {
-    const code = wire?.ok && 'r' in wire.v ? wire.v.r.status : 200;
+    const code = wire?.ok && 'r' in wire.v ? wire.v.r.status : ServeStream.is(result.value) ? result.value.status : 200;
     return { code, outcome: code >= 500 ? 'error' : 'ok' };
   }
   const code = result.error.status;
@@ -29,6 +30,8 @@ export function classifyRequest(kind: keyof RequestCounts, result: CallResult, w
       return { code, outcome: 'timeout' };
     case 'replicaLost':
       return { code, outcome: 'replica-died' };
+    case 'cancelled':
+      return { code: 499, outcome: 'cancelled' };
     default:
       return { code, outcome: code >= 500 ? 'error' : 'ok' };
   }

@@ -9,8 +9,9 @@ import { encodeBatch, maxPayloadOf } from './cluster.codec';
 
 /**
  * Sends a replica's messages to its app over NATS, on the replica host. A message too large for
- * NATS is answered with an error instead: a result fails the app's request, a handle call fails
- * back into the replica.
+ * NATS is answered with an error instead: a result fails the app's request, a stream's chunk
+ * ends its stream with that error (and cancels it in the replica), a handle call fails back into
+ * the replica.
  */
 export function relayToApp(
   nc: NatsConnection,
@@ -37,6 +38,11 @@ export function relayToApp(
         new ServeError('PAYLOAD_TOO_LARGE', messages.notSendable('The handle payload', replica.key, why)),
       );
       replica.transport.post([{ t: 'handle-result', id: message.id, o } satisfies ToReplica]);
+    } else if (message.t === 'chunk') {
+      // The stream cannot go on: its handler stops, and the app's response ends with the error.
+      replica.transport.post([{ t: 'cancel', id: message.id } satisfies ToReplica]);
+      const reason = messages.agentResultTooLarge(replica.backend, why);
+      publish([{ t: 'result', id: message.id, o: failure({ name: 'PayloadTooLargeError', message: reason }) }]);
     }
   });
 }

@@ -29,6 +29,12 @@ export interface BackendConfig {
   maxQueuedRequests?: number;
   /** Time a request may take from arrival to answer, queue time included; then 504. Default 30000. */
   requestTimeoutMs?: number;
+  /**
+   * Longest gap between two chunks of a stream while its reader waits, in ms; then the stream
+   * ends with an error and the handler is cancelled. `requestTimeoutMs` bounds the first chunk.
+   * Default 30000.
+   */
+  streamIdleTimeoutMs?: number;
   /** Any JSON value, handed to `reconfigure(userConfig)` in every replica. */
   userConfig?: unknown;
   /**

@@ -11,6 +11,11 @@ export interface EndpointOptions {
   name?: string;
   /** Relative share of the endpoint's traffic for this backend. Default 1. */
   weight?: number;
+  /**
+   * `'sse'`: a streaming handler's chunks go out as Server-Sent Events whatever the client's
+   * `Accept` (otherwise SSE only for `Accept: text/event-stream`, raw chunks or NDJSON lines else).
+   */
+  stream?: 'sse';
 }
 
 /** Options of `ServeService.createEndpoint()`. */
@@ -21,4 +26,9 @@ export interface CreateEndpointOptions {
   route: string;
   /** Accepted HTTP methods. Default `['GET']`. */
   methods?: HttpMethod[];
+  /**
+   * `'sse'`: a streaming handler's chunks go out as Server-Sent Events whatever the client's
+   * `Accept` (otherwise SSE only for `Accept: text/event-stream`, raw chunks or NDJSON lines else).
+   */
+  stream?: 'sse';
 }

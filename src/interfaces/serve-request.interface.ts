@@ -24,6 +24,12 @@ export interface ServeRequest<TBody = unknown> {
    * handling it carry it on (see {@link RemoteOptions.requestId}).
    */
   id: string;
+  /**
+   * Aborts when the caller goes away (client disconnected, handle caller aborted), or the request
+   * timed out (`requestTimeoutMs`, `streamIdleTimeoutMs`). Set on every request a handler receives
+   * in a replica; a streaming handler's generator is also closed (`return()`) at that moment.
+   */
+  signal?: AbortSignal;
 }
 
 /** Options of `ServeHandle.remote()`. */
@@ -39,10 +45,21 @@ export interface RemoteOptions {
   requestId?: string;
 }
 
+/** Options of `ServeHandle.stream()` (and `remote()`). */
+export interface StreamOptions extends RemoteOptions {
+  /** Aborting it cancels the call: the handler's `request.signal` aborts, its generator is closed. */
+  signal?: AbortSignal;
+}
+
 /** A way to call an endpoint from code, through its traffic policy, without HTTP. */
 export interface ServeHandle {
   /** Name of the endpoint this handle calls. */
   readonly endpoint: string;
   /** Calls the endpoint with `payload` as the request body; settles with the handler's result. */
-  remote<TResult = unknown>(payload?: unknown, options?: RemoteOptions): Promise<TResult>;
+  remote<TResult = unknown>(payload?: unknown, options?: StreamOptions): Promise<TResult>;
+  /**
+   * Calls the endpoint and yields its chunks as they come (a handler that does not stream yields
+   * its value once). Leaving the loop early, or aborting `options.signal`, cancels the call.
+   */
+  stream<TChunk = unknown>(payload?: unknown, options?: StreamOptions): AsyncIterable<TChunk>;
 }

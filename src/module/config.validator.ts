@@ -42,6 +42,7 @@ const CONFIG_CHECKS: Record<keyof BackendConfig, Check> = {
   batchWaitTimeoutMs: duration(),
   maxQueuedRequests: integerAtLeast(0),
   requestTimeoutMs: duration(true),
+  streamIdleTimeoutMs: duration(true),
   userConfig: () => undefined,
   autoscaling: (v) =>
     v === null || isPlainObject(v) ? undefined : 'an object like { minReplicas: 1, maxReplicas: 4 }, or null',
@@ -212,6 +213,7 @@ const ENDPOINT_KEYS: Record<keyof EndpointOptions, Check> = {
   methods: () => undefined,
   name: () => undefined,
   weight: () => undefined,
+  stream: () => undefined,
 };
 
 /** Checks `@Endpoint()` options; throws a ServeError naming `subject` and the option. */
@@ -226,6 +228,12 @@ export function validateEndpointOptions(subject: string, options: EndpointOption
     const expected = numberAtLeast(0)(options.weight);
     if (expected) throw invalid(subject, 'weight', options.weight, expected);
   }
+  validateStreamOption(subject, options.stream);
+}
+
+/** Checks an endpoint's `stream` option: `'sse'` or absent. */
+export function validateStreamOption(subject: string, stream: unknown): void {
+  if (stream !== undefined && stream !== 'sse') throw invalid(subject, 'stream', stream, "'sse' or left out");
 }
 
 /** Checks a route: a string starting with `/`, without query, fragment or white space. */

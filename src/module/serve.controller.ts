@@ -1,8 +1,11 @@
+import type { ServerResponse } from 'node:http';
 import { All, Controller, HttpException, Inject, Logger, NotFoundException, Req, Res } from '@nestjs/common';
 import type { ServeModuleOptions } from '../interfaces/serve-module-options.interface';
 import { toServeRequest, type HostRequest } from '../http/request.mapper';
 import { setHeader, toHttpException, toResponseBody, type HostResponse } from '../http/response.mapper';
 import { REQUEST_ID_HEADER, resolveRequestId } from '../http/request-id';
+import { ServeStream } from '../replicas/serve.stream';
+import { acceptsEventStream, writeStream } from '../http/stream.writer';
 import { EndpointResolver } from './endpoint.resolver';
 import { ObservingRoutes } from './observing.routes';
 import {
@@ -18,6 +21,8 @@ import { ServeDispatcher } from './serve.dispatcher';
 import { ServeRegistry } from './serve.registry';
 
 const METHOD_NAME = /^[A-Za-z_$][\w$]*$/;
+/** What a streamed request returns to Nest: the response is already written and ended. */
+const STREAMED = undefined;
 
 /**
  * Serves every endpoint from one catch-all route of the host app, over the live route table:
@@ -72,18 +77,28 @@ export class ServeController {
         405,
       );
     }
+    const raw = ((res as { raw?: ServerResponse }).raw ?? res) as ServerResponse;
+    const gone = new AbortController();
+    const onClose = () => raw.writableFinished || gone.abort();
+    raw.once('close', onClose);
     try {
       const request = await toServeRequest(req, path, match.params, this.bodyLimit, id);
       const result = await this.dispatcher.dispatch(endpoint, request, {
         shardKey: shardKeyOf(req.headers[SHARD_KEY_HEADER]),
         method: callMethodOf(req.headers[CALL_METHOD_HEADER]),
+        signal: gone.signal,
       });
       if (!result.ok) throw result.error;
-      return toResponseBody(res, result.value);
+      if (!ServeStream.is(result.value)) return toResponseBody(res, result.value);
+      const sse = endpoint.stream === 'sse' || acceptsEventStream(req.headers.accept);
+      if (this.registry.closed) raw.setHeader('connection', 'close');
+      await writeStream(raw, result.value, sse ? 'sse' : 'chunks', (err) => String((err as Error)?.message ?? err));
+      return STREAMED;
     } catch (err) {
       throw isServeError(err) ? toHttpException(res, err, id) : err;
     } finally {
-      if (this.registry.closed) setHeader(res, 'connection', 'close');
+      raw.off('close', onClose);
+      if (this.registry.closed && !raw.headersSent) setHeader(res, 'connection', 'close');
     }
   }
 }

@@ -17,6 +17,8 @@ export interface DeclaredEndpoint {
   route: string;
   methods: string[];
   traffic: Record<string, number>;
+  /** See `EndpointOptions.stream`. */
+  stream?: 'sse';
 }
 
 /** Backends and endpoints declared by the classes given to `ServeModule.forRoot()`. */
@@ -69,7 +71,8 @@ export function readDeclarations(classes: Type<unknown>[]): Declarations {
       }
       const existing = endpoints.get(name);
       if (!existing) {
-        endpoints.set(name, { name, route, methods, traffic: { [spec.name]: ep.weight ?? 1 }, declaredBy: spec.name });
+        const traffic = { [spec.name]: ep.weight ?? 1 };
+        endpoints.set(name, { name, route, methods, traffic, stream: ep.stream, declaredBy: spec.name });
         continue;
       }
       if (existing.route !== route)

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { resolveRequestId } from '../http/request-id';
-import type { RemoteOptions, ServeRequest } from '../interfaces/serve-request.interface';
+import type { ServeRequest, StreamOptions } from '../interfaces/serve-request.interface';
 import type { ServeModuleOptions } from '../interfaces/serve-module-options.interface';
 import { DEFAULT_MODULE_OPTIONS, SERVE_OPTIONS } from '../serve.constants';
 import { ServeError } from '../serve.errors';
@@ -34,7 +34,7 @@ export class ServeDispatcher {
   dispatch(
     endpoint: EndpointEntry,
     request: ServeRequest,
-    options: RemoteOptions = {},
+    options: StreamOptions = {},
     internal = false,
   ): Promise<CallResult> {
     return new Promise<CallResult>((resolve) => {
@@ -46,7 +46,7 @@ export class ServeDispatcher {
       if (!method || !backend.spec.methods.includes(method))
         return resolve(fail(new ServeError('BAD_REQUEST', this.noSuchMethod(backend, endpoint.name, method))));
       for (const name of policy.chooseShadows(Math.random)) this.shadow(endpoint, name, request, options.method);
-      backend.submit(method, request, resolve, internal, { endpoint: endpoint.name });
+      backend.submit(method, request, resolve, internal, { endpoint: endpoint.name }, options.signal);
     });
   }
 
@@ -54,7 +54,7 @@ export class ServeDispatcher {
   dispatchByName(
     endpoint: string,
     payload: unknown,
-    options: RemoteOptions = {},
+    options: StreamOptions = {},
     internal = false,
   ): Promise<CallResult> {
     const entry = this.registry.endpoints.get(endpoint);

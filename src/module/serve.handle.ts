@@ -1,14 +1,42 @@
-import type { RemoteOptions, ServeHandle } from '../interfaces/serve-request.interface';
+import type { ServeHandle, StreamOptions } from '../interfaces/serve-request.interface';
+import { ServeStream } from '../replicas/serve.stream';
+import type { CallResult } from '../replicas/result.codec';
 import type { ServeDispatcher } from './serve.dispatcher';
 
 /** A handle on `endpoint` that calls it through `dispatcher`, from Nest code in this app. */
 export function createAppHandle(dispatcher: ServeDispatcher, endpoint: string): ServeHandle {
   return {
     endpoint,
-    async remote<T>(payload?: unknown, options: RemoteOptions = {}): Promise<T> {
-      const result = await dispatcher.dispatchByName(endpoint, payload, options);
-      if (!result.ok) throw result.error;
-      return result.value as T;
+    async remote<T>(payload?: unknown, options: StreamOptions = {}): Promise<T> {
+      return (await wholeValue(await dispatcher.dispatchByName(endpoint, payload, options))) as T;
+    },
+    stream<T>(payload?: unknown, options: StreamOptions = {}): AsyncIterable<T> {
+      return chunksOf<T>(() => dispatcher.dispatchByName(endpoint, payload, options), options.signal);
     },
   };
+}
+
+/** The value of a result; a stream's chunks are collected into an array (`remote()` of a streaming endpoint). */
+export async function wholeValue(result: CallResult): Promise<unknown> {
+  if (!result.ok) throw result.error;
+  if (!ServeStream.is(result.value)) return result.value;
+  const chunks: unknown[] = [];
+  for await (const chunk of result.value) chunks.push(chunk);
+  return chunks;
+}
+
+/** The chunks of a call made on the first read; a value that does not stream is the one chunk. */
+async function* chunksOf<T>(call: () => Promise<CallResult>, signal?: AbortSignal): AsyncGenerator<T> {
+  const result = await call();
+  if (!result.ok) throw result.error;
+  const stream = result.value;
+  if (!ServeStream.is(stream)) return yield stream as T;
+  const abort = () => void stream.cancel();
+  signal?.addEventListener('abort', abort, { once: true });
+  try {
+    for await (const chunk of stream) yield chunk as T;
+  } finally {
+    signal?.removeEventListener('abort', abort);
+    await stream.cancel();
+  }
 }

@@ -5,6 +5,8 @@ import { ClusterMembership, type RemoteAgent } from '../cluster/cluster.membersh
 import type { ResolvedBackendConfig } from '../interfaces/backend-config.interface';
 import type { ServeModuleOptions } from '../interfaces/serve-module-options.interface';
 import { encodeCallResult } from '../replicas/result.codec';
+import { ServeStream } from '../replicas/serve.stream';
+import { wholeValue } from './serve.handle';
 import { DEFAULT_MODULE_OPTIONS, SERVE_OPTIONS } from '../serve.constants';
 import { ServeError } from '../serve.errors';
 import { messages } from '../serve.messages';
@@ -49,8 +51,18 @@ export class ServeOrchestrator {
       logger: this.logger,
       signals,
       clusterConnected: () => this.cluster?.connected ?? false,
-      handleCall: async (endpoint, payload, opts) =>
-        encodeCallResult(await dispatcher.dispatchByName(endpoint, payload, opts, true)),
+      handleCall: async (endpoint, payload, opts) => {
+        const result = await dispatcher.dispatchByName(endpoint, payload, opts, true);
+        if (!result.ok || !ServeStream.is(result.value)) return encodeCallResult(result);
+        return wholeValue(result).then(
+          (value) => encodeCallResult({ ok: true, value }),
+          (error: ServeError) => encodeCallResult({ ok: false, error }),
+        );
+      },
+      handleStream: async (endpoint, payload, opts) => {
+        const result = await dispatcher.dispatchByName(endpoint, payload, opts, true);
+        return result.ok && ServeStream.is(result.value) ? result.value : encodeCallResult(result);
+      },
     };
     if (resolved.cluster) {
       this.cluster = new ClusterMembership(resolved.cluster, {
@@ -83,7 +95,8 @@ export class ServeOrchestrator {
       await this.shutdown();
       throw failed.reason;
     }
-    for (const e of declarations.endpoints) this.registry.putEndpoint(e.name, e.route, e.methods, e.traffic, {});
+    for (const e of declarations.endpoints)
+      this.registry.putEndpoint(e.name, e.route, e.methods, e.traffic, {}, e.stream);
   }
 
   /** Starts a deployment and registers it once every local replica is ready. */

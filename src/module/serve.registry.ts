@@ -17,6 +17,8 @@ export interface EndpointEntry {
   readonly policy: TrafficPolicy;
   /** The compiled route, for a route with parameters (`/models/:model/predict`). */
   readonly pattern?: RoutePattern;
+  /** `'sse'`: streams go out as Server-Sent Events whatever the client's `Accept`. */
+  readonly stream?: 'sse';
 }
 
 /** An endpoint found for a request path, with the path's parameters (decoded). */
@@ -103,6 +105,7 @@ export class ServeRegistry {
     methods: readonly string[],
     traffic: WeightMap,
     shadows: WeightMap,
+    stream?: 'sse',
   ): EndpointEntry {
     this.assertUnambiguous(name, route);
     const previous = this.endpoints.get(name);
@@ -118,6 +121,7 @@ export class ServeRegistry {
       allow: [...accepts].join(', '),
       policy: new TrafficPolicy({ ...traffic }, { ...shadows }),
       pattern: RoutePattern.isParameterised(key) ? new RoutePattern(key) : undefined,
+      stream,
     };
     this.endpoints.set(name, entry);
     this.routes.set(key, entry);

@@ -30,7 +30,7 @@ export class ServeRollouts {
         },
         put: (endpoint, traffic, shadows) => {
           const entry = registry.endpoints.get(endpoint);
-          if (entry) registry.putEndpoint(endpoint, entry.route, entry.methods, traffic, shadows);
+          if (entry) registry.putEndpoint(endpoint, entry.route, entry.methods, traffic, shadows, entry.stream);
         },
       },
       {

@@ -8,7 +8,7 @@ import type { ServeHandle } from '../interfaces/serve-request.interface';
 import { ServeError } from '../serve.errors';
 import { messages } from '../serve.messages';
 import { stripUndefined } from '../utils/object.util';
-import { validateBackendConfig, validateMethods, validateRoute } from './config.validator';
+import { validateBackendConfig, validateMethods, validateRoute, validateStreamOption } from './config.validator';
 import { resolveConfig } from './serve.declarations';
 import { assertNotInEntryFile } from './entry-module';
 import { ServeDispatcher } from './serve.dispatcher';
@@ -155,10 +155,11 @@ export class ServeService implements ServeHealthSource {
       validateRoute(subject, options?.route);
       const methods = options.methods ?? ['GET'];
       validateMethods(subject, methods);
+      validateStreamOption(subject, options.stream);
       const owner = this.registry.routeOwner(options.route);
       if (owner) throw new ServeError('CONFLICT', messages.routeTaken(options.route, owner.name, name));
       this.assertServes(options.backend, name);
-      this.registry.putEndpoint(name, options.route, methods, { [options.backend]: 1 }, {});
+      this.registry.putEndpoint(name, options.route, methods, { [options.backend]: 1 }, {}, options.stream);
     });
   }
 
@@ -191,7 +192,7 @@ export class ServeService implements ServeHealthSource {
       const sum = Object.values(traffic).reduce((a, b) => a + b, 0);
       if (Math.abs(sum - 1) > WEIGHT_TOLERANCE)
         throw new ServeError('INVALID_CONFIG', messages.trafficSum(endpoint, sum));
-      this.registry.putEndpoint(endpoint, entry.route, entry.methods, traffic, entry.policy.shadows);
+      this.registry.putEndpoint(endpoint, entry.route, entry.methods, traffic, entry.policy.shadows, entry.stream);
     });
   }
 
@@ -207,7 +208,7 @@ export class ServeService implements ServeHealthSource {
       const shadows = { ...entry.policy.shadows };
       if (proportion === 0) delete shadows[backend];
       else shadows[backend] = proportion;
-      this.registry.putEndpoint(endpoint, entry.route, entry.methods, entry.policy.traffic, shadows);
+      this.registry.putEndpoint(endpoint, entry.route, entry.methods, entry.policy.traffic, shadows, entry.stream);
     });
   }
 

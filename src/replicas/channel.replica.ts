@@ -1,12 +1,26 @@
-import type { RemoteOptions, ServeRequest } from '../interfaces/serve-request.interface';
+import type { ServeRequest } from '../interfaces/serve-request.interface';
 import { ServeError } from '../serve.errors';
-import { messages } from '../serve.messages';
+import { messages, streamMessages } from '../serve.messages';
+import { HandleStreamForwarder } from './handle-stream.forwarder';
 import { CoalescingChannel } from './message.channel';
 import type { ToReplica, FromReplica, WireOutcome } from './replica.protocol';
 import type { ReplicaKind } from '../interfaces/backend-config.interface';
-import { LOCAL_HOST, type Replica, type ReplicaEvents, type ReplicaTransport } from './replica.interface';
+import {
+  LOCAL_HOST,
+  type Replica,
+  type ReplicaEvents,
+  type ReplicaTransport,
+  type StreamOpened,
+} from './replica.interface';
 import { failure } from './result.codec';
 import type { PongVitals } from '../signals/vitals.sampler';
+
+/** A call in flight: who hears its end, and where its chunks go once it streams. */
+interface PendingCall {
+  done(outcome: WireOutcome): void;
+  opened?: StreamOpened;
+  push?(chunk: unknown): void;
+}
 
 interface Waiter {
   resolve(value?: PongVitals): void;
@@ -17,7 +31,9 @@ interface Waiter {
 export class ChannelReplica implements Replica {
   readonly ready: Promise<void>;
   private readonly channel: CoalescingChannel<ToReplica>;
-  private readonly calls = new Map<number, (outcome: WireOutcome) => void>();
+  private readonly calls = new Map<number, PendingCall>();
+  /** Streams this replica's handle calls read, by handle call id. */
+  private readonly handleStreams: HandleStreamForwarder;
   private readonly controls = new Map<number, Waiter>();
   private nextId = 1;
   private readyWaiter!: Waiter;
@@ -38,18 +54,31 @@ export class ChannelReplica implements Replica {
       (batch) => transport.post(batch),
       (message, error) => this.unsendable(message, error),
     );
+    this.handleStreams = new HandleStreamForwarder(this.channel, events, () => this.gone !== undefined);
     transport.onMessage((batch) => {
       for (const message of batch as FromReplica[]) this.receive(message);
     });
     transport.onExit((reason, undelivered) => this.exited(reason, undelivered as ToReplica[] | undefined));
   }
 
-  call(method: string, request: ServeRequest, done: (outcome: WireOutcome) => void): void {
-    if (this.gone)
-      return done(failure(new ServeError('REPLICA_UNAVAILABLE', messages.replicaDied(this.id, this.gone.message))));
+  call(method: string, request: ServeRequest, done: (outcome: WireOutcome) => void, opened?: StreamOpened): () => void {
+    if (this.gone) {
+      done(failure(new ServeError('REPLICA_UNAVAILABLE', messages.replicaDied(this.id, this.gone.message))));
+      return () => undefined;
+    }
     const id = this.nextId++;
-    this.calls.set(id, done);
+    this.calls.set(id, { done, opened });
     this.channel.send({ t: 'call', id, m: method, r: request });
+    return () => this.cancelCall(id);
+  }
+
+  /** The caller is gone: the call ends now (its slot is free) and the replica aborts it. */
+  private cancelCall(id: number): void {
+    const call = this.calls.get(id);
+    if (!call) return;
+    this.calls.delete(id);
+    if (!this.gone) this.channel.send({ t: 'cancel', id });
+    call.done(failure(new ServeError('CANCELLED', streamMessages.requestCancelled(this.id))));
   }
 
   reconfigure(userConfig: unknown): Promise<void> {
@@ -103,13 +132,29 @@ export class ChannelReplica implements Replica {
   private receive(message: FromReplica): void {
     switch (message.t) {
       case 'result': {
-        const done = this.calls.get(message.id);
-        if (done) {
+        const call = this.calls.get(message.id);
+        if (call) {
           this.calls.delete(message.id);
-          done(message.o);
+          call.done(message.o);
         }
         return;
       }
+      case 'stream': {
+        const call = this.calls.get(message.id);
+        const id = message.id;
+        if (call?.opened)
+          call.push = call.opened(message.s, message.h, {
+            grant: (n) => this.gone || this.channel.send({ t: 'credit', id, n }),
+            cancel: () => this.cancelCall(id),
+          });
+        return;
+      }
+      case 'chunk':
+        return this.calls.get(message.id)?.push?.(message.c);
+      case 'handle-credit':
+        return this.handleStreams.credit(message.id, message.n);
+      case 'handle-cancel':
+        return this.handleStreams.cancel(message.id);
       case 'ready':
         return this.readyWaiter.resolve();
       case 'init-failed':
@@ -122,17 +167,19 @@ export class ChannelReplica implements Replica {
       case 'pong':
         return this.settleControl(message.id, undefined, message.v);
       case 'handle-call':
-        void this.events.handleCall(message.endpoint, message.payload, message.options as RemoteOptions).then((o) => {
-          if (!this.gone) this.channel.send({ t: 'handle-result', id: message.id, o });
-        });
-        return;
+        if (message.stream)
+          return this.handleStreams.open(message.id, message.endpoint, message.payload, message.options);
+        return this.handleStreams.call(message.id, message.endpoint, message.payload, message.options);
     }
   }
 
   private unsendable(message: ToReplica, error: unknown): void {
     const why = String((error as Error)?.message ?? error);
+    if (message.t === 'credit' || message.t === 'cancel' || message.t === 'handle-stream') return;
+    if (message.t === 'handle-chunk')
+      return this.handleStreams.cancel(message.id, new Error(messages.notSendable('The chunk', this.id, why)));
     if (message.t === 'call') {
-      const done = this.calls.get(message.id);
+      const done = this.calls.get(message.id)?.done;
       this.calls.delete(message.id);
       const tooLarge = (error as Error)?.name === 'PayloadTooLargeError';
       const reason = tooLarge
@@ -164,13 +211,15 @@ export class ChannelReplica implements Replica {
     );
     for (const message of [...undelivered, ...unsent]) {
       if (message.t !== 'call') continue;
-      const done = this.calls.get(message.id);
+      const call = this.calls.get(message.id);
       this.calls.delete(message.id);
-      done?.(notStarted);
+      call?.done(notStarted);
     }
     const died = failure(new ServeError('REPLICA_UNAVAILABLE', messages.replicaDied(this.id, this.gone.message)));
-    for (const done of this.calls.values()) done(died);
+    const inFlight = [...this.calls.values()];
     this.calls.clear();
+    for (const call of inFlight) call.done(died);
+    this.handleStreams.closeAll();
     for (const id of [...this.controls.keys()])
       this.settleControl(id, new ServeError('REPLICA_UNAVAILABLE', messages.replicaDied(this.id, this.gone.message)));
     for (const resolve of this.exitWaiters) resolve();

@@ -1,7 +1,19 @@
 import type { ReplicaKind, ReplicaResourceLimits } from '../interfaces/backend-config.interface';
 import type { RemoteOptions, ServeRequest } from '../interfaces/serve-request.interface';
+import type { ServeStream } from './serve.stream';
+import type { InboxLink } from './chunk.inbox';
 import type { ReplicaInit, WireOutcome } from './replica.protocol';
 import type { PongVitals } from '../signals/vitals.sampler';
+
+/**
+ * The call streams: its status and headers came with its first chunk. Returns where its chunks
+ * go; `link` grants credits and cancels. The stream's end is the call's `done`.
+ */
+export type StreamOpened = (
+  status: number,
+  headers: Record<string, string>,
+  link: InboxLink,
+) => (chunk: unknown) => void;
 
 /** `host` of a replica that runs in this app. */
 export const LOCAL_HOST = 'local';
@@ -19,7 +31,20 @@ export interface ReplicaEvents {
   /** The replica is gone without being asked to stop (crash, OOM, kill). */
   exited(replica: Replica, reason: Error): void;
   /** Code in the replica called `getHandle(endpoint).remote(...)`. */
-  handleCall(endpoint: string, payload: unknown, options: RemoteOptions): Promise<WireOutcome>;
+  handleCall(
+    endpoint: string,
+    payload: unknown,
+    options: RemoteOptions & { signal?: AbortSignal },
+  ): Promise<WireOutcome>;
+  /**
+   * Code in the replica called `getHandle(endpoint).stream(...)`: the answer's stream, or the
+   * outcome of an answer that does not stream. `signal` aborts when the replica stops reading.
+   */
+  handleStream(
+    endpoint: string,
+    payload: unknown,
+    options: RemoteOptions & { signal: AbortSignal },
+  ): Promise<WireOutcome | ServeStream>;
 }
 
 /**
@@ -35,8 +60,12 @@ export interface Replica {
   readonly host: string;
   /** Settles when the instance is constructed and configured, or rejects with the reason it is not. */
   readonly ready: Promise<void>;
-  /** Sends a request; `done` is called exactly once, also when the replica dies first. */
-  call(method: string, request: ServeRequest, done: (outcome: WireOutcome) => void): void;
+  /**
+   * Sends a request; `done` is called exactly once, also when the replica dies first, and for a
+   * stream at its end. Returns a function that cancels the call: `done` is called at once with a
+   * cancelled outcome, and the replica aborts the handler's signal.
+   */
+  call(method: string, request: ServeRequest, done: (outcome: WireOutcome) => void, opened?: StreamOpened): () => void;
   /** Calls `reconfigure(userConfig)` once no request runs in the replica; requests wait meanwhile. */
   reconfigure(userConfig: unknown): Promise<void>;
   /** Changes the batching of `@Batch()` methods. */

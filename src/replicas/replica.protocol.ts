@@ -46,7 +46,15 @@ export type ToReplica =
   | { t: 'batching'; size: number; waitMs: number }
   | { t: 'ping'; id: number }
   | { t: 'handle-result'; id: number; o: WireOutcome }
-  | { t: 'stop' };
+  | { t: 'stop' }
+  /** The app read `n` more chunks of stream `id`: the replica may send `n` more. */
+  | { t: 'credit'; id: number; n: number }
+  /** The caller of call `id` went away or it timed out: abort its signal, close its generator. */
+  | { t: 'cancel'; id: number }
+  /** The handle stream `id` the replica asked for began: status and headers, chunks follow. */
+  | { t: 'handle-stream'; id: number; s: number; h: Record<string, string> }
+  /** One chunk of handle stream `id`; its end is the `handle-result`. */
+  | { t: 'handle-chunk'; id: number; c: unknown };
 
 /** Replica → app. */
 export type FromReplica =
@@ -55,4 +63,18 @@ export type FromReplica =
   | { t: 'result'; id: number; o: WireOutcome }
   | { t: 'reconfigured'; id: number; e?: WireError }
   | { t: 'pong'; id: number; v?: PongVitals }
-  | { t: 'handle-call'; id: number; endpoint: string; payload: unknown; options: RemoteOptions };
+  | { t: 'handle-call'; id: number; endpoint: string; payload: unknown; options: RemoteOptions; stream?: boolean }
+  /** Call `id` streams: status and headers, sent with its first chunk; its end is the `result`. */
+  | { t: 'stream'; id: number; s: number; h: Record<string, string> }
+  /** One chunk of call `id`'s stream. */
+  | { t: 'chunk'; id: number; c: unknown }
+  /** The replica read `n` more chunks of handle stream `id`. */
+  | { t: 'handle-credit'; id: number; n: number }
+  /** Code in the replica stopped reading handle stream `id`. */
+  | { t: 'handle-cancel'; id: number };
+
+/**
+ * Chunks of one stream that may be in flight unread; the reader grants more as it reads (half a
+ * window at a time), so a slow reader pauses the producer and a fast one never waits for a grant.
+ */
+export const STREAM_WINDOW = 256;

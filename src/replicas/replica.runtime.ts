@@ -1,13 +1,14 @@
-import type { RemoteOptions, ServeHandle } from '../interfaces/serve-request.interface';
 import { BatchCollector } from '../router/batch.collector';
 import { RESERVED_METHODS, getBatchMethods } from '../decorators/backend.metadata';
 import { ServeError } from '../serve.errors';
 import { messages } from '../serve.messages';
+import { ReplicaStreams } from './replica.streams';
 import { CoalescingChannel } from './message.channel';
 import { loadBackendClass } from './module.loader';
 import type { ToReplica, ReplicaInit, FromReplica, WireOutcome } from './replica.protocol';
 import { setReplicaHandleProvider } from './replica.context';
-import { decodeOutcome, encodeError, encodeResult, failure } from './result.codec';
+import { ReplicaHandles } from './replica.handles';
+import { encodeError, encodeResult, failure } from './result.codec';
 import { VitalsSampler } from '../signals/vitals.sampler';
 import { AsyncLocalStorage } from 'node:async_hooks';
 
@@ -27,8 +28,8 @@ export class ReplicaRuntime {
   private readonly collectors = new Map<string, BatchCollector<CallMessage>>();
   private readonly batchTimers = new Map<string, NodeJS.Timeout>();
   private readonly out: CoalescingChannel<FromReplica>;
-  private readonly handleCalls = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
-  private nextHandleId = 1;
+  private readonly handles: ReplicaHandles;
+  private readonly streams: ReplicaStreams;
   private readonly vitals = new VitalsSampler();
   /** The id of the request whose handler runs: handle calls made from it carry it on. */
   private readonly requestId = new AsyncLocalStorage<string>();
@@ -44,22 +45,25 @@ export class ReplicaRuntime {
   ) {
     this.out = new CoalescingChannel<FromReplica>(post, (message, error) => {
       const why = String((error as Error)?.message ?? error);
-      if (message.t === 'handle-call') {
-        const waiter = this.handleCalls.get(message.id);
-        this.handleCalls.delete(message.id);
-        waiter?.reject(new ServeError('BAD_REQUEST', messages.notSendable('The handle payload', init.replicaId, why)));
-        return;
-      }
+      if (message.t === 'handle-call') return this.handles.unsendable(message.id, why);
+      if (message.t === 'chunk') return this.streams.cancel(message.id, why);
       if (message.t !== 'result') return;
       const reason = messages.resultNotSendable(init.backend, why);
       this.out.send({ t: 'result', id: message.id, o: failure(new Error(reason)) });
     });
+    this.handles = new ReplicaHandles(this.out, init.backend, init.replicaId, () => this.requestId.getStore());
+    this.streams = new ReplicaStreams(
+      this.out,
+      init.backend,
+      (id, outcome) => this.finish(id, outcome),
+      () => this.out.flushIfOlderThan(MAX_RESULT_DELAY_MS),
+    );
   }
 
   /** Loads and constructs the backend, applies the initial userConfig, then reports ready. */
   async start(): Promise<void> {
     const { init } = this;
-    setReplicaHandleProvider({ getHandle: (endpoint) => this.handle(endpoint) });
+    setReplicaHandleProvider({ getHandle: (endpoint) => this.handles.handle(endpoint) });
     try {
       const cls = loadBackendClass(init);
       this.batchMethods = new Set(getBatchMethods(cls));
@@ -102,14 +106,14 @@ export class ReplicaRuntime {
       case 'ping':
         this.out.send({ t: 'pong', id: message.id, v: this.vitals.sample() });
         return;
-      case 'handle-result': {
-        const waiter = this.handleCalls.get(message.id);
-        this.handleCalls.delete(message.id);
-        const result = decodeOutcome(message.o, this.init.backend, true);
-        if (result.ok) waiter?.resolve(result.value);
-        else waiter?.reject(result.error);
-        return;
-      }
+      case 'handle-result':
+      case 'handle-stream':
+      case 'handle-chunk':
+        return this.handles.receive(message);
+      case 'credit':
+        return this.streams.credit(message.id, message.n);
+      case 'cancel':
+        return this.streams.cancel(message.id);
       case 'stop':
         this.out.flush();
         process.exit(0);
@@ -121,6 +125,7 @@ export class ReplicaRuntime {
 
   private run(message: CallMessage, touched: Set<string>): void {
     this.inFlight++;
+    message.r.signal = this.streams.begin(message.id);
     if (this.batchMethods.has(message.m)) {
       this.collector(message.m).add(message, Date.now());
       touched.add(message.m);
@@ -137,11 +142,11 @@ export class ReplicaRuntime {
     }
     if (isThenable(result)) {
       result.then(
-        (value) => this.finish(message.id, encodeResult(value, this.init.backend, message.m)),
+        (value) => this.streams.answer(message.id, value, message.m),
         (err) => this.finish(message.id, failure(err)),
       );
     } else {
-      this.finish(message.id, encodeResult(result, this.init.backend, message.m));
+      this.streams.answer(message.id, result, message.m);
       this.out.flushIfOlderThan(MAX_RESULT_DELAY_MS);
     }
   }
@@ -156,7 +161,8 @@ export class ReplicaRuntime {
 
   private finish(id: number, outcome: WireOutcome): void {
     this.inFlight--;
-    this.out.send({ t: 'result', id, o: outcome });
+    const sent = this.streams.end(id, outcome);
+    if (sent) this.out.send({ t: 'result', id, o: sent });
     if (this.inFlight === 0 && this.idleWaiter) {
       const wake = this.idleWaiter;
       this.idleWaiter = undefined;
@@ -229,28 +235,6 @@ export class ReplicaRuntime {
     const held = this.held;
     this.held = [];
     this.receive(held);
-  }
-
-  private handle(endpoint: string): ServeHandle {
-    return {
-      endpoint,
-      remote: <T>(payload?: unknown, options: RemoteOptions = {}) =>
-        new Promise<T>((resolve, reject) => {
-          const id = this.nextHandleId++;
-          this.handleCalls.set(id, { resolve: resolve as (v: unknown) => void, reject });
-          this.out.send({
-            t: 'handle-call',
-            id,
-            endpoint,
-            payload,
-            options: {
-              method: options.method,
-              shardKey: options.shardKey,
-              requestId: options.requestId ?? this.requestId.getStore(),
-            },
-          });
-        }),
-    };
   }
 }
 

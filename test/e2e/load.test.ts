@@ -101,6 +101,7 @@ describe('under load', () => {
       timedOut: 0,
       rejected: rejected.length,
       replicaLost: 0,
+      cancelled: 0,
     });
   });
 });

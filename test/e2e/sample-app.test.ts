@@ -4,6 +4,9 @@ import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createParser, type EventSourceMessage } from 'eventsource-parser';
+import { streamRequest } from '../helpers/stream-client';
 import { AppModule } from '../../sample-app/app.module';
 
 const POSITIVE = 'I love this, it is wonderful!';
@@ -153,5 +156,42 @@ describe('sample app: sentiment canary', () => {
     await request(server).post('/admin/threshold').send({ threshold: -1 }).expect(400);
     const backends = (await request(server).get('/admin/backends').expect(200)).body;
     assert.deepEqual(backends.SentimentV1.userConfig, { threshold: 0.1 });
+  });
+
+  test('POST /generate streams words of the Markov model as they are made (curl -N)', async () => {
+    const { port } = server.address() as AddressInfo;
+    const reply = await streamRequest(port, '/generate', {
+      body: { prompt: 'the food', words: 8, delayMs: 40, seed: 7 },
+    });
+    assert.equal(reply.status, 200);
+    assert.equal(reply.headers['transfer-encoding'], 'chunked');
+    const words = reply.text.trim().split(' ');
+    assert.equal(words.length, 8);
+    assert.ok(reply.chunks.length >= 4, `words came in ${reply.chunks.length} reads`);
+    const again = await streamRequest(port, '/generate', {
+      body: { prompt: 'the food', words: 8, delayMs: 0, seed: 7 },
+    });
+    assert.equal(again.text, reply.text, 'same seed, same text');
+    await request(server).post('/generate').send({ words: 1000 }).expect(400);
+  });
+
+  test('POST /generate/events streams Server-Sent Events: tokens with their sentiment, then done', async () => {
+    const { port } = server.address() as AddressInfo;
+    const reply = await streamRequest(port, '/generate/events', { body: { words: 5, delayMs: 0, seed: 3 } });
+    assert.match(String(reply.headers['content-type']), /^text\/event-stream/);
+    const events: EventSourceMessage[] = [];
+    const parser = createParser({ onEvent: (e) => events.push(e) });
+    parser.feed(reply.text);
+    assert.deepEqual(
+      events.map((e) => e.event),
+      ['token', 'token', 'token', 'token', 'token', 'done'],
+    );
+    const tokens = events.slice(0, 5).map((e) => JSON.parse(e.data) as { word: string; score: number });
+    const done = JSON.parse(events[5].data) as { words: number; score: number };
+    assert.equal(done.words, 5);
+    assert.equal(
+      done.score,
+      tokens.reduce((sum, t) => sum + t.score, 0),
+    );
   });
 });

@@ -52,6 +52,7 @@ export function settings(site: FakeSite, overrides: Partial<DeploymentSettings> 
     logger: recordingLogger(),
     clusterConnected: () => false,
     handleCall: async () => ({ ok: true, v: { v: null } }),
+    handleStream: async () => ({ ok: true, v: { v: null } }),
     localSite: site,
     ...overrides,
   };

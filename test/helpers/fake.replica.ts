@@ -1,6 +1,12 @@
 import type { ReplicaKind } from '../../src/interfaces/backend-config.interface';
 import type { ServeRequest } from '../../src/interfaces/serve-request.interface';
-import type { Replica, ReplicaEvents, ReplicaSite, ReplicaSpec } from '../../src/replicas/replica.interface';
+import type {
+  Replica,
+  ReplicaEvents,
+  ReplicaSite,
+  ReplicaSpec,
+  StreamOpened,
+} from '../../src/replicas/replica.interface';
 import type { WireOutcome } from '../../src/replicas/replica.protocol';
 import { encodeValue, failure } from '../../src/replicas/result.codec';
 import { ServeError } from '../../src/serve.errors';
@@ -13,6 +19,10 @@ export interface FakeCall {
   /** Set once answered (by the test, or by the replica dying). */
   outcome?: WireOutcome;
   readonly done: (outcome: WireOutcome) => void;
+  /** Opens the call's stream (the router's side), when the router passed one. */
+  readonly opened?: StreamOpened;
+  /** Set when the router cancelled the call. */
+  cancelled?: boolean;
 }
 
 /** How a test answers a call: a handler's value, an error it threw, or a raw wire outcome. */
@@ -93,10 +103,15 @@ export class FakeReplica implements Replica {
       this.answer(call, { error: new ServeError('REPLICA_UNAVAILABLE', reason.message) });
   }
 
-  call(method: string, request: ServeRequest, done: (outcome: WireOutcome) => void): void {
-    const call: FakeCall = { method, request, done };
+  call(method: string, request: ServeRequest, done: (outcome: WireOutcome) => void, opened?: StreamOpened): () => void {
+    const call: FakeCall = { method, request, done, opened };
     this.calls.push(call);
     if (this.gone) this.answer(call, { error: new ServeError('REPLICA_UNAVAILABLE', this.gone.message) });
+    return () => {
+      if (call.outcome) return;
+      call.cancelled = true;
+      this.answer(call, { error: new ServeError('CANCELLED', 'cancelled') });
+    };
   }
 
   async reconfigure(userConfig: unknown): Promise<void> {

@@ -40,6 +40,7 @@ describe('BackendDeployment', () => {
       timedOut: 0,
       rejected: 0,
       replicaLost: 0,
+      cancelled: 0,
     });
     await deployment.stop(0);
     assert.equal(deployment.describe().status, 'stopped');

@@ -6,6 +6,7 @@ import type { ResolvedBackendConfig } from '../../src/interfaces/backend-config.
 import { ReplicaScheduler } from '../../src/router/replica.scheduler';
 import { SHADOW_DRAIN_TIMEOUT_MS } from '../../src/serve.constants';
 import { ServeError } from '../../src/serve.errors';
+import { ServeStream } from '../../src/replicas/serve.stream';
 import { config, definition, recordingLogger, request, results } from '../helpers/backend.fixture';
 import { FakeReplica, FakeSite } from '../helpers/fake.replica';
 
@@ -32,6 +33,7 @@ function harness(overrides: Partial<ResolvedBackendConfig> = {}, replicas = 1) {
     const replica = new FakeReplica(`echo#${i}`, 'thread', 'local', fakeSpec(), {
       exited: () => undefined,
       handleCall: async () => ({ ok: true, v: { v: null } }),
+      handleStream: async () => ({ ok: true, v: { v: null } }),
     });
     const entry: ReplicaEntry = {
       id: replica.id,
@@ -131,9 +133,14 @@ describe('BackendRouter', () => {
       ['TIMEOUT', 'TIMEOUT'],
     );
     assert.equal(errorOf(r.list[0]).status, 504);
-    fakes[0].answer(undefined, { value: 'late' });
-    assert.equal(r.list.length, 2, 'a late answer settles nothing twice');
-    assert.equal(fakes[0].calls.length, 1, 'the timed-out queued request is never sent');
+    assert.equal(fakes[0].calls[0].cancelled, true, 'the timed-out call is cancelled in its replica');
+    assert.equal(router.inFlight, 0, 'its slot is free at once');
+    assert.equal(r.list.length, 2, 'the cancel settles nothing twice');
+    // The freed slot took the queued request just before its own timer fired: cancelled there too.
+    assert.ok(
+      fakes[0].calls.every((c) => c.cancelled),
+      'every timed-out call is cancelled',
+    );
     assert.equal(router.requestCounts.timedOut, 2);
   });
 
@@ -168,7 +175,14 @@ describe('BackendRouter', () => {
     fakes[0].die(new Error('OOM'));
     router.submit('call', request('times out'), r.done);
     mock.timers.tick(config().requestTimeoutMs);
-    assert.deepEqual(router.requestCounts, { succeeded: 1, failed: 1, timedOut: 1, rejected: 1, replicaLost: 1 });
+    assert.deepEqual(router.requestCounts, {
+      succeeded: 1,
+      failed: 1,
+      timedOut: 1,
+      rejected: 1,
+      replicaLost: 1,
+      cancelled: 0,
+    });
     assert.equal(r.list.length, 5);
   });
 
@@ -232,4 +246,95 @@ describe('BackendRouter', () => {
     mock.timers.tick(SHADOW_DRAIN_TIMEOUT_MS);
     assert.equal(second.router.idle, true, `not past ${SHADOW_DRAIN_TIMEOUT_MS} ms`);
   });
+});
+
+describe('BackendRouter: cancellation and streams', () => {
+  beforeEach(() => mock.timers.enable({ apis: ['setTimeout', 'setInterval', 'Date'] }));
+  afterEach(() => mock.timers.reset());
+
+  test("a queued request whose caller aborts leaves the queue, is never sent, and is counted 'cancelled'", () => {
+    const { router, fakes } = harness({ maxConcurrentQueries: 1 });
+    const r = results();
+    router.submit('call', request('a'), r.done);
+    const caller = new AbortController();
+    router.submit('call', request('b'), r.done, false, undefined, caller.signal);
+    assert.equal(router.queued, 1);
+    caller.abort();
+    assert.equal(router.queued, 0);
+    assert.equal(errorOf(r.list[0]).code, 'CANCELLED');
+    fakes[0].answer(undefined, { value: 'A' });
+    assert.equal(fakes[0].calls.length, 1, 'b never reached the replica');
+    assert.equal(router.requestCounts.cancelled, 1);
+  });
+
+  test('a request already aborted is never admitted', () => {
+    const { router, fakes } = harness();
+    const r = results();
+    router.submit('call', request('a'), r.done, false, undefined, AbortSignal.abort());
+    assert.equal(fakes[0].calls.length, 0);
+    assert.equal(errorOf(r.list[0]).code, 'CANCELLED');
+  });
+
+  test('aborting a request in a replica cancels it there and frees its slot at once', () => {
+    const { router, fakes } = harness({ maxConcurrentQueries: 1 });
+    const r = results();
+    const caller = new AbortController();
+    router.submit('call', request('a'), r.done, false, undefined, caller.signal);
+    router.submit('call', request('b'), r.done);
+    caller.abort();
+    assert.equal(fakes[0].calls[0].cancelled, true);
+    assert.deepEqual(
+      fakes[0].calls.map((c) => c.request.body),
+      ['a', 'b'],
+      'the freed slot takes the queued request',
+    );
+    assert.equal(r.list.length, 1);
+    assert.equal(router.requestCounts.cancelled, 1);
+  });
+
+  test('a stream settles at its head with its chunks; its end comes with the call; the slot is held until then', async () => {
+    const { router, fakes } = harness({ maxConcurrentQueries: 1 });
+    const r = results();
+    router.submit('call', request('a'), r.done);
+    const call = fakes[0].calls[0];
+    const grants: number[] = [];
+    const push = call.opened!(206, { 'x-a': '1' }, { grant: (n) => grants.push(n), cancel: () => undefined });
+    push('one');
+    push('two');
+    const result = r.list[0];
+    assert.ok(result.ok);
+    const stream = result.value as ServeStream;
+    assert.ok(ServeStream.is(stream));
+    assert.equal(stream.status, 206);
+    assert.equal(router.inFlight, 1, 'the slot is held while the stream runs');
+    fakes[0].answer(call, { value: undefined });
+    const chunks: unknown[] = [];
+    for await (const c of stream) chunks.push(c);
+    assert.deepEqual(chunks, ['one', 'two']);
+    assert.equal(router.inFlight, 0);
+    assert.equal(router.requestCounts.succeeded, 1);
+  });
+});
+
+test("BackendRouter: a caller's signal used for many requests holds no listener once they are answered", () => {
+  const { router, fakes } = harness();
+  const r = results();
+  const signal = new AbortController().signal;
+  const added: unknown[] = [];
+  const removed: unknown[] = [];
+  const add = signal.addEventListener.bind(signal);
+  const remove = signal.removeEventListener.bind(signal);
+  signal.addEventListener = ((type: string, fn: () => void, opts?: AddEventListenerOptions) => {
+    added.push(fn);
+    add(type, fn, opts);
+  }) as typeof signal.addEventListener;
+  signal.removeEventListener = ((type: string, fn: () => void) => {
+    removed.push(fn);
+    remove(type, fn);
+  }) as typeof signal.removeEventListener;
+  for (let i = 0; i < 5; i++) router.submit('call', request(i), r.done, false, undefined, signal);
+  for (let i = 0; i < 5; i++) fakes[0].answer(undefined, { value: i });
+  assert.equal(r.list.length, 5);
+  assert.equal(added.length, 5);
+  assert.deepEqual(new Set(removed), new Set(added));
 });

@@ -1,0 +1,95 @@
+import { ServeResponse } from '../http/serve-response';
+import { ServeError } from '../serve.errors';
+import { streamMessages } from '../serve.messages';
+import { ChunkOutbox, isAsyncIterable } from './chunk.outbox';
+import type { CoalescingChannel } from './message.channel';
+import type { FromReplica, WireOutcome } from './replica.protocol';
+import { encodeResult, failure } from './result.codec';
+
+/** A call running in the replica: its signal, and its stream once it streams. */
+interface Running {
+  controller: AbortController;
+  outbox?: ChunkOutbox;
+  cancelled?: boolean;
+  /** Why the stream broke on the replica's side (a chunk that cannot be sent). */
+  broken?: string;
+}
+
+/**
+ * The calls running in a replica: gives each its `AbortSignal`, streams an async-iterable answer
+ * (head with the first chunk, chunks within the window, the `result` as its end), and cancels a
+ * call when the app says its caller is gone.
+ */
+export class ReplicaStreams {
+  private readonly running = new Map<number, Running>();
+
+  /**
+   * @param finish ends call `id` with `outcome` (the runtime's own accounting, then {@link end}).
+   * @param sent called after each chunk is queued, to flush a turn held by slow synchronous work.
+   */
+  constructor(
+    private readonly out: CoalescingChannel<FromReplica>,
+    private readonly backend: string,
+    private readonly finish: (id: number, outcome: WireOutcome) => void,
+    private readonly sent: () => void,
+  ) {}
+
+  /** Call `id` starts: its request's signal. */
+  begin(id: number): AbortSignal {
+    const controller = new AbortController();
+    this.running.set(id, { controller });
+    return controller.signal;
+  }
+
+  /**
+   * A handler's value: sent as the answer (refused, naming `method`, when it would not arrive as
+   * returned), or streamed when it is an async iterable (alone or as a `ServeResponse` body).
+   */
+  answer(id: number, value: unknown, method: string): void {
+    const response = ServeResponse.is(value) ? value : undefined;
+    const body = response ? response.body : value;
+    const running = this.running.get(id);
+    if (!isAsyncIterable(body) || !running) return this.finish(id, encodeResult(value, this.backend, method));
+    const outbox = new ChunkOutbox(
+      body[Symbol.asyncIterator](),
+      () => this.out.send({ t: 'stream', id, s: response?.status ?? 200, h: response?.headers ?? {} }),
+      (c) => {
+        this.out.send({ t: 'chunk', id, c });
+        this.sent();
+      },
+    );
+    running.outbox = outbox;
+    if (running.cancelled) outbox.cancel();
+    outbox.run().then(
+      () => this.finish(id, { ok: true, v: { v: undefined } }),
+      (err) => this.finish(id, failure(err)),
+    );
+  }
+
+  /** The app read `n` chunks of call `id`. */
+  credit(id: number, n: number): void {
+    this.running.get(id)?.outbox?.credit(n);
+  }
+
+  /**
+   * The caller of call `id` is gone (or, with `why`, a chunk could not be sent): aborts the
+   * call's signal and closes its stream; it ends when its handler returns.
+   */
+  cancel(id: number, why?: string): void {
+    const running = this.running.get(id);
+    if (!running || running.cancelled) return;
+    running.cancelled = true;
+    running.broken = why;
+    const reason = why ? streamMessages.streamBroken(this.backend, why) : streamMessages.requestCancelled(this.backend);
+    running.controller.abort(new ServeError('CANCELLED', reason));
+    running.outbox?.cancel();
+  }
+
+  /** Call `id` ended: what to send the app, or nothing when the app had cancelled it. */
+  end(id: number, outcome: WireOutcome): WireOutcome | undefined {
+    const running = this.running.get(id);
+    this.running.delete(id);
+    if (running?.broken) return failure(new Error(streamMessages.streamBroken(this.backend, running.broken)));
+    return running?.cancelled ? undefined : outcome;
+  }
+}

@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { describe, mock, test } from 'node:test';
+import { ChunkInbox } from '../../src/replicas/chunk.inbox';
+import { STREAM_WINDOW } from '../../src/replicas/replica.protocol';
+
+function link() {
+  const grants: number[] = [];
+  let cancels = 0;
+  return { grants, cancels: () => cancels, link: { grant: (n: number) => grants.push(n), cancel: () => cancels++ } };
+}
+
+describe('ChunkInbox', () => {
+  test('reads chunks in order, then the end; grants credit half a window at a time', async () => {
+    const l = link();
+    const inbox = new ChunkInbox(l.link);
+    for (let i = 0; i < STREAM_WINDOW; i++) inbox.push(i);
+    const read: unknown[] = [];
+    for (let i = 0; i < STREAM_WINDOW; i++) read.push((await inbox.next()).value);
+    inbox.finish();
+    assert.deepEqual(await inbox.next(), { value: undefined, done: true });
+    assert.deepEqual(
+      read,
+      Array.from({ length: STREAM_WINDOW }, (_, i) => i),
+    );
+    assert.deepEqual(l.grants, [STREAM_WINDOW / 2, STREAM_WINDOW / 2]);
+    assert.equal(l.cancels(), 0, 'a stream read to its end is not cancelled');
+  });
+
+  test('a waiting reader gets the next chunk as it arrives, and the error after the chunks already received', async () => {
+    const inbox = new ChunkInbox(link().link);
+    const next = inbox.next();
+    inbox.push('a');
+    assert.deepEqual(await next, { value: 'a', done: false });
+    inbox.push('b');
+    inbox.finish(new Error('broke'));
+    assert.deepEqual(await inbox.next(), { value: 'b', done: false });
+    await assert.rejects(inbox.next(), /broke/);
+  });
+
+  test('return() cancels the producer, ends a waiting read, and drops what is buffered', async () => {
+    const l = link();
+    const inbox = new ChunkInbox(l.link);
+    const waiting = inbox.next();
+    await inbox.return();
+    assert.deepEqual(await waiting, { value: undefined, done: true });
+    assert.equal(l.cancels(), 1);
+    inbox.push('late');
+    assert.equal(inbox.buffered, 0);
+  });
+
+  test('a reader that waits longer than idleMs gets the idle error and the producer is cancelled', async () => {
+    mock.timers.enable({ apis: ['setTimeout'] });
+    try {
+      const l = link();
+      const inbox = new ChunkInbox(l.link, 100, () => new Error('idle'));
+      inbox.push('first');
+      await inbox.next();
+      const waiting = inbox.next();
+      mock.timers.tick(99);
+      inbox.push('in time');
+      assert.deepEqual(await waiting, { value: 'in time', done: false });
+      const stalled = inbox.next();
+      mock.timers.tick(100);
+      await assert.rejects(stalled, /idle/);
+      assert.equal(l.cancels(), 1);
+    } finally {
+      mock.timers.reset();
+    }
+  });
+});
