@@ -1,6 +1,6 @@
 /**
- * Every message nestjs-serve shows a user, in one place. Each names what it is about and,
- * where there is something to do, what to do.
+ * Every message nestjs-serve shows a user: `messages` here, the other groups in `src/messages/`,
+ * re-exported below. Each names what it is about and, where there is something to do, what to do.
  */
 export const messages = {
   invalidOption: (subject: string, option: string, value: unknown, expected: string) =>
@@ -187,81 +187,9 @@ function list(names: string[]): string {
   return names.length ? names.map((n) => `'${n}'`).join(', ') : '(none)';
 }
 
-/** Messages of the signal pipeline: backend state reasons, health, event lines. */
-export const signalMessages = {
-  deployFailed: (backend: string, replica: string, why: string) =>
-    `Backend '${backend}' has no ready replica: replica ${replica} failed to start (${why}). Fix the backend's code or config and create it again; meanwhile it keeps trying.`,
-  starting: (backend: string, ready: number, target: number) =>
-    `Backend '${backend}' is starting its replicas (${ready} of ${target} ready).`,
-  unhealthy: (backend: string, ready: number, target: number, cause: string, starting: number) =>
-    `Backend '${backend}' has ${ready} of ${target} replicas ready${cause}; ${starting ? `${starting} starting to replace them` : 'replacements follow'}.`,
-  replicaDiedCause: (replica: string, why: string) => `: replica ${replica} died (${why})`,
-  replicaStartFailedCause: (replica: string, why: string) => `: replica ${replica} failed to start (${why})`,
-  updating: (backend: string) => `Backend '${backend}' is rolling out a config change to its replicas.`,
-  upscaling: (backend: string, target: number, ready: number) =>
-    `Backend '${backend}' is scaling up to ${target} replicas (${ready} ready).`,
-  downscaling: (backend: string, target: number, live: number) =>
-    `Backend '${backend}' is scaling down to ${target} replicas (${live} running, draining the rest).`,
-  healthy: (backend: string, target: number) => `Backend '${backend}' has all ${target} replicas ready.`,
-  noReplicasWanted: (backend: string) => `Backend '${backend}' has no replica by its config (numReplicas 0).`,
-  eventReplicaStarted: (replica: string, kind: string, site: string) =>
-    `Replica ${replica} started (${kind}, ${site}).`,
-  eventReplicaStartFailed: (replica: string, why: string) => `Replica ${replica} failed to start: ${why}`,
-  eventReplicaDied: (replica: string, why: string) => `Replica ${replica} died (${why}).`,
-  eventReplicaRestarted: (replica: string, replaces: string) => `Replica ${replica} started to replace ${replaces}.`,
-  eventReplicaStopped: (replica: string) => `Replica ${replica} stopped.`,
-  eventConfigRolledOut: (backend: string, changed: string[]) =>
-    `Backend '${backend}': ${changed.join(', ')} rolled out to every replica.`,
-  eventScaled: (backend: string, from: number, to: number, cause: string) =>
-    `Backend '${backend}' scaled from ${from} to ${to} replicas (${cause}).`,
-  eventRolloutStep: (endpoint: string, backend: string, weight: number, outcome: string) =>
-    `Endpoint '${endpoint}': backend '${backend}' at ${Math.round(weight * 1000) / 10}% (${outcome}).`,
-  healthShuttingDown: () => 'nestjs-serve is shutting down: draining in-flight requests; no new requests are accepted.',
-  badRequestId: (length: number) =>
-    `Header X-Request-Id (${length} characters) is not a usable id (at most 128 of A-Z a-z 0-9 - _ . : / + = @): a new id was generated.`,
-};
-
-/** Messages of the Prometheus exporter. */
-export const metricsMessages = {
-  badMetricsPrefix: (prefix: string) =>
-    `Option metrics.prefix '${prefix}' is not a valid start of a Prometheus metric name: use letters, digits, '_' and ':' (not starting with a digit).`,
-  metricTaken: (name: string) =>
-    `Metric '${name}' is already in the registry (a second app on the same registry?): give this app another metrics.prefix.`,
-};
-
-/** Messages of scale-down, the shutdown drain and code pinning. */
-export const deployMessages = {
-  startCancelled: (backend: string, replica: string, numReplicas: number) =>
-    `Backend '${backend}': replica ${replica} was still starting when the backend scaled down to ${numReplicas}; it was stopped so that the ready replicas keep serving.`,
-  shadowsDropped: (backend: string, count: number) =>
-    `Backend '${backend}': dropped ${count} queued shadow ${count === 1 ? 'copy' : 'copies'} while draining (shadow answers reach nobody); primary requests are still drained.`,
-  codeUnreadable: (backend: string, file: string, why: string) =>
-    `Backend '${backend}': cannot read its module ${file} to pin its code version (${why}). Check the module path (@Backend({ modulePath })) and that the app can read it.`,
-  codeChanged: (backend: string, replica: string, file: string, pinned: string, found: string) =>
-    `Backend '${backend}' runs code version ${pinned} of ${file}, but that file is now ${found}: replica ${replica} does not start, so that every replica of '${backend}' runs the same code. To deploy the change, create a new backend from it (createBackend('${backend}-v2', TheClass)) and move traffic to it (setTraffic or rollout); or put the file back as it was.`,
-  agentCodeMismatch: (host: string, backend: string, file: string, pinned: string, found: string) =>
-    `Replica host ${host} has code version ${found} of ${file} for backend '${backend}', but the app pinned '${backend}' to ${pinned}: the replica does not start there. Run the replica host with the same module file as the app, or deploy the new code as a new backend and move traffic to it.`,
-};
-
-/** Messages of the wiring of the live signals (request ids, the observing routes, their options). */
-export const observingMessages = {
-  handlerThrewFor: (backend: string, replica: string, method: string, requestId: string, stack: string) =>
-    `Backend '${backend}' replica ${replica}: method '${method}' threw (request ${requestId}): ${stack}`,
-  badRequestIdReplaced: (length: number, id: string, route: string) =>
-    `Request to ${route}: header X-Request-Id (${length} characters) is not a usable id (at most 128 of A-Z a-z 0-9 - _ . : / + = @); it goes by ${id} instead.`,
-  observingPathClash: (a: string, b: string, path: string) =>
-    `Options ${a} and ${b} are both '${path}': give the metrics and the status page different paths.`,
-};
-
-/** Messages of streaming and cancellation. */
-export const streamMessages = {
-  handleCancelled: (endpoint: string) =>
-    `The call of endpoint '${endpoint}' was aborted by its caller (options.signal): nothing more is read from it.`,
-  requestCancelled: (backend: string) =>
-    `The caller of backend '${backend}' went away (client disconnected or signal aborted): the request was cancelled.`,
-  streamIdle: (backend: string, ms: number) =>
-    `Backend '${backend}' sent no chunk for ${ms} ms (streamIdleTimeoutMs): the stream was ended; raise streamIdleTimeoutMs if chunks come slower.`,
-  batchStream: (backend: string, method: string) =>
-    `Backend '${backend}': @Batch() method '${method}' is a generator; batching and streaming do not combine: drop @Batch() or return arrays.`,
-  streamBroken: (backend: string, why: string) => `The stream of backend '${backend}' failed after it began: ${why}`,
-};
+// The other groups live in src/messages/, one file each; re-exported here so that imports keep working.
+export { signalMessages } from './messages/signal.messages';
+export { metricsMessages } from './messages/metrics.messages';
+export { deployMessages } from './messages/deploy.messages';
+export { observingMessages } from './messages/observing.messages';
+export { streamMessages } from './messages/stream.messages';

@@ -3,11 +3,12 @@ import type { ResolvedBackendConfig } from '../interfaces/backend-config.interfa
 import type { Replica, ReplicaSite } from '../replicas/replica.interface';
 import type { ReplicaScheduler } from '../router/replica.scheduler';
 import { ServeError } from '../serve.errors';
-import { deployMessages, messages } from '../serve.messages';
+import { messages } from '../serve.messages';
 import type { BackendDefinition } from './backend.definition';
 import type { BackendSignals } from './backend.signals';
 import { ReplicaLifecycle, type LifecycleSettings, type ReplicaEntry, type SiteState } from './replica.lifecycle';
 import { ReplacementScheduler } from './replacement.scheduler';
+import { ReplicaScaler } from './replica.scaler';
 import type { RestartPolicy } from './restart.policy';
 
 /** Settings of the module that a pool uses. */
@@ -41,11 +42,8 @@ export class ReplicaPool {
   private readonly sites = new Map<string, SiteState>();
   private readonly replacements: ReplacementScheduler;
   private readonly lifecycle: ReplicaLifecycle;
+  private readonly scaler: ReplicaScaler;
   private nextNumber = 1;
-  /** Numbers of starting replicas a scale-down cancelled: their failed start is no crash. */
-  private readonly cancelled = new Set<number>();
-  /** The errors a cancelled start rejects with, so that callers tell them from failed starts. */
-  private readonly cancelErrors = new WeakSet<Error>();
   private draining = false;
   private stopped = false;
   /** Why the last replica died or failed to start. */
@@ -62,7 +60,7 @@ export class ReplicaPool {
         name: options.definition.name,
         wanted: (site) =>
           !this.stopped && !this.draining && !site.removed && this.liveCount(site) < options.config().numReplicas,
-        start: (site) => this.addReplica(site).catch((err: Error) => this.unlessCancelled(err)),
+        start: (site) => this.addReplica(site).catch((err: Error) => this.scaler.rethrowUnlessCancel(err)),
         capacityChanged: () => options.capacityChanged(),
       },
       options.settings.logger,
@@ -72,6 +70,14 @@ export class ReplicaPool {
       exited: (r, reason) => this.replicaExited(r, reason),
       stopped: (entry) => options.signals?.replicaStopped(entry),
       capacityChanged: () => options.capacityChanged(),
+    });
+    this.scaler = new ReplicaScaler({
+      name: options.definition.name,
+      config: options.config,
+      sites: () => this.siteStates,
+      serving: (site) => this.entriesOf(site).filter((e) => e.state !== 'draining'),
+      start: (site) => this.addReplica(site),
+      retire: (entry) => this.lifecycle.retire(entry, options.settings.gracefulShutdownTimeoutMs),
     });
   }
 
@@ -117,7 +123,7 @@ export class ReplicaPool {
     if (this.stopped || this.draining || this.sites.has(site.id)) return;
     const state = this.openSite(site);
     for (let i = 0; i < this.options.config().numReplicas; i++) {
-      this.addReplica(state).catch((err: Error) => this.cancelErrors.has(err) || this.startFailed(state, err));
+      this.addReplica(state).catch((err: Error) => this.scaler.isCancel(err) || this.startFailed(state, err));
     }
   }
 
@@ -159,18 +165,7 @@ export class ReplicaPool {
    * previous number.
    */
   async scale(numReplicas: number): Promise<void> {
-    const config = this.options.config();
-    const previous = config.numReplicas;
-    config.numReplicas = numReplicas;
-    const sites = this.siteStates;
-    const results = await Promise.allSettled(sites.map((site) => this.scaleSite(site, numReplicas)));
-    // A replica host that left meanwhile is no reason to undo the others.
-    const failed = results.find((r, i): r is PromiseRejectedResult => r.status === 'rejected' && !sites[i].removed);
-    if (failed) {
-      this.options.config().numReplicas = previous;
-      await Promise.allSettled(this.siteStates.map((site) => this.scaleSite(site, previous)));
-      throw failed.reason;
-    }
+    return this.scaler.scale(numReplicas);
   }
 
   /** Starts no more replicas and kills those starting. */
@@ -188,40 +183,6 @@ export class ReplicaPool {
     this.beginDrain();
     this.stopped = true;
     await Promise.all([...this.running].map((e) => this.lifecycle.retire(e, 0)));
-  }
-
-  private async scaleSite(site: SiteState, numReplicas: number): Promise<void> {
-    const live = this.liveCount(site);
-    if (numReplicas > live) {
-      const results = await Promise.allSettled(Array.from({ length: numReplicas - live }, () => this.addReplica(site)));
-      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-      if (failed) throw failed.reason;
-    } else if (numReplicas < live) {
-      const newestFirst = (entries: Iterable<ReplicaEntry>) => [...entries].sort((a, b) => b.number - a.number);
-      const serving = this.entriesOf(site).filter((e) => e.state !== 'draining');
-      const victims = [...newestFirst(site.starting), ...newestFirst(serving)].slice(0, live - numReplicas);
-      const grace = this.options.settings.gracefulShutdownTimeoutMs;
-      await Promise.all(
-        victims.map((e) =>
-          e.state === 'starting' ? this.cancelStart(e, numReplicas) : this.lifecycle.retire(e, grace),
-        ),
-      );
-    }
-  }
-
-  /** Kills a replica that is still starting; resolves once its start has ended. */
-  private async cancelStart(entry: ReplicaEntry, numReplicas: number): Promise<void> {
-    this.cancelled.add(entry.number);
-    entry.replica.kill(new ServeError('SHUT_DOWN', deployMessages.startCancelled(this.name, entry.id, numReplicas)));
-    await entry.replica.ready.then(
-      () => undefined,
-      () => undefined,
-    );
-  }
-
-  /** Rethrows `err` unless it is a start a scale-down cancelled. */
-  private unlessCancelled(err: Error): void {
-    if (!this.cancelErrors.has(err)) throw err;
   }
 
   private openSite(site: ReplicaSite): SiteState {
@@ -245,10 +206,7 @@ export class ReplicaPool {
     try {
       entry = await this.lifecycle.launch(site, number);
     } catch (err) {
-      if (this.cancelled.delete(number)) {
-        this.cancelErrors.add(err as Error);
-        throw err;
-      }
+      if (this.scaler.cancelledStart(number, err as Error)) throw err;
       this.lastError = (err as Error).message;
       if (!this.draining) this.options.signals?.replicaStartFailed(`${this.name}#${number}`, this.lastError);
       throw err;

@@ -2,16 +2,15 @@ import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
-import { readCodeVersion, shortCodeVersion } from '../replicas/code.version';
-import { moduleFile } from '../replicas/module.loader';
 import { startLocalTransport } from '../replicas/replica.factory';
 import type { ReplicaTransport } from '../replicas/replica.interface';
 import type { ToReplica, FromReplica } from '../replicas/replica.protocol';
 import { DEFAULT_CLUSTER_OPTIONS } from '../serve.constants';
-import { deployMessages, messages } from '../serve.messages';
+import { messages } from '../serve.messages';
 import { waitUntil } from '../utils/wait.util';
 import { pack, unpack } from './cluster.codec';
 import { BackendCatalog } from './backend.catalog';
+import { codePinMismatch } from './code-pin.check';
 import { ClusterConnection } from './cluster.connection';
 import {
   clusterSubjects,
@@ -165,7 +164,7 @@ export class ReplicaHost {
         ok: false,
         error: messages.agentNoSuchBackend(this.name, init.backend, init.className, this.backends),
       });
-    const mismatch = this.codeMismatch(cls.modulePath, init.backend, init.codeVersion);
+    const mismatch = codePinMismatch(this.name, cls.modulePath, init.backend, init.codeVersion);
     if (mismatch) {
       this.log('warn', mismatch);
       return reply({ ok: false, error: mismatch });
@@ -191,25 +190,6 @@ export class ReplicaHost {
       );
     });
     reply({ ok: true });
-  }
-
-  /** Why this replica host's module is not the code version the app pinned, or undefined when it is. */
-  private codeMismatch(modulePath: string, backend: string, pinned: string): string | undefined {
-    const file = moduleFile(modulePath);
-    let found: string;
-    try {
-      found = readCodeVersion(file);
-    } catch (err) {
-      found = `unreadable (${(err as Error).message})`;
-    }
-    if (found === pinned) return undefined;
-    return deployMessages.agentCodeMismatch(
-      this.name,
-      backend,
-      file,
-      shortCodeVersion(pinned),
-      shortCodeVersion(found),
-    );
   }
 
   private subscribeReplica(nc: NatsConnection, replica: HostedReplica): void {

@@ -1,39 +1,24 @@
 import type { BackendConfig, BackendOptions } from '../interfaces/backend-config.interface';
 import type { AutoscalingConfig } from '../interfaces/autoscaling-config.interface';
 import type { EndpointOptions, HttpMethod } from '../interfaces/endpoint-options.interface';
-import type { ServeModuleOptions } from '../interfaces/serve-module-options.interface';
-import type { ClusterOptions } from '../interfaces/cluster-options.interface';
 import { SUBJECT_TOKEN } from '../cluster/cluster.protocol';
-import { DEFAULT_CLUSTER_OPTIONS } from '../serve.constants';
-import { isPlainObject, stripUndefined } from '../utils/object.util';
-import { closestName } from '../utils/closest-name';
+import { isPlainObject } from '../utils/object.util';
 import { ServeError } from '../serve.errors';
-import { messages, observingMessages } from '../serve.messages';
-import type { ServeDashboardOptions, ServeMetricsOptions } from '../interfaces/metrics-options.interface';
+import { messages } from '../serve.messages';
+import {
+  checkFields,
+  duration,
+  integerAtLeast,
+  invalid,
+  nonEmptyString,
+  numberAtLeast,
+  type Check,
+} from './option.checks';
+
+export { validateModuleOptions } from './module-options.validator';
 
 /** HTTP methods an endpoint may list. */
 export const HTTP_METHODS: readonly HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
-
-type Check = (value: unknown) => string | undefined;
-
-const integerAtLeast =
-  (min: number): Check =>
-  (v) =>
-    typeof v === 'number' && Number.isInteger(v) && v >= min ? undefined : `an integer >= ${min}`;
-const numberAtLeast =
-  (min: number, strict = false): Check =>
-  (v) =>
-    typeof v === 'number' && Number.isFinite(v) && (strict ? v > min : v >= min)
-      ? undefined
-      : `a finite number ${strict ? '>' : '>='} ${min}`;
-/** Node runs a timer longer than 2^31 - 1 ms after 1 ms, so durations stop there. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
-const duration =
-  (strict = false): Check =>
-  (v) =>
-    numberAtLeast(0, strict)(v) ??
-    ((v as number) <= MAX_TIMER_MS ? undefined : `a duration of at most ${MAX_TIMER_MS} ms`);
-const nonEmptyString: Check = (v) => (typeof v === 'string' && v.trim().length > 0 ? undefined : 'a non-empty string');
 
 const CONFIG_CHECKS: Record<keyof BackendConfig, Check> = {
   numReplicas: integerAtLeast(1),
@@ -100,111 +85,11 @@ function validateAutoscaling(subject: string, config: Record<string, unknown>): 
   }
 }
 
-const MODULE_CHECKS: Record<keyof ServeModuleOptions, Check> = {
-  backends: (v) => (Array.isArray(v) ? undefined : 'an array of @Backend() classes'),
-  exposeErrors: (v) => (typeof v === 'boolean' ? undefined : 'true or false'),
-  bodyLimit: integerAtLeast(0),
-  healthCheckPeriodMs: duration(true),
-  healthCheckTimeoutMs: duration(true),
-  gracefulShutdownTimeoutMs: duration(),
-  replicaStopTimeoutMs: duration(),
-  replicaStartTimeoutMs: duration(true),
-  replicaNice: (v) =>
-    typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 19 ? undefined : 'an integer from 0 to 19',
-  cluster: (v) => (isPlainObject(v) ? undefined : "an object like { servers: 'nats://127.0.0.1:4222' }"),
-  metrics: (v) => (isPlainObject(v) ? undefined : "an object like { path: '/metrics' }"),
-  dashboard: (v) => (isPlainObject(v) ? undefined : "an object like { path: '/serve' }"),
-};
-
-const routePath: Check = (v) =>
-  typeof v === 'string' && /^\/[^\s?#]*$/.test(v) ? undefined : "a path starting with '/', e.g. '/metrics'";
-
-const METRICS_CHECKS: Record<keyof ServeMetricsOptions, Check> = {
-  path: routePath,
-  registry: (v) =>
-    typeof (v as { metrics?: unknown })?.metrics === 'function' &&
-    typeof (v as { registerMetric?: unknown }).registerMetric === 'function'
-      ? undefined
-      : "a prom-client Registry (e.g. prom-client's `register`)",
-  prefix: (v) =>
-    typeof v === 'string' && /^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(v)
-      ? undefined
-      : "a Prometheus name prefix: letters, digits, '_' and ':', not starting with a digit",
-};
-
-const DASHBOARD_CHECKS: Record<keyof ServeDashboardOptions, Check> = {
-  path: routePath,
-  refreshMs: (v) => (Number.isInteger(v) && (v as number) >= 250 ? undefined : 'an integer of ms, at least 250'),
-};
-
-const CLUSTER_CHECKS: Record<keyof ClusterOptions, Check> = {
-  servers: (v) =>
-    (typeof v === 'string' && v.trim()) ||
-    (Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'string' && x.trim()))
-      ? undefined
-      : "a NATS URL or a non-empty array of them, e.g. 'nats://127.0.0.1:4222'",
-  prefix: (v) =>
-    typeof v === 'string' && v.split('.').every((t) => SUBJECT_TOKEN.test(t))
-      ? undefined
-      : "dot-separated tokens of letters, digits, '_' and '-'",
-  credentialsFile: nonEmptyString,
-  connection: (v) => (isPlainObject(v) ? undefined : 'an object of NATS connect() options'),
-  heartbeatPeriodMs: duration(true),
-  heartbeatTimeoutMs: duration(true),
-  name: nonEmptyString,
-};
-
-/** Checks `ServeModule.forRoot()` options; throws a ServeError naming the option. */
-export function validateModuleOptions(options: ServeModuleOptions): void {
-  const subject = 'ServeModule.forRoot()';
-  if (!isPlainObject(options)) throw invalid(subject, 'options', options, 'an object');
-  checkFields(subject, options, MODULE_CHECKS);
-  const { dashboard, metrics } = options as {
-    dashboard?: Partial<ServeDashboardOptions>;
-    metrics?: ServeMetricsOptions;
-  };
-  if (metrics) checkFields(`${subject} metrics`, { ...metrics }, METRICS_CHECKS);
-  if (dashboard) {
-    checkFields(`${subject} dashboard`, { ...dashboard }, DASHBOARD_CHECKS);
-    if (dashboard.path === undefined) throw invalid(`${subject} dashboard`, 'path', undefined, "a path, e.g. '/serve'");
-    const metricsPath = metrics?.path;
-    if (metricsPath !== undefined && trimSlash(metricsPath) === trimSlash(dashboard.path)) {
-      throw new ServeError(
-        'INVALID_CONFIG',
-        observingMessages.observingPathClash('metrics.path', 'dashboard.path', metricsPath),
-      );
-    }
-  }
-  if (options.cluster) {
-    checkFields(`${subject} cluster`, options.cluster as unknown as Record<string, unknown>, CLUSTER_CHECKS);
-    if ((options.cluster as Partial<ClusterOptions>).servers === undefined)
-      throw invalid(`${subject} cluster`, 'servers', undefined, "a NATS URL, e.g. 'nats://127.0.0.1:4222'");
-    const { heartbeatPeriodMs: period, heartbeatTimeoutMs: timeout } = {
-      ...DEFAULT_CLUSTER_OPTIONS,
-      ...stripUndefined(options.cluster),
-    };
-    if (period * 2 > timeout) throw new ServeError('INVALID_CONFIG', messages.heartbeatRatio(period, timeout));
-  }
-}
-
 /** Checks that a backend's placement can be met: remote replicas need a cluster and a subject-safe name. */
 export function validatePlacement(spec: { name: string; placement: string }, hasCluster: boolean): void {
   if (spec.placement === 'local') return;
   if (!hasCluster) throw new ServeError('INVALID_CONFIG', messages.placementNeedsCluster(spec.name, spec.placement));
   if (!SUBJECT_TOKEN.test(spec.name)) throw new ServeError('INVALID_CONFIG', messages.remoteNameInvalid(spec.name));
-}
-
-/** Runs the check of each field present (undefined ones are skipped); unknown fields are errors. */
-function checkFields(subject: string, fields: Record<string, unknown>, checks: Record<string, Check>): void {
-  for (const [key, value] of Object.entries(fields)) {
-    const check = checks[key];
-    if (!check) {
-      const known = Object.keys(checks);
-      throw new ServeError('INVALID_CONFIG', messages.unknownOption(subject, key, known, closestName(key, known)));
-    }
-    const expected = value === undefined ? undefined : check(value);
-    if (expected) throw invalid(subject, key, value, expected);
-  }
 }
 
 /** `@Endpoint()`'s options: their own checks follow in {@link validateEndpointOptions}; this list rejects unknown ones. */
@@ -276,10 +161,6 @@ function jsonProblem(value: unknown, seen: Set<object>, path: string): string | 
   return undefined;
 }
 
-function trimSlash(path: string): string {
-  return path.length > 1 ? path.replace(/\/+$/, '') : path;
-}
-
 function isCloneable(value: unknown): boolean {
   try {
     structuredClone(value);
@@ -287,8 +168,4 @@ function isCloneable(value: unknown): boolean {
   } catch {
     return false;
   }
-}
-
-function invalid(subject: string, option: string, value: unknown, expected: string): ServeError {
-  return new ServeError('INVALID_CONFIG', messages.invalidOption(subject, option, value, expected));
 }
