@@ -1,3 +1,4 @@
+import { RETRY_AFTER_SECONDS } from '../serve.constants';
 import type { Type } from '@nestjs/common';
 import {
   getBackendMetadata,
@@ -114,4 +115,16 @@ export function methodForEndpoint(spec: BackendDefinition, endpoint: string): st
 function isGeneratorFunction(fn: unknown): boolean {
   const kind = (fn as { constructor?: { name?: string } } | undefined)?.constructor?.name;
   return kind === 'AsyncGeneratorFunction' || kind === 'GeneratorFunction';
+}
+
+/** The 503 for a request that no replica of the backend can take now or soon, saying what to do. */
+export function noCapacityError(
+  definition: Pick<BackendDefinition, 'name' | 'placement'>,
+  clusterUp: boolean,
+): ServeError {
+  const message =
+    definition.placement === 'local'
+      ? messages.noReplicas(definition.name)
+      : messages.noRemoteReplica(definition.name, clusterUp);
+  return new ServeError('REPLICA_UNAVAILABLE', message, { retryAfterSeconds: RETRY_AFTER_SECONDS });
 }

@@ -1,49 +1,23 @@
-import type { Logger } from '@nestjs/common';
 import type { ResolvedBackendConfig } from '../interfaces/backend-config.interface';
-import type { ServeRequest } from '../interfaces/serve-request.interface';
-import type { ReplicaEvents, ReplicaSite } from '../replicas/replica.interface';
+import type { ReplicaSite } from '../replicas/replica.interface';
 import { shortCodeVersion } from '../replicas/code.version';
 import { localSite } from '../replicas/replica.factory';
-import type { CallResult } from '../replicas/result.codec';
 import { ReplicaScheduler } from '../router/replica.scheduler';
-import { RETRY_AFTER_SECONDS } from '../serve.constants';
-import { ServeError } from '../serve.errors';
-import { messages } from '../serve.messages';
 import { waitUntil } from '../utils/wait.util';
 import type { BackendDefinition } from './backend.definition';
 import type { BackendStatus as ServeBackendStatus } from '../interfaces/serve-status.interface';
 import { ServeSignals } from '../signals/serve.signals';
-import { BackendRouter, type SubmitRoute } from './backend.router';
+import { BackendRouter } from './backend.router';
 import { BackendSignals } from './backend.signals';
-import type { BackendStatus } from './backend.status';
+import { describeBackend, type BackendStatus } from './backend.status';
 import { ConfigRollout } from './config.rollout';
 import { ReplicaHealth } from './replica.health';
 import type { ReplicaEntry } from './replica.lifecycle';
 import { ReplicaPool } from './replica.pool';
 import { AutoscalingControl } from './autoscaling.control';
-
-/** Settings of the module that every deployment uses (see `ServeModuleOptions` for each). */
-export interface DeploymentSettings {
-  exposeErrors: boolean;
-  healthCheckPeriodMs: number;
-  healthCheckTimeoutMs: number;
-  gracefulShutdownTimeoutMs: number;
-  replicaStopTimeoutMs: number;
-  replicaStartTimeoutMs: number;
-  replicaNice: number;
-  /** Where the backend's log lines go (Nest's `Logger`, context `nestjs-serve`). */
-  logger: Logger;
-  /** True while the app's cluster connection is up (for messages). */
-  clusterConnected(): boolean;
-  /** Answers a replica's `getHandle(endpoint).remote(...)` call. */
-  handleCall: ReplicaEvents['handleCall'];
-  /** Answers a replica's `getHandle(endpoint).stream(...)` call. */
-  handleStream: ReplicaEvents['handleStream'];
-  /** Where local replicas start; this app's threads and processes unless a test says otherwise. */
-  localSite?: ReplicaSite;
-  /** The app's signal pipeline (a private one when absent, as in tests of one backend). */
-  signals?: ServeSignals;
-}
+import { noCapacityError } from './backend.definition';
+import type { DeploymentSettings } from './deployment.settings';
+export type { DeploymentSettings } from './deployment.settings';
 
 /**
  * One backend at run time, as the registry holds it: owns its config and delegates the request
@@ -54,7 +28,8 @@ export interface DeploymentSettings {
  */
 export class BackendDeployment {
   private readonly scheduler: ReplicaScheduler<ReplicaEntry>;
-  private readonly router: BackendRouter;
+  /** The request path: `router.submit()` and `router.submitShadow()` take the backend's requests. */
+  readonly router: BackendRouter;
   private readonly pool: ReplicaPool;
   private readonly health: ReplicaHealth;
   private readonly rollout: ConfigRollout;
@@ -90,7 +65,7 @@ export class BackendDeployment {
       config: current,
       hasCapacity: () => this.pool.hasCapacity || this.autoscaling.scalesFromZero,
       queued: () => this.autoscaling.kick(),
-      noCapacityError: () => this.noCapacityError(),
+      noCapacityError: () => noCapacityError(spec, settings.clusterConnected()),
       exposeErrors: settings.exposeErrors,
       logger: settings.logger,
       recorder: this.signals.recorder,
@@ -145,23 +120,6 @@ export class BackendDeployment {
     this.autoscaling.sync(this.config.autoscaling, !this.draining && !this.stopped);
   }
 
-  /** See {@link BackendRouter.submit}. */
-  submit(
-    method: string,
-    request: ServeRequest,
-    done: (result: CallResult) => void,
-    internal = false,
-    route?: SubmitRoute,
-    signal?: AbortSignal,
-  ): void {
-    this.router.submit(method, request, done, internal, route, signal);
-  }
-
-  /** See {@link BackendRouter.submitShadow}. */
-  submitShadow(method: string, request: ServeRequest, endpoint: string): void {
-    this.router.submitShadow(method, request, endpoint);
-  }
-
   /** Requests waiting in the queue. */
   get queued(): number {
     return this.router.queued;
@@ -174,23 +132,12 @@ export class BackendDeployment {
 
   /** Applies new limits (concurrency, queue bound, timeout, batching) to new and running work. */
   applyLimits(next: ResolvedBackendConfig): void {
+    this.signals.configRolledOut(ConfigRollout.changedLimits(this.config, next));
     const batchingChanged =
       next.maxBatchSize !== this.config.maxBatchSize || next.batchWaitTimeoutMs !== this.config.batchWaitTimeoutMs;
-    const limits = [
-      'maxConcurrentQueries',
-      'maxQueuedRequests',
-      'requestTimeoutMs',
-      'maxBatchSize',
-      'batchWaitTimeoutMs',
-    ];
-    this.signals.configRolledOut(
-      limits.filter((k) => next[k as keyof ResolvedBackendConfig] !== this.config[k as keyof ResolvedBackendConfig]),
-    );
     this.config = { ...next, userConfig: this.config.userConfig, numReplicas: this.config.numReplicas };
     this.scheduler.maxConcurrentQueries = next.maxConcurrentQueries;
-    if (batchingChanged) {
-      for (const entry of this.scheduler.all) entry.replica.setBatching(next.maxBatchSize, next.batchWaitTimeoutMs);
-    }
+    if (batchingChanged) this.rollout.batching(next.maxBatchSize, next.batchWaitTimeoutMs);
     this.autoscaling.sync(this.config.autoscaling, !this.draining && !this.stopped);
     this.router.capacityChanged();
   }
@@ -274,42 +221,19 @@ export class BackendDeployment {
 
   /** Config and state, as `listBackends()` shows them. */
   describe(): BackendStatus {
-    const sites = this.pool.siteStates;
-    return {
-      ...this.getConfig(),
+    return describeBackend({
+      config: this.getConfig(),
+      definition: this.spec,
       codeVersion: this.codeVersion,
-      replica: this.spec.kind,
-      placement: this.spec.placement,
-      status: this.stopped
-        ? 'stopped'
-        : this.scheduler.all.some((e) => e.state === 'ready')
-          ? 'running'
-          : sites.some((s) => s.starting.size > 0 || s.timer)
-            ? 'restarting'
-            : 'unavailable',
+      stopped: this.stopped,
+      running: this.scheduler.all,
+      starting: this.pool.starting,
+      sites: this.pool.siteStates,
       queued: this.router.queued,
       inFlight: this.router.inFlight,
       requests: this.router.requestCounts,
       restarts: this.pool.restarts,
-      consecutiveFailures: Math.max(0, ...sites.map((s) => s.failures)),
       lastError: this.pool.lastError,
-      hosts: sites.map((s) => s.site.name),
-      replicas: [...this.scheduler.all, ...this.pool.starting].map((e) => ({
-        id: e.id,
-        host: e.site.site.name,
-        replica: e.replica.kind,
-        state: e.state,
-        inFlight: e.inFlight,
-        served: e.served,
-      })),
-    };
-  }
-
-  private noCapacityError(): ServeError {
-    const message =
-      this.spec.placement === 'local'
-        ? messages.noReplicas(this.name)
-        : messages.noRemoteReplica(this.name, this.settings.clusterConnected());
-    return new ServeError('REPLICA_UNAVAILABLE', message, { retryAfterSeconds: RETRY_AFTER_SECONDS });
+    });
   }
 }

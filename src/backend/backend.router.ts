@@ -1,76 +1,24 @@
-import type { Logger } from '@nestjs/common';
-import type { ResolvedBackendConfig } from '../interfaces/backend-config.interface';
 import type { ServeRequest } from '../interfaces/serve-request.interface';
 import type { WireOutcome } from '../replicas/replica.protocol';
 import { decodeOutcome, type CallResult } from '../replicas/result.codec';
-import type { ReplicaScheduler } from '../router/replica.scheduler';
 import { RequestQueue } from '../router/request.queue';
-import { RETRY_AFTER_SECONDS, SHADOW_DRAIN_TIMEOUT_MS } from '../serve.constants';
+import { RETRY_AFTER_SECONDS } from '../serve.constants';
+import { ShadowDrain } from './shadow.drain';
 import { ServeError } from '../serve.errors';
 import { deployMessages, messages, observingMessages, streamMessages } from '../serve.messages';
-import type { BackendRecorder } from '../signals/backend.recorder';
 import { ServeStream } from '../replicas/serve.stream';
 import { ChunkInbox } from '../replicas/chunk.inbox';
 import type { StreamOpened } from '../replicas/replica.interface';
 import { noRequests, type RequestCounts } from './backend.status';
 import type { ReplicaEntry } from './replica.lifecycle';
-import { classifyRequest } from './request.classifier';
+import { NO_ROUTE, type RouterJob, type SubmitRoute } from './router.job';
+import type { RouterOptions } from './router.options';
+export type { RouterOptions } from './router.options';
+export type { SubmitRoute } from './router.job';
+import { recordSettled } from './request.classifier';
 
 /** A call that never reached a replica (its replica host had gone) is tried again on another, this often at most. */
 export const MAX_NOT_STARTED_RETRIES = 3;
-
-/** What the router of one backend needs from the rest of it. */
-export interface RouterOptions {
-  /** Backend name, for messages. */
-  readonly name: string;
-  /** The backend's replicas that take requests, shared with the pool that adds and removes them. */
-  readonly scheduler: ReplicaScheduler<ReplicaEntry>;
-  /** The backend's current config (limits are read per request). */
-  config(): ResolvedBackendConfig;
-  /** True while a replica serves or may soon: one is up, starting, or due to restart. */
-  hasCapacity(): boolean;
-  /** The 503 for a request no replica can take now or soon. */
-  noCapacityError(): ServeError;
-  /** Put a handler's message and stack in its 500 body (module option `exposeErrors`). */
-  readonly exposeErrors: boolean;
-  /** Where a handler's uncaught error is logged. */
-  readonly logger: Logger;
-  /** Counts every request once, when it settles (by endpoint, code and outcome, with its latencies). */
-  readonly recorder?: BackendRecorder;
-  /** Called when a request had to wait in the queue (an autoscaler at zero replicas starts one). */
-  queued?(): void;
-}
-
-/** Which endpoint a request came through, for the recorder; a shadow copy is counted apart. */
-export interface SubmitRoute {
-  /** The endpoint's name. */
-  readonly endpoint: string;
-  /** True for a shadow copy of a request. */
-  readonly shadow?: boolean;
-}
-
-const NO_ROUTE: SubmitRoute = { endpoint: '' };
-
-interface Job {
-  method: string;
-  request: ServeRequest;
-  done: (result: CallResult) => void;
-  timer?: NodeJS.Timeout;
-  cancelled?: boolean;
-  settled?: boolean;
-  queued?: boolean;
-  retries?: number;
-  route: SubmitRoute;
-  /** `performance.now()` at submit, and when a replica took it (0 until then). */
-  arrivedAt: number;
-  startedAt: number;
-  signal?: AbortSignal;
-  onAbort?: () => void;
-  /** Cancels the call in its replica (set while it is there). */
-  cancel?: () => void;
-  /** The chunks of a call that streams. */
-  inbox?: ChunkInbox;
-}
 
 /**
  * The request path of one backend: admits a request or answers 503 with `Retry-After`, sends it
@@ -79,12 +27,11 @@ interface Job {
  * it by outcome in {@link settle}.
  */
 export class BackendRouter {
-  private readonly queue = new RequestQueue<Job>();
+  private readonly queue = new RequestQueue<RouterJob>();
   private readonly counts: RequestCounts = noRequests();
   private draining = false;
   private closed = false;
-  private drainStartedAt = 0;
-  private shadowsInFlight = 0;
+  private readonly shadows = new ShadowDrain();
 
   constructor(private readonly options: RouterOptions) {}
 
@@ -101,7 +48,7 @@ export class BackendRouter {
     route: SubmitRoute = NO_ROUTE,
     signal?: AbortSignal,
   ): void {
-    const job: Job = { method, request, done, route, arrivedAt: performance.now(), startedAt: 0, signal };
+    const job: RouterJob = { method, request, done, route, arrivedAt: performance.now(), startedAt: 0, signal };
     const { scheduler, name } = this.options;
     if (this.closed || (this.draining && !internal)) return this.reject(job, shutDown());
     if (signal?.aborted) return this.abort(job);
@@ -134,7 +81,7 @@ export class BackendRouter {
    */
   submitShadow(method: string, request: ServeRequest, endpoint = ''): void {
     const done = (result: CallResult) => {
-      if (result.ok && ServeStream.is(result.value)) void drain(result.value);
+      if (result.ok && ServeStream.is(result.value)) void result.value.drain();
     };
     this.submit(method, request, done, false, { endpoint, shadow: true });
   }
@@ -160,12 +107,8 @@ export class BackendRouter {
    */
   get idle(): boolean {
     const { scheduler } = this.options;
-    const shadowsDone =
-      this.shadowsInFlight === 0 || (this.draining && Date.now() - this.drainStartedAt >= SHADOW_DRAIN_TIMEOUT_MS);
-    return (
-      (this.queue.size === 0 && scheduler.inFlight - this.shadowsInFlight === 0 && shadowsDone) ||
-      scheduler.all.length === 0
-    );
+    const primaries = scheduler.inFlight - this.shadows.running;
+    return (this.queue.size === 0 && primaries === 0 && this.shadows.pending === 0) || scheduler.all.length === 0;
   }
 
   /**
@@ -189,19 +132,12 @@ export class BackendRouter {
   beginDrain(): void {
     if (this.draining) return;
     this.draining = true;
-    this.drainStartedAt = Date.now();
-    const kept: Job[] = [];
-    let dropped = 0;
-    for (const job of this.queue.drain()) {
-      if (!job.route.shadow) {
-        kept.push(job);
-        continue;
-      }
-      dropped++;
-      job.queued = false;
-      this.reject(job, shutDown());
-    }
-    for (const job of kept) this.queue.push(job);
+    this.shadows.begin();
+    const dropped = this.queue.drain().filter((job) => {
+      if (job.route.shadow) this.reject(job, shutDown());
+      else this.queue.push(job);
+      return job.route.shadow;
+    }).length;
     if (dropped > 0) this.options.logger.log(deployMessages.shadowsDropped(this.options.name, dropped));
   }
 
@@ -211,9 +147,9 @@ export class BackendRouter {
     for (const job of this.queue.drain()) this.reject(job, shutDown());
   }
 
-  private send(slot: ReplicaEntry, job: Job): void {
+  private send(slot: ReplicaEntry, job: RouterJob): void {
     slot.inFlight++;
-    if (job.route.shadow) this.shadowsInFlight++;
+    if (job.route.shadow) this.shadows.started();
     job.startedAt = performance.now();
     const opened: StreamOpened = (status, headers, link) => {
       const idleMs = this.options.config().streamIdleTimeoutMs;
@@ -228,7 +164,7 @@ export class BackendRouter {
       (outcome) => {
         job.cancel = undefined;
         slot.inFlight--;
-        if (job.route.shadow) this.shadowsInFlight--;
+        if (job.route.shadow) this.shadows.ended();
         if (
           !outcome.ok &&
           outcome.e.notStarted &&
@@ -251,7 +187,7 @@ export class BackendRouter {
     );
   }
 
-  private complete(job: Job, outcome: WireOutcome, slot: ReplicaEntry): void {
+  private complete(job: RouterJob, outcome: WireOutcome, slot: ReplicaEntry): void {
     const result = decodeOutcome(outcome, this.options.name, this.options.exposeErrors);
     job.inbox?.finish(result.ok ? undefined : result.error);
     if (result.ok) return this.settle(job, result, 'succeeded', outcome);
@@ -266,7 +202,7 @@ export class BackendRouter {
     this.settle(job, result, lost ? 'replicaLost' : 'failed', outcome);
   }
 
-  private timeout(job: Job, timeoutMs: number): void {
+  private timeout(job: RouterJob, timeoutMs: number): void {
     if (job.queued) this.queue.cancel(job);
     const error = new ServeError('TIMEOUT', messages.requestTimeout(this.options.name, timeoutMs));
     this.settle(job, { ok: false, error }, 'timedOut');
@@ -274,7 +210,7 @@ export class BackendRouter {
   }
 
   /** The caller went away: a queued request never runs; one in a replica is cancelled there, its slot free at once. */
-  private abort(job: Job): void {
+  private abort(job: RouterJob): void {
     if (job.queued) {
       job.queued = false;
       this.queue.cancel(job);
@@ -285,36 +221,23 @@ export class BackendRouter {
     job.cancel?.();
   }
 
-  private reject(job: Job, error: ServeError): void {
+  private reject(job: RouterJob, error: ServeError): void {
     this.settle(job, { ok: false, error }, 'rejected');
   }
 
   /** Where every request ends, exactly once: the one place requests are counted by outcome. */
-  private settle(job: Job, result: CallResult, outcome: keyof RequestCounts, wire?: WireOutcome): void {
+  private settle(job: RouterJob, result: CallResult, outcome: keyof RequestCounts, wire?: WireOutcome): void {
     if (job.settled) return;
     job.settled = true;
     if (job.timer) clearTimeout(job.timer);
     this.counts[outcome]++;
-    this.record(job, result, outcome, wire);
+    if (this.options.recorder) recordSettled(this.options.recorder, job, result, outcome, wire);
     job.done(result);
     if (!job.cancel) this.release(job);
   }
 
-  /** Counts the request in the signals: endpoint, status code, outcome, queue wait and processing time. */
-  private record(job: Job, result: CallResult, outcome: keyof RequestCounts, wire?: WireOutcome): void {
-    const recorder = this.options.recorder;
-    if (!recorder) return;
-    const now = performance.now();
-    const { code, outcome: how } = classifyRequest(outcome, result, wire);
-    const queueMs = (job.startedAt || now) - job.arrivedAt;
-    const processingMs = job.startedAt ? now - job.startedAt : 0;
-    const { endpoint, shadow } = job.route;
-    if (shadow) recorder.shadowSettled(endpoint, code, how, queueMs, processingMs);
-    else recorder.settled(endpoint, code, how, queueMs, processingMs, result.ok ? undefined : result.error.message);
-  }
-
   /** The request is over: a caller's signal used for many calls keeps no listener of it. */
-  private release(job: Job): void {
+  private release(job: RouterJob): void {
     if (job.onAbort) job.signal?.removeEventListener('abort', job.onAbort);
     job.onAbort = undefined;
   }
@@ -322,13 +245,4 @@ export class BackendRouter {
 
 function shutDown(): ServeError {
   return new ServeError('SHUT_DOWN', messages.shutDown());
-}
-
-/** Reads a shadow copy's stream to its end: its failures are counted by its backend and answer nobody. */
-async function drain(stream: ServeStream): Promise<void> {
-  try {
-    for await (const chunk of stream) void chunk;
-  } catch {
-    // nobody waits for a shadow's answer
-  }
 }

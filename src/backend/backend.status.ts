@@ -3,6 +3,8 @@ import type {
   ReplicaPlacementOption,
   ResolvedBackendConfig,
 } from '../interfaces/backend-config.interface';
+import type { BackendDefinition } from './backend.definition';
+import type { ReplicaEntry, SiteState } from './replica.lifecycle';
 
 /**
  * State of one replica: `starting` until constructed and caught up with the config, `ready` while
@@ -88,3 +90,52 @@ export type BackendStatus = ResolvedBackendConfig & {
   /** Every replica, starting ones included. */
   replicas: ReplicaStatus[];
 };
+
+/** What {@link describeBackend} reads of a deployment. */
+export interface BackendFacts {
+  config: ResolvedBackendConfig;
+  definition: Pick<BackendDefinition, 'kind' | 'placement'>;
+  codeVersion: string;
+  stopped: boolean;
+  running: readonly ReplicaEntry[];
+  starting: readonly ReplicaEntry[];
+  sites: readonly SiteState[];
+  queued: number;
+  inFlight: number;
+  requests: RequestCounts;
+  restarts: number;
+  lastError?: string;
+}
+
+/** A backend's config and state as `listBackends()` shows them. */
+export function describeBackend(facts: BackendFacts): BackendStatus {
+  const { sites } = facts;
+  return {
+    ...facts.config,
+    codeVersion: facts.codeVersion,
+    replica: facts.definition.kind,
+    placement: facts.definition.placement,
+    status: facts.stopped
+      ? 'stopped'
+      : facts.running.some((e) => e.state === 'ready')
+        ? 'running'
+        : sites.some((s) => s.starting.size > 0 || s.timer)
+          ? 'restarting'
+          : 'unavailable',
+    queued: facts.queued,
+    inFlight: facts.inFlight,
+    requests: facts.requests,
+    restarts: facts.restarts,
+    consecutiveFailures: Math.max(0, ...sites.map((s) => s.failures)),
+    lastError: facts.lastError,
+    hosts: sites.map((s) => s.site.name),
+    replicas: [...facts.running, ...facts.starting].map((e) => ({
+      id: e.id,
+      host: e.site.site.name,
+      replica: e.replica.kind,
+      state: e.state,
+      inFlight: e.inFlight,
+      served: e.served,
+    })),
+  };
+}

@@ -58,4 +58,21 @@ export class ConfigRollout {
       }
     }
   }
+
+  /** Gives every replica new batching settings (they apply to the next batches). */
+  batching(maxBatchSize: number, waitMs: number): void {
+    for (const entry of this.replicas()) entry.replica.setBatching(maxBatchSize, waitMs);
+  }
+
+  /** The request limits that differ between two configs, for the `config-rolled-out` event. */
+  static changedLimits(before: ResolvedBackendConfig, after: ResolvedBackendConfig): string[] {
+    const limits = [
+      'maxConcurrentQueries',
+      'maxQueuedRequests',
+      'requestTimeoutMs',
+      'maxBatchSize',
+      'batchWaitTimeoutMs',
+    ] as const;
+    return limits.filter((k) => after[k] !== before[k]);
+  }
 }

@@ -3,6 +3,8 @@ import type { CallResult } from '../replicas/result.codec';
 import { ServeStream } from '../replicas/serve.stream';
 import type { RequestOutcome } from '../signals/request.outcome';
 import type { RequestCounts } from './backend.status';
+import type { BackendRecorder } from '../signals/backend.recorder';
+import type { RouterJob } from './router.job';
 
 /** How one request ended, as the recorders count it: the status code the caller gets and the outcome. */
 export interface Classified {
@@ -35,4 +37,21 @@ export function classifyRequest(kind: keyof RequestCounts, result: CallResult, w
     default:
       return { code, outcome: code >= 500 ? 'error' : 'ok' };
   }
+}
+
+/** Counts a settled request in `recorder`: endpoint, status code, outcome, queue wait and processing time. */
+export function recordSettled(
+  recorder: BackendRecorder,
+  job: RouterJob,
+  result: CallResult,
+  kind: keyof RequestCounts,
+  wire?: WireOutcome,
+): void {
+  const now = performance.now();
+  const { code, outcome } = classifyRequest(kind, result, wire);
+  const queueMs = (job.startedAt || now) - job.arrivedAt;
+  const processingMs = job.startedAt ? now - job.startedAt : 0;
+  const { endpoint, shadow } = job.route;
+  if (shadow) recorder.shadowSettled(endpoint, code, outcome, queueMs, processingMs);
+  else recorder.settled(endpoint, code, outcome, queueMs, processingMs, result.ok ? undefined : result.error.message);
 }

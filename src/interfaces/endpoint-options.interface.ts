@@ -32,3 +32,15 @@ export interface CreateEndpointOptions {
    */
   stream?: 'sse';
 }
+
+/** What `listEndpoints()` shows of one endpoint. */
+export interface EndpointInfo {
+  /** HTTP route, e.g. `/sentiment`. */
+  route: string;
+  /** HTTP methods it accepts. */
+  methods: string[];
+  /** Share (0..1, summing to 1) of its requests each backend gets, by backend name. */
+  traffic: Record<string, number>;
+  /** Share (0..1) of its requests copied to each shadow backend, by backend name. */
+  shadows: Record<string, number>;
+}

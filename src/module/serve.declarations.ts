@@ -1,3 +1,4 @@
+import { stripUndefined } from '../utils/object.util';
 import type { Type } from '@nestjs/common';
 import { getBackendMetadata } from '../decorators/backend.metadata';
 import type { BackendConfig, ResolvedBackendConfig } from '../interfaces/backend-config.interface';
@@ -122,4 +123,14 @@ function normalise(weights: Record<string, number>): Record<string, number> {
   const total = Object.values(weights).reduce((a, b) => a + b, 0);
   if (total === 0) return weights;
   return Object.fromEntries(Object.entries(weights).map(([name, w]) => [name, w / total]));
+}
+
+/** An update's `autoscaling` merged into the current one field by field; `null` turns it off. */
+export function mergedAutoscaling(
+  previous: ResolvedBackendConfig,
+  update: BackendConfig,
+): BackendConfig['autoscaling'] {
+  if (update.autoscaling === undefined) return previous.autoscaling;
+  if (update.autoscaling === null) return undefined;
+  return { ...previous.autoscaling, ...stripUndefined(update.autoscaling) };
 }

@@ -46,7 +46,7 @@ export class ServeDispatcher {
       if (!method || !backend.spec.methods.includes(method))
         return resolve(fail(new ServeError('BAD_REQUEST', this.noSuchMethod(backend, endpoint.name, method))));
       for (const name of policy.chooseShadows(Math.random)) this.shadow(endpoint, name, request, options.method);
-      backend.submit(method, request, resolve, internal, { endpoint: endpoint.name }, options.signal);
+      backend.router.submit(method, request, resolve, internal, { endpoint: endpoint.name }, options.signal);
     });
   }
 
@@ -91,7 +91,7 @@ export class ServeDispatcher {
     const backend = this.registry.backends.get(name);
     const target = method ?? (backend && methodForEndpoint(backend.spec, endpoint.name));
     if (backend && target && backend.spec.methods.includes(target)) {
-      backend.submitShadow(target, request, endpoint.name);
+      backend.router.submitShadow(target, request, endpoint.name);
     }
   }
 }

@@ -9,7 +9,10 @@ import { ServeError } from '../serve.errors';
 import { messages } from '../serve.messages';
 import { stripUndefined } from '../utils/object.util';
 import { validateBackendConfig, validateMethods, validateRoute, validateStreamOption } from './config.validator';
-import { resolveConfig } from './serve.declarations';
+import { mergedAutoscaling, resolveConfig } from './serve.declarations';
+import { validateTraffic } from './traffic.validator';
+import type { EndpointInfo } from '../interfaces/endpoint-options.interface';
+export type { EndpointInfo } from '../interfaces/endpoint-options.interface';
 import { assertNotInEntryFile } from './entry-module';
 import { ServeDispatcher } from './serve.dispatcher';
 import { createAppHandle } from './serve.handle';
@@ -21,16 +24,6 @@ import { ServeSignals, type LiveStepFigures } from '../signals/serve.signals';
 import type { RolloutOptions, RolloutResult } from '../interfaces/rollout-options.interface';
 import { ServeRollouts } from './serve.rollouts';
 import { composeStatus } from './serve.status';
-
-/** What `listEndpoints()` shows of one endpoint. */
-export interface EndpointInfo {
-  route: string;
-  methods: string[];
-  traffic: Record<string, number>;
-  shadows: Record<string, number>;
-}
-
-const WEIGHT_TOLERANCE = 1e-6;
 
 /**
  * Changes backends, endpoints, traffic and user config while the app serves. Every mutating
@@ -180,18 +173,7 @@ export class ServeService implements ServeHealthSource {
     return this.exclusive(async () => {
       const entry = this.registry.endpoint(endpoint);
       this.rollouts.assertFree(endpoint);
-      if (typeof traffic !== 'object' || traffic === null || Object.keys(traffic).length === 0) {
-        throw new ServeError('INVALID_CONFIG', messages.trafficEmpty(endpoint));
-      }
-      for (const [backend, weight] of Object.entries(traffic)) {
-        if (typeof weight !== 'number' || !Number.isFinite(weight) || weight < 0) {
-          throw new ServeError('INVALID_CONFIG', messages.trafficWeight(endpoint, backend, weight));
-        }
-        this.assertServes(backend, endpoint);
-      }
-      const sum = Object.values(traffic).reduce((a, b) => a + b, 0);
-      if (Math.abs(sum - 1) > WEIGHT_TOLERANCE)
-        throw new ServeError('INVALID_CONFIG', messages.trafficSum(endpoint, sum));
+      validateTraffic(endpoint, traffic, (backend) => this.assertServes(backend, endpoint));
       this.registry.putEndpoint(endpoint, entry.route, entry.methods, traffic, entry.policy.shadows, entry.stream);
     });
   }
@@ -263,11 +245,4 @@ export class ServeService implements ServeHealthSource {
     this.lock = run.catch(() => undefined);
     return run;
   }
-}
-
-/** An update's `autoscaling` merged into the current one field by field; `null` turns it off. */
-function mergedAutoscaling(previous: ResolvedBackendConfig, update: BackendConfig): BackendConfig['autoscaling'] {
-  if (update.autoscaling === undefined) return previous.autoscaling;
-  if (update.autoscaling === null) return undefined;
-  return { ...previous.autoscaling, ...stripUndefined(update.autoscaling) };
 }

@@ -22,6 +22,15 @@ export class ServeStream<TChunk = unknown> implements AsyncIterable<TChunk> {
     return source.takeBuffered ? source.takeBuffered() : [];
   }
 
+  /** Reads the stream to its end and drops it (a shadow copy's answer); a failure is swallowed: nobody waits for it. */
+  async drain(): Promise<void> {
+    try {
+      for await (const chunk of this) void chunk;
+    } catch {
+      // counted by its backend; answers nobody
+    }
+  }
+
   /** Stops reading; the producer is cancelled. */
   async cancel(): Promise<void> {
     await this.chunks.return?.();

@@ -11,7 +11,7 @@ describe('BackendDeployment', () => {
     const deployment = new BackendDeployment(definition(), config({ numReplicas: 2 }), settings(site));
     await deployment.start();
     const r = results();
-    deployment.submit('call', request('hi'), r.done);
+    deployment.router.submit('call', request('hi'), r.done);
     site.replicas[0].answer(undefined, { value: new ServeResponse({ status: 201, body: 'made' }) });
     const result = r.list[0];
     assert.ok(result.ok && ServeResponse.is(result.value));
@@ -24,7 +24,7 @@ describe('BackendDeployment', () => {
     const deployment = new BackendDeployment(definition(), config({ numReplicas: 1 }), settings(site));
     await deployment.start();
     const r = results();
-    deployment.submit('call', request(), r.done);
+    deployment.router.submit('call', request(), r.done);
     const status = deployment.describe();
     assert.equal(status.status, 'running');
     assert.equal(status.numReplicas, 1);
@@ -61,9 +61,9 @@ describe('BackendDeployment', () => {
     const deployment = new BackendDeployment(definition(), config(), settings(site));
     await deployment.start();
     const r = results();
-    deployment.submit('call', request('in flight'), r.done);
+    deployment.router.submit('call', request('in flight'), r.done);
     const stopped = deployment.stop(1_000);
-    deployment.submit('call', request('late'), r.done);
+    deployment.router.submit('call', request('late'), r.done);
     assert.ok(!r.list[0].ok && r.list[0].error.code === 'SHUT_DOWN');
     site.replicas[0].answer(undefined, { value: 'finished' });
     await stopped;

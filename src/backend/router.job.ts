@@ -1,0 +1,36 @@
+import type { ServeRequest } from '../interfaces/serve-request.interface';
+import type { ChunkInbox } from '../replicas/chunk.inbox';
+import type { CallResult } from '../replicas/result.codec';
+
+/** Which endpoint a request came through, for the recorder; a shadow copy is counted apart. */
+export interface SubmitRoute {
+  /** The endpoint's name. */
+  readonly endpoint: string;
+  /** True for a shadow copy of a request. */
+  readonly shadow?: boolean;
+}
+
+/** The route of a request that came through no endpoint (tests, internal calls). */
+export const NO_ROUTE: SubmitRoute = { endpoint: '' };
+
+/** One request on its way through a backend's router, from submit to settle. */
+export interface RouterJob {
+  method: string;
+  request: ServeRequest;
+  done: (result: CallResult) => void;
+  timer?: NodeJS.Timeout;
+  cancelled?: boolean;
+  settled?: boolean;
+  queued?: boolean;
+  retries?: number;
+  route: SubmitRoute;
+  /** `performance.now()` at submit, and when a replica took it (0 until then). */
+  arrivedAt: number;
+  startedAt: number;
+  signal?: AbortSignal;
+  onAbort?: () => void;
+  /** Cancels the call in its replica (set while it is there). */
+  cancel?: () => void;
+  /** The chunks of a call that streams. */
+  inbox?: ChunkInbox;
+}
