@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { renderStatusView } from '../../src/dashboard/status.view';
 import { fakeBackend, fakeStatus } from '../helpers/fake-status';
+import { DEFAULT_AUTOSCALING_CONFIG } from '../../src/serve.constants';
 
 test('the view shows the split, shadows, backends with state, figures and replicas', () => {
   const html = renderStatusView(
@@ -52,14 +53,7 @@ test('numbers read well: percentages, latencies, memory, no-data dashes', () => 
 test('a rollout in progress and a backend autoscaling show what they are doing', () => {
   const backend = fakeBackend('model-v1', 1, {
     autoscaling: {
-      minReplicas: 1,
-      maxReplicas: 4,
-      targetOngoingRequests: 2,
-      upscaleDelayMs: 1000,
-      downscaleDelayMs: 30_000,
-      lookBackMs: 500,
-      intervalMs: 100,
-      tolerance: 0.1,
+      ...DEFAULT_AUTOSCALING_CONFIG,
       lastDecision: { target: 3, reason: 'ongoing requests 6.0 / targetOngoingRequests 2', at: 1_000 },
     },
   });
