@@ -228,6 +228,24 @@ export function validateEndpointOptions(subject: string, options: EndpointOption
   }
 }
 
+/**
+ * Checks `defineBackend()` options: the `@Backend()` options, `endpoint` as `@Endpoint()`'s and
+ * `batch` a boolean; throws a ServeError naming `subject` and the option (unknown ones with the
+ * closest known name).
+ */
+export function validateFunctionBackendOptions(subject: string, options: unknown): void {
+  if (!isPlainObject(options)) throw invalid(subject, 'options', options, 'an object');
+  const { endpoint, batch, ...backendOptions } = options;
+  const known = [...Object.keys(CONFIG_CHECKS), ...Object.keys(OPTION_CHECKS), 'endpoint', 'batch'];
+  for (const key of Object.keys(backendOptions)) {
+    if (!(key in CONFIG_CHECKS) && !(key in OPTION_CHECKS))
+      throw new ServeError('INVALID_CONFIG', messages.unknownOption(subject, key, known, closestName(key, known)));
+  }
+  validateBackendConfig(subject, backendOptions, true);
+  if (endpoint !== undefined) validateEndpointOptions(`${subject} endpoint`, endpoint as EndpointOptions);
+  if (batch !== undefined && typeof batch !== 'boolean') throw invalid(subject, 'batch', batch, 'true or false');
+}
+
 /** Checks a route: a string starting with `/`, without query, fragment or white space. */
 export function validateRoute(subject: string, route: unknown): asserts route is string {
   if (typeof route !== 'string' || !/^\/[^\s?#]*$/.test(route)) {
