@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
 import { defineBackend, ReplicaHost, type ServeRequest } from '../../src';
 import { batched, composed, hello, inProcess, remoteFn, shout } from '../fixtures/function.backends';
@@ -146,6 +149,16 @@ describe('defineBackend(): remote replicas on a replica host', () => {
     assert.equal(res.body.remote, true);
     assert.deepEqual(await s.serve.getHandle('remote-fn').remote(null), res.body);
   });
+});
+
+test('ESM host (compiled package): function backends of an ES module, named after their exports', async () => {
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    [join(__dirname, '../fixtures/esm-host/function-main.mjs')],
+    { timeout: 60_000 },
+  );
+  const result = JSON.parse(stdout.trim().split('\n').pop()!);
+  assert.deepEqual(result, { hello: { hello: 'ada', esm: true }, upper: 'HI', backends: ['esmHello', 'esmUpper'] });
 });
 
 /** Type-level: the result of defineBackend is accepted where a backend class is. */
