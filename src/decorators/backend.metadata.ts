@@ -15,6 +15,11 @@ export function getBackendMetadata(cls: unknown): BackendMetadata | undefined {
   return metadata;
 }
 
+/** What `defineBackend()` recorded on the class it generated, or undefined for any other class. */
+export function getFunctionBackendRecord(cls: unknown): FunctionBackendRecord | undefined {
+  return typeof cls === 'function' ? Reflect.getOwnMetadata(FUNCTION_BACKEND_METADATA, cls) : undefined;
+}
+
 /** The `@Endpoint()` bindings of a class and its parents. */
 export function getEndpointBindings(cls: Function): EndpointBinding[] {
   return Reflect.getMetadata(ENDPOINTS_METADATA, cls) ?? [];

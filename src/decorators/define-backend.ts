@@ -4,7 +4,6 @@ import type { EndpointOptions } from '../interfaces/endpoint-options.interface';
 import type { ServeRequest } from '../interfaces/serve-request.interface';
 import { ServeError } from '../serve.errors';
 import { messages } from '../serve.messages';
-import { validateFunctionBackendOptions } from '../module/config.validator';
 import type { BackendMetadata } from './backend.decorator';
 import type { EndpointBinding } from './endpoint.decorator';
 import { locateDefiningSite } from './defining-file.locator';
@@ -48,8 +47,8 @@ export type FunctionBackend<Result = unknown> = new () => FunctionBackendInstanc
  * to `maxBatchSize` requests and returns an array of results of the same length, in order. Like a
  * `@Backend()` class, the result must be exported from its module (replicas load it from there);
  * the module is found from where `defineBackend` is called, and the backend is named after its
- * export unless `name` is set. Options are checked at once: an unknown or invalid one throws a
- * `ServeError` naming it.
+ * export unless `name` is set. Options are checked when the app starts with it (or `createBackend`
+ * runs), as `@Backend()`'s: an unknown or invalid one is refused naming it and the closest known name.
  */
 export function defineBackend<Result>(
   handler: (requests: ServeRequest[]) => Result[] | Promise<Result[]>,
@@ -66,7 +65,6 @@ export function defineBackend(
   const site = locateDefiningSite();
   const where = site ? `defineBackend() at ${site.file}:${site.line}:${site.column}` : 'defineBackend()';
   if (typeof handler !== 'function') throw new ServeError('INVALID_CONFIG', messages.notAFunction(where, handler));
-  validateFunctionBackendOptions(where, options);
   const { endpoint, batch, ...backendOptions } = options;
   const generated = class {
     call(request: never): unknown {
@@ -83,7 +81,7 @@ export function defineBackend(
     Reflect.defineMetadata(ENDPOINTS_METADATA, bindings, generated);
   }
   if (batch) Reflect.defineMetadata(BATCH_METADATA, ['call'], generated);
-  const record: FunctionBackendRecord = { where, named: false };
+  const record: FunctionBackendRecord = { where, named: false, options };
   Reflect.defineMetadata(FUNCTION_BACKEND_METADATA, record, generated);
   return generated as FunctionBackend;
 }

@@ -9,6 +9,8 @@ export interface FunctionBackendRecord {
   where: string;
   /** True once the class carries its final name (and `exportName` is set). */
   named: boolean;
+  /** The options as given, checked when the backend is used (the checks live with the module's). */
+  options: unknown;
 }
 
 /**

@@ -7,6 +7,7 @@ import { SUBJECT_TOKEN } from '../cluster/cluster.protocol';
 import { DEFAULT_CLUSTER_OPTIONS } from '../serve.constants';
 import { isPlainObject, stripUndefined } from '../utils/object.util';
 import { closestName } from '../utils/closest-name';
+import { getFunctionBackendRecord } from '../decorators/backend.metadata';
 import { ServeError } from '../serve.errors';
 import { messages, observingMessages } from '../serve.messages';
 import type { ServeDashboardOptions, ServeMetricsOptions } from '../interfaces/metrics-options.interface';
@@ -228,12 +229,19 @@ export function validateEndpointOptions(subject: string, options: EndpointOption
   }
 }
 
+/** Checks the options of a class from `defineBackend()` (any other class passes). */
+export function validateFunctionBackend(cls: unknown): void {
+  const record = getFunctionBackendRecord(cls);
+  if (record) validateFunctionBackendOptions(record.where, record.options);
+}
+
 /**
  * Checks `defineBackend()` options: the `@Backend()` options, `endpoint` as `@Endpoint()`'s and
  * `batch` a boolean; throws a ServeError naming `subject` and the option (unknown ones with the
  * closest known name).
  */
 export function validateFunctionBackendOptions(subject: string, options: unknown): void {
+  if (options === undefined) return;
   if (!isPlainObject(options)) throw invalid(subject, 'options', options, 'an object');
   const { endpoint, batch, ...backendOptions } = options;
   const known = [...Object.keys(CONFIG_CHECKS), ...Object.keys(OPTION_CHECKS), 'endpoint', 'batch'];

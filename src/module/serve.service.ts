@@ -8,7 +8,7 @@ import type { ServeHandle } from '../interfaces/serve-request.interface';
 import { ServeError } from '../serve.errors';
 import { messages } from '../serve.messages';
 import { stripUndefined } from '../utils/object.util';
-import { validateBackendConfig, validateMethods, validateRoute } from './config.validator';
+import { validateBackendConfig, validateFunctionBackend, validateMethods, validateRoute } from './config.validator';
 import { resolveConfig } from './serve.declarations';
 import { assertNotInEntryFile } from './entry-module';
 import { ServeDispatcher } from './serve.dispatcher';
@@ -61,6 +61,7 @@ export class ServeService implements ServeHealthSource {
         throw new ServeError('INVALID_CONFIG', messages.invalidOption(subject, 'name', name, 'a non-empty string'));
       if (this.registry.backends.has(name)) throw new ServeError('CONFLICT', messages.duplicateBackend(name));
       validateBackendConfig(subject, config, true);
+      validateFunctionBackend(backendClass);
       const spec = buildBackendDefinition(backendClass, name, config);
       assertNotInEntryFile(spec);
       await this.orchestrator.launch(

@@ -84,23 +84,41 @@ describe('defineBackend(): a function as a backend', () => {
 });
 
 describe('defineBackend(): bad options and exports', () => {
-  test('unknown options are refused with the closest name, at once', () => {
-    assert.throws(
-      () => defineBackend(() => 1, { numReplica: 2 } as never),
+  const refused = (options: unknown) => startServeApp({ backends: [defineBackend(() => 1, options as never)] });
+
+  test('unknown options are refused with the closest name when the app starts', async () => {
+    await assert.rejects(
+      refused({ numReplica: 2 }),
       /defineBackend\(\) at .*define-backend\.test\.ts:\d+:\d+: unknown option 'numReplica' \(did you mean 'numReplicas'\?\)/,
     );
-    assert.throws(() => defineBackend(() => 1, { endpont: { route: '/x' } } as never), /did you mean 'endpoint'\?/);
-    assert.throws(
-      () => defineBackend(() => 1, { endpoint: { route: '/x', method: ['GET'] } } as never),
+    await assert.rejects(refused({ endpont: { route: '/x' } }), /did you mean 'endpoint'\?/);
+    await assert.rejects(
+      refused({ endpoint: { route: '/x', method: ['GET'] } }),
       /endpoint: unknown option 'method' \(did you mean 'methods'\?\)/,
     );
   });
 
-  test('invalid values are refused naming the option', () => {
-    assert.throws(() => defineBackend(() => 1, { numReplicas: 0 }), /numReplicas.*an integer >= 1/);
-    assert.throws(() => defineBackend(() => 1, { batch: 'yes' } as never), /batch.*true or false/);
-    assert.throws(() => defineBackend(() => 1, { endpoint: { route: 'x' } }), /route.*a path starting with '\/'/);
+  test('invalid values are refused naming the option; a handler that is no function at once', async () => {
+    await assert.rejects(refused({ numReplicas: 0 }), /numReplicas.*an integer >= 1/);
+    await assert.rejects(refused({ batch: 'yes' }), /batch.*true or false/);
+    await assert.rejects(refused({ endpoint: { route: 'x' } }), /route.*a path starting with '\/'/);
     assert.throws(() => defineBackend('hello' as never), /the handler is .*expected a function/);
+  });
+
+  test('createBackend refuses bad options of a function backend too, and nothing is created', async () => {
+    const s = await startServeApp({ backends: [] });
+    try {
+      await assert.rejects(
+        s.serve.createBackend(
+          'bad',
+          defineBackend(() => 1, { maxBatchsize: 2 } as never),
+        ),
+        /unknown option 'maxBatchsize' \(did you mean 'maxBatchSize'\?\)/,
+      );
+      assert.deepEqual(Object.keys(s.serve.listBackends()), []);
+    } finally {
+      await s.close();
+    }
   });
 
   test('a function backend its module does not export fails start-up, saying to export it', async () => {

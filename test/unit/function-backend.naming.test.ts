@@ -31,7 +31,7 @@ describe('nameFunctionBackend', () => {
   test('an explicit exportName is kept; the class keeps its own name', () => {
     const cls = class Named {};
     const metadata = { definedIn: __filename, exportName: 'other' };
-    nameFunctionBackend(cls, metadata, { where: 'defineBackend() at x', named: false });
+    nameFunctionBackend(cls, metadata, { where: 'defineBackend() at x', named: false, options: {} });
     assert.equal(cls.name, 'Named');
     assert.equal(metadata.exportName, 'other');
   });
@@ -39,7 +39,12 @@ describe('nameFunctionBackend', () => {
   test('a module that does not export the class is refused, naming where it was defined', () => {
     const cls = class {};
     assert.throws(
-      () => nameFunctionBackend(cls, { definedIn: __filename }, { where: 'defineBackend() at here:1:2', named: false }),
+      () =>
+        nameFunctionBackend(
+          cls,
+          { definedIn: __filename },
+          { where: 'defineBackend() at here:1:2', named: false, options: {} },
+        ),
       /defineBackend\(\) at here:1:2 is not exported from .*function-backend\.naming\.test\.ts/,
     );
   });
@@ -48,11 +53,16 @@ describe('nameFunctionBackend', () => {
     const file = '/nowhere/not-loaded.ts';
     const anonymous = (() => class {})();
     assert.throws(
-      () => nameFunctionBackend(anonymous, { definedIn: file }, { where: 'defineBackend() at y', named: false }),
+      () =>
+        nameFunctionBackend(
+          anonymous,
+          { definedIn: file },
+          { where: 'defineBackend() at y', named: false, options: {} },
+        ),
       /cannot read that module's exports.*give it a name/,
     );
     const named = class Kept {};
-    nameFunctionBackend(named, { definedIn: file }, { where: 'defineBackend() at y', named: false });
+    nameFunctionBackend(named, { definedIn: file }, { where: 'defineBackend() at y', named: false, options: {} });
     assert.equal(named.name, 'Kept');
   });
 });
