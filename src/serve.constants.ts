@@ -6,6 +6,8 @@ export const BACKEND_METADATA = 'nestjs-serve:backend';
 export const ENDPOINTS_METADATA = 'nestjs-serve:endpoints';
 /** Reflect-metadata key of the names of a class's `@Batch()` methods. */
 export const BATCH_METADATA = 'nestjs-serve:batch';
+/** Reflect-metadata key of what `defineBackend()` records on the class it generates. */
+export const FUNCTION_BACKEND_METADATA = 'nestjs-serve:function-backend';
 
 /** Injection token of the resolved module options. */
 export const SERVE_OPTIONS = Symbol.for('nestjs-serve:options');

@@ -171,6 +171,12 @@ export const messages = {
     `Backend class '${className}' is declared in ${file}, the app's entry file: every replica loads the backend's file, so each would start the app again (a second Nest app, 'listen EADDRINUSE'). Move the class to its own file and import it from there.`,
   lossyResult: (backend: string, method: string, problem: string) =>
     `Backend '${backend}': method '${method}' returned ${problem}. Return JSON values (plain objects, arrays, strings, numbers, booleans, null), a string, bytes or a ServeResponse.`,
+  notAFunction: (site: string, value: unknown) =>
+    `${site}: the handler is ${describe(value)}; expected a function (request) => result, e.g. defineBackend((req) => 'hello').`,
+  functionBackendNotExported: (site: string, file: string) =>
+    `${site} is not exported from ${file}: export it (export const hello = defineBackend(...)) so that replicas can load it, or set its exportName.`,
+  functionBackendUnnamed: (site: string, file: string) =>
+    `${site} in ${file}: cannot read that module's exports to name the backend (a test runner's own module loader?): give it a name (defineBackend(fn, { name: 'hello' })) or pass a named function.`,
 };
 
 function describe(value: unknown): string {

@@ -1,10 +1,23 @@
-import { BACKEND_METADATA, BATCH_METADATA, ENDPOINTS_METADATA } from '../serve.constants';
+import { BACKEND_METADATA, BATCH_METADATA, ENDPOINTS_METADATA, FUNCTION_BACKEND_METADATA } from '../serve.constants';
 import type { BackendMetadata } from './backend.decorator';
+import { nameFunctionBackend, type FunctionBackendRecord } from './function-backend.naming';
 import type { EndpointBinding } from './endpoint.decorator';
 
-/** The `@Backend()` options of a class, or undefined when it has none. */
+/**
+ * The `@Backend()` options of a class, or undefined when it has none. A class from
+ * `defineBackend()` is first named after its export (throws a ServeError when it is not exported).
+ */
 export function getBackendMetadata(cls: unknown): BackendMetadata | undefined {
-  return typeof cls === 'function' ? Reflect.getMetadata(BACKEND_METADATA, cls) : undefined;
+  if (typeof cls !== 'function') return undefined;
+  const metadata: BackendMetadata | undefined = Reflect.getMetadata(BACKEND_METADATA, cls);
+  const record: FunctionBackendRecord | undefined = Reflect.getOwnMetadata(FUNCTION_BACKEND_METADATA, cls);
+  if (metadata && record) nameFunctionBackend(cls, metadata, record);
+  return metadata;
+}
+
+/** What `defineBackend()` recorded on the class it generated, or undefined for any other class. */
+export function getFunctionBackendRecord(cls: unknown): FunctionBackendRecord | undefined {
+  return typeof cls === 'function' ? Reflect.getOwnMetadata(FUNCTION_BACKEND_METADATA, cls) : undefined;
 }
 
 /** The `@Endpoint()` bindings of a class and its parents. */

@@ -1,3 +1,4 @@
 export * from './backend.decorator';
 export * from './endpoint.decorator';
 export * from './batch.decorator';
+export * from './define-backend';

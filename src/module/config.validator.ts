@@ -3,6 +3,8 @@ import type { AutoscalingConfig } from '../interfaces/autoscaling-config.interfa
 import type { EndpointOptions, HttpMethod } from '../interfaces/endpoint-options.interface';
 import { SUBJECT_TOKEN } from '../cluster/cluster.protocol';
 import { isPlainObject } from '../utils/object.util';
+import { getFunctionBackendRecord } from '../decorators/backend.metadata';
+import { closestName } from '../utils/closest-name';
 import { ServeError } from '../serve.errors';
 import { messages } from '../serve.messages';
 import {
@@ -119,6 +121,36 @@ export function validateEndpointOptions(subject: string, options: EndpointOption
 /** Checks an endpoint's `stream` option: `'sse'` or absent. */
 export function validateStreamOption(subject: string, stream: unknown): void {
   if (stream !== undefined && stream !== 'sse') throw invalid(subject, 'stream', stream, "'sse' or left out");
+}
+
+/** Checks the options of a class from `defineBackend()` (any other class passes). */
+export function validateFunctionBackend(cls: unknown): void {
+  const record = getFunctionBackendRecord(cls);
+  if (record) validateFunctionBackendOptions(record.where, record.options);
+}
+
+/**
+ * Checks `defineBackend()` options: the `@Backend()` options, `endpoint` as `@Endpoint()`'s and
+ * `batch` a boolean; throws a ServeError naming `subject` and the option (unknown ones with the
+ * closest known name).
+ */
+export function validateFunctionBackendOptions(subject: string, options: unknown): void {
+  if (options === undefined) return;
+  if (!isPlainObject(options)) throw invalid(subject, 'options', options, 'an object');
+  const { endpoint, batch, ...backendOptions } = options;
+  const known = [...Object.keys(CONFIG_CHECKS), ...Object.keys(OPTION_CHECKS), 'endpoint', 'batch'];
+  for (const key of Object.keys(backendOptions)) {
+    if (!(key in CONFIG_CHECKS) && !(key in OPTION_CHECKS))
+      throw new ServeError('INVALID_CONFIG', messages.unknownOption(subject, key, known, closestName(key, known)));
+  }
+  validateBackendConfig(subject, backendOptions, true);
+  if (endpoint !== undefined) validateEndpointOptions(`${subject} endpoint`, endpoint as EndpointOptions);
+  if (batch !== undefined && typeof batch !== 'boolean') throw invalid(subject, 'batch', batch, 'true or false');
+}
+
+/** Checks the name of a backend or endpoint created at run time: a non-empty string. */
+export function validateName(subject: string, name: unknown): asserts name is string {
+  if (typeof name !== 'string' || !name.trim()) throw invalid(subject, 'name', name, 'a non-empty string');
 }
 
 /** Checks a route: a string starting with `/`, without query, fragment or white space. */

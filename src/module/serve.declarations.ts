@@ -7,7 +7,7 @@ import { DEFAULT_BACKEND_CONFIG } from '../serve.constants';
 import { ServeError } from '../serve.errors';
 import { messages } from '../serve.messages';
 import { buildBackendDefinition, methodForEndpoint, type BackendDefinition } from '../backend/backend.definition';
-import { validateBackendConfig, validateEndpointOptions } from './config.validator';
+import { validateBackendConfig, validateEndpointOptions, validateFunctionBackend } from './config.validator';
 import { assertNotInEntryFile } from './entry-module';
 import { RoutePattern } from '../http/route.pattern';
 import { normaliseRoute } from './serve.registry';
@@ -39,6 +39,7 @@ export function readDeclarations(classes: Type<unknown>[]): Declarations {
   /** Routes with parameters by shape: two routes of one shape match the same paths. */
   const shapes = new Map<string, { route: string; name: string }>();
   for (const cls of classes) {
+    validateFunctionBackend(cls);
     const metadata = getBackendMetadata(cls);
     const subject = `@Backend() of class '${cls?.name ?? cls}'`;
     if (!metadata)

@@ -1,3 +1,4 @@
+import type { EndpointInfo } from '../interfaces/endpoint-options.interface';
 import { Injectable } from '@nestjs/common';
 import { RoutePattern } from '../http/route.pattern';
 import { TrafficPolicy, type WeightMap } from '../router/traffic.policy';
@@ -156,6 +157,16 @@ export class ServeRegistry {
     // Another route that differs only in case now answers the case-insensitive lookups.
     for (const [other, owner] of this.routes)
       if (other.toLowerCase() === folded) return void this.foldedRoutes.set(folded, owner);
+  }
+
+  /** Every endpoint with its route, methods, traffic and shadows (copies), as `listEndpoints()` shows them. */
+  describeEndpoints(): Record<string, EndpointInfo> {
+    return Object.fromEntries(
+      [...this.endpoints].map(([name, e]) => [
+        name,
+        { route: e.route, methods: [...e.methods], traffic: { ...e.policy.traffic }, shadows: { ...e.policy.shadows } },
+      ]),
+    );
   }
 
   /** Endpoints whose traffic (weight 0 included) or shadows name `backend`. */

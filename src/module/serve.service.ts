@@ -8,7 +8,14 @@ import type { ServeHandle } from '../interfaces/serve-request.interface';
 import { ServeError } from '../serve.errors';
 import { messages } from '../serve.messages';
 import { stripUndefined } from '../utils/object.util';
-import { validateBackendConfig, validateMethods, validateRoute, validateStreamOption } from './config.validator';
+import {
+  validateBackendConfig,
+  validateFunctionBackend,
+  validateMethods,
+  validateName,
+  validateRoute,
+  validateStreamOption,
+} from './config.validator';
 import { mergedAutoscaling, resolveConfig } from './serve.declarations';
 import { validateTraffic } from './traffic.validator';
 import type { EndpointInfo } from '../interfaces/endpoint-options.interface';
@@ -50,16 +57,14 @@ export class ServeService implements ServeHealthSource {
   ): Promise<void> {
     return this.exclusive(async () => {
       const subject = `createBackend('${name}')`;
-      if (typeof name !== 'string' || !name.trim())
-        throw new ServeError('INVALID_CONFIG', messages.invalidOption(subject, 'name', name, 'a non-empty string'));
+      validateName(subject, name);
       if (this.registry.backends.has(name)) throw new ServeError('CONFLICT', messages.duplicateBackend(name));
       validateBackendConfig(subject, config, true);
+      validateFunctionBackend(backendClass);
       const spec = buildBackendDefinition(backendClass, name, config);
       assertNotInEntryFile(spec);
-      await this.orchestrator.launch(
-        spec,
-        resolveConfig({ ...getBackendMetadata(backendClass), ...stripUndefined(config) }),
-      );
+      const resolved = resolveConfig({ ...getBackendMetadata(backendClass), ...stripUndefined(config) });
+      await this.orchestrator.launch(spec, resolved);
     });
   }
 
@@ -142,8 +147,7 @@ export class ServeService implements ServeHealthSource {
   createEndpoint(name: string, options: CreateEndpointOptions): Promise<void> {
     return this.exclusive(async () => {
       const subject = `createEndpoint('${name}')`;
-      if (typeof name !== 'string' || !name.trim())
-        throw new ServeError('INVALID_CONFIG', messages.invalidOption(subject, 'name', name, 'a non-empty string'));
+      validateName(subject, name);
       if (this.registry.endpoints.has(name)) throw new ServeError('CONFLICT', messages.duplicateEndpoint(name));
       validateRoute(subject, options?.route);
       const methods = options.methods ?? ['GET'];
@@ -217,12 +221,7 @@ export class ServeService implements ServeHealthSource {
 
   /** Every endpoint with its route, methods, traffic and shadows. */
   listEndpoints(): Record<string, EndpointInfo> {
-    return Object.fromEntries(
-      [...this.registry.endpoints].map(([name, e]) => [
-        name,
-        { route: e.route, methods: [...e.methods], traffic: { ...e.policy.traffic }, shadows: { ...e.policy.shadows } },
-      ]),
-    );
+    return this.registry.describeEndpoints();
   }
 
   /** A handle that calls `endpoint` through its traffic policy, without HTTP. */

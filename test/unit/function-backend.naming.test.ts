@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { exportKeyOf, nameFunctionBackend } from '../../src/decorators/function-backend.naming';
+import { getBackendMetadata } from '../../src/decorators/backend.metadata';
+import * as fixtures from '../fixtures/function.backends';
+
+describe('exportKeyOf', () => {
+  const value = class {};
+  test('finds the export holding the value, a named one before default', () => {
+    assert.equal(exportKeyOf({ a: 1, hello: value }, value), 'hello');
+    assert.equal(exportKeyOf({ default: value, hello: value }, value), 'hello');
+    assert.equal(exportKeyOf({ default: value }, value), 'default');
+  });
+  test('undefined when no export holds it, or the exports are not an object', () => {
+    assert.equal(exportKeyOf({ a: class {} }, value), undefined);
+    assert.equal(exportKeyOf(undefined, value), undefined);
+    assert.equal(exportKeyOf('text', value), undefined);
+  });
+});
+
+describe('nameFunctionBackend', () => {
+  test('names the classes of one module after their exports, anonymous handlers included', () => {
+    for (const key of ['hello', 'batched', 'inProcess', 'remoteFn'] as const) {
+      const metadata = getBackendMetadata(fixtures[key])!;
+      assert.equal(fixtures[key].name, key);
+      assert.equal(metadata.exportName, key);
+    }
+    assert.equal(getBackendMetadata(fixtures.shout)!.name, 'shouter');
+  });
+
+  test('an explicit exportName is kept; the class keeps its own name', () => {
+    const cls = class Named {};
+    const metadata = { definedIn: __filename, exportName: 'other' };
+    nameFunctionBackend(cls, metadata, { where: 'defineBackend() at x', named: false, options: {} });
+    assert.equal(cls.name, 'Named');
+    assert.equal(metadata.exportName, 'other');
+  });
+
+  test('a module that does not export the class is refused, naming where it was defined', () => {
+    const cls = class {};
+    assert.throws(
+      () =>
+        nameFunctionBackend(
+          cls,
+          { definedIn: __filename },
+          { where: 'defineBackend() at here:1:2', named: false, options: {} },
+        ),
+      /defineBackend\(\) at here:1:2 is not exported from .*function-backend\.naming\.test\.ts/,
+    );
+  });
+
+  test('exports that cannot be read: an anonymous one is refused, asking for a name; a named one keeps it', () => {
+    const file = '/nowhere/not-loaded.ts';
+    const anonymous = (() => class {})();
+    assert.throws(
+      () =>
+        nameFunctionBackend(
+          anonymous,
+          { definedIn: file },
+          { where: 'defineBackend() at y', named: false, options: {} },
+        ),
+      /cannot read that module's exports.*give it a name/,
+    );
+    const named = class Kept {};
+    nameFunctionBackend(named, { definedIn: file }, { where: 'defineBackend() at y', named: false, options: {} });
+    assert.equal(named.name, 'Kept');
+  });
+});
