@@ -92,6 +92,8 @@ export class ServeController {
       if (!ServeStream.is(result.value)) return toResponseBody(res, result.value);
       const sse = endpoint.stream === 'sse' || acceptsEventStream(req.headers.accept);
       if (this.registry.closed) raw.setHeader('connection', 'close');
+      // Fastify: the stream owns the raw response now, so Fastify must not send a reply after it.
+      (res as { hijack?: () => void }).hijack?.();
       await writeStream(raw, result.value, sse ? 'sse' : 'chunks', (err) => String((err as Error)?.message ?? err));
       return STREAMED;
     } catch (err) {

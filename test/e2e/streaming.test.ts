@@ -5,6 +5,7 @@ import { createInterface } from 'node:readline';
 import { describe, test } from 'node:test';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { serveAppForSuite, startServeApp, waitFor } from '../helpers/serve-app';
+import { httpAdapters } from '../helpers/http-adapters';
 import { streamRequest } from '../helpers/stream-client';
 import { BatchStreamer, InnerStreamer, ProcessStreamer, Streamer } from '../fixtures/stream.backend';
 
@@ -18,146 +19,148 @@ function sseEvents(text: string): EventSourceMessage[] {
   return events;
 }
 
-describe('streaming and cancellation over real HTTP', () => {
-  const s = serveAppForSuite({ backends: [Streamer, InnerStreamer, ProcessStreamer] });
-  let port = 0;
-  const method = (m: string) => ({ 'x-serve-call-method': m });
-  const stats = async (): Promise<Stats> => (await s.http.post('/stream').set(method('stats')).expect(200)).body;
-  const counts = () => s.serve.listBackends().Streamer;
+for (const adapter of httpAdapters) {
+  describe(`streaming and cancellation over real HTTP on ${adapter.name}`, () => {
+    const s = serveAppForSuite({ backends: [Streamer, InnerStreamer, ProcessStreamer] }, { adapter: adapter.create() });
+    let port = 0;
+    const method = (m: string) => ({ 'x-serve-call-method': m });
+    const stats = async (): Promise<Stats> => (await s.http.post('/stream').set(method('stats')).expect(200)).body;
+    const counts = () => s.serve.listBackends().Streamer;
 
-  test('chunks of a generator arrive separately and in order, as they are made', async () => {
-    await s.app.listen(0, '127.0.0.1');
-    port = (s.app.getHttpServer().address() as AddressInfo).port;
-    const reply = await streamRequest(port, '/stream', { body: { n: 5, ms: 80 } });
-    assert.equal(reply.status, 200);
-    assert.equal(reply.headers['transfer-encoding'], 'chunked');
-    assert.match(String(reply.headers['content-type']), /^text\/plain/);
-    assert.equal(reply.ended, 'end');
-    assert.deepEqual(
-      reply.chunks.map((c) => c.text),
-      ['line 0\n', 'line 1\n', 'line 2\n', 'line 3\n', 'line 4\n'],
-    );
-    // Each chunk is its own read, the first long before the last (a buffered body arrives at once).
-    const span = reply.chunks[4].at - reply.chunks[0].at;
-    assert.ok(span >= 250, `first to last chunk: ${span} ms, ${JSON.stringify(reply.chunks)}`);
-    for (let i = 1; i < reply.chunks.length; i++) assert.ok(reply.chunks[i].at > reply.chunks[i - 1].at);
-  });
-
-  test('objects go out as NDJSON lines that a line parser reads back', async () => {
-    const reply = await streamRequest(port, '/stream', { body: {}, headers: method('records') });
-    assert.match(String(reply.headers['content-type']), /^application\/x-ndjson/);
-    const lines: unknown[] = [];
-    for await (const line of createInterface({ input: Readable.from([reply.text]) })) lines.push(JSON.parse(line));
-    assert.deepEqual(lines, [{ a: 1 }, { b: [2, 3] }]);
-  });
-
-  test('with Accept: text/event-stream, chunks are Server-Sent Events (id, event, multi-line data)', async () => {
-    const reply = await streamRequest(port, '/stream', {
-      body: { n: 3 },
-      headers: { ...method('objects'), accept: 'text/event-stream' },
+    test('chunks of a generator arrive separately and in order, as they are made', async () => {
+      await s.app.listen(0, '127.0.0.1');
+      port = (s.app.getHttpServer().address() as AddressInfo).port;
+      const reply = await streamRequest(port, '/stream', { body: { n: 5, ms: 80 } });
+      assert.equal(reply.status, 200);
+      assert.equal(reply.headers['transfer-encoding'], 'chunked');
+      assert.match(String(reply.headers['content-type']), /^text\/plain/);
+      assert.equal(reply.ended, 'end');
+      assert.deepEqual(
+        reply.chunks.map((c) => c.text),
+        ['line 0\n', 'line 1\n', 'line 2\n', 'line 3\n', 'line 4\n'],
+      );
+      // Each chunk is its own read, the first long before the last (a buffered body arrives at once).
+      const span = reply.chunks[4].at - reply.chunks[0].at;
+      assert.ok(span >= 250, `first to last chunk: ${span} ms, ${JSON.stringify(reply.chunks)}`);
+      for (let i = 1; i < reply.chunks.length; i++) assert.ok(reply.chunks[i].at > reply.chunks[i - 1].at);
     });
-    assert.match(String(reply.headers['content-type']), /^text\/event-stream/);
-    const events = sseEvents(reply.text);
-    assert.deepEqual(
-      events.map((e) => [e.id, e.event, JSON.parse(e.data)]),
-      [0, 1, 2].map((i) => [String(i), 'tick', { i, text: `line\nnumber ${i}` }]),
-    );
-  });
 
-  test("an endpoint with stream: 'sse' sends SSE without Accept; the option is validated", async () => {
-    await s.serve.createEndpoint('sse', { backend: 'Streamer', route: '/sse', methods: ['POST'], stream: 'sse' });
-    const reply = await streamRequest(port, '/sse', { body: { n: 2, ms: 0 } });
-    assert.deepEqual(
-      sseEvents(reply.text).map((e) => e.data),
-      ['line 0\n', 'line 1\n'],
-    );
-    await assert.rejects(
-      s.serve.createEndpoint('bad', { backend: 'Streamer', route: '/bad', stream: 'ws' as never }),
-      /stream.*'sse' or left out/,
-    );
-  });
-
-  test('HEAD on a streaming GET endpoint answers the head only, and closes the generator', async () => {
-    const res = await s.http.head('/stream').expect(200);
-    assert.match(String(res.headers['content-type']), /^text\/plain/);
-    assert.equal(res.text, undefined);
-  });
-
-  test('a ServeResponse with an async iterable body streams with its status and headers', async () => {
-    const reply = await streamRequest(port, '/stream', { body: {}, headers: method('response') });
-    assert.equal(reply.status, 201);
-    assert.equal(reply.headers['x-stream'], 'yes');
-    assert.equal(reply.text, 'ab');
-  });
-
-  test('an error after the first chunk: an SSE error event, or an aborted chunked body, never a clean end', async () => {
-    const sse = await streamRequest(port, '/stream', {
-      body: {},
-      headers: { ...method('broken'), accept: 'text/event-stream' },
+    test('objects go out as NDJSON lines that a line parser reads back', async () => {
+      const reply = await streamRequest(port, '/stream', { body: {}, headers: method('records') });
+      assert.match(String(reply.headers['content-type']), /^application\/x-ndjson/);
+      const lines: unknown[] = [];
+      for await (const line of createInterface({ input: Readable.from([reply.text]) })) lines.push(JSON.parse(line));
+      assert.deepEqual(lines, [{ a: 1 }, { b: [2, 3] }]);
     });
-    const events = sseEvents(sse.text);
-    assert.deepEqual(
-      events.map((e) => e.event ?? 'message'),
-      ['message', 'message', 'error'],
-    );
-    assert.match(JSON.parse(events[2].data).message, /Backend 'Streamer' failed/);
-    const chunked = await streamRequest(port, '/stream', { body: {}, headers: method('broken') });
-    assert.equal(chunked.ended, 'aborted');
-    assert.equal(chunked.text, 'one\ntwo\n');
-  });
 
-  test("a client that disconnects mid-stream: the generator's finally runs in the replica within 100 ms, the slot is free and a queued request runs", async () => {
-    let cutAt = 0;
-    const reply = streamRequest(port, '/stream', {
-      body: {},
-      headers: method('endless'),
-      onResponse: (res, req) =>
-        res.on('data', () => {
-          if (cutAt === 0 && counts().queued === 1) {
-            cutAt = Date.now();
-            req.destroy();
-          }
-        }),
+    test('with Accept: text/event-stream, chunks are Server-Sent Events (id, event, multi-line data)', async () => {
+      const reply = await streamRequest(port, '/stream', {
+        body: { n: 3 },
+        headers: { ...method('objects'), accept: 'text/event-stream' },
+      });
+      assert.match(String(reply.headers['content-type']), /^text\/event-stream/);
+      const events = sseEvents(reply.text);
+      assert.deepEqual(
+        events.map((e) => [e.id, e.event, JSON.parse(e.data)]),
+        [0, 1, 2].map((i) => [String(i), 'tick', { i, text: `line\nnumber ${i}` }]),
+      );
     });
-    await waitFor('the stream to hold the slot', () => counts().inFlight === 1);
-    const queued = stats(); // maxConcurrentQueries 1: waits behind the stream
-    assert.equal((await reply).ended, 'aborted');
-    await queued;
-    let after = await stats();
-    await waitFor('the finally', async () => (after = await stats()).finallyAt > 0, 2000);
-    assert.ok(after.finallyAt - cutAt <= 100, `finally ${after.finallyAt - cutAt} ms after the disconnect`);
-    assert.ok(
-      after.signalAt > 0 && after.signalAt - cutAt <= 100,
-      `request.signal aborted: ${JSON.stringify(after)} cut ${cutAt}`,
-    );
-    await waitFor('in flight back to 0', () => counts().inFlight === 0);
-  });
 
-  test('a queued request whose client left is never run', async () => {
-    const before = (await stats()).waitsRuns;
-    const cancelled = counts().requests.cancelled;
-    const holder = new AbortController();
-    const hold = (async () => {
-      for await (const chunk of s.serve.getHandle('/stream').stream({}, { method: 'endless', signal: holder.signal }))
-        void chunk;
-    })();
-    await waitFor('the slot taken', () => counts().inFlight === 1);
-    let cut!: () => void;
-    const gone = streamRequest(port, '/stream', {
-      body: { ms: 10 },
-      headers: method('waits'),
-      onRequest: (req) => (cut = () => req.destroy()),
-    }).catch(() => 'cut');
-    await waitFor('the request queued', () => counts().queued === 1);
-    cut();
-    assert.equal(await gone, 'cut');
-    await waitFor('the queue empty', () => counts().queued === 0);
-    holder.abort();
-    await hold;
-    assert.equal((await stats()).waitsRuns, before, 'never run');
-    assert.equal(counts().requests.cancelled, cancelled + 1);
+    test("an endpoint with stream: 'sse' sends SSE without Accept; the option is validated", async () => {
+      await s.serve.createEndpoint('sse', { backend: 'Streamer', route: '/sse', methods: ['POST'], stream: 'sse' });
+      const reply = await streamRequest(port, '/sse', { body: { n: 2, ms: 0 } });
+      assert.deepEqual(
+        sseEvents(reply.text).map((e) => e.data),
+        ['line 0\n', 'line 1\n'],
+      );
+      await assert.rejects(
+        s.serve.createEndpoint('bad', { backend: 'Streamer', route: '/bad', stream: 'ws' as never }),
+        /stream.*'sse' or left out/,
+      );
+    });
+
+    test('HEAD on a streaming GET endpoint answers the head only, and closes the generator', async () => {
+      const res = await s.http.head('/stream').expect(200);
+      assert.match(String(res.headers['content-type']), /^text\/plain/);
+      assert.equal(res.text, undefined);
+    });
+
+    test('a ServeResponse with an async iterable body streams with its status and headers', async () => {
+      const reply = await streamRequest(port, '/stream', { body: {}, headers: method('response') });
+      assert.equal(reply.status, 201);
+      assert.equal(reply.headers['x-stream'], 'yes');
+      assert.equal(reply.text, 'ab');
+    });
+
+    test('an error after the first chunk: an SSE error event, or an aborted chunked body, never a clean end', async () => {
+      const sse = await streamRequest(port, '/stream', {
+        body: {},
+        headers: { ...method('broken'), accept: 'text/event-stream' },
+      });
+      const events = sseEvents(sse.text);
+      assert.deepEqual(
+        events.map((e) => e.event ?? 'message'),
+        ['message', 'message', 'error'],
+      );
+      assert.match(JSON.parse(events[2].data).message, /Backend 'Streamer' failed/);
+      const chunked = await streamRequest(port, '/stream', { body: {}, headers: method('broken') });
+      assert.equal(chunked.ended, 'aborted');
+      assert.equal(chunked.text, 'one\ntwo\n');
+    });
+
+    test("a client that disconnects mid-stream: the generator's finally runs in the replica within 100 ms, the slot is free and a queued request runs", async () => {
+      let cutAt = 0;
+      const reply = streamRequest(port, '/stream', {
+        body: {},
+        headers: method('endless'),
+        onResponse: (res, req) =>
+          res.on('data', () => {
+            if (cutAt === 0 && counts().queued === 1) {
+              cutAt = Date.now();
+              req.destroy();
+            }
+          }),
+      });
+      await waitFor('the stream to hold the slot', () => counts().inFlight === 1);
+      const queued = stats(); // maxConcurrentQueries 1: waits behind the stream
+      assert.equal((await reply).ended, 'aborted');
+      await queued;
+      let after = await stats();
+      await waitFor('the finally', async () => (after = await stats()).finallyAt > 0, 2000);
+      assert.ok(after.finallyAt - cutAt <= 100, `finally ${after.finallyAt - cutAt} ms after the disconnect`);
+      assert.ok(
+        after.signalAt > 0 && after.signalAt - cutAt <= 100,
+        `request.signal aborted: ${JSON.stringify(after)} cut ${cutAt}`,
+      );
+      await waitFor('in flight back to 0', () => counts().inFlight === 0);
+    });
+
+    test('a queued request whose client left is never run', async () => {
+      const before = (await stats()).waitsRuns;
+      const cancelled = counts().requests.cancelled;
+      const holder = new AbortController();
+      const hold = (async () => {
+        for await (const chunk of s.serve.getHandle('/stream').stream({}, { method: 'endless', signal: holder.signal }))
+          void chunk;
+      })();
+      await waitFor('the slot taken', () => counts().inFlight === 1);
+      let cut!: () => void;
+      const gone = streamRequest(port, '/stream', {
+        body: { ms: 10 },
+        headers: method('waits'),
+        onRequest: (req) => (cut = () => req.destroy()),
+      }).catch(() => 'cut');
+      await waitFor('the request queued', () => counts().queued === 1);
+      cut();
+      assert.equal(await gone, 'cut');
+      await waitFor('the queue empty', () => counts().queued === 0);
+      holder.abort();
+      await hold;
+      assert.equal((await stats()).waitsRuns, before, 'never run');
+      assert.equal(counts().requests.cancelled, cancelled + 1);
+    });
   });
-});
+}
 
 describe('streams: back-pressure, failures, handles, process replicas', () => {
   const s = serveAppForSuite({ backends: [Streamer, InnerStreamer, ProcessStreamer] });
