@@ -163,8 +163,6 @@ export const messages = {
     `Backend '${backend}': replica ${replica} (host ${site}) died (${why}); starting a replacement.`,
   replicaStartRetrying: (backend: string, site: string, why: string) =>
     `Backend '${backend}': a replica on host ${site} failed to start (${why}); retrying with backoff.`,
-  handlerThrew: (backend: string, replica: string, method: string, stack: string) =>
-    `Backend '${backend}' replica ${replica}: method '${method}' threw: ${stack}`,
   drained: (requests: number, ms: number) =>
     `drained ${requests} request${requests === 1 ? '' : 's'} in ${ms} ms; every replica stopped.`,
   backendInEntryFile: (className: string, file: string) =>

@@ -25,9 +25,5 @@ export const signalMessages = {
     `Backend '${backend}': ${changed.join(', ')} rolled out to every replica.`,
   eventScaled: (backend: string, from: number, to: number, cause: string) =>
     `Backend '${backend}' scaled from ${from} to ${to} replicas (${cause}).`,
-  eventRolloutStep: (endpoint: string, backend: string, weight: number, outcome: string) =>
-    `Endpoint '${endpoint}': backend '${backend}' at ${Math.round(weight * 1000) / 10}% (${outcome}).`,
   healthShuttingDown: () => 'nestjs-serve is shutting down: draining in-flight requests; no new requests are accepted.',
-  badRequestId: (length: number) =>
-    `Header X-Request-Id (${length} characters) is not a usable id (at most 128 of A-Z a-z 0-9 - _ . : / + = @): a new id was generated.`,
 };
