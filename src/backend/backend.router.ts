@@ -1,9 +1,11 @@
 import type { ServeRequest } from '../interfaces/serve-request.interface';
+import type { CallerSignal } from '../interfaces/caller-signal.interface';
 import type { WireOutcome } from '../replicas/replica.protocol';
 import { decodeOutcome, type CallResult } from '../replicas/result.codec';
 import { RequestQueue } from '../router/request.queue';
 import { RETRY_AFTER_SECONDS } from '../serve.constants';
 import { ShadowDrain } from './shadow.drain';
+import { DeadlineTimer } from './deadline.timer';
 import { ServeError } from '../serve.errors';
 import { deployMessages, messages, observingMessages, streamMessages } from '../serve.messages';
 import { ServeStream } from '../replicas/serve.stream';
@@ -32,8 +34,11 @@ export class BackendRouter {
   private draining = false;
   private closed = false;
   private readonly shadows = new ShadowDrain();
+  private readonly deadlines: DeadlineTimer<RouterJob>;
 
-  constructor(private readonly options: RouterOptions) {}
+  constructor(private readonly options: RouterOptions) {
+    this.deadlines = new DeadlineTimer((job) => this.timeout(job), options.clock);
+  }
 
   /**
    * Sends a request to the least loaded replica, or queues it; `done` is called exactly once.
@@ -46,7 +51,7 @@ export class BackendRouter {
     done: (result: CallResult) => void,
     internal = false,
     route: SubmitRoute = NO_ROUTE,
-    signal?: AbortSignal,
+    signal?: CallerSignal,
   ): void {
     const job: RouterJob = { method, request, done, route, arrivedAt: performance.now(), startedAt: 0, signal };
     const { scheduler, name } = this.options;
@@ -64,7 +69,8 @@ export class BackendRouter {
       return this.reject(job, new ServeError('OVERLOADED', message, { retryAfterSeconds: RETRY_AFTER_SECONDS }));
     }
     const timeoutMs = config.requestTimeoutMs;
-    job.timer = setTimeout(() => this.timeout(job, timeoutMs), timeoutMs);
+    job.timeoutMs = timeoutMs;
+    this.deadlines.add(job, timeoutMs);
     if (slot) this.send(slot, job);
     else {
       job.queued = true;
@@ -202,7 +208,8 @@ export class BackendRouter {
     this.settle(job, result, lost ? 'replicaLost' : 'failed', outcome);
   }
 
-  private timeout(job: RouterJob, timeoutMs: number): void {
+  private timeout(job: RouterJob): void {
+    const timeoutMs = job.timeoutMs!;
     if (job.queued) this.queue.cancel(job);
     const error = new ServeError('TIMEOUT', messages.requestTimeout(this.options.name, timeoutMs));
     this.settle(job, { ok: false, error }, 'timedOut');
@@ -229,7 +236,7 @@ export class BackendRouter {
   private settle(job: RouterJob, result: CallResult, outcome: keyof RequestCounts, wire?: WireOutcome): void {
     if (job.settled) return;
     job.settled = true;
-    if (job.timer) clearTimeout(job.timer);
+    if (job.timeoutMs !== undefined) this.deadlines.delete(job, job.timeoutMs);
     this.counts[outcome]++;
     if (this.options.recorder) recordSettled(this.options.recorder, job, result, outcome, wire);
     job.done(result);

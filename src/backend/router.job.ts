@@ -1,4 +1,5 @@
 import type { ServeRequest } from '../interfaces/serve-request.interface';
+import type { CallerSignal } from '../interfaces/caller-signal.interface';
 import type { ChunkInbox } from '../replicas/chunk.inbox';
 import type { CallResult } from '../replicas/result.codec';
 
@@ -18,7 +19,8 @@ export interface RouterJob {
   method: string;
   request: ServeRequest;
   done: (result: CallResult) => void;
-  timer?: NodeJS.Timeout;
+  /** `requestTimeoutMs` when it was submitted (set while it waits for its deadline). */
+  timeoutMs?: number;
   cancelled?: boolean;
   settled?: boolean;
   queued?: boolean;
@@ -27,7 +29,7 @@ export interface RouterJob {
   /** `performance.now()` at submit, and when a replica took it (0 until then). */
   arrivedAt: number;
   startedAt: number;
-  signal?: AbortSignal;
+  signal?: CallerSignal;
   onAbort?: () => void;
   /** Cancels the call in its replica (set while it is there). */
   cancel?: () => void;

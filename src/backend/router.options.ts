@@ -23,6 +23,8 @@ export interface RouterOptions {
   readonly logger: Logger;
   /** Counts every request once, when it settles (by endpoint, code and outcome, with its latencies). */
   readonly recorder?: BackendRecorder;
+  /** Milliseconds now, monotonic, for request deadlines: `performance.now` by default (tests with mocked timers pass `Date.now`). */
+  readonly clock?: () => number;
   /** Called when a request had to wait in the queue (an autoscaler at zero replicas starts one). */
   queued?(): void;
 }

@@ -43,30 +43,39 @@ const EMPTY = Buffer.alloc(0);
  * (413 beyond). Text and JSON are decoded as their `charset` says (UTF-8 when it says nothing);
  * a charset `TextDecoder` does not know answers 415. `id` is the request's id (see `resolveRequestId`).
  */
-export async function toServeRequest(
+export function toServeRequest(
   req: HostRequest,
   path: string,
   params: Record<string, string>,
   bodyLimit: number,
   id: string,
-): Promise<ServeRequest> {
-  return {
+): ServeRequest | Promise<ServeRequest> {
+  const request: ServeRequest = {
     id,
     method: req.method ?? 'GET',
     path,
     params,
     query: (req.query ?? {}) as ServeRequest['query'],
     headers: req.headers as ServeRequest['headers'],
-    body: await readBody(req, path, bodyLimit),
+    body: undefined,
   };
+  // Most bodies come parsed, or there is none: then no promise (nor its microtask) per request.
+  if (req._body || req.body !== undefined) request.body = hostParsed(req, path);
+  else if (hasBody(req, bodyLimit))
+    return readBody(req, path, bodyLimit).then((body) => ((request.body = body), request));
+  return request;
+}
+
+/** True when a body the host left unread follows; 413 when its declared length is past `limit`. */
+function hasBody(req: HostRequest, limit: number): boolean {
+  const length = req.headers['content-length'];
+  if (length === undefined && req.headers['transfer-encoding'] === undefined) return false;
+  if (length !== undefined && Number(length) > limit)
+    throw new ServeError('BAD_REQUEST', messages.bodyTooLarge(limit), { status: 413 });
+  return true;
 }
 
 async function readBody(req: HostRequest, path: string, limit: number): Promise<unknown> {
-  if (req._body || req.body !== undefined) return hostParsed(req, path);
-  const length = req.headers['content-length'];
-  if (length === undefined && req.headers['transfer-encoding'] === undefined) return undefined;
-  if (length !== undefined && Number(length) > limit)
-    throw new ServeError('BAD_REQUEST', messages.bodyTooLarge(limit), { status: 413 });
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of (req.raw ?? req) as AsyncIterable<Buffer>) {

@@ -5,6 +5,7 @@ import { toServeRequest, type HostRequest } from '../http/request.mapper';
 import { setHeader, toHttpException, toResponseBody, type HostResponse } from '../http/response.mapper';
 import { REQUEST_ID_HEADER, resolveRequestId } from '../http/request-id';
 import { ServeStream } from '../replicas/serve.stream';
+import { ResponseCloseSignal } from '../http/response-close.signal';
 import { acceptsEventStream, writeStream } from '../http/stream.writer';
 import { EndpointResolver } from './endpoint.resolver';
 import { ObservingRoutes } from './observing.routes';
@@ -78,15 +79,14 @@ export class ServeController {
       );
     }
     const raw = ((res as { raw?: ServerResponse }).raw ?? res) as ServerResponse;
-    const gone = new AbortController();
-    const onClose = () => raw.writableFinished || gone.abort();
-    raw.once('close', onClose);
+    const gone = new ResponseCloseSignal(raw);
     try {
-      const request = await toServeRequest(req, path, match.params, this.bodyLimit, id);
+      const mapped = toServeRequest(req, path, match.params, this.bodyLimit, id);
+      const request = mapped instanceof Promise ? await mapped : mapped;
       const result = await this.dispatcher.dispatch(endpoint, request, {
         shardKey: shardKeyOf(req.headers[SHARD_KEY_HEADER]),
         method: callMethodOf(req.headers[CALL_METHOD_HEADER]),
-        signal: gone.signal,
+        signal: gone,
       });
       if (!result.ok) throw result.error;
       if (!ServeStream.is(result.value)) return toResponseBody(res, result.value);
@@ -99,7 +99,7 @@ export class ServeController {
     } catch (err) {
       throw isServeError(err) ? toHttpException(res, err, id) : err;
     } finally {
-      raw.off('close', onClose);
+      gone.dispose();
       if (this.registry.closed && !raw.headersSent) setHeader(res, 'connection', 'close');
     }
   }

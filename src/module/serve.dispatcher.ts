@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { resolveRequestId } from '../http/request-id';
 import type { ServeRequest, StreamOptions } from '../interfaces/serve-request.interface';
+import type { CallerSignal } from '../interfaces/caller-signal.interface';
 import type { ServeModuleOptions } from '../interfaces/serve-module-options.interface';
 import { DEFAULT_MODULE_OPTIONS, SERVE_OPTIONS } from '../serve.constants';
 import { ServeError } from '../serve.errors';
@@ -9,6 +10,9 @@ import { methodForEndpoint } from '../backend/backend.definition';
 import type { BackendDeployment } from '../backend/backend.deployment';
 import type { CallResult } from '../replicas/result.codec';
 import { ServeRegistry, type EndpointEntry } from './serve.registry';
+
+/** Options of one dispatch: a handle's options, or an HTTP request's (whose signal follows its response). */
+export type DispatchOptions = Omit<StreamOptions, 'signal'> & { signal?: CallerSignal };
 
 /**
  * Sends one request of an endpoint where its traffic policy says: picks the backend (by weight
@@ -34,7 +38,7 @@ export class ServeDispatcher {
   dispatch(
     endpoint: EndpointEntry,
     request: ServeRequest,
-    options: StreamOptions = {},
+    options: DispatchOptions = {},
     internal = false,
   ): Promise<CallResult> {
     return new Promise<CallResult>((resolve) => {

@@ -26,6 +26,7 @@ function harness(overrides: Partial<ResolvedBackendConfig> = {}, replicas = 1) {
     noCapacityError: () => new ServeError('REPLICA_UNAVAILABLE', 'no replica', { retryAfterSeconds: 1 }),
     exposeErrors: false,
     logger,
+    clock: () => Date.now(),
   });
   const fakes: FakeReplica[] = [];
   const entries: ReplicaEntry[] = [];
