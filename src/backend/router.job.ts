@@ -2,6 +2,9 @@ import type { ServeRequest } from '../interfaces/serve-request.interface';
 import type { CallerSignal } from '../interfaces/caller-signal.interface';
 import type { ChunkInbox } from '../replicas/chunk.inbox';
 import type { CallResult } from '../replicas/result.codec';
+import type { WireOutcome } from '../replicas/replica.protocol';
+import { ServeError } from '../serve.errors';
+import { messages } from '../serve.messages';
 
 /** Which endpoint a request came through, for the recorder; a shadow copy is counted apart. */
 export interface SubmitRoute {
@@ -35,4 +38,17 @@ export interface RouterJob {
   cancel?: () => void;
   /** The chunks of a call that streams. */
   inbox?: ChunkInbox;
+}
+
+/** True when `job`'s call never reached a replica (it may run elsewhere) and it has been tried fewer than `maxRetries` times. */
+export function mayRetry(job: RouterJob, outcome: WireOutcome, maxRetries: number): boolean {
+  return !outcome.ok && outcome.e.notStarted === true && !job.settled && (job.retries ?? 0) < maxRetries;
+}
+
+/** A call that never reached a replica (its replica host had gone) is tried again on another, this often at most. */
+export const MAX_NOT_STARTED_RETRIES = 3;
+
+/** The 503 of a request the router no longer takes (the app is shutting down). */
+export function shutDown(): ServeError {
+  return new ServeError('SHUT_DOWN', messages.shutDown());
 }

@@ -9,6 +9,9 @@ export class ResponseCloseSignal implements CallerSignal {
   aborted = false;
   private listeners: (() => void)[] = [];
 
+  // Bound, not an arrow function: see BackendRouter.send on closures kept by per-request objects.
+  private readonly closed = this.onClose.bind(this);
+
   constructor(private readonly response: ServerResponse) {
     response.once('close', this.closed);
   }
@@ -28,11 +31,11 @@ export class ResponseCloseSignal implements CallerSignal {
     this.listeners = [];
   }
 
-  private readonly closed = (): void => {
+  private onClose(): void {
     if (this.response.writableFinished) return;
     this.aborted = true;
     const listeners = this.listeners;
     this.listeners = [];
     for (const listener of listeners) listener();
-  };
+  }
 }

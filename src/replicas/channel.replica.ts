@@ -69,7 +69,7 @@ export class ChannelReplica implements Replica {
     const id = this.nextId++;
     this.calls.set(id, { done, opened });
     this.channel.send({ t: 'call', id, m: method, r: request });
-    return () => this.cancelCall(id);
+    return this.cancelCall.bind(this, id);
   }
 
   /** The caller is gone: the call ends now (its slot is free) and the replica aborts it. */
