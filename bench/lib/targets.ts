@@ -65,6 +65,7 @@ export function evaluateTargets(r: Results): TargetCheck[] {
     ),
     ...cpuPerRequest('metrics on: main-thread CPU/req ≤ 1.03 × C', 'C.metrics', 'C', 1.03),
     check('C ≥ 0.9 × A req/s', 'C req/s ÷ A req/s', paired('C.rps', 'A.rps', div), '×', (v) => v >= 0.9),
+    ...cpuPerRequest("C main-thread CPU/req ≤ 0.8 × Piscina's (B)", 'C', 'B', 0.8),
     check(
       'G: added p50 ≤ 0.3 ms',
       'p50 of C − p50 of A, 1 connection',
