@@ -7,8 +7,9 @@ import type { ServeDispatcher } from './serve.dispatcher';
 export function createAppHandle(dispatcher: ServeDispatcher, endpoint: string): ServeHandle {
   return {
     endpoint,
-    async remote<T>(payload?: unknown, options: StreamOptions = {}): Promise<T> {
-      return (await wholeValue(await dispatcher.dispatchByName(endpoint, payload, options))) as T;
+    remote<T>(payload?: unknown, options: StreamOptions = {}): Promise<T> {
+      // One promise per call on top of the dispatch (no async function, no await): this is the hot path of model composition.
+      return dispatcher.dispatchByName(endpoint, payload, options).then(valueOf) as Promise<T>;
     },
     stream<T>(payload?: unknown, options: StreamOptions = {}): AsyncIterable<T> {
       return chunksOf<T>(() => dispatcher.dispatchByName(endpoint, payload, options), options.signal);
@@ -18,10 +19,18 @@ export function createAppHandle(dispatcher: ServeDispatcher, endpoint: string): 
 
 /** The value of a result; a stream's chunks are collected into an array (`remote()` of a streaming endpoint). */
 export async function wholeValue(result: CallResult): Promise<unknown> {
+  return valueOf(result);
+}
+
+/** {@link wholeValue} without a promise of its own unless the result streams; throws the error of a failed result. */
+function valueOf(result: CallResult): unknown {
   if (!result.ok) throw result.error;
-  if (!ServeStream.is(result.value)) return result.value;
+  return ServeStream.is(result.value) ? collect(result.value) : result.value;
+}
+
+async function collect(stream: ServeStream): Promise<unknown[]> {
   const chunks: unknown[] = [];
-  for await (const chunk of result.value) chunks.push(chunk);
+  for await (const chunk of stream) chunks.push(chunk);
   return chunks;
 }
 
