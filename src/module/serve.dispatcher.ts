@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { resolveRequestId } from '../http/request-id';
 import type { ServeRequest, StreamOptions } from '../interfaces/serve-request.interface';
@@ -9,6 +10,13 @@ import { methodForEndpoint } from '../backend/backend.definition';
 import type { BackendDeployment } from '../backend/backend.deployment';
 import type { CallResult } from '../replicas/result.codec';
 import { ServeRegistry, type EndpointEntry } from './serve.registry';
+
+/**
+ * The empty `params`, `query` and `headers` of every handle call's request, shared: on the host a
+ * request is only read and sent (each replica gets fresh objects), and three objects fewer per
+ * call is measurable on the handle path.
+ */
+const NO_FIELDS: Readonly<Record<string, never>> = Object.freeze({});
 
 /**
  * Sends one request of an endpoint where its traffic policy says: picks the backend (by weight
@@ -63,13 +71,13 @@ export class ServeDispatcher {
         fail(new ServeError('NOT_FOUND', messages.unknownEndpoint(endpoint, [...this.registry.endpoints.keys()]))),
       );
     }
-    const id = resolveRequestId(options.requestId).id;
+    const id = options.requestId === undefined ? randomUUID() : resolveRequestId(options.requestId).id;
     const request: ServeRequest = {
       method: 'POST',
       path: entry.route,
-      params: {},
-      query: {},
-      headers: {},
+      params: NO_FIELDS,
+      query: NO_FIELDS,
+      headers: NO_FIELDS,
       body: payload,
       id,
     };

@@ -3,8 +3,9 @@ import { test } from 'node:test';
 import { serialize } from 'node:v8';
 import { decodeFromReplica, decodeToReplica, encodeFromReplica, encodeToReplica } from '../../src/replicas/batch.codec';
 import type { FromReplica, ToReplica } from '../../src/replicas/replica.protocol';
+import type { ServeRequest } from '../../src/interfaces/serve-request.interface';
 
-const request = (i: number, extra: Partial<ToReplica & { t: 'call' }>['r'] = {}) => ({
+const request = (i: number, extra: Partial<ServeRequest> = {}): ServeRequest => ({
   method: 'POST',
   path: '/hello',
   params: {},
