@@ -9,7 +9,11 @@ export function createAppHandle(dispatcher: ServeDispatcher, endpoint: string): 
     endpoint,
     remote<T>(payload?: unknown, options: StreamOptions = {}): Promise<T> {
       // One promise per call on top of the dispatch (no async function, no await): this is the hot path of model composition.
-      return dispatcher.dispatchByName(endpoint, payload, options).then(valueOf) as Promise<T>;
+      try {
+        return dispatcher.dispatchByName(endpoint, payload, options).then(valueOf) as Promise<T>;
+      } catch (err) {
+        return Promise.reject(err as Error);
+      }
     },
     stream<T>(payload?: unknown, options: StreamOptions = {}): AsyncIterable<T> {
       return chunksOf<T>(() => dispatcher.dispatchByName(endpoint, payload, options), options.signal);
