@@ -3,11 +3,14 @@ import { ServeStream } from '../replicas/serve.stream';
 import type { CallResult } from '../replicas/result.codec';
 import type { ServeDispatcher } from './serve.dispatcher';
 
+/** The options of a call given none: shared (only read), so a call without options allocates none. */
+const NO_OPTIONS: StreamOptions = Object.freeze({});
+
 /** A handle on `endpoint` that calls it through `dispatcher`, from Nest code in this app. */
 export function createAppHandle(dispatcher: ServeDispatcher, endpoint: string): ServeHandle {
   return {
     endpoint,
-    remote<T>(payload?: unknown, options: StreamOptions = {}): Promise<T> {
+    remote<T>(payload?: unknown, options: StreamOptions = NO_OPTIONS): Promise<T> {
       // One promise per call on top of the dispatch (no async function, no await): this is the hot path of model composition.
       try {
         return dispatcher.dispatchByName(endpoint, payload, options).then(valueOf) as Promise<T>;
