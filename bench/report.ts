@@ -59,6 +59,11 @@ const CPU_ROWS: [string, string][] = [
   ['H-f', 'H-f. sentiment nestjs-serve, Fastify'],
 ];
 
+const HANDLE_ROWS: [string, string][] = [
+  ['K', 'K. `getHandle(ep).remote()` in the host, nestjs-serve, 2 thread replicas'],
+  ['K-piscina', 'K-piscina. `pool.run()`, Piscina, 2 threads'],
+];
+
 const MEMORY_ROWS: [string, string, number][] = [
   ['M.0', 'ServeModule, 0 replicas', 0],
   ['M.2t', '2 thread replicas', 2],
@@ -132,6 +137,26 @@ export function renderReport(input: ReportInput): string {
       fmt(med(`${k}.loaded.sentiment.rps`)),
     ]),
   );
+  const handles = table(
+    [
+      'row',
+      'calls/s (median [min–max])',
+      'main thread µs/call (ELU × wall)',
+      'main thread CPU µs/call (/proc)',
+      'whole process CPU µs/call',
+      'failed calls',
+      'CPU cores: server / others',
+    ],
+    HANDLE_ROWS.map(([id, label]) => [
+      label,
+      fmt(med(`${id}.cps`)) + range(r.get(`${id}.cps`)),
+      fmt(med(`${id}.eluUs`), 2),
+      fmt(med(`${id}.mainUs`), 2),
+      fmt(med(`${id}.procUs`), 2),
+      fmt(med(`${id}.failures`)),
+      `${fmt(med(`${id}.serverCores`), 2)} / ${fmt(med(`${id}.otherCores`), 2)}`,
+    ]),
+  );
   const base = med('M.0.hostMb');
   const memory = table(
     ['host', 'start-up ms', 'host RSS MiB', 'replica processes RSS MiB (sum)', 'added per replica MiB'],
@@ -179,6 +204,10 @@ ${throughput}
 
 ${cpu}
 
+## Calls from the host without HTTP (256 in flight, no-op handler)
+
+${handles}
+
 ## Isolation: a plain host route (\`GET /health\`, 1 connection) while \`/sentiment\` is saturated (32 connections)
 
 ${isolation}
@@ -194,6 +223,7 @@ ${r.errors.length ? `\n## Errors during the run\n\n${r.errors.map((e) => `- ${e}
 - Each server is its own child process (\`bench/servers/*.server.ts\`) listening on 127.0.0.1 at port 0; it reports its port over IPC. Every round starts each server in turn, in an order rotated by one each round, so machine drift hits all alike; every child (and its process group) is killed at the end, even on error.
 - J is C's no-op backend with \`placement: 'remote'\`: its 2 thread replicas run in one other process, a replica host (the library's \`nestjs-serve replica\` command, from the same copy of the library as the app), and every request and answer crosses a NATS server on loopback. For each J run (so every round) the orchestrator starts \`nats-server\` on a port the OS picks (or uses \`$NATS_URL\` if set), then the replica host, then the app with \`cluster: { servers, prefix }\` under a random subject prefix; the app reports ready only once \`listBackends()\` shows both remote replicas ready, and the processes started for the run are stopped after it. J's "server" CPU cores add up the app, the replica host and the NATS server (when started here). Its targets compare it with C in the same round; with \`--only\` they need both ids (\`--only C,J\`).
 - Load comes from autocannon's programmatic API in the orchestrator process, on the same machine (it competes for the same cores, alike for every server). Each server gets a warm-up at the same load before its first measured phase. Headline phases (A–D, H, J) are measured for the full duration; G, E and F for half of it, the isolation probes for 0.3 × (idle) and 0.5 × (loaded) — to fit the whole run in 10 minutes.
+- K and K-piscina send no HTTP: on an IPC command the server itself keeps exactly 256 calls in flight (each settled call starts the next) for half the duration, after a warm-up of half the warm-up, then stops issuing and answers with the window's figures: calls settled, event-loop active time and the main thread's \`/proc\` CPU over the window, and \`process.cpuUsage()\`. K calls \`ServeService.getHandle('/hello').remote(payload)\` (C's no-op backend, 2 thread replicas); K-piscina calls \`pool.run(payload)\` on a Piscina pool of 2 threads running the same no-op. Both servers run in the same round; the target is the ratio of their calls/s within a round.
 - Latencies are recorded from autocannon's \`response\` events (float ms from \`process.hrtime\`), not its histogram, which rounds to whole ms. p50/p99 are over 2xx responses.
 - Main-thread cost: each server exposes \`GET /__stats\` (\`process.cpuUsage()\`, \`performance.eventLoopUtilization()\`, and the main thread's own CPU from \`/proc/self/task/<pid>/stat\`), sampled right before and after the measured window. Because \`process.cpuUsage()\` counts every thread of the process (worker-thread replicas, Piscina workers, GC and libuv threads), the main-thread measure is the event loop's active time (ELU × wall time) per request; the \`/proc\` column is a cross-check with 10 ms tick resolution, and the last column shows the whole process.
 - CPU cores per row: during each measured window the orchestrator samples \`/proc/stat\` (whole machine), \`/proc/<pid>/stat\` of the server and its child processes, and its own \`process.cpuUsage()\` (autocannon); "others" is the rest of the machine's busy time — other work on this shared host, which takes cores away from the server (the machine has ${input.machine.cores}).

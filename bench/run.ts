@@ -110,6 +110,8 @@ function summary(results: Results, id: string, round: number): string {
     `p50 ${at(`${id}.p50`)?.toFixed(2)}`,
     `p99 ${at(`${id}.p99`)?.toFixed(2)}`,
   ];
+  if (at(`${id}.cps`) !== undefined)
+    return `calls/s ${at(`${id}.cps`)?.toFixed(0)}, main thread µs/call ${at(`${id}.eluUs`)?.toFixed(2)}`;
   if (at(`${id}.hostMb`) !== undefined)
     return `host ${at(`${id}.hostMb`)?.toFixed(1)} MiB, children ${at(`${id}.childrenMb`)?.toFixed(1)} MiB`;
   return parts.join(', ');

@@ -23,6 +23,11 @@ export interface PhaseSpec {
   cpu?: boolean;
   /** Pause before the window so work left from the previous phase drains (e.g. before an idle probe), seconds. */
   settleSeconds?: number;
+  /**
+   * No HTTP load (`loads` empty): the server itself keeps this many calls in flight (row K: handle
+   * `remote()` calls, or Piscina `run()` calls) and answers with the window's figures over IPC.
+   */
+  closedLoop?: { inFlight: number };
 }
 
 /** One server child per round: what to start and what to measure on it. */
@@ -79,6 +84,14 @@ const FASTIFY = { BENCH_ADAPTER: 'fastify' };
 
 const half = { scale: 0.5, warmupScale: 0.5 };
 
+/** Row K: calls kept in flight by the server itself, without HTTP. */
+const HANDLE_IN_FLIGHT = 256;
+
+/** A closed-loop phase `id`: `HANDLE_IN_FLIGHT` calls in flight in the server, figures `<id>.cps`, `<id>.eluUs`, … */
+function closedLoop(id: string): PhaseSpec {
+  return { id, loads: [], scale: 0.5, warmupScale: 0.5, closedLoop: { inFlight: HANDLE_IN_FLIGHT } };
+}
+
 /** Every server run of a round, in base order (each round rotates it). */
 export const SERVER_RUNS: ServerRunSpec[] = [
   { id: 'A', server: 'plain', phases: [throughput('A', HELLO, { cpu: true }), latency('G.A')] },
@@ -91,6 +104,14 @@ export const SERVER_RUNS: ServerRunSpec[] = [
     env: { BENCH_REPLICAS: '2', BENCH_REPLICA_KIND: 'thread' },
     phases: [throughput('C', HELLO, { cpu: true }), latency('G.C')],
   },
+  {
+    id: 'K',
+    server: 'serve',
+    backend: 'hello.backend#HelloBackend',
+    env: { BENCH_REPLICAS: '2', BENCH_REPLICA_KIND: 'thread' },
+    phases: [closedLoop('K')],
+  },
+  { id: 'K-piscina', server: 'piscina', env: { BENCH_REPLICAS: '2' }, phases: [closedLoop('K-piscina')] },
   {
     id: 'C-f',
     server: 'serve',

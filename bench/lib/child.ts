@@ -1,4 +1,5 @@
 import { fork, spawn, type ChildProcess } from 'node:child_process';
+import type { CommandAck } from '../servers/closed.loop';
 
 /** How to start one server child. */
 export interface ChildSpec {
@@ -14,10 +15,20 @@ export interface ChildSpec {
 export interface RunningServer {
   pid: number;
   port: number;
-  /** Sends an IPC command (`{ type, id, ...payload }`) and waits for its `{ type: 'ack', id }` reply. */
-  command(type: string, payload?: Record<string, unknown>): Promise<void>;
+  /**
+   * Sends an IPC command (`{ type, id, ...payload }`) and resolves with its `{ type: 'ack', id }`
+   * reply; rejects with the error it carries, or after `timeoutMs` without one.
+   */
+  command(type: string, payload?: CommandPayload, timeoutMs?: number): Promise<CommandAck>;
   /** Asks for a graceful stop; kills the child's whole process group if it is not gone in `graceMs`. */
   stop(graceMs?: number): Promise<void>;
+}
+
+/** The fields an IPC command carries besides its type and id (a profile's file, a closed loop's window). */
+export interface CommandPayload {
+  file?: string;
+  seconds?: number;
+  inFlight?: number;
 }
 
 const live = new Set<ChildProcess>();
@@ -59,7 +70,7 @@ export function startServer(spec: ChildSpec, startTimeoutMs = 60_000): Promise<R
       resolve({
         pid: child.pid!,
         port: message.port,
-        command: (type, payload) => command(child, type, payload),
+        command: (type, payload, timeoutMs) => command(child, type, payload, timeoutMs),
         stop: (graceMs = 5000) =>
           stopChild(child, exited, graceMs, () => child.connected && child.send({ type: 'stop' })),
       });
@@ -72,20 +83,22 @@ let nextCommandId = 1;
 function command(
   child: ChildProcess,
   type: string,
-  payload: Record<string, unknown> = {},
+  payload: CommandPayload = {},
   timeoutMs = 30_000,
-): Promise<void> {
+): Promise<CommandAck> {
   const id = nextCommandId++;
-  return new Promise<void>((resolve, reject) => {
+  return new Promise<CommandAck>((resolve, reject) => {
     const timer = setTimeout(() => done(new Error(`no reply to ${type} in ${timeoutMs} ms`)), timeoutMs);
-    const onMessage = (message: { type?: string; id?: number; error?: string }): void => {
-      if (message?.type === 'ack' && message.id === id) done(message.error ? new Error(message.error) : undefined);
+    const onMessage = (message: CommandAck): void => {
+      if (message?.type !== 'ack' || message.id !== id) return;
+      if (message.error) done(new Error(message.error));
+      else done(undefined, message);
     };
-    const done = (err?: Error): void => {
+    const done = (err?: Error, ack?: CommandAck): void => {
       clearTimeout(timer);
       child.off('message', onMessage);
       if (err) reject(err);
-      else resolve();
+      else resolve(ack!);
     };
     child.on('message', onMessage);
     child.send({ ...payload, type, id });

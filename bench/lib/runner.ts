@@ -1,8 +1,9 @@
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { ServerRunSpec } from '../scenarios';
+import type { PhaseSpec, ServerRunSpec } from '../scenarios';
+import type { ClosedLoopFigures } from '../servers/closed.loop';
 import { MEMORY_WARMUP_SCALE } from '../scenarios';
-import { startServer, type ChildSpec } from './child';
+import { startServer, type ChildSpec, type RunningServer } from './child';
 import { startCluster, type RunningCluster } from './cluster';
 import { runLoads } from './load';
 import { childPids, cpuPerRequest, cpuShares, cpuSnapshot, fetchStats, rssMb } from './probe';
@@ -72,6 +73,10 @@ async function measureOn(
       );
     }
     for (const phase of run.phases) {
+      if (phase.closedLoop) {
+        await measureClosedLoop(server, serverPids, phase, round, ctx, results);
+        continue;
+      }
       const warm = ctx.warmup * phase.warmupScale;
       if (warm > 0) await runLoads(server.port, phase.loads, warm);
       if (phase.settleSeconds) await new Promise((resolve) => setTimeout(resolve, phase.settleSeconds! * 1000));
@@ -106,6 +111,47 @@ async function measureOn(
   } finally {
     await server.stop();
   }
+}
+
+/** Extra time a closed-loop command may take beyond its window (the calls in flight settling), ms. */
+const CLOSED_LOOP_SLACK_MS = 30_000;
+
+/**
+ * A closed-loop phase: a warm-up window, then the measured one, both run inside the server (no
+ * HTTP); records `<id>.cps` (calls/s that succeeded), `<id>.failures`, main-thread µs per call
+ * (`<id>.eluUs`, `<id>.mainUs`), the whole process's (`<id>.procUs`) and the CPU shares.
+ */
+async function measureClosedLoop(
+  server: RunningServer,
+  serverPids: number[],
+  phase: PhaseSpec,
+  round: number,
+  ctx: RunContext,
+  results: Results,
+): Promise<void> {
+  const inFlight = phase.closedLoop!.inFlight;
+  const loop = async (seconds: number): Promise<ClosedLoopFigures> => {
+    const ack = await server.command('closed-loop', { seconds, inFlight }, seconds * 1000 + CLOSED_LOOP_SLACK_MS);
+    if (!ack.figures) throw new Error(`${phase.id}: the server answered the closed loop without figures`);
+    return ack.figures;
+  };
+  const warm = ctx.warmup * phase.warmupScale;
+  if (warm > 0) await loop(warm);
+  if (ctx.profileDir) await server.command('profile-start');
+  const machineBefore = cpuSnapshot(serverPids);
+  const f = await loop(ctx.duration * phase.scale);
+  const shares = cpuShares(machineBefore, cpuSnapshot(serverPids));
+  if (ctx.profileDir)
+    await server.command('profile-stop', { file: join(ctx.profileDir, `${phase.id}-round${round + 1}.cpuprofile`) });
+  const per = (total: number): number => (f.calls > 0 ? total / f.calls : NaN);
+  results.add(`${phase.id}.cps`, round, (f.calls - f.failures) / f.seconds);
+  results.add(`${phase.id}.failures`, round, f.failures);
+  results.add(`${phase.id}.eluUs`, round, per(f.eluActiveMs * 1000));
+  results.add(`${phase.id}.mainUs`, round, per(f.mainThreadCpuMs * 1000));
+  results.add(`${phase.id}.procUs`, round, per(f.processCpuUs));
+  results.add(`${phase.id}.serverCores`, round, shares.server);
+  results.add(`${phase.id}.benchCores`, round, shares.bench);
+  results.add(`${phase.id}.otherCores`, round, shares.others);
 }
 
 /** The module file and export name of the backend of a `serve` run. */

@@ -101,6 +101,13 @@ export function evaluateTargets(r: Results): TargetCheck[] {
       '×',
       (v) => v <= 2,
     ),
+    check(
+      'K: handle calls/s ≥ 5 × Piscina run() calls/s',
+      'K calls/s ÷ K-piscina calls/s (256 in flight, no HTTP, 2 threads each)',
+      paired('K.cps', 'K-piscina.cps', div),
+      '×',
+      (v) => v >= 5,
+    ),
     check('C-f ≥ 0.8 × A-f req/s', 'C-f req/s ÷ A-f req/s', paired('C-f.rps', 'A-f.rps', div), '×', (v) => v >= 0.8),
     check(
       'C-f main-thread CPU per request ≤ 1.25 × A-f',

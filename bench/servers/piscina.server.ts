@@ -1,11 +1,15 @@
-/** Server B: the same handler behind a Piscina pool of 2 threads, called from a Nest controller (the peer). */
+/**
+ * Server B: the same handler behind a Piscina pool of 2 threads, called from a Nest controller (the
+ * peer). It answers closed-loop commands (row K-piscina) with `pool.run()` calls, no HTTP.
+ */
 import { extname, join } from 'node:path';
 import { Controller, Get, Module } from '@nestjs/common';
 import { Piscina } from 'piscina';
-import type { hello } from '../work/workloads';
+import { CLOSED_LOOP_PAYLOAD, type hello } from '../work/workloads';
 import { envInt } from '../work/env';
 import { runServer, startBenchServer } from './bootstrap';
 import { StatsController } from './stats.controller';
+import { listenForClosedLoop } from './closed.loop';
 
 const threads = envInt('BENCH_REPLICAS', 2);
 const pool = new Piscina({
@@ -28,4 +32,5 @@ export class PiscinaHelloController {
 @Module({ controllers: [PiscinaHelloController, StatsController] })
 export class PiscinaServerModule {}
 
+listenForClosedLoop(() => pool.run(CLOSED_LOOP_PAYLOAD));
 runServer(() => startBenchServer(PiscinaServerModule, () => pool.close()));

@@ -5,13 +5,16 @@
  * `BENCH_REPLICA_KIND`, `BENCH_PLACEMENT`). With `BENCH_CLUSTER_SERVERS` (a NATS URL) and
  * `BENCH_CLUSTER_PREFIX` the module joins that cluster, and with `BENCH_REPLICA_HOST` the server
  * reports ready only once that replica host runs every backend's `numReplicas` replicas. With
- * `BENCH_METRICS_PATH` the module serves Prometheus metrics there (row C.metrics).
+ * `BENCH_METRICS_PATH` the module serves Prometheus metrics there (row C.metrics). It answers
+ * closed-loop commands (row K) with `getHandle(BENCH_HANDLE_ENDPOINT).remote()` calls (default `/hello`).
  */
 import { Module, type INestApplication } from '@nestjs/common';
 import { ServeModule, ServeService } from '../../src';
 import { runServer, startBenchServer } from './bootstrap';
 import { loadBackend } from './backend.loader';
 import { StatsController } from './stats.controller';
+import { listenForClosedLoop } from './closed.loop';
+import { CLOSED_LOOP_PAYLOAD } from '../work/workloads';
 
 /** How long the server waits for remote replicas before giving up, ms. */
 const REMOTE_REPLICAS_TIMEOUT_MS = 30_000;
@@ -59,4 +62,11 @@ export async function waitForRemoteReplicas(app: INestApplication): Promise<void
   }
 }
 
-runServer(() => startBenchServer(ServeServerModule, undefined, waitForRemoteReplicas));
+/** Waits for remote replicas, then answers closed-loop commands through a handle on the endpoint. */
+async function beforeReady(app: INestApplication): Promise<void> {
+  await waitForRemoteReplicas(app);
+  const handle = app.get(ServeService).getHandle(process.env.BENCH_HANDLE_ENDPOINT ?? '/hello');
+  listenForClosedLoop(() => handle.remote(CLOSED_LOOP_PAYLOAD));
+}
+
+runServer(() => startBenchServer(ServeServerModule, undefined, beforeReady));

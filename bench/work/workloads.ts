@@ -9,6 +9,9 @@ export function hello(): { hello: string; ok: boolean; n: number } {
   return { hello: 'world', ok: true, n: 42 };
 }
 
+/** The payload of every closed-loop call (row K: a handle's `remote()`, and Piscina's `run()` beside it). */
+export const CLOSED_LOOP_PAYLOAD = { text: 'hi', n: 1 };
+
 /** Spins (no sleep) for `ms` milliseconds of wall time: the fixed cost of the batch scenario. */
 export function busyWait(ms: number): void {
   const end = performance.now() + ms;

@@ -12,7 +12,7 @@ import { ServeStream } from '../replicas/serve.stream';
 import type { StreamOpened } from '../replicas/replica.interface';
 import { noRequests, type RequestCounts } from './backend.status';
 import type { ReplicaEntry } from './replica.lifecycle';
-import { MAX_NOT_STARTED_RETRIES, NO_ROUTE, mayRetry, shutDown, type RouterJob, type SubmitRoute } from './router.job';
+import { MAX_NOT_STARTED_RETRIES, NO_ROUTE, RouterJob, mayRetry, shutDown, type SubmitRoute } from './router.job';
 export { MAX_NOT_STARTED_RETRIES } from './router.job';
 import type { RouterOptions } from './router.options';
 export type { RouterOptions } from './router.options';
@@ -51,7 +51,7 @@ export class BackendRouter {
     route: SubmitRoute = NO_ROUTE,
     signal?: CallerSignal,
   ): void {
-    const job: RouterJob = { method, request, done, route, arrivedAt: performance.now(), startedAt: 0, signal };
+    const job = new RouterJob(method, request, done, route, signal);
     const { scheduler, name } = this.options;
     if (this.closed || (this.draining && !internal)) return this.reject(job, shutDown());
     if (signal) {
@@ -173,7 +173,7 @@ export class BackendRouter {
     slot.inFlight--;
     if (job.route.shadow) this.shadows.ended();
     if (!this.closed && mayRetry(job, outcome, MAX_NOT_STARTED_RETRIES)) {
-      job.retries = (job.retries ?? 0) + 1;
+      job.retries++;
       job.queued = true;
       this.queue.unshift(job);
     } else {

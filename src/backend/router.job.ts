@@ -17,32 +17,41 @@ export interface SubmitRoute {
 /** The route of a request that came through no endpoint (tests, internal calls). */
 export const NO_ROUTE: SubmitRoute = { endpoint: '' };
 
-/** One request on its way through a backend's router, from submit to settle. */
-export interface RouterJob {
-  method: string;
-  request: ServeRequest;
-  done: (result: CallResult) => void;
+/**
+ * One request on its way through a backend's router, from submit to settle. A class, not an object
+ * literal: V8 may pretenure a literal's allocation site (allocate it straight in the old generation),
+ * and then everything young a job points to survived young collections (measured: ~3 MB promoted
+ * per collection under load, about 40 % of the host thread's busy time in GC).
+ */
+export class RouterJob {
   /** `requestTimeoutMs` when it was submitted (set while it waits for its deadline). */
-  timeoutMs?: number;
-  cancelled?: boolean;
-  settled?: boolean;
-  queued?: boolean;
-  retries?: number;
-  route: SubmitRoute;
+  timeoutMs: number | undefined = undefined;
+  settled = false;
+  queued = false;
+  /** Taken off the queue (timed out, caller gone): the queue skips it. */
+  cancelled = false;
+  retries = 0;
   /** `performance.now()` at submit, and when a replica took it (0 until then). */
-  arrivedAt: number;
-  startedAt: number;
-  signal?: CallerSignal;
-  onAbort?: () => void;
+  readonly arrivedAt = performance.now();
+  startedAt = 0;
+  onAbort: (() => void) | undefined = undefined;
   /** Cancels the call in its replica (set while it is there). */
-  cancel?: () => void;
+  cancel: (() => void) | undefined = undefined;
   /** The chunks of a call that streams. */
-  inbox?: ChunkInbox;
+  inbox: ChunkInbox | undefined = undefined;
+
+  constructor(
+    readonly method: string,
+    readonly request: ServeRequest,
+    readonly done: (result: CallResult) => void,
+    readonly route: SubmitRoute,
+    readonly signal: CallerSignal | undefined,
+  ) {}
 }
 
 /** True when `job`'s call never reached a replica (it may run elsewhere) and it has been tried fewer than `maxRetries` times. */
 export function mayRetry(job: RouterJob, outcome: WireOutcome, maxRetries: number): boolean {
-  return !outcome.ok && outcome.e.notStarted === true && !job.settled && (job.retries ?? 0) < maxRetries;
+  return !outcome.ok && outcome.e.notStarted === true && !job.settled && job.retries < maxRetries;
 }
 
 /** A call that never reached a replica (its replica host had gone) is tried again on another, this often at most. */

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { resolveRequestId } from '../http/request-id';
 import type { ServeRequest, StreamOptions } from '../interfaces/serve-request.interface';
@@ -10,6 +11,7 @@ import { methodForEndpoint } from '../backend/backend.definition';
 import type { BackendDeployment } from '../backend/backend.deployment';
 import type { CallResult } from '../replicas/result.codec';
 import { ServeRegistry, type EndpointEntry } from './serve.registry';
+import { HandleRequest } from './handle.request';
 
 /** Options of one dispatch: a handle's options, or an HTTP request's (whose signal follows its response). */
 export type DispatchOptions = Omit<StreamOptions, 'signal'> & { signal?: CallerSignal };
@@ -67,17 +69,8 @@ export class ServeDispatcher {
         fail(new ServeError('NOT_FOUND', messages.unknownEndpoint(endpoint, [...this.registry.endpoints.keys()]))),
       );
     }
-    const id = resolveRequestId(options.requestId).id;
-    const request: ServeRequest = {
-      method: 'POST',
-      path: entry.route,
-      params: {},
-      query: {},
-      headers: {},
-      body: payload,
-      id,
-    };
-    return this.dispatch(entry, request, options, internal);
+    const id = options.requestId === undefined ? randomUUID() : resolveRequestId(options.requestId).id;
+    return this.dispatch(entry, new HandleRequest(entry.route, payload, id), options, internal);
   }
 
   /**

@@ -3,6 +3,8 @@ import { ServeError } from '../serve.errors';
 import { messages, streamMessages } from '../serve.messages';
 import { HandleStreamForwarder } from './handle-stream.forwarder';
 import { CoalescingChannel } from './message.channel';
+import { PendingCall } from './pending.call';
+import { CallMessage } from './call.message';
 import type { ToReplica, FromReplica, WireOutcome } from './replica.protocol';
 import type { ReplicaKind } from '../interfaces/backend-config.interface';
 import {
@@ -14,13 +16,6 @@ import {
 } from './replica.interface';
 import { failure } from './result.codec';
 import type { PongVitals } from '../signals/vitals.sampler';
-
-/** A call in flight: who hears its end, and where its chunks go once it streams. */
-interface PendingCall {
-  done(outcome: WireOutcome): void;
-  opened?: StreamOpened;
-  push?(chunk: unknown): void;
-}
 
 interface Waiter {
   resolve(value?: PongVitals): void;
@@ -67,8 +62,8 @@ export class ChannelReplica implements Replica {
       return () => undefined;
     }
     const id = this.nextId++;
-    this.calls.set(id, { done, opened });
-    this.channel.send({ t: 'call', id, m: method, r: request });
+    this.calls.set(id, new PendingCall(done, opened));
+    this.channel.send(new CallMessage(id, method, request));
     return this.cancelCall.bind(this, id);
   }
 

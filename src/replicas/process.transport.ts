@@ -1,7 +1,8 @@
 import { fork } from 'node:child_process';
 import type { ReplicaResourceLimits } from '../interfaces/backend-config.interface';
 import type { ReplicaTransport } from './replica.interface';
-import type { ReplicaInit } from './replica.protocol';
+import type { ReplicaInit, ToReplica } from './replica.protocol';
+import { decodeFromReplica, encodeToReplica, type WireBatch } from './batch.codec';
 
 /** Variables a replica process inherits from the app; everything else stays out. */
 const INHERITED_ENV =
@@ -38,9 +39,9 @@ export function createProcessTransport(
   child.send([{ t: 'init', init }]);
   return {
     post: (batch) => {
-      if (!exited && child.connected) child.send(batch);
+      if (!exited && child.connected) child.send(encodeToReplica(batch as ToReplica[]));
     },
-    onMessage: (listener) => child.on('message', (batch) => listener(batch as unknown[])),
+    onMessage: (listener) => child.on('message', (wire) => listener(decodeFromReplica(wire as WireBatch))),
     onExit: (listener) =>
       child.once('exit', (code, signal) => {
         exited = true;

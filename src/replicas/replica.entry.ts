@@ -3,23 +3,25 @@ import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { lowerPriority } from './replica.priority';
 import type { ToReplica, ReplicaInit } from './replica.protocol';
 import { ReplicaRuntime } from './replica.runtime';
+import { decodeToReplica, encodeFromReplica, type WireBatch } from './batch.codec';
 
 /** Entry of every replica: a worker thread gets its init as workerData, a process as its first message. */
 if (!isMainThread && parentPort) {
   const port = parentPort;
   lowerPriority((workerData as ReplicaInit).nice);
-  const runtime = new ReplicaRuntime((batch) => port.postMessage(batch), workerData as ReplicaInit);
-  port.on('message', (batch: ToReplica[]) => runtime.receive(batch));
+  const runtime = new ReplicaRuntime((batch) => port.postMessage(encodeFromReplica(batch)), workerData as ReplicaInit);
+  port.on('message', (wire: WireBatch) => runtime.receive(decodeToReplica(wire)));
   void runtime.start();
 } else {
   let runtime: ReplicaRuntime | undefined;
   process.on('disconnect', () => process.exit(0));
-  process.on('message', (batch: ToReplica[]) => {
+  process.on('message', (wire: WireBatch) => {
+    const batch: ToReplica[] = decodeToReplica(wire);
     if (runtime) return runtime.receive(batch);
     const first = batch[0];
     if (first?.t !== 'init') return;
     lowerPriority(first.init.nice);
-    runtime = new ReplicaRuntime((out) => process.send!(out), first.init);
+    runtime = new ReplicaRuntime((out) => process.send!(encodeFromReplica(out)), first.init);
     void runtime.start();
   });
 }

@@ -125,7 +125,7 @@ export class ReplicaRuntime {
 
   private run(message: CallMessage, touched: Set<string>): void {
     this.inFlight++;
-    message.r.signal = this.streams.begin(message.id);
+    this.streams.begin(message.id, message.r);
     if (this.batchMethods.has(message.m)) {
       this.collector(message.m).add(message, Date.now());
       touched.add(message.m);

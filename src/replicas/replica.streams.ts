@@ -4,16 +4,48 @@ import { streamMessages } from '../serve.messages';
 import { ChunkOutbox, isAsyncIterable } from './chunk.outbox';
 import type { CoalescingChannel } from './message.channel';
 import type { FromReplica, WireOutcome } from './replica.protocol';
+import type { ServeRequest } from '../interfaces/serve-request.interface';
 import { encodeResult, failure } from './result.codec';
 
-/** A call running in the replica: its signal, and its stream once it streams. */
+/** A call running in the replica: its signal (made when first read), and its stream once it streams. */
 interface Running {
-  controller: AbortController;
+  controller?: AbortController;
+  /** Why the call was cancelled, for a signal first read after that. */
+  abortReason?: ServeError;
   outbox?: ChunkOutbox;
   cancelled?: boolean;
   /** Why the stream broke on the replica's side (a chunk that cannot be sent). */
   broken?: string;
 }
+
+/** Where a request finds the call it belongs to, for its lazy `signal`. */
+const RUNNING = Symbol('nestjs-serve.running');
+type RequestWithRunning = ServeRequest & { [RUNNING]: Running };
+
+/** The signal of the call `running`; made on first read, already aborted when the call was cancelled before. */
+function signalOf(running: Running): AbortSignal {
+  if (!running.controller) {
+    running.controller = new AbortController();
+    if (running.abortReason) running.controller.abort(running.abortReason);
+  }
+  return running.controller.signal;
+}
+
+/**
+ * `request.signal` as an own enumerable property (spread and `Object.keys` see it, as a plain value),
+ * made only when the handler reads it: an `AbortController` costs about 2 µs, most handlers never look.
+ * Assigning it replaces it with a plain value. Shared by every request, so no closure per call.
+ */
+const LAZY_SIGNAL: PropertyDescriptor = {
+  enumerable: true,
+  configurable: true,
+  get(this: RequestWithRunning): AbortSignal {
+    return signalOf(this[RUNNING]);
+  },
+  set(this: RequestWithRunning, value: AbortSignal | undefined): void {
+    Object.defineProperty(this, 'signal', { value, writable: true, enumerable: true, configurable: true });
+  },
+};
 
 /**
  * The calls running in a replica: gives each its `AbortSignal`, streams an async-iterable answer
@@ -34,11 +66,12 @@ export class ReplicaStreams {
     private readonly sent: () => void,
   ) {}
 
-  /** Call `id` starts: its request's signal. */
-  begin(id: number): AbortSignal {
-    const controller = new AbortController();
-    this.running.set(id, { controller });
-    return controller.signal;
+  /** Call `id` starts: gives `request` its `signal`, aborted when the call is cancelled. */
+  begin(id: number, request: ServeRequest): void {
+    const running: Running = {};
+    this.running.set(id, running);
+    (request as RequestWithRunning)[RUNNING] = running;
+    Object.defineProperty(request, 'signal', LAZY_SIGNAL);
   }
 
   /**
@@ -81,7 +114,8 @@ export class ReplicaStreams {
     running.cancelled = true;
     running.broken = why;
     const reason = why ? streamMessages.streamBroken(this.backend, why) : streamMessages.requestCancelled(this.backend);
-    running.controller.abort(new ServeError('CANCELLED', reason));
+    running.abortReason = new ServeError('CANCELLED', reason);
+    running.controller?.abort(running.abortReason);
     running.outbox?.cancel();
   }
 

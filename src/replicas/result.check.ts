@@ -28,12 +28,21 @@ function jsonProblem(value: unknown, path: string, seen: Set<object>): string | 
   if (tag === '[object Set]') return `a Set at ${path}, which JSON sends as {}: return [...set]`;
   if (seen.has(value)) return `a cycle at ${path}, which JSON cannot encode: return a tree`;
   seen.add(value);
-  for (const [key, item] of Object.entries(value)) {
-    const problem = jsonProblem(item, Array.isArray(value) ? `${path}[${key}]` : `${path}.${key}`, seen);
+  const isArray = Array.isArray(value);
+  for (const key in value) {
+    const item = (value as Record<string, unknown>)[key];
+    // Most values are JSON already: no child path is built for them (this runs for every result).
+    if (isPlain(item) || !Object.hasOwn(value, key)) continue;
+    const problem = jsonProblem(item, isArray ? `${path}[${key}]` : `${path}.${key}`, seen);
     if (problem) return problem;
   }
   seen.delete(value);
   return undefined;
+}
+
+function isPlain(value: unknown): boolean {
+  const type = typeof value;
+  return value === null || type === 'string' || type === 'number' || type === 'boolean' || type === 'undefined';
 }
 
 function isBytes(value: unknown): boolean {

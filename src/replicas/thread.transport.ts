@@ -1,6 +1,7 @@
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 import type { ReplicaTransport } from './replica.interface';
-import type { ReplicaInit } from './replica.protocol';
+import type { ReplicaInit, ToReplica } from './replica.protocol';
+import { decodeFromReplica, encodeToReplica, type WireBatch } from './batch.codec';
 
 /** A replica in a worker thread of this process. */
 export function createThreadTransport(
@@ -17,8 +18,8 @@ export function createThreadTransport(
   let lastError: Error | undefined;
   worker.on('error', (err) => (lastError = err));
   return {
-    post: (batch) => worker.postMessage(batch),
-    onMessage: (listener) => worker.on('message', listener),
+    post: (batch) => worker.postMessage(encodeToReplica(batch as ToReplica[])),
+    onMessage: (listener) => worker.on('message', (wire: WireBatch) => listener(decodeFromReplica(wire))),
     onExit: (listener) =>
       worker.once('exit', (code) => listener(lastError ?? new Error(`thread exited with code ${code}`))),
     kill: () => void worker.terminate(),
