@@ -9,7 +9,7 @@
  * closed-loop commands (row K) with `getHandle(BENCH_HANDLE_ENDPOINT).remote()` calls (default `/hello`).
  */
 import { Module, type INestApplication } from '@nestjs/common';
-import { ServeModule, ServeService } from '../../src';
+import { ServeModule, ServeService, type ServeHandle } from '../../src';
 import { runServer, startBenchServer } from './bootstrap';
 import { loadBackend } from './backend.loader';
 import { StatsController } from './stats.controller';
@@ -62,11 +62,17 @@ export async function waitForRemoteReplicas(app: INestApplication): Promise<void
   }
 }
 
-/** Waits for remote replicas, then answers closed-loop commands through a handle on the endpoint. */
+/**
+ * Waits for remote replicas, then answers closed-loop commands through a handle on the endpoint,
+ * taken on the first command (servers of other rows serve no `/hello`).
+ */
 async function beforeReady(app: INestApplication): Promise<void> {
   await waitForRemoteReplicas(app);
-  const handle = app.get(ServeService).getHandle(process.env.BENCH_HANDLE_ENDPOINT ?? '/hello');
-  listenForClosedLoop(() => handle.remote(CLOSED_LOOP_PAYLOAD));
+  let handle: ServeHandle | undefined;
+  listenForClosedLoop(() => {
+    handle ??= app.get(ServeService).getHandle(process.env.BENCH_HANDLE_ENDPOINT ?? '/hello');
+    return handle.remote(CLOSED_LOOP_PAYLOAD);
+  });
 }
 
 runServer(() => startBenchServer(ServeServerModule, undefined, beforeReady));
