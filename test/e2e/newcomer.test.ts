@@ -3,8 +3,8 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { promisify } from 'node:util';
-import { Body, Controller, Inject, Post } from '@nestjs/common';
-import { ServeService } from '../../src';
+import { Body, Catch, Controller, Get, Inject, Post, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import { ServeError, ServeService } from '../../src';
 import { serveAppForSuite } from '../helpers/serve-app';
 import { LossyBackend } from '../fixtures/lossy.backend';
 
@@ -20,6 +20,20 @@ class AdminController {
   @Post('config')
   config(@Body() config: Record<string, unknown>) {
     return this.serve.updateBackendConfig('LossyBackend', config);
+  }
+
+  @Get('busy')
+  busy() {
+    throw new ServeError('OVERLOADED', "Backend 'LossyBackend' is busy: retry later.", { retryAfterSeconds: 2 });
+  }
+}
+
+/** A catch-all filter of the app, registered with useGlobalFilters(): it sees what the route threw. */
+@Catch()
+class CatchAllFilter implements ExceptionFilter {
+  catch(exception: unknown, host: ArgumentsHost) {
+    const error = exception as { name?: string; status?: number; code?: string };
+    host.switchToHttp().getResponse().status(599).json({ name: error.name, status: error.status, code: error.code });
   }
 }
 
@@ -45,6 +59,24 @@ describe("what a newcomer's app sees", () => {
     assert.match(invalid.body.message, /'numReplicas' is 0/);
     const typo = await s.http.post('/admin/config').send({ numReplica: 2 }).expect(400);
     assert.match(typo.body.message, /did you mean 'numReplicas'/);
+  });
+
+  test("a retryable ServeError in the app's own route answers 503 with Retry-After", async () => {
+    const busy = await s.http.get('/admin/busy').expect(503);
+    assert.equal(busy.headers['retry-after'], '2');
+    assert.match(busy.body.message, /LossyBackend' is busy/);
+  });
+});
+
+describe("an app's catch-all exception filter (useGlobalFilters)", () => {
+  const s = serveAppForSuite(
+    { backends: [LossyBackend] },
+    { controllers: [AdminController], configure: (app) => app.useGlobalFilters(new CatchAllFilter()) },
+  );
+
+  test('sees the ServeError itself, with its HTTP status and code (documented in newcomers.md)', async () => {
+    const res = await s.http.get('/admin/busy').expect(599);
+    assert.deepEqual(res.body, { name: 'ServeError', status: 503, code: 'OVERLOADED' });
   });
 });
 
