@@ -154,7 +154,7 @@ export class BackendRouter {
   }
 
   // Bound methods, not arrow functions: fresh closures kept by per-request objects made V8 keep ~2 MB
-  // through each young-generation GC under load (a fifth of the host thread's time went to GC).
+  // through each young-generation GC under load (see RouterJob).
   private send(slot: ReplicaEntry, job: RouterJob): void {
     slot.inFlight++;
     if (job.route.shadow) this.shadows.started();

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { resolveRequestId } from '../http/request-id';
 import type { ServeRequest, StreamOptions } from '../interfaces/serve-request.interface';
@@ -69,7 +68,7 @@ export class ServeDispatcher {
         fail(new ServeError('NOT_FOUND', messages.unknownEndpoint(endpoint, [...this.registry.endpoints.keys()]))),
       );
     }
-    const id = options.requestId === undefined ? randomUUID() : resolveRequestId(options.requestId).id;
+    const id = resolveRequestId(options.requestId).id;
     return this.dispatch(entry, new HandleRequest(entry.route, payload, id), options, internal);
   }
 
