@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import autocannon from 'autocannon';
 import { ReplicaHost } from '../../src';
+import { startReplicaHost } from '../helpers/replica-host';
 import { sharedNats } from '../helpers/processes';
 import { startServeApp, waitFor, type ServeApp } from '../helpers/serve-app';
 import { BusyBackend } from '../fixtures/autoscale.backend';
@@ -23,14 +24,12 @@ describe('autoscaling across sites', () => {
     s = await startServeApp({ backends: [], cluster: { servers: nats.url, prefix } });
     await s.app.listen(0, '127.0.0.1');
     base = `http://127.0.0.1:${(s.app.getHttpServer().address() as { port: number }).port}`;
-    host = new ReplicaHost({
+    host = await startReplicaHost({
       servers: nats.url,
       prefix,
       name: 'scaler-host',
       modules: [join(__dirname, '..', 'fixtures', 'autoscale.backend.ts')],
-      log: () => undefined,
     });
-    await host.start();
   });
 
   after(async () => {

@@ -5,6 +5,7 @@ import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import request from 'supertest';
 import { ReplicaHost, ServeModule, ServeService } from '../../src';
+import { startReplicaHost } from '../helpers/replica-host';
 import { LocalEcho, RemoteEcho } from '../fixtures/cluster/cluster.backends';
 import { sharedNats } from '../helpers/processes';
 import { waitFor } from '../helpers/serve-app';
@@ -61,15 +62,13 @@ describe('cluster: module wiring and ServeService', () => {
     stranger.publish(`${prefix}.agents`, 'not a nestjs-serve message');
     await stranger.flush();
     await stranger.close();
-    host = new ReplicaHost({
+    host = await startReplicaHost({
       servers: nats.url,
       prefix,
       modules: ['test/fixtures/cluster/cluster.backends.ts'],
       backends: ['remote-echo', 'RemoteEcho'],
       name: 'in-process',
-      log: () => undefined,
     });
-    await host.start();
     assert.deepEqual(host.backends, ['remote-echo']);
     await waitFor('the remote replica', () => remoteHosts('remote-echo').join() === 'in-process');
     await request(app.getHttpServer()).get('/remote').expect(200);

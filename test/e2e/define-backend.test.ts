@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
 import { defineBackend, ReplicaHost, type ServeRequest } from '../../src';
+import { startReplicaHost } from '../helpers/replica-host';
 import { batched, composed, hello, inProcess, remoteFn, shout } from '../fixtures/function.backends';
 import { hiddenBackend } from '../fixtures/function-unexported.backend';
 import { sharedNats } from '../helpers/processes';
@@ -138,15 +139,13 @@ describe('defineBackend(): remote replicas on a replica host', () => {
   before(async () => {
     nats = await sharedNats();
     s = await startServeApp({ backends: [remoteFn], cluster: { servers: nats.url, prefix } });
-    host = new ReplicaHost({
+    host = await startReplicaHost({
       servers: nats.url,
       prefix,
       modules: ['test/fixtures/function.backends.ts'],
       backends: ['remoteFn'],
       name: 'fn-host',
-      log: () => undefined,
     });
-    await host.start();
   });
 
   after(async () => {

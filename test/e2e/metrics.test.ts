@@ -9,6 +9,7 @@ import autocannon from 'autocannon';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { Registry } from 'prom-client';
 import { ReplicaHost, ServeModule } from '../../src';
+import { startReplicaHost } from '../helpers/replica-host';
 import { Scorer, ScorerProc, ScorerRemote } from '../fixtures/observing/observing.backends';
 import { sharedNats } from '../helpers/processes';
 import { serveAppForSuite, startServeApp, waitFor, type ServeApp } from '../helpers/serve-app';
@@ -231,15 +232,13 @@ describe('metrics of remote replicas', () => {
       metrics: { path: '/metrics' },
       cluster: { servers: nats.url, prefix },
     });
-    host = new ReplicaHost({
+    host = await startReplicaHost({
       servers: nats.url,
       prefix,
       modules: ['test/fixtures/observing/observing.backends.ts'],
       backends: ['scorer-remote'],
       name: 'gpu-box',
-      log: () => undefined,
     });
-    await host.start();
   });
 
   after(async () => {

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { ReplicaHost } from '../../src';
+import { startReplicaHost } from '../helpers/replica-host';
 import { sharedNats } from '../helpers/processes';
 import { startServeApp, waitFor, type ServeApp } from '../helpers/serve-app';
 import { streamRequest } from '../helpers/stream-client';
@@ -21,15 +22,13 @@ describe('streaming from a remote replica over NATS', () => {
     s = await startServeApp({ backends: [RemoteStreamer], cluster: { servers: nats.url, prefix } });
     await s.app.listen(0, '127.0.0.1');
     port = (s.app.getHttpServer().address() as AddressInfo).port;
-    host = new ReplicaHost({
+    host = await startReplicaHost({
       servers: nats.url,
       prefix,
       modules: ['test/fixtures/stream.backend.ts'],
       backends: ['RemoteStreamer'],
       name: 'stream-host',
-      log: () => undefined,
     });
-    await host.start();
     await waitFor('the remote replica', () => s.serve.listBackends().RemoteStreamer.status === 'running');
   });
 
