@@ -32,7 +32,10 @@ describe('the status page of a running app, in a real browser', () => {
     await s.app.listen(0, '127.0.0.1');
     base = `http://127.0.0.1:${(s.app.getHttpServer().address() as AddressInfo).port}`;
     await s.serve.shadowTraffic('/rank', 'ranker-shadow', 0.5);
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+      args: ['--no-sandbox'],
+    });
     mkdirSync(ARTIFACTS, { recursive: true });
   });
 
