@@ -23,7 +23,7 @@ export interface HostRequest {
   /** Express's body parsers: set once they read the body (which may still be `undefined`). */
   _body?: boolean;
   /** Express: the wildcard's segments; Fastify: `*`, the wildcard's decoded text. */
-  params?: { path?: string[] | string; '*'?: string };
+  params?: { nestjsServePath?: string[] | string; '*'?: string };
   /** Fastify: the Node.js request, whose stream holds a body no parser read. */
   raw?: IncomingMessage;
   /** Fastify: the route that matched, as registered (`/api/*`). */

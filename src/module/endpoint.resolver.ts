@@ -5,6 +5,9 @@ import { hostRoutingOf } from '../http/host-routing';
 import type { HostRequest } from '../http/request.mapper';
 import { RoutePathMatcher } from '../http/route-path.matcher';
 
+/** The name of the Express catch-all route's wildcard parameter (`{*nestjsServePath}`). */
+export const WILDCARD_PARAM = 'nestjsServePath';
+
 /** A request's endpoint: the route path it names (below any prefix) and what it reached. */
 export interface ResolvedRequest {
   readonly path: string;
@@ -28,15 +31,25 @@ export class EndpointResolver {
 
   /** The endpoint `req` reaches, or `match: undefined` (then the host's 404 answers). */
   resolve(req: HostRequest): ResolvedRequest {
+    const known = (req as Resolved)[RESOLVED];
+    if (known) return known;
+    return ((req as Resolved)[RESOLVED] = this.lookUp(req));
+  }
+
+  private lookUp(req: HostRequest): ResolvedRequest {
     const matcher = (this.matcher ??= new RoutePathMatcher(hostRoutingOf(this.adapterHost.httpAdapter)));
     const raw = rawPathname(req);
     const path = matcher.routing.decoded
       ? matcher.routeOf(raw, prefixLength(req.routeOptions?.url))
-      : matcher.routeOf(RoutePathMatcher.wildcardPart(raw, segmentCount(req.params?.path)));
+      : matcher.routeOf(RoutePathMatcher.wildcardPart(raw, segmentCount(req.params?.[WILDCARD_PARAM])));
     if (path === undefined) return { path: raw, match: undefined };
     return { path, match: this.registry.match(path, matcher.routing.caseSensitive) };
   }
 }
+
+/** Where a request keeps its resolution: the catch-all's check and its handler resolve it once. */
+const RESOLVED = Symbol('nestjs-serve.resolved');
+type Resolved = HostRequest & { [RESOLVED]?: ResolvedRequest };
 
 /** The request's path as the host's router received it: not percent-decoded, without the query. */
 function rawPathname(req: HostRequest): string {

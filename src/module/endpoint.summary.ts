@@ -9,11 +9,13 @@ export interface BackendSummaryInput {
 /**
  * One log line per endpoint: route, methods, and each backend with its share of the traffic and its
  * replicas, e.g. `endpoint '/sentiment': POST /sentiment → SentimentV1 90% (2 thread replicas),
- * SentimentV2 10% (1 thread replica)`. Shadows follow. Nest itself only logs the catch-all route.
+ * SentimentV2 10% (1 thread replica)`, with the path callers use (`callerPath`: the global prefix
+ * before the route). Shadows follow. Nest itself only logs the catch-all route.
  */
 export function endpointSummary(
   endpoints: Record<string, EndpointInfo>,
   backends: Record<string, BackendSummaryInput | undefined>,
+  callerPath: (route: string) => string = (route) => route,
 ): string[] {
   const replicas = (name: string) => {
     const b = backends[name];
@@ -24,7 +26,7 @@ export function endpointSummary(
     const traffic = Object.entries(e.traffic).map(([b, w]) => `${b} ${percent(w)}${replicas(b)}`);
     const shadows = Object.entries(e.shadows).map(([b, p]) => `${b} ${percent(p)}${replicas(b)}`);
     return (
-      `endpoint '${name}': ${e.methods.join(', ')} ${e.route} → ${traffic.join(', ')}` +
+      `endpoint '${name}': ${e.methods.join(', ')} ${callerPath(e.route)} → ${traffic.join(', ')}` +
       (shadows.length ? `; shadows: ${shadows.join(', ')}` : '')
     );
   });

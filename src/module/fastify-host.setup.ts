@@ -1,15 +1,8 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { IncomingMessage } from 'node:http';
-import { ServeController } from './serve.controller';
 import { EndpointResolver } from './endpoint.resolver';
 import type { HostRequest } from '../http/request.mapper';
-
-/** Nest's route-path metadata key (`PATH_METADATA` of `@nestjs/common/constants`). */
-const PATH_METADATA = 'path';
-/** The catch-all as each router writes it: find-my-way knows only a bare trailing `*`. */
-const EXPRESS_CATCH_ALL = '{*path}';
-const FASTIFY_CATCH_ALL = '*';
 
 type Done = (err: Error | null, body?: unknown) => void;
 type Parser = (request: HostRequest, payload: IncomingMessage, done: Done) => void;
@@ -30,13 +23,11 @@ function fastifyError(code: string, message: string, statusCode: number): Error 
 }
 
 /**
- * Makes a Fastify host serve endpoints with no set-up of its own:
- * - the catch-all route is written as find-my-way wants it (`*`; Express keeps `{*path}`), set
- *   when the app is created, before Nest registers its routes;
- * - bodies Fastify has no parser for (bytes, `application/*+json`, any other type) and
- *   `text/plain` (whose default parser ignores the charset) are left unread for an endpoint, which
- *   reads them as on Express (`bodyLimit`, charset, 415). Other routes see what they saw before:
- *   `text/plain` as a UTF-8 string up to Fastify's `bodyLimit`, any other type a 415.
+ * Makes a Fastify host serve endpoints with no set-up of its own (the catch-all route itself is
+ * `HostRoutes`'s): bodies Fastify has no parser for (bytes, `application/*+json`, any other type) and
+ * `text/plain` (whose default parser ignores the charset) are left unread for an endpoint, which
+ * reads them as on Express (`bodyLimit`, charset, 415). Other routes see what they saw before:
+ * `text/plain` as a UTF-8 string up to Fastify's `bodyLimit`, any other type a 415.
  * A parser the app registered itself for `*` or `text/plain` is kept, and endpoints get its body.
  */
 @Injectable()
@@ -48,14 +39,7 @@ export class FastifyHostSetup implements OnModuleInit {
     private readonly resolver: EndpointResolver,
   ) {
     const adapter = adapterHost.httpAdapter;
-    const isFastify = adapter?.getType() === 'fastify';
-    if (isFastify) this.fastify = adapter.getInstance<FastifyView>();
-    // The metadata is the class's: set for each app, as apps on both adapters may share a process.
-    Reflect.defineMetadata(
-      PATH_METADATA,
-      isFastify ? FASTIFY_CATCH_ALL : EXPRESS_CATCH_ALL,
-      Object.getOwnPropertyDescriptor(ServeController.prototype, 'serve')?.value as object,
-    );
+    if (adapter?.getType() === 'fastify') this.fastify = adapter.getInstance<FastifyView>();
   }
 
   /** Runs after the app's own set-up (`useBodyParser()` included), before Fastify starts. */

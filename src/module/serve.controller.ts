@@ -9,6 +9,7 @@ import { ResponseCloseSignal } from '../http/response-close.signal';
 import { acceptsEventStream, writeStream } from '../http/stream.writer';
 import { EndpointResolver } from './endpoint.resolver';
 import { ObservingRoutes } from './observing.routes';
+import { HostRoutes } from './host.routes';
 import {
   CALL_METHOD_HEADER,
   DEFAULT_MODULE_OPTIONS,
@@ -28,7 +29,7 @@ const STREAMED = undefined;
 /**
  * Serves every endpoint from one catch-all route of the host app, over the live route table:
  * endpoints created at run time work at once, and the host's guards, interceptors, pipes,
- * filters and middleware apply as to any Nest route. Nest registers it after the app's own routes.
+ * filters and middleware apply as to any Nest route. `HostRoutes` keeps it after the app's own routes.
  */
 @Controller()
 export class ServeController {
@@ -41,18 +42,21 @@ export class ServeController {
     private readonly dispatcher: ServeDispatcher,
     @Inject(SERVE_OPTIONS) options: ServeModuleOptions,
     private readonly observing: ObservingRoutes,
+    hostRoutes: HostRoutes,
   ) {
     this.bodyLimit = options.bodyLimit ?? DEFAULT_MODULE_OPTIONS.bodyLimit;
+    hostRoutes.route(Object.getOwnPropertyDescriptor(ServeController.prototype, 'serve')?.value as object);
   }
 
   /**
    * Answers a request of any endpoint; unknown routes get the host's usual 404. The endpoint is
    * found as the host's router would find a route for the path (see {@link EndpointResolver}).
-   * The route is `{*path}` on Express and `*` on Fastify (set by `FastifyHostSetup`). The metrics
+   * The route is `{*nestjsServePath}` on Express and `*` on Fastify, set by `HostRoutes`, which also keeps
+   * it behind the app's own routes. The metrics
    * and status page paths ({@link ObservingRoutes}) come first. Every answer carries the request's
    * id in `X-Request-Id` (the caller's when usable, else a new one).
    */
-  @All('{*path}')
+  @All()
   async serve(@Req() req: HostRequest, @Res({ passthrough: true }) res: HostResponse): Promise<unknown> {
     const { path, match } = this.resolver.resolve(req);
     const method = req.method ?? 'GET';

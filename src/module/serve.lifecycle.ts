@@ -18,6 +18,7 @@ import { ServeRegistry } from './serve.registry';
 import { ServeService } from './serve.service';
 import { ServeRollouts } from './serve.rollouts';
 import { ObservingRoutes } from './observing.routes';
+import { HostRoutes } from './host.routes';
 
 /**
  * Starts the declared backends when the module initialises (so `app.init()` resolves only once
@@ -36,22 +37,30 @@ export class ServeLifecycle implements OnModuleInit, OnApplicationBootstrap, Bef
     @Inject(SERVE_OPTIONS) private readonly options: ServeModuleOptions,
     private readonly observing: ObservingRoutes,
     private readonly rollouts: ServeRollouts,
+    private readonly hostRoutes: HostRoutes,
   ) {}
 
   async onModuleInit(): Promise<void> {
     validateModuleOptions(this.options);
     this.observing.start();
+    this.hostRoutes.alsoServe((path) => this.observing.has(path));
     const declarations = readDeclarations(this.options.backends ?? []);
     await this.orchestrator.declare(declarations);
     this.unregister = addAppHandleProvider({ getHandle: (endpoint) => this.service.getHandle(endpoint) });
   }
 
-  /** Logs each endpoint with its backends, their shares and replicas: Nest itself only shows the catch-all route. */
+  /**
+   * Logs each endpoint with its backends, their shares and replicas (Nest itself only shows the
+   * catch-all route), and warns of an endpoint that one of the app's own routes hides.
+   */
   onApplicationBootstrap(): void {
     const backends: Record<string, BackendSummaryInput> = {};
     for (const [name, backend] of this.registry.backends)
       backends[name] = { numReplicas: backend.getConfig().numReplicas, replica: String(backend.describe().replica) };
-    for (const line of endpointSummary(this.service.listEndpoints(), backends)) this.logger.log(line);
+    const endpoints = this.service.listEndpoints();
+    for (const line of endpointSummary(endpoints, backends, (route) => this.hostRoutes.callerPath(route)))
+      this.logger.log(line);
+    for (const [name, e] of Object.entries(endpoints)) this.hostRoutes.warnIfHidden(name, e.route, e.methods);
   }
 
   /**

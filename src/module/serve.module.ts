@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { EndpointResolver } from './endpoint.resolver';
 import { FastifyHostSetup } from './fastify-host.setup';
+import { HostRoutes } from './host.routes';
 import { ConfigurableServeModule } from './serve.module-definition';
 import { ServeController } from './serve.controller';
 import { ServeDispatcher } from './serve.dispatcher';
@@ -36,6 +37,7 @@ import { ServeHealthIndicator } from '../health/serve.health-indicator';
     ServeLifecycle,
     EndpointResolver,
     FastifyHostSetup,
+    HostRoutes,
     { provide: APP_FILTER, useClass: ServeErrorFilter },
     { provide: SERVE_HEALTH_SOURCE, useExisting: ServeService },
     ServeHealthIndicator,

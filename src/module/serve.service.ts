@@ -30,6 +30,7 @@ import type { ServeHealthSource } from '../health/serve-health.source';
 import { ServeSignals, type LiveStepFigures } from '../signals/serve.signals';
 import type { RolloutOptions, RolloutResult } from '../interfaces/rollout-options.interface';
 import { ServeRollouts } from './serve.rollouts';
+import { HostRoutes } from './host.routes';
 import { composeStatus } from './serve.status';
 
 /**
@@ -47,6 +48,7 @@ export class ServeService implements ServeHealthSource {
     private readonly orchestrator: ServeOrchestrator,
     private readonly signals: ServeSignals,
     private readonly rollouts: ServeRollouts,
+    private readonly hostRoutes: HostRoutes,
   ) {}
 
   /** Starts a backend from a `@Backend()` class; `config` overrides the decorator's options. */
@@ -157,6 +159,7 @@ export class ServeService implements ServeHealthSource {
       if (owner) throw new ServeError('CONFLICT', messages.routeTaken(options.route, owner.name, name));
       this.assertServes(options.backend, name);
       this.registry.putEndpoint(name, options.route, methods, { [options.backend]: 1 }, {}, options.stream);
+      this.hostRoutes.warnIfHidden(name, options.route, methods);
     });
   }
 

@@ -1,0 +1,128 @@
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { routeFor, type AppRoute } from '../http/app-route';
+import { expressAppRoutes, placeCatchAllLast, type ExpressAppView } from '../http/express-catch-all';
+import { fastifyRouteCovers } from '../http/fastify-route.cover';
+import { hostRoutingOf } from '../http/host-routing';
+import type { HostRequest } from '../http/request.mapper';
+import { messages } from '../serve.messages';
+import { EndpointResolver } from './endpoint.resolver';
+
+/** Nest's route-path metadata key (`PATH_METADATA` of `@nestjs/common/constants`). */
+const PATH_METADATA = 'path';
+/** `@nestjs/platform-fastify`'s `@RouteConfig()` metadata: Nest hands it to Fastify as the route's `config`. */
+const FASTIFY_ROUTE_CONFIG_METADATA = '__fastify_route_config__';
+/** The catch-all's wildcard on Express, named so that no app route is taken for it. */
+const EXPRESS_WILDCARD = '{*nestjsServePath}';
+/** find-my-way knows only a bare trailing `*`; the route's config marks it as ours. */
+const FASTIFY_WILDCARD = '*';
+const FASTIFY_MARK = 'nestjsServeCatchAll';
+
+/** The part of a Fastify route's options seen by an `onRoute` hook and used here. */
+interface FastifyRouteOptions {
+  method: string | string[];
+  url: string;
+  config?: Record<string, unknown>;
+  onRequest?: FastifyHook | FastifyHook[];
+}
+type FastifyHook = (request: HostRequest, reply: { callNotFound(): void }) => Promise<unknown>;
+interface FastifyView {
+  addHook(name: 'onRoute', hook: (route: FastifyRouteOptions) => void): void;
+}
+
+/**
+ * Keeps the catch-all route that serves every endpoint behind the app's own routes, whatever the
+ * order of the app's `imports`: on Express it is moved to the end of the router's stack once Nest
+ * has registered every route (find-my-way already tries a wildcard last). A request that is no
+ * endpoint's (nor the metrics' or status page's) leaves it before the app's guards run, for the
+ * app's next routes and the host's own 404. Knows the app's own routes, to say which one hides an
+ * endpoint, and the prefix callers put before an endpoint's route.
+ */
+@Injectable()
+export class HostRoutes implements OnModuleInit {
+  private readonly logger = new Logger('nestjs-serve');
+  private readonly type?: string;
+  private readonly fastifyRoutes: AppRoute[] = [];
+  private catchAll?: string;
+  private servesPath: (path: string) => boolean = () => false;
+
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly resolver: EndpointResolver,
+  ) {
+    this.type = adapterHost.httpAdapter?.getType();
+  }
+
+  /**
+   * Makes `handler` (the catch-all controller's method) the catch-all route of this app: called
+   * when the controller is built, before Nest registers routes. The metadata is the method's, so
+   * it is set again for each app, as apps on both adapters may share a process.
+   */
+  route(handler: object): void {
+    Reflect.defineMetadata(PATH_METADATA, this.type === 'fastify' ? FASTIFY_WILDCARD : EXPRESS_WILDCARD, handler);
+    if (this.type !== 'fastify') return;
+    Reflect.defineMetadata(FASTIFY_ROUTE_CONFIG_METADATA, { [FASTIFY_MARK]: true }, handler);
+    this.adapterHost.httpAdapter.getInstance<FastifyView>().addHook('onRoute', (route) => this.fastifyRoute(route));
+  }
+
+  /** Runs once Nest has registered every route of the app, before its 404 handler. */
+  onModuleInit(): void {
+    if (this.type !== 'express') return;
+    const app = this.adapterHost.httpAdapter.getInstance<ExpressAppView>();
+    this.catchAll = placeCatchAllLast(app, isExpressCatchAll, (req) => this.serves(req));
+  }
+
+  /** Also keeps requests for paths `serves` takes (the metrics' and status page's routes). */
+  alsoServe(serves: (path: string) => boolean): void {
+    this.servesPath = serves;
+  }
+
+  /** The path callers use for an endpoint's `route`: the catch-all's prefix (global prefix, version) before it. */
+  callerPath(route: string): string {
+    const prefix = this.catchAll?.slice(0, this.catchAll.lastIndexOf('/')) ?? '';
+    return route === '/' && prefix ? prefix : prefix + route;
+  }
+
+  /** Warns when an app route answers every request to an endpoint's route, so the endpoint never gets one. */
+  warnIfHidden(endpoint: string, route: string, methods: readonly string[]): void {
+    const path = this.callerPath(route);
+    const routes = this.appRoutes();
+    for (const method of methods) {
+      const hiding = routeFor(routes, method, path);
+      if (hiding) this.logger.warn(messages.endpointHidden(endpoint, method, path, hiding.path));
+    }
+  }
+
+  private appRoutes(): AppRoute[] {
+    if (this.type === 'fastify') return this.fastifyRoutes;
+    if (this.type !== 'express') return [];
+    return expressAppRoutes(this.adapterHost.httpAdapter.getInstance<ExpressAppView>(), isExpressCatchAll);
+  }
+
+  private fastifyRoute(route: FastifyRouteOptions): void {
+    if (route.config?.[FASTIFY_MARK] !== true) {
+      const methods = new Set([route.method].flat().map((m) => m.toUpperCase()));
+      const routing = hostRoutingOf(this.adapterHost.httpAdapter);
+      const options = { caseSensitive: routing.caseSensitive, ignoreTrailingSlash: !routing.strict };
+      this.fastifyRoutes.push({ methods, path: route.url, covers: (p) => fastifyRouteCovers(route.url, p, options) });
+      return;
+    }
+    this.catchAll = route.url;
+    const skip: FastifyHook = async (request, reply) => {
+      if (this.serves(request)) return;
+      reply.callNotFound();
+      return reply;
+    };
+    route.onRequest = [skip, ...[route.onRequest ?? []].flat()];
+  }
+
+  /** Whether the catch-all answers `req`: an endpoint's path, or the metrics' or status page's. */
+  private serves(req: HostRequest): boolean {
+    const { path, match } = this.resolver.resolve(req);
+    return match !== undefined || this.servesPath(path);
+  }
+}
+
+function isExpressCatchAll(path: string): boolean {
+  return path.endsWith(`/${EXPRESS_WILDCARD}`);
+}
