@@ -10,19 +10,18 @@ import { EndpointResolver } from './endpoint.resolver';
 
 /** Nest's route-path metadata key (`PATH_METADATA` of `@nestjs/common/constants`). */
 const PATH_METADATA = 'path';
-/** `@nestjs/platform-fastify`'s `@RouteConfig()` metadata: Nest hands it to Fastify as the route's `config`. */
-const FASTIFY_ROUTE_CONFIG_METADATA = '__fastify_route_config__';
+/** Marks the catch-all's method; Nest copies a route method's metadata onto the handler it registers. */
+const CATCH_ALL_METADATA = 'nestjs-serve:catch-all';
 /** The catch-all's wildcard on Express, named so that no app route is taken for it. */
 const EXPRESS_WILDCARD = '{*nestjsServePath}';
-/** find-my-way knows only a bare trailing `*`; the route's config marks it as ours. */
+/** find-my-way knows only a bare trailing `*`; the handler's metadata marks the route as ours. */
 const FASTIFY_WILDCARD = '*';
-const FASTIFY_MARK = 'nestjsServeCatchAll';
 
 /** The part of a Fastify route's options seen by an `onRoute` hook and used here. */
 interface FastifyRouteOptions {
   method: string | string[];
   url: string;
-  config?: Record<string, unknown>;
+  handler: object;
   onRequest?: FastifyHook | FastifyHook[];
 }
 type FastifyHook = (request: HostRequest, reply: { callNotFound(): void }) => Promise<unknown>;
@@ -61,7 +60,7 @@ export class HostRoutes implements OnModuleInit {
   route(handler: object): void {
     Reflect.defineMetadata(PATH_METADATA, this.type === 'fastify' ? FASTIFY_WILDCARD : EXPRESS_WILDCARD, handler);
     if (this.type !== 'fastify') return;
-    Reflect.defineMetadata(FASTIFY_ROUTE_CONFIG_METADATA, { [FASTIFY_MARK]: true }, handler);
+    Reflect.defineMetadata(CATCH_ALL_METADATA, true, handler);
     this.adapterHost.httpAdapter.getInstance<FastifyView>().addHook('onRoute', (route) => this.fastifyRoute(route));
   }
 
@@ -100,7 +99,7 @@ export class HostRoutes implements OnModuleInit {
   }
 
   private fastifyRoute(route: FastifyRouteOptions): void {
-    if (route.config?.[FASTIFY_MARK] !== true) {
+    if (Reflect.getMetadata(CATCH_ALL_METADATA, route.handler) !== true) {
       const methods = new Set([route.method].flat().map((m) => m.toUpperCase()));
       const routing = hostRoutingOf(this.adapterHost.httpAdapter);
       const options = { caseSensitive: routing.caseSensitive, ignoreTrailingSlash: !routing.strict };
