@@ -173,6 +173,7 @@ export class BackendSignals {
         p99Ms: figures.p99Ms,
         errorRate: figures.errorRate,
         requests: figures.requests,
+        cancelled: figures.cancelled,
         windowSeconds: this.recorder.windowSeconds,
         queued: inputs.queued,
         inFlight: inputs.inFlight,

@@ -68,8 +68,14 @@ export interface TrafficFigures {
   p99Ms: number | null;
   /** Share (0..1) of the window's requests that failed (status ≥ 500, timeout, overload, replica died). */
   errorRate: number;
-  /** Requests settled in the window. */
+  /** Requests answered in the window (every figure above is of these). */
   requests: number;
+  /**
+   * Requests in the window whose caller went away before the answer: a client that disconnected,
+   * a stream left before its end, an aborted handle call. Neither errors nor successes, so in no
+   * figure above.
+   */
+  cancelled: number;
   /** Length of the window, in seconds. */
   windowSeconds: number;
 }

@@ -43,6 +43,7 @@ export function composeStatus(
         p99Ms: f.p99Ms,
         errorRate: f.errorRate,
         requests: f.requests,
+        cancelled: f.cancelled,
         windowSeconds: signals.windowSeconds,
       },
       rollout: rollouts.of(name),

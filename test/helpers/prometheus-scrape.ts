@@ -3,7 +3,12 @@ import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import type { ServeApp } from './serve-app';
 
 /** One sample of a scraped family: a counter's or gauge's value, a histogram's count and buckets. */
-export type Sample = { labels?: Record<string, string>; value?: string; count?: string; buckets?: Record<string, string> };
+export type Sample = {
+  labels?: Record<string, string>;
+  value?: string;
+  count?: string;
+  buckets?: Record<string, string>;
+};
 /** One scraped metric family. */
 export type Family = { name: string; type: string; metrics: Sample[] };
 
