@@ -17,7 +17,6 @@ export function composeStatus(
   const backends: ServeStatus['backends'] = {};
   for (const [name, backend] of registry.backends) {
     const status = backend.status();
-    status.version ??= backend.codeVersion;
     const autoscaling = backend.getConfig().autoscaling;
     if (autoscaling) {
       const last = backend.lastScaleDecision;

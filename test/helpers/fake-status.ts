@@ -22,6 +22,7 @@ export function fakeBackend(name: string, replicas = 2, overrides: Partial<Backe
     state: 'HEALTHY',
     reason: `Backend '${name}' has all ${replicas} replicas ready.`,
     since: 1_000,
+    codeVersion: 'sha256:1a2b3c4d',
     targetReplicas: replicas,
     replicas: list,
     figures: {
