@@ -79,11 +79,20 @@ export class ChunkInbox implements AsyncIterableIterator<unknown> {
 
   /** Stops reading: the producer is cancelled unless the stream had ended. */
   return(): Promise<IteratorResult<unknown>> {
+    return this.stop(true);
+  }
+
+  /** Stops reading as {@link return} does, for a reader that needed no more (the answer to `HEAD`): not abandoned. */
+  end(): Promise<IteratorResult<unknown>> {
+    return this.stop(false);
+  }
+
+  private stop(abandoned: boolean): Promise<IteratorResult<unknown>> {
     if (!this.closed) {
       this.closed = true;
       this.clearIdle();
       this.link.cancel();
-      this.onClose?.(true);
+      this.onClose?.(abandoned);
     }
     const waiter = this.waiter;
     this.waiter = undefined;

@@ -103,6 +103,14 @@ for (const adapter of httpAdapters) {
       assert.deepEqual(delta(before, await tally(s)), counted('ok', 2));
     });
 
+    test('HEAD on a streaming GET endpoint: its head is the whole answer, 200 ok though the generator is stopped', async () => {
+      const before = await tally(s);
+      const reply = await streamRequest(port, '/stream', { method: 'HEAD' });
+      assert.equal(reply.status, 200);
+      await settled(s);
+      assert.deepEqual(delta(before, await tally(s)), counted('ok'));
+    });
+
     test('a non-streaming request whose client left is cancelled too, and in no window figure', async () => {
       const before = await tally(s);
       const gone = streamRequest(port, '/stream', {

@@ -85,6 +85,14 @@ describe('ChunkInbox', () => {
       ended.inbox.finish(new Error('failed after its head'));
       await ended.inbox.return();
       assert.deepEqual(ended.heard, [false], 'ended (or failed) first; leaving the rest unread abandons nothing');
+      const l = link();
+      const enough = closes((onClose) => new ChunkInbox(l.link, 0, undefined, onClose));
+      await enough.inbox.end();
+      assert.deepEqual(
+        [enough.heard, l.cancels()],
+        [[false], 1],
+        'end(): the producer stops, its reader needed no more',
+      );
       const idle = closes((onClose) => new ChunkInbox(link().link, 100, () => new Error('idle'), onClose));
       const stalled = idle.inbox.next();
       mock.timers.tick(100);
