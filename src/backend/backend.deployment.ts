@@ -179,6 +179,7 @@ export class BackendDeployment {
       queued: this.router.queued,
       inFlight: this.router.inFlight,
       lateAfterMs: 2 * this.settings.healthCheckPeriodMs + 1000,
+      codeVersion: this.codeVersion,
     });
   }
 

@@ -15,8 +15,6 @@ import type { ReplicaEntry } from './replica.lifecycle';
 import { MAX_NOT_STARTED_RETRIES, NO_ROUTE, RouterJob, mayRetry, shutDown, type SubmitRoute } from './router.job';
 export { MAX_NOT_STARTED_RETRIES } from './router.job';
 import type { RouterOptions } from './router.options';
-export type { RouterOptions } from './router.options';
-export type { SubmitRoute } from './router.job';
 import { recordSettled } from './request.classifier';
 import { openCallStream } from './call.stream';
 
@@ -24,7 +22,7 @@ import { openCallStream } from './call.stream';
  * The request path of one backend: admits a request or answers 503 with `Retry-After`, sends it
  * to the least loaded replica or queues it (FIFO, bounded), retries calls that never reached a
  * replica, answers 504 at `requestTimeoutMs`, and settles every request exactly once, counting
- * it by outcome in {@link settle}.
+ * it by outcome in {@link settle} (a stream once it closes: cancelled if its reader left first).
  */
 export class BackendRouter {
   private readonly queue = new RequestQueue<RouterJob>();
@@ -185,9 +183,10 @@ export class BackendRouter {
     this.capacityChanged();
   }
 
-  /** `job`'s handler streams: it settles now with a stream its chunks go into. */
+  /** `job`'s handler streams: it settles now with a stream its chunks go into, and is counted when that closes. */
   private streamOpened(job: RouterJob, ...opened: Parameters<StreamOpened>): ReturnType<StreamOpened> {
-    const stream = openCallStream(job, this.options.name, this.options.config().streamIdleTimeoutMs, ...opened);
+    const count = recordSettled.bind(undefined, this.counts, this.options.recorder, job);
+    const stream = openCallStream(job, this.options.name, this.options.config().streamIdleTimeoutMs, count, ...opened);
     this.settle(job, { ok: true, value: stream }, 'succeeded');
     const inbox = job.inbox!;
     return (chunk) => inbox.push(chunk);
@@ -231,13 +230,13 @@ export class BackendRouter {
     this.settle(job, { ok: false, error }, 'rejected');
   }
 
-  /** Where every request ends, exactly once: the one place requests are counted by outcome. */
+  /** Where every request ends, exactly once, and is counted by outcome; a stream is counted when it closes (openCallStream). */
   private settle(job: RouterJob, result: CallResult, outcome: keyof RequestCounts, wire?: WireOutcome): void {
     if (job.settled) return;
     job.settled = true;
+    job.answeredAt = performance.now();
     if (job.timeoutMs !== undefined) this.deadlines.delete(job, job.timeoutMs);
-    this.counts[outcome]++;
-    if (this.options.recorder) recordSettled(this.options.recorder, job, result, outcome, wire);
+    if (!job.inbox) recordSettled(this.counts, this.options.recorder, job, result, outcome, wire);
     job.done(result);
     if (!job.cancel) this.release(job);
   }

@@ -25,6 +25,8 @@ export interface StatusInputs {
   inFlight: number;
   /** A replica whose last pong is older than this is shown `UNHEALTHY`. */
   lateAfterMs: number;
+  /** The short code version its replicas run. */
+  codeVersion: string;
 }
 
 /**
@@ -165,6 +167,8 @@ export class BackendSignals {
       state: this.state.state,
       reason: this.state.reason,
       since: this.state.since,
+      codeVersion: inputs.codeVersion,
+      version: inputs.codeVersion,
       targetReplicas: inputs.targetReplicas,
       replicas,
       figures: {
@@ -173,6 +177,7 @@ export class BackendSignals {
         p99Ms: figures.p99Ms,
         errorRate: figures.errorRate,
         requests: figures.requests,
+        cancelled: figures.cancelled,
         windowSeconds: this.recorder.windowSeconds,
         queued: inputs.queued,
         inFlight: inputs.inFlight,

@@ -18,8 +18,11 @@ export interface Classified {
  * The status code and outcome of a settled request, from how the router settled it (`kind`), the
  * decoded result and, when a replica answered, its wire outcome (a returned `ServeResponse`
  * carries its own status). A handler's 4xx is `ok`; 5xx, refusals, timeouts and lost replicas are not.
+ * A request whose caller went away is `cancelled` whatever its result: a stream its reader left
+ * had answered its head already.
  */
 export function classifyRequest(kind: keyof RequestCounts, result: CallResult, wire?: WireOutcome): Classified {
+  if (kind === 'cancelled') return { code: 499, outcome: 'cancelled' };
   if (result.ok) {
     const code = wire?.ok && 'r' in wire.v ? wire.v.r.status : ServeStream.is(result.value) ? result.value.status : 200;
     return { code, outcome: code >= 500 ? 'error' : 'ok' };
@@ -32,25 +35,29 @@ export function classifyRequest(kind: keyof RequestCounts, result: CallResult, w
       return { code, outcome: 'timeout' };
     case 'replicaLost':
       return { code, outcome: 'replica-died' };
-    case 'cancelled':
-      return { code: 499, outcome: 'cancelled' };
     default:
       return { code, outcome: code >= 500 ? 'error' : 'ok' };
   }
 }
 
-/** Counts a settled request in `recorder`: endpoint, status code, outcome, queue wait and processing time. */
+/**
+ * Counts a settled request in `counts` and `recorder`: endpoint, status code, outcome, queue wait
+ * and processing time, up to when it was answered (a stream's head), whenever it is counted.
+ */
 export function recordSettled(
-  recorder: BackendRecorder,
+  counts: RequestCounts,
+  recorder: BackendRecorder | undefined,
   job: RouterJob,
   result: CallResult,
   kind: keyof RequestCounts,
   wire?: WireOutcome,
 ): void {
-  const now = performance.now();
+  counts[kind]++;
+  if (!recorder) return;
+  const answeredAt = job.answeredAt;
   const { code, outcome } = classifyRequest(kind, result, wire);
-  const queueMs = (job.startedAt || now) - job.arrivedAt;
-  const processingMs = job.startedAt ? now - job.startedAt : 0;
+  const queueMs = (job.startedAt || answeredAt) - job.arrivedAt;
+  const processingMs = job.startedAt ? answeredAt - job.startedAt : 0;
   const { endpoint, shadow } = job.route;
   if (shadow) recorder.shadowSettled(endpoint, code, outcome, queueMs, processingMs);
   else recorder.settled(endpoint, code, outcome, queueMs, processingMs, result.ok ? undefined : result.error.message);

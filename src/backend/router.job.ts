@@ -34,6 +34,8 @@ export class RouterJob {
   /** `performance.now()` at submit, and when a replica took it (0 until then). */
   readonly arrivedAt = performance.now();
   startedAt = 0;
+  /** `performance.now()` when it was answered: a stream's head (the stream is counted when it closes). */
+  answeredAt = 0;
   onAbort: (() => void) | undefined = undefined;
   /** Cancels the call in its replica (set while it is there). */
   cancel: (() => void) | undefined = undefined;

@@ -78,7 +78,7 @@ export function renderStatusView(status: ServeStatus): string {
   <ul class="legend">${legend}</ul>
   ${shadows ? `<div class="sub">Shadows</div><ul class="legend shadows">${shadows}</ul>` : ''}
   ${rollout}
-  <div class="stats">${stat('req/s', num(e.figures.requestsPerSecond), 'rps')}${stat('p50', ms(e.figures.p50Ms), 'p50')}${stat('p99', ms(e.figures.p99Ms), 'p99')}${stat('errors', pct(e.figures.errorRate), 'errors', e.figures.errorRate > 0.01)}</div>
+  <div class="stats">${stat('req/s', num(e.figures.requestsPerSecond), 'rps')}${stat('p50', ms(e.figures.p50Ms), 'p50')}${stat('p99', ms(e.figures.p99Ms), 'p99')}${stat('errors', pct(e.figures.errorRate), 'errors', e.figures.errorRate > 0.01)}${e.figures.cancelled ? stat('cancelled', String(e.figures.cancelled), 'cancelled') : ''}</div>
 </article>`;
     })
     .join('');
@@ -111,7 +111,7 @@ export function renderStatusView(status: ServeStatus): string {
       return `<article class="card backend" data-backend="${esc(name)}">
   <header><span class="swatch c${colour(name)}"></span><h3>${esc(name)}</h3><span class="state ${esc(b.state)}" data-field="state">${esc(b.state.replace('_', ' '))}</span><span class="since">${esc(ago(b.since))}</span></header>
   <p class="reason">${esc(b.reason)}</p>
-  <div class="stats">${stat('req/s', num(f.requestsPerSecond), 'rps')}${stat('p50', ms(f.p50Ms), 'p50')}${stat('p99', ms(f.p99Ms), 'p99')}${stat('errors', pct(f.errorRate), 'errors', f.errorRate > 0.01)}${stat('queued', String(f.queued), 'queued', f.queued > 0)}${stat('in flight', String(f.inFlight), 'inflight')}${stat('replicas', `${ready}/${b.targetReplicas}`, 'replicas', ready < b.targetReplicas)}${stat('restarts', String(f.restarts), 'restarts', f.restarts > 0)}</div>
+  <div class="stats">${stat('req/s', num(f.requestsPerSecond), 'rps')}${stat('p50', ms(f.p50Ms), 'p50')}${stat('p99', ms(f.p99Ms), 'p99')}${stat('errors', pct(f.errorRate), 'errors', f.errorRate > 0.01)}${f.cancelled ? stat('cancelled', String(f.cancelled), 'cancelled') : ''}${stat('queued', String(f.queued), 'queued', f.queued > 0)}${stat('in flight', String(f.inFlight), 'inflight')}${stat('replicas', `${ready}/${b.targetReplicas}`, 'replicas', ready < b.targetReplicas)}${stat('restarts', String(f.restarts), 'restarts', f.restarts > 0)}</div>
  ${a ? `<p class="progress" data-field="autoscaling"><strong>Autoscaling</strong> ${esc(a.minReplicas)}–${esc(a.maxReplicas)} replicas, target ${esc(a.targetOngoingRequests)} ongoing each${a.lastDecision ? ` · last: to ${esc(a.lastDecision.target)} ${esc(ago(a.lastDecision.at))}` : ''}</p>` : ''}
   ${f.lastError ? `<p class="lasterror" data-field="last-error"><strong>Last error</strong> ${esc(ago(f.lastError.at))}: ${esc(f.lastError.message)}</p>` : ''}
   <div class="scroll"><table class="replicas"><thead><tr><th>replica</th><th>state</th><th>site</th><th>kind</th><th class="n">in flight</th><th class="n">served</th><th class="n">heap</th><th class="n">rss</th><th>loop</th></tr></thead><tbody>${replicas || '<tr><td colspan="9" class="none">no replica</td></tr>'}</tbody></table></div>

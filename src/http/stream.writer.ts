@@ -9,6 +9,8 @@ export interface StreamBody extends AsyncIterable<unknown> {
   readonly headers: Record<string, string>;
   /** Stops reading; the producer is cancelled. */
   cancel(): Promise<void>;
+  /** Stops reading, the answer needing no more (`HEAD`); the producer is cancelled. */
+  end(): Promise<void>;
   /** Chunks already received, taken without waiting. */
   takeBuffered(): unknown[];
 }
@@ -66,7 +68,7 @@ export async function writeStream(
     if (framing === 'sse') res.setHeader('cache-control', 'no-cache');
     if (res.req?.method === 'HEAD') {
       res.end();
-      return void (await stream.cancel());
+      return void (await stream.end());
     }
     res.flushHeaders();
     while (!step.done && !closed) {

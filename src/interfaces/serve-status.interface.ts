@@ -68,8 +68,14 @@ export interface TrafficFigures {
   p99Ms: number | null;
   /** Share (0..1) of the window's requests that failed (status ≥ 500, timeout, overload, replica died). */
   errorRate: number;
-  /** Requests settled in the window. */
+  /** Requests answered in the window (every figure above is of these). */
   requests: number;
+  /**
+   * Requests in the window whose caller went away before the answer: a client that disconnected,
+   * a stream left before its end, an aborted handle call. Neither errors nor successes, so in no
+   * figure above.
+   */
+  cancelled: number;
   /** Length of the window, in seconds. */
   windowSeconds: number;
 }
@@ -104,7 +110,15 @@ export interface BackendStatus {
   reason: string;
   /** Since when it is in that state, in ms since the epoch. */
   since: number;
-  /** The code version its replicas run (a hash of its module), when known. */
+  /**
+   * The code version its replicas run: `sha256:` and the first 8 hex digits of the hash of the
+   * backend's module file when it was created, as `listBackends()[name].codeVersion` says.
+   */
+  codeVersion: string;
+  /**
+   * The same as {@link codeVersion}, under the name `status()` first gave it.
+   * @deprecated Read `codeVersion`, the name `listBackends()` uses too; `version` stays as long as 0.x does.
+   */
   version?: string;
   /** Replicas wanted. */
   targetReplicas: number;

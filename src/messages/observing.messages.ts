@@ -4,6 +4,8 @@ export const observingMessages = {
     `Backend '${backend}' replica ${replica}: method '${method}' threw (request ${requestId}): ${stack}`,
   badRequestIdReplaced: (length: number, id: string, route: string) =>
     `Request to ${route}: header X-Request-Id (${length} characters) is not a usable id (at most 128 of A-Z a-z 0-9 - _ . : / + = @); it goes by ${id} instead.`,
+  observingMethodNotAllowed: (method: string, path: string, option: 'metrics.path' | 'dashboard.path') =>
+    `Path '${path}' is nestjs-serve's ${option === 'metrics.path' ? 'metrics' : 'status page'} (option ${option}): it answers GET and HEAD only, not ${method}. Read it with GET, or give ${option} another path to free this one.`,
   observingPathClash: (a: string, b: string, path: string) =>
     `Options ${a} and ${b} are both '${path}': give the metrics and the status page different paths.`,
 };

@@ -1,25 +1,33 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { HttpException, Inject, Injectable } from '@nestjs/common';
 import { Registry } from 'prom-client';
 import { renderDashboardPage } from '../dashboard/dashboard.page';
 import { setHeader, type HostResponse } from '../http/response.mapper';
 import type { ServeModuleOptions } from '../interfaces/serve-module-options.interface';
 import { MetricsExporter } from '../metrics/metrics.exporter';
 import { SERVE_OPTIONS } from '../serve.constants';
+import { observingMessages } from '../serve.messages';
 import { ServeSignals } from '../signals/serve.signals';
 import { ServeService } from './serve.service';
 
 type Answer = (res: HostResponse, requestPath: string) => unknown;
+
+/** One of these routes: the module option that set its path, and its GET answer. */
+interface Route {
+  readonly option: 'metrics.path' | 'dashboard.path';
+  readonly answer: Answer;
+}
 
 /**
  * The routes of the module options `metrics.path` (Prometheus text format) and `dashboard.path`
  * (the status page, and its JSON at `<path>/status.json`). The catch-all `ServeController` asks
  * here first, so they are routes of the host app like the endpoints: its global prefix, guards,
  * middleware and interceptors apply, and paths given to `forRootAsync()` work as well as static ones.
- * Only GET (and HEAD) are answered; everything else goes on to the endpoints.
+ * Only GET (and HEAD) are answered; other methods get a 405 with `Allow: GET, HEAD`, as an
+ * endpoint's route would (these paths win over an endpoint's route for every method).
  */
 @Injectable()
 export class ObservingRoutes {
-  private readonly routes = new Map<string, Answer>();
+  private readonly routes = new Map<string, Route>();
   private exporter?: MetricsExporter;
   private registry?: Registry;
 
@@ -39,18 +47,25 @@ export class ObservingRoutes {
         { status: () => this.service.status(), recorders: () => this.signals.backends() },
         metrics.prefix,
       );
-      if (metrics.path !== undefined) this.routes.set(trimSlash(metrics.path), (res) => this.metrics(res));
+      if (metrics.path !== undefined)
+        this.routes.set(trimSlash(metrics.path), { option: 'metrics.path', answer: (res) => this.metrics(res) });
     }
     if (dashboard) {
       const page = trimSlash(dashboard.path);
-      this.routes.set(page, (res, requestPath) => {
-        noStore(res, 'text/html; charset=utf-8');
-        const statusUrl = `${trimSlash(requestPath)}/status.json`;
-        return renderDashboardPage(this.service.status(), { statusUrl, refreshMs: dashboard.refreshMs });
+      this.routes.set(page, {
+        option: 'dashboard.path',
+        answer: (res, requestPath) => {
+          noStore(res, 'text/html; charset=utf-8');
+          const statusUrl = `${trimSlash(requestPath)}/status.json`;
+          return renderDashboardPage(this.service.status(), { statusUrl, refreshMs: dashboard.refreshMs });
+        },
       });
-      this.routes.set(`${page === '/' ? '' : page}/status.json`, (res) => {
-        noStore(res, 'application/json; charset=utf-8');
-        return this.service.status();
+      this.routes.set(`${page === '/' ? '' : page}/status.json`, {
+        option: 'dashboard.path',
+        answer: (res) => {
+          noStore(res, 'application/json; charset=utf-8');
+          return this.service.status();
+        },
       });
     }
   }
@@ -63,13 +78,18 @@ export class ObservingRoutes {
 
   /**
    * The answer when `path` (the route part of the request, after the global prefix) is one of
-   * these routes and `method` is GET or HEAD; `undefined` otherwise. `requestPath` is the whole
-   * path the caller used, for the page's link to its JSON.
+   * these routes and `method` is GET or HEAD; `undefined` when it is none of them. Throws a 405
+   * naming the path for any other method. `requestPath` is the whole path the caller used, for
+   * the page's link to its JSON and the 405's message.
    */
   answer(path: string, method: string, res: HostResponse, requestPath: string): unknown {
-    if (this.routes.size === 0 || (method !== 'GET' && method !== 'HEAD')) return undefined;
+    if (this.routes.size === 0) return undefined;
     const route = this.routes.get(trimSlash(path));
-    return route && route(res, requestPath);
+    if (!route) return undefined;
+    if (method === 'GET' || method === 'HEAD') return route.answer(res, requestPath);
+    setHeader(res, 'allow', 'GET, HEAD');
+    const message = observingMessages.observingMethodNotAllowed(method, requestPath, route.option);
+    throw new HttpException({ statusCode: 405, error: 'Method Not Allowed', message }, 405);
   }
 
   /** True when `path` is one of these routes. */

@@ -17,7 +17,6 @@ export function composeStatus(
   const backends: ServeStatus['backends'] = {};
   for (const [name, backend] of registry.backends) {
     const status = backend.status();
-    status.version ??= backend.codeVersion;
     const autoscaling = backend.getConfig().autoscaling;
     if (autoscaling) {
       const last = backend.lastScaleDecision;
@@ -43,6 +42,7 @@ export function composeStatus(
         p99Ms: f.p99Ms,
         errorRate: f.errorRate,
         requests: f.requests,
+        cancelled: f.cancelled,
         windowSeconds: signals.windowSeconds,
       },
       rollout: rollouts.of(name),

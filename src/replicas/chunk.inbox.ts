@@ -13,6 +13,8 @@ export interface InboxLink {
  * Credits go back half a window at a time, so at most {@link STREAM_WINDOW} chunks wait here;
  * `return()` (a `for await` left early) cancels the producer. With `idleMs`, a reader that waits
  * longer than that for the next chunk gets `idleError()` and the producer is cancelled.
+ * `onClose` learns once how the stream closed: `abandoned` when the reader stopped it before its
+ * producer ended (an idle stream failed; it was not abandoned).
  */
 export class ChunkInbox implements AsyncIterableIterator<unknown> {
   private readonly buffer: unknown[] = [];
@@ -27,6 +29,7 @@ export class ChunkInbox implements AsyncIterableIterator<unknown> {
     private readonly link: InboxLink,
     private readonly idleMs = 0,
     private readonly idleError: () => Error = () => new Error('stream idle'),
+    private readonly onClose?: (abandoned: boolean) => void,
   ) {}
 
   /** Chunks received and not read yet. */
@@ -52,6 +55,7 @@ export class ChunkInbox implements AsyncIterableIterator<unknown> {
     this.closed = true;
     this.error = error;
     this.clearIdle();
+    this.onClose?.(false);
     if (this.waiter && this.buffered === 0) this.settleWaiter();
   }
 
@@ -75,10 +79,20 @@ export class ChunkInbox implements AsyncIterableIterator<unknown> {
 
   /** Stops reading: the producer is cancelled unless the stream had ended. */
   return(): Promise<IteratorResult<unknown>> {
+    return this.stop(true);
+  }
+
+  /** Stops reading as {@link return} does, for a reader that needed no more (the answer to `HEAD`): not abandoned. */
+  end(): Promise<IteratorResult<unknown>> {
+    return this.stop(false);
+  }
+
+  private stop(abandoned: boolean): Promise<IteratorResult<unknown>> {
     if (!this.closed) {
       this.closed = true;
       this.clearIdle();
       this.link.cancel();
+      this.onClose?.(abandoned);
     }
     const waiter = this.waiter;
     this.waiter = undefined;

@@ -36,6 +36,12 @@ export class ServeStream<TChunk = unknown> implements AsyncIterable<TChunk> {
     await this.chunks.return?.();
   }
 
+  /** Stops reading because the answer needs no more (the head of a `HEAD`): the producer is cancelled, the request counts as answered. */
+  async end(): Promise<void> {
+    const source = this.chunks as { end?: () => Promise<unknown> };
+    await (source.end ? source.end() : this.chunks.return?.());
+  }
+
   /** True for a {@link ServeStream}. */
   static is(value: unknown): value is ServeStream {
     return value instanceof ServeStream;

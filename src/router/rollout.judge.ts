@@ -1,6 +1,6 @@
 /** Live figures of one backend over the window of a rollout step. */
 export interface StepFigures {
-  /** Requests that ended in the window. */
+  /** Requests answered in the window (those whose caller went away are left out). */
   requests: number;
   /** Of those, the ones that failed (5xx, timeouts, replica lost). */
   errors: number;

@@ -55,7 +55,8 @@ export class EndpointSeries {
     this.queueWait.observe(queueWaitMs / 1000);
     this.processing.observe(processingMs / 1000);
     this.total.observe(totalMs / 1000);
-    this.window.record(totalMs, isErrorOutcome(outcome));
+    if (outcome === 'cancelled') this.window.recordCancelled();
+    else this.window.record(totalMs, isErrorOutcome(outcome));
   }
 
   /** The counters by code and outcome, since the start. */

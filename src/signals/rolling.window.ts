@@ -2,7 +2,7 @@ import { BucketHistogram, LATENCY_BUCKETS_SECONDS } from './bucket.histogram';
 
 /** Figures over the last seconds of a {@link RollingWindow}. */
 export interface WindowFigures {
-  /** Requests settled in the window. */
+  /** Requests answered in the window; those whose caller went away first are in {@link cancelled} only. */
   requests: number;
   /** Of those, how many were errors (status ≥ 500, timeouts, replica deaths, overload). */
   errors: number;
@@ -16,6 +16,8 @@ export interface WindowFigures {
   errorRate: number;
   /** Length of the time the figures cover, in seconds. */
   seconds: number;
+  /** Requests whose caller went away before the answer (client gone, stream left early): neither errors nor successes. */
+  cancelled: number;
 }
 
 /** A clock in milliseconds (`Date.now` in production, a fake in tests). */
@@ -25,12 +27,14 @@ class Slot {
   second = -1;
   requests = 0;
   errors = 0;
+  cancelled = 0;
   readonly latency = new BucketHistogram(LATENCY_BUCKETS_SECONDS);
 
   clear(second: number): void {
     this.second = second;
     this.requests = 0;
     this.errors = 0;
+    this.cancelled = 0;
     this.latency.reset();
   }
 }
@@ -57,14 +61,17 @@ export class RollingWindow {
     this.startedMs = clock();
   }
 
-  /** Counts one settled request with its total latency in milliseconds. */
+  /** Counts one answered request with its total latency in milliseconds. */
   record(latencyMs: number, error: boolean): void {
-    const second = Math.floor(this.clock() / 1000);
-    const slot = this.slots[second % this.seconds];
-    if (slot.second !== second) slot.clear(second);
+    const slot = this.current();
     slot.requests++;
     if (error) slot.errors++;
     slot.latency.observe(latencyMs / 1000);
+  }
+
+  /** Counts one request whose caller went away: apart, so that it moves neither the error rate nor the latencies. */
+  recordCancelled(): void {
+    this.current().cancelled++;
   }
 
   /** The figures over the window as of now. */
@@ -87,11 +94,13 @@ export class RollingWindow {
     const latency = new BucketHistogram(LATENCY_BUCKETS_SECONDS);
     let requests = 0;
     let errors = 0;
+    let cancelled = 0;
     let span = 0;
     for (const window of windows) {
       for (const slot of window.live(nowMs, seconds)) {
         requests += slot.requests;
         errors += slot.errors;
+        cancelled += slot.cancelled;
         latency.merge(slot.latency);
       }
       span = Math.max(span, Math.min(seconds, window.seconds, Math.max(1, (nowMs - window.startedMs) / 1000)));
@@ -105,7 +114,15 @@ export class RollingWindow {
       p99Ms: latency.count ? latency.quantile(0.99) * 1000 : null,
       errorRate: requests ? errors / requests : 0,
       seconds: span,
+      cancelled,
     };
+  }
+
+  private current(): Slot {
+    const second = Math.floor(this.clock() / 1000);
+    const slot = this.slots[second % this.seconds];
+    if (slot.second !== second) slot.clear(second);
+    return slot;
   }
 
   private *live(nowMs: number, seconds = this.seconds): Generator<Slot> {

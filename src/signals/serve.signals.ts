@@ -4,7 +4,7 @@ import { RollingWindow, type Clock, type WindowFigures } from './rolling.window'
 
 /** Requests, errors and p99 of one backend on one endpoint over a stretch of time (a rollout step). */
 export interface LiveStepFigures {
-  /** Requests that ended in the stretch. */
+  /** Requests answered in the stretch (those whose caller went away first are neither errors nor successes: left out). */
   requests: number;
   /** Of those, the errors (status ≥ 500, timeouts, overload, replica died). */
   errors: number;

@@ -6,31 +6,13 @@ import { Injectable, Module, type CanActivate, type ExecutionContext } from '@ne
 import { APP_GUARD, NestFactory } from '@nestjs/core';
 import request from 'supertest';
 import autocannon from 'autocannon';
-import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { Registry } from 'prom-client';
 import { ReplicaHost, ServeModule } from '../../src';
 import { startReplicaHost } from '../helpers/replica-host';
 import { Scorer, ScorerProc, ScorerRemote } from '../fixtures/observing/observing.backends';
 import { sharedNats } from '../helpers/processes';
 import { serveAppForSuite, startServeApp, waitFor, type ServeApp } from '../helpers/serve-app';
-
-type Sample = { labels?: Record<string, string>; value?: string; count?: string; buckets?: Record<string, string> };
-type Family = { name: string; type: string; metrics: Sample[] };
-
-async function scrape(s: ServeApp, path = '/metrics'): Promise<Map<string, Family>> {
-  const res = await s.http.get(path).expect(200);
-  // Prometheus's text format 0.0.4; Express 5 as Nest 11 ships it puts the charset first, which scrapers accept.
-  assert.match(res.headers['content-type'], /^text\/plain;/);
-  assert.match(res.headers['content-type'], /; ?version=0\.0\.4\b/);
-  return new Map((parsePrometheusTextFormat(res.text) as Family[]).map((f) => [f.name, f]));
-}
-
-function value(families: Map<string, Family>, name: string, labels: Record<string, string>): number {
-  const family = families.get(name);
-  assert.ok(family, `metric ${name} is exposed`);
-  const hits = family.metrics.filter((m) => Object.entries(labels).every(([k, v]) => m.labels?.[k] === v));
-  return hits.reduce((sum, m) => sum + Number(m.value ?? m.count ?? 0), 0);
-}
+import { scrape, value } from '../helpers/prometheus-scrape';
 
 /** Sends exactly `amount` POSTs of `body` to `path` with autocannon; returns the status counts it saw. */
 async function load(s: ServeApp, path: string, body: unknown, amount: number): Promise<Record<string, number>> {

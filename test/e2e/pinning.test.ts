@@ -67,6 +67,12 @@ describe('code pinning', () => {
     await s.serve.createEndpoint('pinned', { backend: 'pinned', route: '/pinned' });
     assert.equal(s.serve.listBackends().pinned.codeVersion, versionA);
     assert.match(versionA, /^sha256:[0-9a-f]{8}$/);
+    const { codeVersion, version } = s.serve.status().backends.pinned;
+    assert.deepEqual(
+      [codeVersion, version],
+      [versionA, versionA],
+      "status() names it as listBackends() does; 'version' is its old name",
+    );
 
     copyAnswering('B', file);
     const versionB = shortVersion(file);

@@ -22,6 +22,7 @@ export function fakeBackend(name: string, replicas = 2, overrides: Partial<Backe
     state: 'HEALTHY',
     reason: `Backend '${name}' has all ${replicas} replicas ready.`,
     since: 1_000,
+    codeVersion: 'sha256:1a2b3c4d',
     targetReplicas: replicas,
     replicas: list,
     figures: {
@@ -30,6 +31,7 @@ export function fakeBackend(name: string, replicas = 2, overrides: Partial<Backe
       p99Ms: 41,
       errorRate: 0.01,
       requests: 125,
+      cancelled: 0,
       windowSeconds: 10,
       queued: 3,
       inFlight: 1,
@@ -55,7 +57,15 @@ export function fakeStatus(backends: BackendStatus[], at = 2_000): ServeStatus {
         methods: ['POST'],
         traffic: names.length > 1 ? { [names[0]]: 0.9, [names[1]]: 0.1 } : { [names[0]]: 1 },
         shadows: names.length > 2 ? { [names[2]]: 0.25 } : {},
-        figures: { requestsPerSecond: 20, p50Ms: 3, p99Ms: 40, errorRate: 0.005, requests: 200, windowSeconds: 10 },
+        figures: {
+          requestsPerSecond: 20,
+          p50Ms: 3,
+          p99Ms: 40,
+          errorRate: 0.005,
+          requests: 200,
+          cancelled: 0,
+          windowSeconds: 10,
+        },
       },
     },
   };

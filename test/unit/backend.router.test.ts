@@ -249,6 +249,8 @@ describe('BackendRouter', () => {
   });
 });
 
+const none = { succeeded: 0, failed: 0, timedOut: 0, rejected: 0, replicaLost: 0, cancelled: 0 };
+
 describe('BackendRouter: cancellation and streams', () => {
   beforeEach(() => mock.timers.enable({ apis: ['setTimeout', 'setInterval', 'Date'] }));
   afterEach(() => mock.timers.reset());
@@ -314,6 +316,26 @@ describe('BackendRouter: cancellation and streams', () => {
     assert.deepEqual(chunks, ['one', 'two']);
     assert.equal(router.inFlight, 0);
     assert.equal(router.requestCounts.succeeded, 1);
+  });
+
+  test('a stream is counted when it closes: cancelled if its reader left first, else as its head says', async () => {
+    const { router, fakes } = harness({ maxConcurrentQueries: 3 });
+    const r = results();
+    const link = { grant: () => undefined, cancel: () => undefined };
+    const open = (i: number) => {
+      const call = fakes[0].calls[i];
+      call.opened!(200, {}, link)('chunk');
+      return { call, stream: (r.list[i] as { value: ServeStream }).value };
+    };
+    for (const body of ['left', 'ends', 'fails']) router.submit('call', request(body), r.done);
+    const [left, ends, fails] = [0, 1, 2].map(open);
+    assert.deepEqual(router.requestCounts, none, 'nothing counted at the head');
+    await left.stream.cancel();
+    fakes[0].answer(ends.call, { value: undefined });
+    fakes[0].answer(fails.call, { error: new ServeError('HANDLER_FAILED', 'fell over') });
+    assert.deepEqual(router.requestCounts, { ...none, succeeded: 2, cancelled: 1 });
+    await ends.stream.cancel();
+    assert.equal(router.requestCounts.cancelled, 1, 'leaving a stream that had ended cancels nothing');
   });
 });
 

@@ -78,6 +78,7 @@ test('status: replica states (late pong is UNHEALTHY), vitals, figures, state an
     queued: 2,
     inFlight: 1,
     lateAfterMs: 5_000,
+    codeVersion: 'sha256:1a2b3c4d',
   });
   assert.deepEqual(
     status.replicas.map((r) => r.state),
@@ -87,6 +88,11 @@ test('status: replica states (late pong is UNHEALTHY), vitals, figures, state an
   assert.equal(status.state, 'UNHEALTHY');
   assert.match(status.reason, /Backend 'm' has 1 of 3 replicas ready/);
   assert.equal(status.events.length, 1);
+  assert.deepEqual(
+    [status.codeVersion, status.version],
+    ['sha256:1a2b3c4d', 'sha256:1a2b3c4d'],
+    'version: the old name',
+  );
   signals.replicaStartFailed('m#5', 'no weights');
   const failed = signals.status({
     running: [],
@@ -95,6 +101,7 @@ test('status: replica states (late pong is UNHEALTHY), vitals, figures, state an
     queued: 0,
     inFlight: 0,
     lateAfterMs: 5_000,
+    codeVersion: 'sha256:1a2b3c4d',
   });
   assert.equal(failed.state, 'DEPLOY_FAILED');
   assert.match(failed.reason, /m#5 failed to start \(no weights\)/);

@@ -67,4 +67,39 @@ describe('ChunkInbox', () => {
       mock.timers.reset();
     }
   });
+
+  test('onClose hears once how the stream closed: abandoned only when the reader left before the end', async () => {
+    mock.timers.enable({ apis: ['setTimeout'] });
+    try {
+      const closes = (make: (onClose: (abandoned: boolean) => void) => ChunkInbox) => {
+        const heard: boolean[] = [];
+        return { inbox: make((abandoned) => heard.push(abandoned)), heard };
+      };
+      const left = closes((onClose) => new ChunkInbox(link().link, 0, undefined, onClose));
+      left.inbox.push('a');
+      await left.inbox.return();
+      left.inbox.finish();
+      assert.deepEqual(left.heard, [true], 'left before the end; the end that follows is not heard');
+      const ended = closes((onClose) => new ChunkInbox(link().link, 0, undefined, onClose));
+      ended.inbox.push('a');
+      ended.inbox.finish(new Error('failed after its head'));
+      await ended.inbox.return();
+      assert.deepEqual(ended.heard, [false], 'ended (or failed) first; leaving the rest unread abandons nothing');
+      const l = link();
+      const enough = closes((onClose) => new ChunkInbox(l.link, 0, undefined, onClose));
+      await enough.inbox.end();
+      assert.deepEqual(
+        [enough.heard, l.cancels()],
+        [[false], 1],
+        'end(): the producer stops, its reader needed no more',
+      );
+      const idle = closes((onClose) => new ChunkInbox(link().link, 100, () => new Error('idle'), onClose));
+      const stalled = idle.inbox.next();
+      mock.timers.tick(100);
+      await assert.rejects(stalled, /idle/);
+      assert.deepEqual(idle.heard, [false], 'an idle stream failed; its reader did not leave');
+    } finally {
+      mock.timers.reset();
+    }
+  });
 });

@@ -64,7 +64,15 @@ function initialStatus(): ServeStatus {
     methods: ['GET', 'POST'],
     traffic: { 'sentiment-v2': 1 },
     shadows: {},
-    figures: { requestsPerSecond: 3.5, p50Ms: 12, p99Ms: 80, errorRate: 0, requests: 35, windowSeconds: 10 },
+    figures: {
+      requestsPerSecond: 3.5,
+      p50Ms: 12,
+      p99Ms: 80,
+      errorRate: 0,
+      requests: 35,
+      cancelled: 0,
+      windowSeconds: 10,
+    },
   };
   return s;
 }

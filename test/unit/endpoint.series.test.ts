@@ -22,6 +22,7 @@ test('settle counts by code and outcome and observes queue wait, processing and 
   assert.ok(Math.abs(series.processing.sum - 0.021) < 1e-12);
   assert.ok(Math.abs(series.total.sum - 0.028) < 1e-12);
   const f = series.window.figures();
-  assert.equal(f.requests, 5);
+  assert.equal(f.requests, 4, 'the window leaves the cancelled request out of its requests...');
+  assert.equal(f.cancelled, 1, '...and counts it apart');
   assert.equal(f.errors, 2, 'overload and replica death are errors; a cancelled request is not');
 });

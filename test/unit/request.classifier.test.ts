@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { classifyRequest } from '../../src/backend/request.classifier';
 import { ServeError } from '../../src/serve.errors';
+import { ServeStream } from '../../src/replicas/serve.stream';
 
 const fail = (error: ServeError) => ({ ok: false as const, error });
 
@@ -39,4 +40,14 @@ test("a handler's 4xx is ok, its 500 an error; refusals, timeouts and lost repli
     outcome: 'replica-died',
   });
   assert.deepEqual(classifyRequest('failed', fail(new ServeError('BAD_REQUEST', 'x'))), { code: 400, outcome: 'ok' });
+});
+
+test('a cancelled request is 499 cancelled, also a stream whose head had been answered', () => {
+  const stream = new ServeStream(201, {}, [][Symbol.iterator]() as never);
+  assert.deepEqual(classifyRequest('cancelled', { ok: true, value: stream }), { code: 499, outcome: 'cancelled' });
+  assert.deepEqual(classifyRequest('succeeded', { ok: true, value: stream }), { code: 201, outcome: 'ok' });
+  assert.deepEqual(classifyRequest('cancelled', fail(new ServeError('CANCELLED', 'x'))), {
+    code: 499,
+    outcome: 'cancelled',
+  });
 });

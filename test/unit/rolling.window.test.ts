@@ -69,3 +69,22 @@ test('combine reads several windows as one', () => {
   assert.equal(a.latency().count, 1);
   assert.throws(() => new RollingWindow(0), /seconds/);
 });
+
+test('a request whose caller went away is counted apart: in no error rate, request count or latency', () => {
+  const clock = fakeClock();
+  const window = new RollingWindow(10, clock.read);
+  clock.now += 10_000;
+  window.record(10, false);
+  window.record(10, true);
+  window.recordCancelled();
+  window.recordCancelled();
+  const f = window.figures();
+  assert.deepEqual(
+    { requests: f.requests, errors: f.errors, errorRate: f.errorRate, cancelled: f.cancelled },
+    { requests: 2, errors: 1, errorRate: 0.5, cancelled: 2 },
+  );
+  assert.equal(window.latency().count, 2);
+  clock.now += 10_000;
+  assert.equal(window.figures().cancelled, 0, 'it leaves the window as the others do');
+  assert.equal(RollingWindow.combine([window, window], 10, clock.read).cancelled, 0);
+});

@@ -50,6 +50,20 @@ test('numbers read well: percentages, latencies, memory, no-data dashes', () => 
   assert.match(html, /data-field="rps">1234/);
 });
 
+test('requests whose caller went away show as cancelled beside the error rate, only when there are some', () => {
+  const b = fakeBackend('m', 1);
+  const status = fakeStatus([b]);
+  assert.doesNotMatch(renderStatusView(status), /data-field="cancelled"/);
+  b.figures.cancelled = 7;
+  status.endpoints.predict.figures.cancelled = 3;
+  const html = renderStatusView(status);
+  assert.match(
+    html,
+    /data-endpoint="predict">.*data-field="errors">[^<]*<\/span><\/div><div class="stat"><span class="label">cancelled<\/span><span class="value" data-field="cancelled">3</s,
+  );
+  assert.match(html, /data-backend="m">.*data-field="cancelled">7</s);
+});
+
 test('a rollout in progress and a backend autoscaling show what they are doing', () => {
   const backend = fakeBackend('model-v1', 1, {
     autoscaling: {
