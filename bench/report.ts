@@ -60,6 +60,8 @@ const CPU_ROWS: [string, string][] = [
   ['H.inline', 'H. sentiment inline'],
   ['H.serve', 'H. sentiment nestjs-serve'],
   ['H-f', 'H-f. sentiment nestjs-serve, Fastify'],
+  ['N.1', 'N. ONNX network, maxBatchSize 1'],
+  ['N.8', 'N. ONNX network, maxBatchSize 8'],
   ['N.32', 'N. ONNX network, maxBatchSize 32'],
 ];
 
