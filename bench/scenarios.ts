@@ -59,6 +59,9 @@ const SENTIMENT: TaggedLoad = {
   body: JSON.stringify({ text: REVIEW_TEXT }),
 };
 
+/** Rows N: the sample's ONNX network, with enough connections to fill batches of 32 on 2 replicas. */
+const SENTIMENT_NN: LoadSpec = { ...SENTIMENT, path: '/sentiment/nn', connections: 64 };
+
 function throughput(id: string, load: LoadSpec, extra: Partial<PhaseSpec> = {}): PhaseSpec {
   return { id, loads: [load], scale: 1, warmupScale: 1, ...extra };
 }
@@ -182,6 +185,13 @@ export const SERVER_RUNS: ServerRunSpec[] = [
     env: { ...FASTIFY, BENCH_REPLICAS: '2' },
     phases: sentimentPhases('serve', 'H-f', 'I-f'),
   },
+  ...[1, 8, 32].map((batch) => ({
+    id: `N.${batch}`,
+    server: 'serve' as const,
+    backend: 'sentiment-nn.backend#SentimentNNBackend',
+    env: { BENCH_REPLICAS: '2', BENCH_REPLICA_KIND: 'thread', BENCH_MAX_BATCH: String(batch) },
+    phases: [throughput(`N.${batch}`, SENTIMENT_NN, { ...half, cpu: true })],
+  })),
   { id: 'M.0', server: 'serve', phases: [], memoryWarmup: { path: '/health', connections: 8 } },
   ...(['2t', '8t', '2p'] as const).map((id) => ({
     id: `M.${id}`,

@@ -12,6 +12,9 @@ async function bootstrap(): Promise<void> {
   const logger = new Logger('sample-app');
   logger.log(`Sentiment canary listening on ${url}`);
   logger.log(`Try: curl -s -X POST ${url}/sentiment -H 'content-type: application/json' -d '{"text":"I love this!"}'`);
+  logger.log(
+    `     curl -s -X POST ${url}/sentiment/nn -H 'content-type: application/json' -d '{"text":"Not bad at all"}'`,
+  );
   logger.log(`     curl -s ${url}/admin/traffic`);
   logger.log(`     curl -s -X POST ${url}/admin/traffic -H 'content-type: application/json' -d '{"v2":0.5}'`);
   if (process.env.NATS_URL) {

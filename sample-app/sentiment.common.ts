@@ -14,8 +14,8 @@ export interface SentimentResult {
   /** Normalised score, roughly in [-1, 1]. */
   score: number;
   label: SentimentLabel;
-  /** Model version that served the request: `'v1'`, `'v2'` (or the broken `'v3'` of the rollout demo). */
-  version: 'v1' | 'v2' | 'v3';
+  /** Model version that served the request: `'v1'`, `'v2'`, `'nn'` (or the broken `'v3'` of the rollout demo). */
+  version: 'v1' | 'v2' | 'v3' | 'nn';
 }
 
 /** Threshold both backends start with. */

@@ -1,9 +1,11 @@
-import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { transformFileSync } from '@swc/core';
 
 /** Folders (relative to the repo root) the server children need, compiled together so relative imports hold. */
-const SOURCES = ['src', 'bench/servers', 'bench/backends', 'bench/work'];
+const SOURCES = ['src', 'bench/servers', 'bench/backends', 'bench/work', 'sample-app'];
+/** Data files the compiled code reads beside itself (rows N load the sample's ONNX model), copied as they are. */
+const ASSETS = ['sample-app/model'];
 
 /**
  * Transpiles the library and the benchmark's servers, backends and workloads to CommonJS
@@ -32,6 +34,7 @@ export function compileForServers(root: string, outDir: string): number {
       count++;
     }
   }
+  for (const folder of ASSETS) cpSync(join(root, folder), join(outDir, folder), { recursive: true });
   return count;
 }
 
