@@ -23,6 +23,7 @@ export function fakeBackend(name: string, replicas = 2, overrides: Partial<Backe
     reason: `Backend '${name}' has all ${replicas} replicas ready.`,
     since: 1_000,
     targetReplicas: replicas,
+    cpusPerReplica: 1,
     replicas: list,
     figures: {
       requestsPerSecond: 12.5,
