@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import * as os from 'node:os';
+import { availableParallelism } from 'node:os';
 import type { BackendDefinition } from '../backend/backend.definition';
 import { BackendDeployment, type DeploymentSettings } from '../backend/backend.deployment';
 import { cpuOverrun, localCpuShares, type BudgetedBackend } from '../backend/cpu.budget';
@@ -140,7 +140,7 @@ export class ServeOrchestrator {
   }
 
   private warnIfOverCores(backends: BudgetedBackend[], previousTotal = 0): void {
-    const overrun = cpuOverrun(localCpuShares(backends), os.availableParallelism(), previousTotal);
+    const overrun = cpuOverrun(localCpuShares(backends), availableParallelism(), previousTotal);
     if (overrun) this.logger.warn(budgetMessages.coresOverrun(overrun.total, overrun.cores, overrun.shares));
   }
 
