@@ -4,7 +4,7 @@ import type { ReplicaScheduler, ReplicaSlot } from '../router/replica.scheduler'
 import { messages } from '../serve.messages';
 import type { BackendDefinition } from './backend.definition';
 import type { ReplicaState } from './backend.status';
-import { budgetEnv } from './cpu.budget';
+import { budgetEnv } from '../router/cpu.budget';
 import type { ReplicaVitals } from '../interfaces/serve-status.interface';
 
 /** A place replicas start (this app, or a replica host) and its crash-loop state. */

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { availableParallelism } from 'node:os';
 import type { BackendDefinition } from '../backend/backend.definition';
 import { BackendDeployment, type DeploymentSettings } from '../backend/backend.deployment';
-import { cpuOverrun, localCpuShares, type BudgetedBackend } from '../backend/cpu.budget';
+import { cpuOverrun, localCpuShares, type BudgetedBackend } from '../router/cpu.budget';
 import { ClusterMembership, type RemoteAgent } from '../cluster/cluster.membership';
 import type { ResolvedBackendConfig } from '../interfaces/backend-config.interface';
 import type { ServeModuleOptions } from '../interfaces/serve-module-options.interface';

@@ -27,7 +27,11 @@ describe('cpusPerReplica: what replicas read (thread, process, replica host)', (
   let s: ServeApp;
   let host: ReplicaHost;
 
+  const hostLog: string[] = [];
+
   before(async () => {
+    // One core here, so that the replica host's own check has something to say (its replica needs 2).
+    mock.method(os, 'availableParallelism', () => 1);
     nats = await sharedNats();
     s = await startServeApp(
       { backends: [CpuProcess, CpuProcessEnv, CpuThread, CpuRemote], cluster: { servers: nats.url, prefix } },
@@ -39,11 +43,13 @@ describe('cpusPerReplica: what replicas read (thread, process, replica host)', (
       modules: ['test/fixtures/cpus.backends.ts'],
       backends: ['CpuRemote'],
       name: 'cpu-host',
+      log: (level, message) => void hostLog.push(`${level} ${message}`),
     });
     await waitFor('the remote replica', () => s.serve.listBackends()['cpu-remote'].status === 'running', 30_000);
   });
 
   after(async () => {
+    mock.restoreAll();
     await host?.stop();
     await s?.close();
     await nats?.stop();
@@ -83,6 +89,15 @@ describe('cpusPerReplica: what replicas read (thread, process, replica host)', (
     assert.equal(body.context.kind, 'process');
     assert.equal(body.context.cpus, 2);
     assert.equal(body.context.backend, 'cpu-remote');
+  });
+
+  test("a replica host warns when its own replicas' budgets exceed its cores", () => {
+    const warnings = hostLog.filter((l) => l.includes("its replicas' CPU budgets"));
+    assert.equal(warnings.length, 1);
+    assert.match(
+      warnings[0],
+      /^warn Replica host cpu-host: its replicas' CPU budgets add up to 2 cores \(backend 'cpu-remote' 1 replica × 2 cpus\), but this machine has 1: .*numReplicas counts per machine/,
+    );
   });
 
   test('listBackends(), getBackendConfig() and status() show the budget', () => {

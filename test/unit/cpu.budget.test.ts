@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { budgetEnv, cpuOverrun, localCpuShares, type BudgetedBackend } from '../../src/backend/cpu.budget';
+import {
+  budgetEnv,
+  cpuOverrun,
+  hostedCpuShares,
+  localCpuShares,
+  type BudgetedBackend,
+} from '../../src/router/cpu.budget';
 import { resolveAutoscalingConfig } from '../../src/router/autoscaling.policy';
 
 const backend = (
@@ -78,4 +84,17 @@ test('cpuOverrun: a change that keeps or lowers an overrun says nothing again; o
   assert.equal(cpuOverrun(shares, 2, 3), undefined);
   assert.equal(cpuOverrun(shares, 2, 4), undefined);
   assert.equal(cpuOverrun(shares, 2, 2)?.total, 3);
+});
+
+test("hostedCpuShares: a replica host's replicas, grouped by backend", () => {
+  const shares = hostedCpuShares([
+    { backend: 'embed', cpus: 2 },
+    { backend: 'rank', cpus: 1 },
+    { backend: 'embed', cpus: 2 },
+  ]);
+  assert.deepEqual(shares, [
+    { backend: 'embed', replicas: 2, cpusPerReplica: 2, cpus: 4 },
+    { backend: 'rank', replicas: 1, cpusPerReplica: 1, cpus: 1 },
+  ]);
+  assert.equal(cpuOverrun(shares, 4)?.total, 5);
 });

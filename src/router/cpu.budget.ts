@@ -54,6 +54,18 @@ export function localCpuShares(backends: Iterable<BudgetedBackend>): CpuShare[] 
   return shares;
 }
 
+/** The shares of the replicas a replica host runs (for any app), by backend. */
+export function hostedCpuShares(replicas: Iterable<{ backend: string; cpus: number }>): CpuShare[] {
+  const byBackend = new Map<string, CpuShare>();
+  for (const { backend, cpus } of replicas) {
+    const share = byBackend.get(backend) ?? { backend, replicas: 0, cpusPerReplica: cpus, cpus: 0 };
+    share.replicas += 1;
+    share.cpus += cpus;
+    byBackend.set(backend, share);
+  }
+  return [...byBackend.values()];
+}
+
 /** Local replicas' budgets that exceed the machine's cores. */
 export interface CpuOverrun {
   /** The sum of the shares. */
