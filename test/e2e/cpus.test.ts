@@ -2,27 +2,21 @@ import assert from 'node:assert/strict';
 import os from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, mock, test } from 'node:test';
-import type { LoggerService } from '@nestjs/common';
 import { replicaContext, type ReplicaHost } from '../../src';
 import { CpuLight, CpuProcess, CpuProcessEnv, CpuRemote, CpuThread, CpuTrio } from '../fixtures/cpus.backends';
 import { sharedNats } from '../helpers/processes';
+import { RecordingLogger } from '../helpers/recording-logger';
 import { startReplicaHost } from '../helpers/replica-host';
 import { startServeApp, waitFor, type ServeApp } from '../helpers/serve-app';
 
-/** Keeps every line Nest's Logger writes. */
-class RecordingLogger implements LoggerService {
-  readonly lines: string[] = [];
-  log = (m: unknown) => void this.lines.push(String(m));
-  error = (m: unknown) => void this.lines.push(String(m));
-  warn = (m: unknown) => void this.lines.push(String(m));
-  debug = (m: unknown) => void this.lines.push(String(m));
-  verbose = (m: unknown) => void this.lines.push(String(m));
+/** The Logger's lines, and those of them that warn of a CPU overrun. */
+class BudgetLogger extends RecordingLogger {
   overruns = () => this.lines.filter((l) => l.includes("The local replicas' CPU budgets add up to"));
 }
 
 describe('cpusPerReplica: what replicas read (thread, process, replica host)', () => {
   const prefix = `c${randomBytes(4).toString('hex')}`;
-  const logs = new RecordingLogger();
+  const logs = new BudgetLogger();
   let nats: { url: string; stop(): Promise<void> };
   let s: ServeApp;
   let host: ReplicaHost;
@@ -116,7 +110,7 @@ describe('cpusPerReplica: the warning when local budgets exceed the cores (2 her
   after(() => mock.restoreAll());
 
   test('3 replicas × 1 cpu on 2 cores: start-up warns, naming the backend, the cores and what to do', async () => {
-    const logs = new RecordingLogger();
+    const logs = new BudgetLogger();
     const s = await startServeApp({ backends: [CpuTrio] }, { configure: (app) => app.useLogger(logs) });
     await s.close();
     assert.equal(logs.overruns().length, 1);
@@ -127,7 +121,7 @@ describe('cpusPerReplica: the warning when local budgets exceed the cores (2 her
   });
 
   test('within the cores nothing is said; a backend created or scaled past them warns once; bad values are refused', async () => {
-    const logs = new RecordingLogger();
+    const logs = new BudgetLogger();
     const s = await startServeApp({ backends: [CpuLight] }, { configure: (app) => app.useLogger(logs) });
     try {
       await s.serve.createBackend('cpu-light-2', CpuLight);
