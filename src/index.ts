@@ -10,6 +10,7 @@ export { ServeResponse, type ServeResponseInit } from './http/serve-response';
 export { ServeStream } from './replicas/serve.stream';
 export { ServeError, isServeError, type ServeErrorCode } from './serve.errors';
 export { getHandle } from './handle';
+export { replicaContext } from './replicas/replica.context';
 export {
   DEFAULT_BACKEND_CONFIG,
   DEFAULT_MODULE_OPTIONS,

@@ -21,6 +21,7 @@ export const DEFAULT_BACKEND_CONFIG: Readonly<ResolvedBackendConfig> = Object.fr
   maxQueuedRequests: 1000,
   requestTimeoutMs: 30_000,
   streamIdleTimeoutMs: 30_000,
+  cpusPerReplica: 1,
 });
 
 /** Defaults of the module options. */

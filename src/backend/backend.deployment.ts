@@ -176,6 +176,7 @@ export class BackendDeployment {
       running: this.scheduler.all,
       starting: this.pool.starting,
       targetReplicas: this.stopped ? 0 : this.config.numReplicas * sites,
+      cpusPerReplica: this.config.cpusPerReplica,
       queued: this.router.queued,
       inFlight: this.router.inFlight,
       lateAfterMs: 2 * this.settings.healthCheckPeriodMs + 1000,

@@ -21,6 +21,8 @@ export interface StatusInputs {
   starting: readonly ReplicaEntry[];
   /** Replicas wanted on each site, times the sites. */
   targetReplicas: number;
+  /** The backend's `cpusPerReplica`. */
+  cpusPerReplica: number;
   queued: number;
   inFlight: number;
   /** A replica whose last pong is older than this is shown `UNHEALTHY`. */
@@ -170,6 +172,7 @@ export class BackendSignals {
       codeVersion: inputs.codeVersion,
       version: inputs.codeVersion,
       targetReplicas: inputs.targetReplicas,
+      cpusPerReplica: inputs.cpusPerReplica,
       replicas,
       figures: {
         requestsPerSecond: figures.requestsPerSecond,

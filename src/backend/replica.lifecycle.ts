@@ -4,6 +4,7 @@ import type { ReplicaScheduler, ReplicaSlot } from '../router/replica.scheduler'
 import { messages } from '../serve.messages';
 import type { BackendDefinition } from './backend.definition';
 import type { ReplicaState } from './backend.status';
+import { budgetEnv } from '../router/cpu.budget';
 import type { ReplicaVitals } from '../interfaces/serve-status.interface';
 
 /** A place replicas start (this app, or a replica host) and its crash-loop state. */
@@ -74,7 +75,7 @@ export class ReplicaLifecycle {
     const replica = site.site.start(
       {
         kind: definition.kind,
-        env: definition.env,
+        env: budgetEnv(definition.kind, config.cpusPerReplica, definition.env),
         resourceLimits: definition.resourceLimits,
         init: {
           replicaId: id,
@@ -89,6 +90,7 @@ export class ReplicaLifecycle {
           maxBatchSize: config.maxBatchSize,
           batchWaitTimeoutMs: config.batchWaitTimeoutMs,
           nice: settings.replicaNice,
+          cpus: config.cpusPerReplica,
         },
       },
       { exited: this.events.exited, handleCall: settings.handleCall, handleStream: settings.handleStream },

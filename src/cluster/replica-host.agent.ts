@@ -1,12 +1,13 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
+import { availableParallelism, hostname } from 'node:os';
 import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
 import { startLocalTransport } from '../replicas/replica.factory';
 import type { ReplicaTransport } from '../replicas/replica.interface';
 import type { ToReplica, FromReplica } from '../replicas/replica.protocol';
 import { DEFAULT_CLUSTER_OPTIONS } from '../serve.constants';
-import { messages } from '../serve.messages';
+import { budgetMessages, messages } from '../serve.messages';
+import { cpuOverrun, hostedCpuShares } from '../router/cpu.budget';
 import { waitUntil } from '../utils/wait.util';
 import { pack, unpack } from './cluster.codec';
 import { BackendCatalog } from './backend.catalog';
@@ -32,6 +33,7 @@ interface HostedReplica {
   app: string;
   key: string;
   backend: string;
+  cpus: number;
   transport: ReplicaTransport;
   subscription?: Subscription;
 }
@@ -176,8 +178,15 @@ export class ReplicaHost {
       env: control.env,
       resourceLimits: control.resourceLimits,
     });
-    const replica: HostedReplica = { app: control.app, key: control.key, backend: init.backend, transport };
+    const replica: HostedReplica = {
+      app: control.app,
+      key: control.key,
+      backend: init.backend,
+      cpus: init.cpus ?? 1,
+      transport,
+    };
     this.replicas.set(control.key, replica);
+    this.warnIfOverCores(replica);
     this.subscribeReplica(this.nc, replica);
     const toApp = this.subjects.toApp(control.app, control.key);
     transport.onMessage((batch) => this.relay(toApp, batch as FromReplica[], replica));
@@ -190,6 +199,13 @@ export class ReplicaHost {
       );
     });
     reply({ ok: true });
+  }
+
+  /** Warns when the replica just started takes this machine's replicas past its cores (once per crossing). */
+  private warnIfOverCores(started: HostedReplica): void {
+    const overrun = cpuOverrun(hostedCpuShares(this.replicas.values()), availableParallelism());
+    if (overrun && overrun.total - started.cpus <= overrun.cores)
+      this.log('warn', budgetMessages.hostCoresOverrun(this.name, overrun.total, overrun.cores, overrun.shares));
   }
 
   private subscribeReplica(nc: NatsConnection, replica: HostedReplica): void {

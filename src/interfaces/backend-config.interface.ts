@@ -43,6 +43,13 @@ export interface BackendConfig {
    * `updateBackendConfig`. Off by default. See {@link AutoscalingConfig}.
    */
   autoscaling?: AutoscalingConfig | null;
+  /**
+   * Cores one replica may use, a whole number (default 1). Process replicas get it as
+   * `OMP_NUM_THREADS` and `UV_THREADPOOL_SIZE` (unless `env` sets them); every replica reads it as
+   * `replicaContext().cpus` to size its own thread pools; start-up warns when the local replicas'
+   * budgets add up to more than the machine's cores. Fixed when the backend is created.
+   */
+  cpusPerReplica?: number;
 }
 
 /** A {@link BackendConfig} with every default filled in (`autoscaling` resolved when set). */
@@ -65,7 +72,11 @@ export interface BackendOptions extends BackendConfig {
    * `'remote'` and `'both'` need `ServeModule.forRoot({ cluster })`.
    */
   placement?: ReplicaPlacementOption;
-  /** Extra environment variables for the replicas, e.g. `{ OMP_NUM_THREADS: '4' }`. */
+  /**
+   * Extra environment variables for the replicas, e.g. `{ MY_MODEL_DIR: '/models' }`; they win over
+   * the `OMP_NUM_THREADS` and `UV_THREADPOOL_SIZE` that `cpusPerReplica` sets. A thread replica's
+   * `env` reaches its JavaScript (`process.env`) only, never native libraries: use `'process'` replicas for those.
+   */
   env?: Record<string, string>;
   /**
    * Absolute path of the module that exports the class. Found automatically from where the

@@ -7,3 +7,4 @@ export * from './autoscaling-config.interface';
 export * from './serve-status.interface';
 export * from './metrics-options.interface';
 export * from './rollout-options.interface';
+export * from './replica-context.interface';

@@ -122,6 +122,8 @@ export interface BackendStatus {
   version?: string;
   /** Replicas wanted. */
   targetReplicas: number;
+  /** Cores each replica may use (`cpusPerReplica`), what `replicaContext().cpus` says in its replicas. */
+  cpusPerReplica: number;
   /** Its replicas, ready or not. */
   replicas: ReplicaStatus[];
   /** Its figures. */

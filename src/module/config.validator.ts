@@ -1,4 +1,4 @@
-import type { BackendConfig, BackendOptions } from '../interfaces/backend-config.interface';
+import type { BackendConfig, BackendOptions, ResolvedBackendConfig } from '../interfaces/backend-config.interface';
 import type { AutoscalingConfig } from '../interfaces/autoscaling-config.interface';
 import type { EndpointOptions, HttpMethod } from '../interfaces/endpoint-options.interface';
 import { SUBJECT_TOKEN } from '../cluster/cluster.protocol';
@@ -6,7 +6,7 @@ import { isPlainObject } from '../utils/object.util';
 import { getFunctionBackendRecord } from '../decorators/backend.metadata';
 import { closestName } from '../utils/closest-name';
 import { ServeError } from '../serve.errors';
-import { messages } from '../serve.messages';
+import { budgetMessages, messages } from '../serve.messages';
 import {
   checkFields,
   duration,
@@ -33,6 +33,8 @@ const CONFIG_CHECKS: Record<keyof BackendConfig, Check> = {
   userConfig: () => undefined,
   autoscaling: (v) =>
     v === null || isPlainObject(v) ? undefined : 'an object like { minReplicas: 1, maxReplicas: 4 }, or null',
+  cpusPerReplica: (v) =>
+    integerAtLeast(1)(v) && "a whole number of cores >= 1 (it becomes the replicas' OMP_NUM_THREADS, a thread count)",
 };
 
 const AUTOSCALING_CHECKS: Record<keyof AutoscalingConfig, Check> = {
@@ -76,6 +78,17 @@ export function validateBackendConfig(subject: string, config: unknown, allowOpt
   checkFields(subject, config, allowOptions ? { ...CONFIG_CHECKS, ...OPTION_CHECKS } : CONFIG_CHECKS);
   if ('userConfig' in config && config.userConfig !== undefined) assertPlainJson(subject, config.userConfig);
   if (isPlainObject(config.autoscaling)) validateAutoscaling(`${subject} autoscaling`, config.autoscaling);
+}
+
+/**
+ * Checks an `updateBackendConfig` change against the backend's current config: the fields as
+ * {@link validateBackendConfig} does, and `cpusPerReplica` unchanged (replicas start with it in their environment).
+ */
+export function validateConfigUpdate(name: string, update: unknown, current: ResolvedBackendConfig): void {
+  validateBackendConfig(`updateBackendConfig('${name}')`, update);
+  const wanted = (update as BackendConfig).cpusPerReplica;
+  if (wanted !== undefined && wanted !== current.cpusPerReplica)
+    throw new ServeError('INVALID_CONFIG', budgetMessages.cpusFixed(name, current.cpusPerReplica, wanted));
 }
 
 /** Checks `BackendConfig.autoscaling`: known fields, sane numbers, `minReplicas <= maxReplicas`. */

@@ -1,6 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { availableParallelism } from 'node:os';
 import type { BackendDefinition } from '../backend/backend.definition';
 import { BackendDeployment, type DeploymentSettings } from '../backend/backend.deployment';
+import { cpuOverrun, localCpuShares, type BudgetedBackend } from '../router/cpu.budget';
 import { ClusterMembership, type RemoteAgent } from '../cluster/cluster.membership';
 import type { ResolvedBackendConfig } from '../interfaces/backend-config.interface';
 import type { ServeModuleOptions } from '../interfaces/serve-module-options.interface';
@@ -9,7 +11,7 @@ import { ServeStream } from '../replicas/serve.stream';
 import { wholeValue } from './serve.handle';
 import { DEFAULT_MODULE_OPTIONS, SERVE_OPTIONS } from '../serve.constants';
 import { ServeError } from '../serve.errors';
-import { messages } from '../serve.messages';
+import { budgetMessages, messages } from '../serve.messages';
 import { stripUndefined } from '../utils/object.util';
 import { waitUntil } from '../utils/wait.util';
 import { ServeSignals } from '../signals/serve.signals';
@@ -87,6 +89,7 @@ export class ServeOrchestrator {
   /** Starts the backends and endpoints declared to `forRoot()`, and joins the cluster if there is one. */
   async declare(declarations: Declarations): Promise<void> {
     this.cluster?.start();
+    this.warnIfOverCores(declarations.backends.map(({ spec, config }) => ({ ...spec, config })));
     const started = await Promise.allSettled(
       declarations.backends.map(({ spec, config }) => this.launch(spec, config)),
     );
@@ -103,6 +106,8 @@ export class ServeOrchestrator {
   async launch(spec: BackendDefinition, config: ResolvedBackendConfig): Promise<void> {
     if (config.userConfig !== undefined) assertPlainJson(`Backend '${spec.name}'`, config.userConfig);
     validatePlacement(spec, this.cluster !== undefined);
+    if (spec.kind === 'thread' && spec.env && Object.keys(spec.env).length)
+      this.logger.warn(budgetMessages.threadEnv(spec.name, Object.keys(spec.env)));
     const deployment = new BackendDeployment(spec, config, this.settings);
     const started = deployment.start();
     for (const agent of this.cluster?.known ?? []) if (this.runsOn(deployment, agent)) deployment.addSite(agent.site);
@@ -117,6 +122,26 @@ export class ServeOrchestrator {
       throw new ServeError('SHUT_DOWN', messages.shutDown());
     }
     this.registry.backends.set(spec.name, deployment);
+  }
+
+  /**
+   * Runs a change of the service; if it raised the local replicas' CPU budgets (a backend created,
+   * scaled up, or its `autoscaling.maxReplicas` raised) past the machine's cores, warns. Never refuses.
+   */
+  async watchCpus<T>(change: () => Promise<T>): Promise<T> {
+    const before = localCpuShares(this.budgeted()).reduce((sum, share) => sum + share.cpus, 0);
+    const result = await change();
+    this.warnIfOverCores(this.budgeted(), before);
+    return result;
+  }
+
+  private budgeted(): BudgetedBackend[] {
+    return [...this.registry.backends.values()].map((d) => ({ ...d.spec, config: d.getConfig() }));
+  }
+
+  private warnIfOverCores(backends: BudgetedBackend[], previousTotal = 0): void {
+    const overrun = cpuOverrun(localCpuShares(backends), availableParallelism(), previousTotal);
+    if (overrun) this.logger.warn(budgetMessages.coresOverrun(overrun.total, overrun.cores, overrun.shares));
   }
 
   /** Drains and stops a deployment the registry no longer holds; it still hears of replica hosts meanwhile. */

@@ -3,13 +3,14 @@ import { buildBackendDefinition, methodForEndpoint } from '../backend/backend.de
 import type { BackendStatus } from '../backend/backend.status';
 import { getBackendMetadata } from '../decorators/backend.metadata';
 import type { BackendConfig, BackendOptions, ResolvedBackendConfig } from '../interfaces/backend-config.interface';
-import type { CreateEndpointOptions } from '../interfaces/endpoint-options.interface';
+import type { CreateEndpointOptions, EndpointInfo } from '../interfaces/endpoint-options.interface';
 import type { ServeHandle } from '../interfaces/serve-request.interface';
 import { ServeError } from '../serve.errors';
 import { messages } from '../serve.messages';
 import { stripUndefined } from '../utils/object.util';
 import {
   validateBackendConfig,
+  validateConfigUpdate,
   validateFunctionBackend,
   validateMethods,
   validateName,
@@ -18,7 +19,6 @@ import {
 } from './config.validator';
 import { mergedAutoscaling, resolveConfig } from './serve.declarations';
 import { validateTraffic } from './traffic.validator';
-import type { EndpointInfo } from '../interfaces/endpoint-options.interface';
 export type { EndpointInfo } from '../interfaces/endpoint-options.interface';
 import { assertNotInEntryFile } from './entry-module';
 import { ServeDispatcher } from './serve.dispatcher';
@@ -90,8 +90,8 @@ export class ServeService implements ServeHealthSource {
   updateBackendConfig(name: string, partialConfig: BackendConfig): Promise<void> {
     return this.exclusive(async () => {
       const backend = this.registry.backend(name);
-      validateBackendConfig(`updateBackendConfig('${name}')`, partialConfig);
       const previous = backend.getConfig();
+      validateConfigUpdate(name, partialConfig, previous);
       const next = resolveConfig({
         ...previous,
         ...stripUndefined(partialConfig),
@@ -242,7 +242,7 @@ export class ServeService implements ServeHealthSource {
   private exclusive<T>(change: () => Promise<T>): Promise<T> {
     const run = this.lock.then(() => {
       if (this.registry.closed) throw new ServeError('SHUT_DOWN', messages.shutDown());
-      return change();
+      return this.orchestrator.watchCpus(change);
     });
     this.lock = run.catch(() => undefined);
     return run;

@@ -18,6 +18,8 @@ export interface ReplicaInit {
   batchWaitTimeoutMs: number;
   /** Nice value for the replica's thread (Linux); 0 leaves it alone. */
   nice: number;
+  /** The backend's `cpusPerReplica`, read in the replica as `replicaContext().cpus`. */
+  cpus: number;
 }
 
 /** A handler's result on the wire: a plain value, or the fields of a `ServeResponse`. */

@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
   type CanActivate,
-  type LoggerService,
   Controller,
   type DynamicModule,
   type ExecutionContext,
@@ -20,6 +19,7 @@ import { ServeModule, ServeService } from '../../src';
 import { EchoBackend } from '../fixtures/echo.backend';
 import { HiddenBackend } from '../fixtures/hidden.backend';
 import { httpAdapters, type HttpAdapterCase } from '../helpers/http-adapters';
+import { RecordingLogger } from '../helpers/recording-logger';
 
 // Routes kept in feature modules, as Nest apps lay them out: each must keep answering wherever
 // ServeModule stands in the root module's imports.
@@ -162,16 +162,6 @@ for (const adapter of httpAdapters) {
       });
     }
   }
-}
-
-/** Keeps every line Nest's Logger writes. */
-class RecordingLogger implements LoggerService {
-  readonly lines: string[] = [];
-  log = (m: unknown) => void this.lines.push(String(m));
-  error = (m: unknown) => void this.lines.push(String(m));
-  warn = (m: unknown) => void this.lines.push(String(m));
-  debug = (m: unknown) => void this.lines.push(String(m));
-  verbose = (m: unknown) => void this.lines.push(String(m));
 }
 
 for (const adapter of httpAdapters) {

@@ -24,6 +24,7 @@ export function fakeBackend(name: string, replicas = 2, overrides: Partial<Backe
     since: 1_000,
     codeVersion: 'sha256:1a2b3c4d',
     targetReplicas: replicas,
+    cpusPerReplica: 1,
     replicas: list,
     figures: {
       requestsPerSecond: 12.5,

@@ -72,6 +72,7 @@ function fakeSpec() {
       maxBatchSize: 1,
       batchWaitTimeoutMs: 0,
       nice: 0,
+      cpus: 1,
     },
   };
 }

@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { runInNewContext } from 'node:vm';
+import { DEFAULT_BACKEND_CONFIG } from '../../src/serve.constants';
 import {
   assertPlainJson,
   validateBackendConfig,
+  validateConfigUpdate,
   validateEndpointOptions,
+  validateFunctionBackendOptions,
   validateModuleOptions,
 } from '../../src/module/config.validator';
 
@@ -79,4 +82,34 @@ test('unknown options suggest the closest known one, for @Endpoint, @Backend and
     () => validateBackendConfig('b', { zzz: 1 }),
     (err: Error) => !/did you mean/.test(err.message),
   );
+});
+
+test('cpusPerReplica: a whole number of cores >= 1, in @Backend, createBackend and defineBackend options', () => {
+  validateBackendConfig('b', { cpusPerReplica: 1 });
+  validateBackendConfig('b', { cpusPerReplica: 16, replica: 'process' }, true);
+  validateFunctionBackendOptions('defineBackend() at f.ts:1:1', { cpusPerReplica: 2 });
+  const expected =
+    /option 'cpusPerReplica' is .*; expected a whole number of cores >= 1 \(it becomes the replicas' OMP_NUM_THREADS/;
+  for (const bad of [0, -1, 1.5, 0.5, '2', NaN, Infinity, null]) {
+    assert.throws(() => validateBackendConfig("Backend 'embed'", { cpusPerReplica: bad }, true), expected, String(bad));
+  }
+  assert.throws(
+    () => validateFunctionBackendOptions('defineBackend() at f.ts:1:1', { cpusPerReplica: 0.25 }),
+    /defineBackend\(\) at f.ts:1:1: option 'cpusPerReplica' is 0.25/,
+  );
+  assert.throws(
+    () => validateFunctionBackendOptions('defineBackend() at f.ts:1:1', { cpuPerReplica: 2 }),
+    /unknown option 'cpuPerReplica' \(did you mean 'cpusPerReplica'\?\)/,
+  );
+});
+
+test('validateConfigUpdate: cpusPerReplica cannot change on a running backend; the same value passes', () => {
+  const current = { ...DEFAULT_BACKEND_CONFIG, cpusPerReplica: 2 };
+  validateConfigUpdate('embed', { cpusPerReplica: 2, numReplicas: 3 }, current);
+  validateConfigUpdate('embed', { numReplicas: 3 }, current);
+  assert.throws(
+    () => validateConfigUpdate('embed', { cpusPerReplica: 4 }, current),
+    /updateBackendConfig\('embed'\): cpusPerReplica is 2 and cannot change .* Create a new backend with cpusPerReplica 4/,
+  );
+  assert.throws(() => validateConfigUpdate('embed', { cpusPerReplica: 0 }, current), /option 'cpusPerReplica' is 0/);
 });
