@@ -30,6 +30,9 @@ const THROUGHPUT_ROWS: [string, string, string][] = [
   ['C', 'C. nestjs-serve, 2 thread replicas', '64'],
   ['C-f', 'C-f. C on Fastify', '64'],
   ['C.metrics', 'C with metrics on (`metrics.path` set)', '64'],
+  ['A.noop', 'A.noop. A with a no-op `GET` (`{}`), default logger', '50'],
+  ['B.noop', 'B.noop. B with the no-op, default logger', '50'],
+  ['C.noop', 'C.noop. C with the no-op, default logger', '50'],
   ['D', 'D. nestjs-serve, 2 process replicas', '64'],
   ['J', 'J. nestjs-serve, 2 remote replicas (replica host over NATS, loopback)', '64'],
   ['E.unbatched', 'E. 2 ms + 0.05 ms/item, 1 replica, no batching', '64'],
@@ -54,6 +57,9 @@ const CPU_ROWS: [string, string][] = [
   ['C', 'C. nestjs-serve, threads'],
   ['C-f', 'C-f. nestjs-serve, threads, Fastify'],
   ['C.metrics', 'C with metrics on'],
+  ['A.noop', 'A.noop. inline no-op'],
+  ['B.noop', 'B.noop. Piscina no-op'],
+  ['C.noop', 'C.noop. nestjs-serve no-op'],
   ['D', 'D. nestjs-serve, processes'],
   ['F.1', 'F. CPU-bound, 1 replica'],
   ['F.2', 'F. CPU-bound, 2 replicas'],
@@ -231,6 +237,7 @@ ${r.errors.length ? `\n## Errors during the run\n\n${r.errors.map((e) => `- ${e}
 - Load comes from autocannon's programmatic API in the orchestrator process, on the same machine (it competes for the same cores, alike for every server). Each server gets a warm-up at the same load before its first measured phase. Headline phases (A–D, H, J) are measured for the full duration; G, E and F for half of it, the isolation probes for 0.3 × (idle) and 0.5 × (loaded) — to fit the whole run in 10 minutes.
 - K and K-piscina send no HTTP: on an IPC command the server itself keeps exactly 256 calls in flight (each settled call starts the next) for half the duration, after a warm-up of half the warm-up, then stops issuing and answers with the window's figures: calls settled, event-loop active time and the main thread's \`/proc\` CPU over the window, and \`process.cpuUsage()\`. K calls \`ServeService.getHandle('/hello').remote(payload)\` (C's no-op backend, 2 thread replicas); K-piscina calls \`pool.run(payload)\` on a Piscina pool of 2 threads running the same no-op. Both servers run in the same round; the target is the ratio of their calls/s within a round.
 - N.1, N.8 and N.32 serve the sample app's ONNX sentiment network (\`sample-app/model/sentiment-nn.onnx\`: a bag of the AFINN-165 words → 16 ReLU → softmax, made by \`npm run make:model\`) through onnxruntime-node on 2 thread replicas, 1 intra-op thread each, with \`@Batch()\` and \`maxBatchSize\` 1, 8 and 32 (\`batchWaitTimeoutMs\` 0: a batch is what queued while the replica ran the previous one), under 64 connections posting the H review; each batch is one \`[batch, features]\` tensor and one \`session.run()\`. Measured for half the duration.
+- A.noop, B.noop and C.noop (issue 19) are A, B and C as a user's app would measure them: a no-op \`GET\` handler returning \`{}\` (\`bench/backends/noop.backend.ts\`), 50 connections, and Nest's default logger (\`BENCH_LOGGER=default\`) instead of errors only.
 - Latencies are recorded from autocannon's \`response\` events (float ms from \`process.hrtime\`), not its histogram, which rounds to whole ms. p50/p99 are over 2xx responses.
 - Main-thread cost: each server exposes \`GET /__stats\` (\`process.cpuUsage()\`, \`performance.eventLoopUtilization()\`, and the main thread's own CPU from \`/proc/self/task/<pid>/stat\`), sampled right before and after the measured window. Because \`process.cpuUsage()\` counts every thread of the process (worker-thread replicas, Piscina workers, GC and libuv threads), the main-thread measure is the event loop's active time (ELU × wall time) per request; the \`/proc\` column is a cross-check with 10 ms tick resolution, and the last column shows the whole process.
 - CPU cores per row: during each measured window the orchestrator samples \`/proc/stat\` (whole machine), \`/proc/<pid>/stat\` of the server and its child processes, and its own \`process.cpuUsage()\` (autocannon); "others" is the rest of the machine's busy time — other work on this shared host, which takes cores away from the server (the machine has ${input.machine.cores}).

@@ -50,6 +50,12 @@ export interface ServerRunSpec {
 }
 
 const HELLO: LoadSpec = { path: '/hello', connections: 64 };
+/**
+ * Rows `.noop` (issue 19): a no-op `GET` handler (`{}`) at 50 connections on servers with Nest's
+ * default logger, as a user's app would measure it; A, B and C serve `hello()` at 64 with errors-only logging.
+ */
+const NOOP: LoadSpec = { path: '/noop', connections: 50 };
+const DEFAULT_LOGGER = { BENCH_LOGGER: 'default' };
 const HEALTH_PROBE: TaggedLoad = { tag: 'health', path: '/health', connections: 1 };
 const SENTIMENT: TaggedLoad = {
   tag: 'sentiment',
@@ -106,6 +112,20 @@ export const SERVER_RUNS: ServerRunSpec[] = [
     backend: 'hello.backend#HelloBackend',
     env: { BENCH_REPLICAS: '2', BENCH_REPLICA_KIND: 'thread' },
     phases: [throughput('C', HELLO, { cpu: true }), latency('G.C')],
+  },
+  { id: 'A.noop', server: 'plain', env: DEFAULT_LOGGER, phases: [throughput('A.noop', NOOP, { cpu: true })] },
+  {
+    id: 'B.noop',
+    server: 'piscina',
+    env: { ...DEFAULT_LOGGER, BENCH_REPLICAS: '2' },
+    phases: [throughput('B.noop', NOOP, { cpu: true })],
+  },
+  {
+    id: 'C.noop',
+    server: 'serve',
+    backend: 'noop.backend#NoopBackend',
+    env: { ...DEFAULT_LOGGER, BENCH_REPLICAS: '2', BENCH_REPLICA_KIND: 'thread' },
+    phases: [throughput('C.noop', NOOP, { cpu: true })],
   },
   {
     id: 'K',

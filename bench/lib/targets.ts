@@ -67,6 +67,15 @@ export function evaluateTargets(r: Results): TargetCheck[] {
     check('C ≥ 0.9 × A req/s', 'C req/s ÷ A req/s', paired('C.rps', 'A.rps', div), '×', (v) => v >= 0.9),
     ...cpuPerRequest("C main-thread CPU/req ≤ 0.8 × Piscina's (B)", 'C', 'B', 0.8),
     check(
+      'C.noop ≥ 0.9 × A.noop req/s',
+      'C.noop req/s ÷ A.noop req/s (no-op GET, 50 connections, default logger)',
+      paired('C.noop.rps', 'A.noop.rps', div),
+      '×',
+      (v) => v >= 0.9,
+    ),
+    ...cpuPerRequest("C.noop main-thread CPU/req ≤ 1.1 × A.noop's", 'C.noop', 'A.noop', 1.1),
+    ...cpuPerRequest("C.noop main-thread CPU/req ≤ 0.8 × B.noop's", 'C.noop', 'B.noop', 0.8),
+    check(
       'G: added p50 ≤ 0.3 ms',
       'p50 of C − p50 of A, 1 connection',
       paired('G.C.p50', 'G.A.p50', sub),

@@ -13,7 +13,7 @@ export interface ReadyMessage {
 }
 
 /**
- * Starts a Nest app (Express, or Fastify with `BENCH_ADAPTER=fastify`; errors-only logging) on 127.0.0.1 at a free port, waits for
+ * Starts a Nest app (Express, or Fastify with `BENCH_ADAPTER=fastify`; errors-only logging unless `BENCH_LOGGER=default`) on 127.0.0.1 at a free port, waits for
  * `beforeReady` if given (e.g. until remote replicas joined), reports the port to the parent over
  * IPC (and on stdout), and stops when the parent says `stop` (graceful `app.close()`) or goes
  * away (immediate exit, so no server outlives the benchmark).
@@ -24,10 +24,12 @@ export async function startBenchServer(
   beforeReady?: (app: INestApplication) => Promise<void>,
 ): Promise<INestApplication> {
   process.on('disconnect', () => process.exit(0));
+  // `BENCH_LOGGER=default`: Nest's default logger, as in a user's app (rows `.noop`)
+  const options = process.env.BENCH_LOGGER === 'default' ? {} : { logger: ['error' as const] };
   const app =
     process.env.BENCH_ADAPTER === 'fastify'
-      ? await NestFactory.create(module, fastifyAdapter(), { logger: ['error'] })
-      : await NestFactory.create(module, { logger: ['error'] });
+      ? await NestFactory.create(module, fastifyAdapter(), options)
+      : await NestFactory.create(module, options);
   await app.listen(0, '127.0.0.1');
   await beforeReady?.(app);
   const port = ((app.getHttpServer() as Server).address() as AddressInfo).port;

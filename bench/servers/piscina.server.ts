@@ -5,7 +5,7 @@
 import { extname, join } from 'node:path';
 import { Controller, Get, Module } from '@nestjs/common';
 import { Piscina } from 'piscina';
-import { CLOSED_LOOP_PAYLOAD, type hello } from '../work/workloads';
+import { CLOSED_LOOP_PAYLOAD, type hello, type noop } from '../work/workloads';
 import { envInt } from '../work/env';
 import { runServer, startBenchServer } from './bootstrap';
 import { StatsController } from './stats.controller';
@@ -25,6 +25,12 @@ export class PiscinaHelloController {
   @Get('hello')
   hello(): Promise<ReturnType<typeof hello>> {
     return pool.run(null);
+  }
+
+  /** `GET /noop` (rows `.noop`): `{}`, from the pool. */
+  @Get('noop')
+  noop(): Promise<ReturnType<typeof noop>> {
+    return pool.run(null, { name: 'noop' });
   }
 }
 

@@ -1,6 +1,6 @@
-/** Server A: a plain Nest controller returning the small JSON inline (the ceiling). */
+/** Server A: a plain Nest controller returning the small JSON (or, at `/noop`, `{}`) inline (the ceiling). */
 import { Controller, Get, Module } from '@nestjs/common';
-import { hello } from '../work/workloads';
+import { hello, noop } from '../work/workloads';
 import { runServer, startBenchServer } from './bootstrap';
 import { StatsController } from './stats.controller';
 
@@ -11,6 +11,12 @@ export class PlainHelloController {
   @Get('hello')
   hello(): ReturnType<typeof hello> {
     return hello();
+  }
+
+  /** `GET /noop` (rows `.noop`): an empty JSON object. */
+  @Get('noop')
+  noop(): ReturnType<typeof noop> {
+    return noop();
   }
 }
 

@@ -9,6 +9,11 @@ export function hello(): { hello: string; ok: boolean; n: number } {
   return { hello: 'world', ok: true, n: 42 };
 }
 
+/** The no-op handler of the `.noop` rows (issue 19): an empty JSON object. */
+export function noop(): Record<string, never> {
+  return {};
+}
+
 /** The payload of every closed-loop call (row K: a handle's `remote()`, and Piscina's `run()` beside it). */
 export const CLOSED_LOOP_PAYLOAD = { text: 'hi', n: 1 };
 

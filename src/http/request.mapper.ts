@@ -55,7 +55,7 @@ export function toServeRequest(
     method: req.method ?? 'GET',
     path,
     params,
-    query: (req.query ?? {}) as ServeRequest['query'],
+    query: queryOf(req),
     headers: req.headers as ServeRequest['headers'],
     body: undefined,
   };
@@ -64,6 +64,15 @@ export function toServeRequest(
   else if (hasBody(req, bodyLimit))
     return readBody(req, path, bodyLimit).then((body) => ((request.body = body), request));
   return request;
+}
+
+/**
+ * The host's parsed query, or `{}` when the URL has none: Express's `req.query` is a getter that
+ * runs the query parser on every read (handlers see the same `{}` either way, after the copy to the replica).
+ */
+function queryOf(req: HostRequest): ServeRequest['query'] {
+  if (req.url !== undefined && !req.url.includes('?')) return {};
+  return (req.query ?? {}) as ServeRequest['query'];
 }
 
 /** True when a body the host left unread follows; 413 when its declared length is past `limit`. */

@@ -13,7 +13,8 @@ export class ResponseCloseSignal implements CallerSignal {
   private readonly closed = this.onClose.bind(this);
 
   constructor(private readonly response: ServerResponse) {
-    response.once('close', this.closed);
+    // `on`, not `once`: `once` wraps the listener in two more objects per request; `dispose` removes it
+    response.on('close', this.closed);
   }
 
   addEventListener(_type: 'abort', listener: () => void): void {

@@ -12,6 +12,8 @@ export const WILDCARD_PARAM = 'nestjsServePath';
 export interface ResolvedRequest {
   readonly path: string;
   readonly match: RouteMatch | undefined;
+  /** The request's path as the host's router received it: not percent-decoded, without the query. */
+  readonly raw: string;
 }
 
 /**
@@ -23,6 +25,14 @@ export interface ResolvedRequest {
 export class EndpointResolver {
   /** Set on the first request: the host's router settings are final once it serves. */
   private matcher?: RoutePathMatcher;
+  /**
+   * The request the catch-all's check resolved last, and its resolution, for that request's
+   * handler: the two run back to back unless a guard or interceptor waits on I/O (then the handler
+   * looks the path up again). Kept here, not on the request: a property added to Express's request
+   * object cost more than the look-up itself.
+   */
+  private handedRequest?: HostRequest;
+  private handedResolution?: ResolvedRequest;
 
   constructor(
     private readonly registry: ServeRegistry,
@@ -31,9 +41,18 @@ export class EndpointResolver {
 
   /** The endpoint `req` reaches, or `match: undefined` (then the host's 404 answers). */
   resolve(req: HostRequest): ResolvedRequest {
-    const known = (req as Resolved)[RESOLVED];
-    if (known) return known;
-    return ((req as Resolved)[RESOLVED] = this.lookUp(req));
+    if (req !== this.handedRequest) return this.lookUp(req);
+    const resolved = this.handedResolution!;
+    this.handedRequest = this.handedResolution = undefined;
+    return resolved;
+  }
+
+  /** {@link EndpointResolver.resolve}, keeping the answer for the same request's next `resolve` (the catch-all's check). */
+  resolveAhead(req: HostRequest): ResolvedRequest {
+    const resolved = this.lookUp(req);
+    this.handedRequest = req;
+    this.handedResolution = resolved;
+    return resolved;
   }
 
   private lookUp(req: HostRequest): ResolvedRequest {
@@ -42,18 +61,18 @@ export class EndpointResolver {
     const path = matcher.routing.decoded
       ? matcher.routeOf(raw, prefixLength(req.routeOptions?.url))
       : matcher.routeOf(RoutePathMatcher.wildcardPart(raw, segmentCount(req.params?.[WILDCARD_PARAM])));
-    if (path === undefined) return { path: raw, match: undefined };
-    return { path, match: this.registry.match(path, matcher.routing.caseSensitive) };
+    if (path === undefined) return { path: raw, match: undefined, raw };
+    return { path, match: this.registry.match(path, matcher.routing.caseSensitive), raw };
   }
 }
 
-/** Where a request keeps its resolution: the catch-all's check and its handler resolve it once. */
-const RESOLVED = Symbol('nestjs-serve.resolved');
-type Resolved = HostRequest & { [RESOLVED]?: ResolvedRequest };
-
-/** The request's path as the host's router received it: not percent-decoded, without the query. */
+/**
+ * The request's path as the host's router received it: not percent-decoded, without the query.
+ * Express's `req.path` is a getter that looks the parsed URL up again on each read: read it once.
+ */
 function rawPathname(req: HostRequest): string {
-  if (typeof req.path === 'string') return req.path;
+  const path = req.path;
+  if (typeof path === 'string') return path;
   const url = req.url ?? '/';
   const query = url.indexOf('?');
   return query < 0 ? url : url.slice(0, query);

@@ -40,7 +40,8 @@ interface FastifyView {
 @Injectable()
 export class HostRoutes implements OnModuleInit {
   private readonly logger = new Logger('nestjs-serve');
-  private readonly type?: string;
+  /** The HTTP adapter's type (`express`, `fastify`), read once. */
+  readonly type?: string;
   private readonly fastifyRoutes: AppRoute[] = [];
   private catchAll?: string;
   private servesPath: (path: string) => boolean = () => false;
@@ -117,7 +118,7 @@ export class HostRoutes implements OnModuleInit {
 
   /** Whether the catch-all answers `req`: an endpoint's path, or the metrics' or status page's. */
   private serves(req: HostRequest): boolean {
-    const { path, match } = this.resolver.resolve(req);
+    const { path, match } = this.resolver.resolveAhead(req);
     return match !== undefined || this.servesPath(path);
   }
 }

@@ -34,6 +34,8 @@ const STREAMED = undefined;
 @Controller()
 export class ServeController {
   private readonly bodyLimit: number;
+  /** Fastify: the Node.js response is the reply's `raw` (Express's response is the Node.js one). */
+  private readonly fastify: boolean;
   private readonly logger = new Logger('nestjs-serve');
 
   constructor(
@@ -45,6 +47,7 @@ export class ServeController {
     hostRoutes: HostRoutes,
   ) {
     this.bodyLimit = options.bodyLimit ?? DEFAULT_MODULE_OPTIONS.bodyLimit;
+    this.fastify = hostRoutes.type === 'fastify';
     hostRoutes.route(Object.getOwnPropertyDescriptor(ServeController.prototype, 'serve')?.value as object);
   }
 
@@ -58,11 +61,13 @@ export class ServeController {
    */
   @All()
   async serve(@Req() req: HostRequest, @Res({ passthrough: true }) res: HostResponse): Promise<unknown> {
-    const { path, match } = this.resolver.resolve(req);
+    const { path, match, raw: rawPath } = this.resolver.resolve(req);
     const method = req.method ?? 'GET';
-    const observed = this.observing.answer(path, method, res, rawPathname(req));
+    const observed = this.observing.answer(path, method, res, rawPath);
     if (observed !== undefined) return observed;
-    const header = req.headers[REQUEST_ID_HEADER];
+    // read once: `headers` is a getter of Node's request, and Express's request is a slow object to look up
+    const headers = req.headers;
+    const header = headers[REQUEST_ID_HEADER];
     const { id, source } = resolveRequestId(header);
     setHeader(res, REQUEST_ID_HEADER, id);
     if (source === 'replaced') {
@@ -82,19 +87,19 @@ export class ServeController {
         405,
       );
     }
-    const raw = ((res as { raw?: ServerResponse }).raw ?? res) as ServerResponse;
+    const raw = (this.fastify ? (res as { raw?: ServerResponse }).raw : res) as ServerResponse;
     const gone = new ResponseCloseSignal(raw);
     try {
       const mapped = toServeRequest(req, path, match.params, this.bodyLimit, id);
       const request = mapped instanceof Promise ? await mapped : mapped;
       const result = await this.dispatcher.dispatch(endpoint, request, {
-        shardKey: shardKeyOf(req.headers[SHARD_KEY_HEADER]),
-        method: callMethodOf(req.headers[CALL_METHOD_HEADER]),
+        shardKey: shardKeyOf(headers[SHARD_KEY_HEADER]),
+        method: callMethodOf(headers[CALL_METHOD_HEADER]),
         signal: gone,
       });
       if (!result.ok) throw result.error;
       if (!ServeStream.is(result.value)) return toResponseBody(res, result.value);
-      const sse = endpoint.stream === 'sse' || acceptsEventStream(req.headers.accept);
+      const sse = endpoint.stream === 'sse' || acceptsEventStream(headers.accept);
       if (this.registry.closed) raw.setHeader('connection', 'close');
       // Fastify: the stream owns the raw response now, so Fastify must not send a reply after it.
       (res as { hijack?: () => void }).hijack?.();
@@ -107,14 +112,6 @@ export class ServeController {
       if (this.registry.closed && !raw.headersSent) setHeader(res, 'connection', 'close');
     }
   }
-}
-
-/** The request's path as the host's router matched it: not percent-decoded, without the query. */
-function rawPathname(req: HostRequest): string {
-  if (typeof req.path === 'string') return req.path;
-  const url = req.url ?? '/';
-  const query = url.indexOf('?');
-  return query < 0 ? url : url.slice(0, query);
 }
 
 function shardKeyOf(header: string | string[] | undefined): string | undefined {
