@@ -81,7 +81,7 @@ export function defineBackend(
     Reflect.defineMetadata(ENDPOINTS_METADATA, bindings, generated);
   }
   if (batch) Reflect.defineMetadata(BATCH_METADATA, ['call'], generated);
-  const record: FunctionBackendRecord = { where, named: false, options };
+  const record: FunctionBackendRecord = { where, site, named: false, options };
   Reflect.defineMetadata(FUNCTION_BACKEND_METADATA, record, generated);
   return generated as FunctionBackend;
 }

@@ -4,8 +4,13 @@ import { resolve } from 'node:path';
 
 const PACKAGE_DIRS = [resolve(__dirname, '..') + sep];
 const HELPER_FILE = /[\\/]node_modules[\\/](tslib|@swc[\\/]helpers|reflect-metadata|@babel[\\/]runtime)[\\/]/;
+const FRAME_POSITION = [/\((.+):(\d+):(\d+)\)$/, /^at (.+):(\d+):(\d+)$/];
 
-/** Where a call came from: the file, and the line and column in it (1-based, of the code as loaded). */
+/**
+ * Where a call came from: the file, and the line and column in it (1-based) of the source as written
+ * when a source map of the running code is known (Node's, a loader's or a test runner's), else of the
+ * code as loaded.
+ */
 export interface DefiningSite {
   file: string;
   line: number;
@@ -24,17 +29,22 @@ export function locateDefiningFile(): string | undefined {
 export function locateDefiningSite(): DefiningSite | undefined {
   const previousPrepare = Error.prepareStackTrace;
   const previousLimit = Error.stackTraceLimit;
-  const holder: { stack?: NodeJS.CallSite[] } = {};
+  const raw: { stack?: NodeJS.CallSite[] } = {};
+  const formatted: { stack?: unknown } = {};
   try {
     Error.stackTraceLimit = 50;
+    // The stack as the environment formats it: mapped to the source by tsx, --enable-source-maps,
+    // Jest or Vitest, where the call sites give positions in the code a loader generated.
+    Error.captureStackTrace(formatted, locateDefiningSite);
+    const mapped = typeof formatted.stack === 'string' ? formatted.stack : '';
     Error.prepareStackTrace = (_err, sites) => sites;
-    Error.captureStackTrace(holder, locateDefiningSite);
-    const sites = holder.stack ?? [];
-    for (const site of sites) {
+    Error.captureStackTrace(raw, locateDefiningSite);
+    for (const site of raw.stack ?? []) {
       const file = toPath(site.getFileName() ?? undefined);
       if (!file || file.startsWith('node:') || HELPER_FILE.test(file)) continue;
       if (PACKAGE_DIRS.some((dir) => file.startsWith(dir))) continue;
-      return { file, line: site.getLineNumber() ?? 0, column: site.getColumnNumber() ?? 0 };
+      const asLoaded = { file, line: site.getLineNumber() ?? 0, column: site.getColumnNumber() ?? 0 };
+      return mappedPosition(mapped, file) ?? asLoaded;
     }
     return undefined;
   } finally {
@@ -43,7 +53,20 @@ export function locateDefiningSite(): DefiningSite | undefined {
   }
 }
 
+/** The first frame of a formatted stack in `file`: the caller's, the frames before it being in other files. */
+function mappedPosition(stack: string, file: string): DefiningSite | undefined {
+  for (const frame of stack.split('\n').slice(1)) {
+    const match = FRAME_POSITION.map((pattern) => pattern.exec(frame.trim())).find(Boolean);
+    if (match && toPath(match[1]) === file) return { file, line: Number(match[2]), column: Number(match[3]) };
+  }
+  return undefined;
+}
+
 function toPath(file: string | undefined): string | undefined {
   if (!file) return undefined;
-  return file.startsWith('file://') ? fileURLToPath(file) : file;
+  try {
+    return file.startsWith('file://') ? fileURLToPath(file) : file;
+  } catch {
+    return undefined;
+  }
 }
