@@ -6,7 +6,7 @@
 // own node_modules. One install per Nest major, redone only when its package.json changes. The sources
 // the apps have in common live once in shared/ and are copied into each app first (see SHARED).
 // Usage: npm run test:consumers (builds first), or node test/consumers/run.mjs [name filter].
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -34,6 +34,7 @@ const seconds = (since) => ((Date.now() - since) / 1000).toFixed(1);
  */
 const SHARED = [
   ['demo.backend.ts', ['nest11/src', 'nest12/cjs/src', 'nest12/esm/src']],
+  ['greet.backend.ts', ['nest11/src', 'nest12/cjs/src', 'nest12/esm/src']],
   ['admin.controller.ts', ['nest11/src', 'nest12/cjs/src', 'nest12/esm/src']],
   ['commonjs/app.module.ts', ['nest11/src', 'nest12/cjs/src']],
   ['commonjs/main.ts', ['nest11/src', 'nest12/cjs/src']],
@@ -152,6 +153,20 @@ const scenarios = [
     },
   ],
   ['nest12 esm: tsx', () => serveAndCheck(join(nest12, 'esm'), bin12('tsx'), ['src/main.ts'])],
+  [
+    'nest12 esm: tsx, a function backend the module does not export stops start-up at its line',
+    async () => {
+      const cwd = join(nest12, 'esm');
+      const file = join(cwd, 'src', 'hidden.backend.ts');
+      const before = readFileSync(file, 'utf8').split('defineBackend(')[0].split('\n');
+      const site = `${file}:${before.length}:${before[before.length - 1].length + 1}`;
+      const run = spawnSync(bin12('tsx'), ['src/hidden-main.ts'], { cwd, encoding: 'utf8', timeout: 60_000 });
+      const output = run.stdout + run.stderr;
+      if (!output.includes(`START-UP FAILED: defineBackend() at ${site} is not exported from ${file}: export it`))
+        throw new Error(`expected the refusal at ${site}:\n${output}`);
+      return `refused at line ${before.length}`;
+    },
+  ],
   ['guide: the README five-minute guide to the letter (packed tarball, tsc, tsx)', () => runGuide(tarball)],
   [
     'nest12 esm: Vitest 4.1 + unplugin-swc',
