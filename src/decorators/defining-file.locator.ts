@@ -22,33 +22,52 @@ export interface DefiningSite {
  * that declares the class. Frames of this package and of decorator helpers are skipped.
  */
 export function locateDefiningFile(): string | undefined {
-  return locateDefiningSite()?.file;
+  return callerAsLoaded()?.file;
 }
 
-/** Like {@link locateDefiningFile}, with the line and column of the call. */
+/** Like {@link locateDefiningFile}, with the line and column of the call in the source. */
 export function locateDefiningSite(): DefiningSite | undefined {
+  const stack = formattedStack();
+  const site = callerAsLoaded();
+  return site && (mappedPosition(stack, site.file) ?? site);
+}
+
+/** The first frame outside this package and decorator helpers, as V8 gives it: in the code as loaded. */
+function callerAsLoaded(): DefiningSite | undefined {
   const previousPrepare = Error.prepareStackTrace;
   const previousLimit = Error.stackTraceLimit;
-  const raw: { stack?: NodeJS.CallSite[] } = {};
-  const formatted: { stack?: unknown } = {};
+  const holder: { stack?: NodeJS.CallSite[] } = {};
   try {
     Error.stackTraceLimit = 50;
-    // The stack as the environment formats it: mapped to the source by tsx, --enable-source-maps,
-    // Jest or Vitest, where the call sites give positions in the code a loader generated.
-    Error.captureStackTrace(formatted, locateDefiningSite);
-    const mapped = typeof formatted.stack === 'string' ? formatted.stack : '';
     Error.prepareStackTrace = (_err, sites) => sites;
-    Error.captureStackTrace(raw, locateDefiningSite);
-    for (const site of raw.stack ?? []) {
+    Error.captureStackTrace(holder);
+    for (const site of holder.stack ?? []) {
       const file = toPath(site.getFileName() ?? undefined);
       if (!file || file.startsWith('node:') || HELPER_FILE.test(file)) continue;
       if (PACKAGE_DIRS.some((dir) => file.startsWith(dir))) continue;
-      const asLoaded = { file, line: site.getLineNumber() ?? 0, column: site.getColumnNumber() ?? 0 };
-      return mappedPosition(mapped, file) ?? asLoaded;
+      return { file, line: site.getLineNumber() ?? 0, column: site.getColumnNumber() ?? 0 };
     }
     return undefined;
   } finally {
     Error.prepareStackTrace = previousPrepare;
+    Error.stackTraceLimit = previousLimit;
+  }
+}
+
+/**
+ * The stack as the environment formats it: mapped to the source by tsx, `--enable-source-maps`, Jest
+ * or Vitest, where V8's call sites give positions in the code a loader generated (tsx: one line).
+ */
+function formattedStack(): string {
+  const previousLimit = Error.stackTraceLimit;
+  try {
+    Error.stackTraceLimit = 50;
+    const holder: { stack?: unknown } = {};
+    Error.captureStackTrace(holder);
+    return typeof holder.stack === 'string' ? holder.stack : '';
+  } catch {
+    return '';
+  } finally {
     Error.stackTraceLimit = previousLimit;
   }
 }

@@ -13,29 +13,55 @@ const TRAILING_COMMENT = /(?:\/\*(?:(?!\*\/)[\s\S])*\*\/|(?<=^|\n|=)[ \t]*\/\/[^
 
 /**
  * Reads, from a module's source text, the export that holds the value of the `defineBackend()` call
- * at `line` and `column` (1-based; the column may point anywhere from the callee to its `(`, and may
- * be off when a loader moved it: one call on the line is then enough): `export const hello =
- * defineBackend(...)`, `export default defineBackend(...)`, or `const hello = defineBackend(...)`
+ * at `line` and `column` (1-based, as a source map gives them: anywhere from the callee to its `(`,
+ * or inside its arguments; a column off on the call's line is fine when the line has one call):
+ * `export const hello = defineBackend(...)`, `export default defineBackend(...)`, or
+ * `const hello = defineBackend(...)`
  * with `export { hello }` / `export { hello as other }` / `export default hello` elsewhere in the
  * module. Undefined when there is no such call there or the text is written otherwise.
  */
 export function findSourceExport(source: string, line: number, column: number): SourceExport | undefined {
-  const lines = source.split(/\r?\n/);
-  const text = lines[line - 1];
-  if (text === undefined) return undefined;
-  const calls = [...text.matchAll(CALL)].map((m) => ({ start: m.index, end: m.index + m[0].length }));
-  const call =
-    calls.find((c) => column - 1 >= c.start && column - 1 < c.end) ?? (calls.length === 1 ? calls[0] : undefined);
-  if (!call) return undefined;
-  const offset = lines.slice(0, line - 1).reduce((sum, l) => sum + l.length + 1, 0) + call.start;
-  const before = withoutTrailingComments(source.slice(0, offset).replace(/\r/g, ''));
+  const text = source.replace(/\r/g, '');
+  const start = callAt(text, line, column);
+  if (start === undefined) return undefined;
+  const before = withoutTrailingComments(text.slice(0, start));
   if (/(?:^|[\s;}])export\s+default\s*$/.test(before)) return { exported: 'default' };
   const declaration = DECLARATION.exec(before);
   if (!declaration) return undefined;
   const local = declaration[2];
   if (declaration[1]) return { exported: local };
-  const exported = exportOfLocal(source, local);
+  const exported = exportOfLocal(text, local);
   return exported ? { exported } : { unexported: local };
+}
+
+/**
+ * The offset of the `defineBackend(` call at `line` and `column`: the one on the line the column
+ * falls on (callee to `(`), else the only one on the line, else the nearest one before whose
+ * arguments hold the position (a source map may point into them).
+ */
+function callAt(source: string, line: number, column: number): number | undefined {
+  const lines = source.split('\n');
+  if (line < 1 || line > lines.length) return undefined;
+  const lineStart = lines.slice(0, line - 1).reduce((sum, l) => sum + l.length + 1, 0);
+  const position = lineStart + Math.min(Math.max(column - 1, 0), lines[line - 1].length);
+  const calls = [...source.matchAll(CALL)].map((m) => ({ start: m.index, end: m.index + m[0].length }));
+  const onLine = calls.filter((c) => c.start >= lineStart && c.start <= lineStart + lines[line - 1].length);
+  const hit =
+    onLine.find((c) => position >= c.start && position < c.end) ?? (onLine.length === 1 ? onLine[0] : undefined);
+  if (hit) return hit.start;
+  if (onLine.length) return undefined;
+  const enclosing = calls.filter((c) => c.end <= position && openParens(source.slice(c.end, position)) >= 0).pop();
+  return enclosing?.start;
+}
+
+/** How many more `(` than `)` the text has, or -1 once a `)` closes the call the text follows. */
+function openParens(text: string): number {
+  let depth = 0;
+  for (const char of text) {
+    if (char === '(') depth++;
+    else if (char === ')' && --depth < 0) return -1;
+  }
+  return depth;
 }
 
 function withoutTrailingComments(text: string): string {

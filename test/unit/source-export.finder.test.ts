@@ -33,6 +33,19 @@ describe('findSourceExport', () => {
     assert.deepEqual(findSourceExport(DOCS, line, 200), { exported: 'hello' });
   });
 
+  test('a position inside the arguments of a call broken over lines (a source map may give one)', () => {
+    const source = [
+      'export const hello = defineBackend(',
+      '  (req: ServeRequest) => ({ hello: req.query.name ?? "world", pid: process.pid }),',
+      '  { numReplicas: 2, endpoint: { route: "/fn/hello" } },',
+      ');',
+      'register(other(1), 2);',
+    ].join('\n');
+    assert.deepEqual(findSourceExport(source, 2, 35), { exported: 'hello' });
+    assert.deepEqual(findSourceExport(source, 3, 5), { exported: 'hello' });
+    assert.equal(findSourceExport(source, 5, 3), undefined);
+  });
+
   test('the call on its own line, comments, a type annotation, a namespace import, export default', () => {
     const source = [
       'export const wrapped: FunctionBackend<string> =',
