@@ -7,7 +7,7 @@ import { messages } from '../serve.messages';
 import type { BackendMetadata } from './backend.decorator';
 import type { EndpointBinding } from './endpoint.decorator';
 import { locateDefiningSite } from './defining-file.locator';
-import type { FunctionBackendRecord } from './function-backend.naming';
+import { callSite, type FunctionBackendRecord } from './function-backend.naming';
 
 /** Options of {@link defineBackend}: the `@Backend()` options, plus an endpoint and batching. */
 export interface FunctionBackendOptions extends BackendOptions {
@@ -62,7 +62,8 @@ export function defineBackend(
   handler: (request: never) => unknown,
   options: FunctionBackendOptions = {},
 ): FunctionBackend {
-  const site = locateDefiningSite();
+  const located = locateDefiningSite();
+  const site = located && callSite(located);
   const where = site ? `defineBackend() at ${site.file}:${site.line}:${site.column}` : 'defineBackend()';
   if (typeof handler !== 'function') throw new ServeError('INVALID_CONFIG', messages.notAFunction(where, handler));
   const { endpoint, batch, ...backendOptions } = options;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { extname, basename } from 'node:path';
 import type { DefiningSite } from './defining-file.locator';
-import { findSourceExport, type SourceExport } from './source-export.finder';
+import { findCall, findSourceExport, type SourceExport } from './source-export.finder';
 import type { BackendMetadata } from './backend.decorator';
 import { ServeError } from '../serve.errors';
 import { messages } from '../serve.messages';
@@ -74,8 +74,24 @@ function loadedExports(file: string): unknown {
 }
 
 function readSourceExport(site: DefiningSite): SourceExport | undefined {
+  const source = readSource(site.file);
+  return source === undefined ? undefined : findSourceExport(source, site.line, site.column);
+}
+
+/**
+ * The site of a `defineBackend()` call moved to the start of its callee in the source, where a source
+ * map put it elsewhere in the call (its `(`, or inside its arguments); the site as given when the
+ * source shows no call there.
+ */
+export function callSite(site: DefiningSite): DefiningSite {
+  const source = readSource(site.file);
+  const call = source === undefined ? undefined : findCall(source, site.line, site.column);
+  return call ? { file: site.file, ...call } : site;
+}
+
+function readSource(file: string): string | undefined {
   try {
-    return findSourceExport(readFileSync(site.file, 'utf8'), site.line, site.column);
+    return readFileSync(file, 'utf8');
   } catch {
     return undefined;
   }

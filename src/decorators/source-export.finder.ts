@@ -35,6 +35,18 @@ export function findSourceExport(source: string, line: number, column: number): 
 }
 
 /**
+ * Where the `defineBackend(` call at `line` and `column` (see {@link findSourceExport}) starts: the
+ * line and column of its callee (1-based), or undefined when there is no such call there.
+ */
+export function findCall(source: string, line: number, column: number): { line: number; column: number } | undefined {
+  const text = source.replace(/\r/g, '');
+  const start = callAt(text, line, column);
+  if (start === undefined) return undefined;
+  const before = text.slice(0, start).split('\n');
+  return { line: before.length, column: before[before.length - 1].length + 1 };
+}
+
+/**
  * The offset of the `defineBackend(` call at `line` and `column`: the one on the line the column
  * falls on (callee to `(`), else the only one on the line, else the nearest one before whose
  * arguments hold the position (a source map may point into them).

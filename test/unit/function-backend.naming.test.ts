@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import type { BackendMetadata } from '../../src/decorators/backend.decorator';
-import { exportKeyOf, nameFunctionBackend } from '../../src/decorators/function-backend.naming';
+import { callSite, exportKeyOf, nameFunctionBackend } from '../../src/decorators/function-backend.naming';
 import { getBackendMetadata } from '../../src/decorators/backend.metadata';
 import * as fixtures from '../fixtures/function.backends';
 
@@ -90,5 +90,19 @@ describe('nameFunctionBackend', () => {
     const named = class Kept {};
     nameFunctionBackend(named, { definedIn: file }, { where: 'defineBackend() at y', named: false, options: {} });
     assert.equal(named.name, 'Kept');
+  });
+});
+
+describe('callSite', () => {
+  test("moves a site a source map put at the call's '(' or in its arguments to its callee; keeps any other", () => {
+    const file = join(__dirname, '../fixtures/function.backends.ts');
+    assert.deepEqual(callSite({ file, line: 5, column: 35 }), { file, line: 5, column: 22 });
+    assert.deepEqual(callSite({ file, line: 6, column: 30 }), { file, line: 5, column: 22 });
+    assert.deepEqual(callSite({ file, line: 1, column: 1 }), { file, line: 1, column: 1 });
+    assert.deepEqual(callSite({ file: '/nowhere.ts', line: 2, column: 3 }), {
+      file: '/nowhere.ts',
+      line: 2,
+      column: 3,
+    });
   });
 });

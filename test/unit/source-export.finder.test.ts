@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { findSourceExport } from '../../src/decorators/source-export.finder';
+import { findCall, findSourceExport } from '../../src/decorators/source-export.finder';
 
 /** The 1-based line and column of the first `marker` in `source`. */
 function at(source: string, marker: string): [number, number] {
@@ -80,5 +80,14 @@ describe('findSourceExport', () => {
     assert.deepEqual(findSourceExport(two, 1, 18), { exported: 'a' });
     assert.equal(findSourceExport('backends.push(defineBackend(f));', 1, 15), undefined);
     assert.equal(findSourceExport("const url = 'http://x'; register(defineBackend(f));", 1, 34), undefined);
+  });
+});
+
+describe('findCall', () => {
+  test("the start of the call's callee, from its '(' or a position inside its arguments", () => {
+    const [line, column] = at(DOCS, 'defineBackend((req');
+    assert.deepEqual(findCall(DOCS, line, column + 'defineBackend'.length), { line, column });
+    assert.deepEqual(findCall(DOCS, line + 1, 5), { line, column });
+    assert.equal(findCall(DOCS, 2, 1), undefined);
   });
 });
