@@ -49,7 +49,7 @@ Object.defineProperty(exports, 'ReplicaHost', {
 });
 
 export { SERVE_HEALTH_SOURCE, type ServeHealthSource } from './health/serve-health.source';
-export type { BackendHealth, ServeHealthDetails } from './health/serve.health-indicator';
+export type { BackendHealth, ServeHealthDetails, ServeHealthResult } from './health/serve.health-indicator';
 /**
  * The `@nestjs/terminus` health indicator: up when every backend has a ready replica, down with the
  * reason otherwise and while the app drains.

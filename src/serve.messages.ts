@@ -176,7 +176,7 @@ export const messages = {
   functionBackendNotExported: (site: string, file: string) =>
     `${site} is not exported from ${file}: export it (export const hello = defineBackend(...)) so that replicas can load it, or set its exportName.`,
   functionBackendUnnamed: (site: string, file: string) =>
-    `${site} in ${file}: cannot read that module's exports to name the backend (a test runner's own module loader?): give it a name (defineBackend(fn, { name: 'hello' })) or pass a named function.`,
+    `${site}: cannot tell which export of ${file} holds this backend (this process cannot read the module's exports, and its source does not read 'export const hello = defineBackend(...)' there): write it that way, or give it a name (defineBackend(fn, { name: 'hello' })) or pass a named function.`,
 };
 
 function describe(value: unknown): string {

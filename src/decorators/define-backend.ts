@@ -7,7 +7,7 @@ import { messages } from '../serve.messages';
 import type { BackendMetadata } from './backend.decorator';
 import type { EndpointBinding } from './endpoint.decorator';
 import { locateDefiningSite } from './defining-file.locator';
-import type { FunctionBackendRecord } from './function-backend.naming';
+import { callSite, type FunctionBackendRecord } from './function-backend.naming';
 
 /** Options of {@link defineBackend}: the `@Backend()` options, plus an endpoint and batching. */
 export interface FunctionBackendOptions extends BackendOptions {
@@ -62,7 +62,8 @@ export function defineBackend(
   handler: (request: never) => unknown,
   options: FunctionBackendOptions = {},
 ): FunctionBackend {
-  const site = locateDefiningSite();
+  const located = locateDefiningSite();
+  const site = located && callSite(located);
   const where = site ? `defineBackend() at ${site.file}:${site.line}:${site.column}` : 'defineBackend()';
   if (typeof handler !== 'function') throw new ServeError('INVALID_CONFIG', messages.notAFunction(where, handler));
   const { endpoint, batch, ...backendOptions } = options;
@@ -81,7 +82,7 @@ export function defineBackend(
     Reflect.defineMetadata(ENDPOINTS_METADATA, bindings, generated);
   }
   if (batch) Reflect.defineMetadata(BATCH_METADATA, ['call'], generated);
-  const record: FunctionBackendRecord = { where, named: false, options };
+  const record: FunctionBackendRecord = { where, site, named: false, options };
   Reflect.defineMetadata(FUNCTION_BACKEND_METADATA, record, generated);
   return generated as FunctionBackend;
 }

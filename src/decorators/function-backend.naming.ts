@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { extname, basename } from 'node:path';
+import type { DefiningSite } from './defining-file.locator';
+import { findCall, findSourceExport, type SourceExport } from './source-export.finder';
 import type { BackendMetadata } from './backend.decorator';
 import { ServeError } from '../serve.errors';
 import { messages } from '../serve.messages';
@@ -7,6 +10,8 @@ import { messages } from '../serve.messages';
 export interface FunctionBackendRecord {
   /** `defineBackend() at file:line:column`, for messages. */
   where: string;
+  /** Where `defineBackend()` was called, when known. */
+  site?: DefiningSite;
   /** True once the class carries its final name (and `exportName` is set). */
   named: boolean;
   /** The options as given, checked when the backend is used (the checks live with the module's). */
@@ -19,21 +24,31 @@ export interface FunctionBackendRecord {
  * `exportName` so that every replica, which evaluates the module again and so gets another class,
  * finds it by that export: export names are unique in a module and the same on each evaluation,
  * which call positions (they depend on the TypeScript loader) and call counts are not.
- * Throws a ServeError when the module is loaded but does not export the class, or when its exports
- * cannot be read and the class has no name of its own.
+ * The export is read from the module's exports where this process holds them (CommonJS), else from
+ * its source text at the call (ES modules, test runners' module registries).
+ * Throws a ServeError when the module does not export the class, or when no export can be found
+ * for it and it has no name of its own.
  */
 export function nameFunctionBackend(cls: Function, metadata: BackendMetadata, record: FunctionBackendRecord): void {
   if (record.named) return;
   const file = metadata.definedIn;
   if (metadata.exportName || !file) return finish(record);
   const exports = loadedExports(file);
-  if (exports === undefined) {
-    if (!cls.name) throw new ServeError('INVALID_CONFIG', messages.functionBackendUnnamed(record.where, file));
-    return finish(record);
+  if (exports !== undefined) {
+    const key = exportKeyOf(exports, cls);
+    if (key === undefined)
+      throw new ServeError('INVALID_CONFIG', messages.functionBackendNotExported(record.where, file));
+    return nameAfter(cls, metadata, record, key, file);
   }
-  const key = exportKeyOf(exports, cls);
-  if (key === undefined)
+  const found = record.site?.file === file ? readSourceExport(record.site) : undefined;
+  if (found && 'exported' in found) return nameAfter(cls, metadata, record, found.exported, file);
+  if (!cls.name && found)
     throw new ServeError('INVALID_CONFIG', messages.functionBackendNotExported(record.where, file));
+  if (!cls.name) throw new ServeError('INVALID_CONFIG', messages.functionBackendUnnamed(record.where, file));
+  finish(record);
+}
+
+function nameAfter(cls: Function, metadata: BackendMetadata, record: FunctionBackendRecord, key: string, file: string) {
   metadata.exportName = key;
   if (key !== 'default') Object.defineProperty(cls, 'name', { value: key, configurable: true });
   else if (!cls.name) Object.defineProperty(cls, 'name', { value: basename(file, extname(file)), configurable: true });
@@ -48,16 +63,35 @@ export function exportKeyOf(exports: unknown, value: unknown): string | undefine
 }
 
 /**
- * The exports of `file` as this process already loaded it, without evaluating it again: the
- * CommonJS cache, or for an ES module (`.mjs`) Node's `require(esm)` of the loaded module.
- * Undefined when they cannot be read (a test runner's own module registry, a module still loading).
+ * The exports of `file` as this process already loaded it as CommonJS, without evaluating it again.
+ * Undefined when they cannot be read: an ES module, a test runner's own module registry, a module
+ * still loading.
  */
 function loadedExports(file: string): unknown {
   const cached = require.cache[file];
   if (cached) return cached.loaded || Object.keys(cached.exports ?? {}).length ? cached.exports : undefined;
-  if (!/\.mjs$/.test(file)) return undefined;
+  return undefined;
+}
+
+function readSourceExport(site: DefiningSite): SourceExport | undefined {
+  const source = readSource(site.file);
+  return source === undefined ? undefined : findSourceExport(source, site.line, site.column);
+}
+
+/**
+ * The site of a `defineBackend()` call moved to the start of its callee in the source, where a source
+ * map put it elsewhere in the call (its `(`, or inside its arguments); the site as given when the
+ * source shows no call there.
+ */
+export function callSite(site: DefiningSite): DefiningSite {
+  const source = readSource(site.file);
+  const call = source === undefined ? undefined : findCall(source, site.line, site.column);
+  return call ? { file: site.file, ...call } : site;
+}
+
+function readSource(file: string): string | undefined {
   try {
-    return require(file);
+    return readFileSync(file, 'utf8');
   } catch {
     return undefined;
   }

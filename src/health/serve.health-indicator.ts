@@ -1,6 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-// Types only: the indicator builds Terminus' result objects itself, so loading it never needs @nestjs/terminus.
-import type { HealthIndicatorResult } from '@nestjs/terminus';
 import type { BackendState } from '../interfaces/serve-status.interface';
 import { SERVE_HEALTH_SOURCE, type ServeHealthSource } from './serve-health.source';
 import { signalMessages } from '../serve.messages';
@@ -25,6 +23,16 @@ export type ServeHealthDetails = {
 };
 
 /**
+ * What {@link ServeHealthIndicator.isHealthy} returns: Terminus' `HealthIndicatorResult<Key, 'up' | 'down',
+ * ServeHealthDetails>`, written out so that the package's types never import `@nestjs/terminus` (an
+ * app without it type-checks with `skipLibCheck: false`).
+ */
+export type ServeHealthResult<Key extends string = 'serve'> = Record<
+  Key,
+  { status: 'up' | 'down' } & ServeHealthDetails
+>;
+
+/**
  * A `@nestjs/terminus` health indicator: up when every backend has a ready replica (a backend
  * configured with no replica counts as up); down with the reason otherwise, and while the app
  * shuts down. Add it to a health check with one line:
@@ -36,9 +44,7 @@ export class ServeHealthIndicator {
   constructor(@Inject(SERVE_HEALTH_SOURCE) private readonly source: ServeHealthSource) {}
 
   /** The indicator's result under `key` (default `serve`). */
-  isHealthy<const Key extends string = 'serve'>(
-    key: Key = 'serve' as Key,
-  ): HealthIndicatorResult<Key, 'up' | 'down', ServeHealthDetails> {
+  isHealthy<const Key extends string = 'serve'>(key: Key = 'serve' as Key): ServeHealthResult<Key> {
     const backends: Record<string, BackendHealth> = {};
     const down: string[] = [];
     for (const backend of Object.values(this.source.status().backends)) {
@@ -57,8 +63,8 @@ export class ServeHealthIndicator {
     key: Key,
     status: 'up' | 'down',
     details: ServeHealthDetails,
-  ): HealthIndicatorResult<Key, 'up' | 'down', ServeHealthDetails> {
+  ): ServeHealthResult<Key> {
     const result = { [key]: { status, ...details } };
-    return result as HealthIndicatorResult<Key, 'up' | 'down', ServeHealthDetails>;
+    return result as ServeHealthResult<Key>;
   }
 }

@@ -35,6 +35,13 @@ async function runChecks(baseUrl) {
     assert.match(r.headers.get('content-type'), /application\/json/);
     assert.deepEqual(r.body, { greeting: 'hello' });
   });
+  await check('a defineBackend() function, named after its export, answers from thread replicas', async () => {
+    const r = await call(baseUrl, '/greet?name=ada');
+    assert.equal(r.status, 200);
+    assert.equal(r.body.hello, 'ada');
+    assert.ok(r.body.threadId > 0, `threadId ${r.body.threadId}: not a worker thread`);
+    assert.deepEqual((await call(baseUrl, '/admin/backends')).body, ['DemoBackend', 'SlowBackend', 'greet']);
+  });
   await check('200 echo of a JSON body', async () => {
     const r = await call(baseUrl, '/echo', json('POST', '{"a":1}'));
     assert.deepEqual([r.status, r.body], [200, { body: { a: 1 } }]);

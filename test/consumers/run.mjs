@@ -1,45 +1,62 @@
 // Consumer apps, each installed from the packed tarball as a user would, run through the checks of
 // checks.cjs: Nest 12 (CommonJS compiled and under swc-node, ES modules compiled and under tsx, Vitest;
-// type-checked with TypeScript 6 and 7) and Nest 11 (Jest with ts-jest). One install per Nest major,
-// kept in that folder's node_modules and redone only when its package.json changes. The sources the apps
-// have in common live once in shared/ and are copied into each app first (see SHARED).
+// type-checked with TypeScript 6 and 7), Nest 11 (Jest with ts-jest, Terminus 11), and the README's
+// five-minute guide followed to the letter. The apps run from a folder outside the repository (APPS):
+// inside it, a package the app lacks (@nestjs/terminus, @nats-io/*) would resolve from the repository's
+// own node_modules. One install per Nest major, redone only when its package.json changes. The sources
+// the apps have in common live once in shared/ and are copied into each app first (see SHARED).
 // Usage: npm run test:consumers (builds first), or node test/consumers/run.mjs [name filter].
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..', '..');
+const hash = (text) => createHash('sha256').update(text).digest('hex');
+/** Where the apps are copied, installed and run: outside the repository, one folder per checkout. */
+const APPS = join(tmpdir(), `nestjs-serve-consumers-${hash(repo).slice(0, 12)}`);
 const { runChecks } = createRequire(import.meta.url)('./checks.cjs');
 const filter = process.argv[2];
 const started = Date.now();
 const seconds = (since) => ((Date.now() - since) / 1000).toFixed(1);
 
 /**
- * The sources every app would hold the same copy of, written once in shared/ and copied into each app
- * before anything builds or runs it (the copies are git-ignored: edit shared/). Copies, not a tsconfig
- * `include` of shared/: a file resolves its imports from its own folder, and shared/ would find the repository's
- * Nest, not the app's. Files with relative imports
+ * The sources every app would hold the same copy of, written once in shared/ and copied into each app's
+ * copy in APPS before anything builds or runs it. Copies, not a tsconfig `include` of shared/: a file
+ * resolves its imports from its own folder. Files with relative imports
  * differ by module system: CommonJS apps import `./app.module`, the ES-module app `./app.module.js` (its
  * own `src/app.module.ts`, `src/main.ts`, `test/app.spec.ts`).
  */
 const SHARED = [
   ['demo.backend.ts', ['nest11/src', 'nest12/cjs/src', 'nest12/esm/src']],
+  ['greet.backend.ts', ['nest11/src', 'nest12/cjs/src', 'nest12/esm/src']],
   ['admin.controller.ts', ['nest11/src', 'nest12/cjs/src', 'nest12/esm/src']],
   ['commonjs/app.module.ts', ['nest11/src', 'nest12/cjs/src']],
   ['commonjs/main.ts', ['nest11/src', 'nest12/cjs/src']],
   ['testing-app.ts', ['nest11/test', 'nest12/esm/test']],
 ];
 
-function copyShared() {
+/** Copies each app (all but its installed node_modules, kept between runs), checks.cjs and shared/ into APPS. */
+function copyApps() {
+  mkdirSync(APPS, { recursive: true });
+  copyFileSync(join(here, 'checks.cjs'), join(APPS, 'checks.cjs'));
+  for (const app of ['nest11', 'nest12']) {
+    const target = join(APPS, app);
+    mkdirSync(target, { recursive: true });
+    for (const entry of readdirSync(target))
+      if (entry !== 'node_modules') rmSync(join(target, entry), { recursive: true, force: true });
+    const skip = /[\\/](node_modules|dist)$/;
+    cpSync(join(here, app), target, { recursive: true, filter: (from) => !skip.test(from) });
+  }
   for (const [file, folders] of SHARED)
     for (const folder of folders) {
-      mkdirSync(join(here, folder), { recursive: true });
-      copyFileSync(join(here, 'shared', file), join(here, folder, basename(file)));
+      mkdirSync(join(APPS, folder), { recursive: true });
+      copyFileSync(join(here, 'shared', file), join(APPS, folder, basename(file)));
     }
 }
 
@@ -49,20 +66,22 @@ function sh(cwd, cmd, args, env = {}) {
 
 /** Packs the built package into .pack/ and installs it (and, when package.json changed, the rest) in `folder`. */
 function install(folder, tarball) {
-  const cwd = join(here, folder);
+  const cwd = join(APPS, folder);
   const stampFile = join(cwd, 'node_modules', '.consumer-stamp');
-  const stamp = createHash('sha256')
-    .update(readFileSync(join(cwd, 'package.json')))
-    .digest('hex');
+  const stamp = hash(readFileSync(join(cwd, 'package.json')));
   const t = Date.now();
   if (!existsSync(stampFile) || readFileSync(stampFile, 'utf8') !== stamp) {
     sh(cwd, 'npm', ['install', '--no-audit', '--no-fund', '--no-package-lock', '--loglevel=error']);
     writeFileSync(stampFile, stamp);
   }
-  // A fresh copy every run: npm may keep an installed package whose tarball has the same name and version.
-  rmSync(join(cwd, 'node_modules', 'nestjs-serve'), { recursive: true, force: true });
-  sh(cwd, 'npm', ['install', '--no-save', '--no-audit', '--no-fund', '--no-package-lock', '--loglevel=error', tarball]);
+  reinstall(cwd, tarball, ['--no-save', '--no-package-lock']);
   console.log(`# ${folder}: installed in ${seconds(t)} s`);
+}
+
+/** Installs this run's tarball in `cwd`, a fresh copy: npm may keep a package whose tarball has the same version. */
+function reinstall(cwd, tarball, flags = []) {
+  rmSync(join(cwd, 'node_modules', 'nestjs-serve'), { recursive: true, force: true });
+  sh(cwd, 'npm', ['install', ...flags, '--no-audit', '--no-fund', '--loglevel=error', tarball]);
 }
 
 /**
@@ -107,7 +126,7 @@ async function serveAndCheck(
   return `${passed.length} checks`;
 }
 
-const nest12 = join(here, 'nest12');
+const nest12 = join(APPS, 'nest12');
 const bin12 = (name) => join(nest12, 'node_modules', '.bin', name);
 const tsc7 = join(nest12, 'node_modules', 'typescript7', 'bin', 'tsc');
 const scenarios = [
@@ -134,7 +153,21 @@ const scenarios = [
     },
   ],
   ['nest12 esm: tsx', () => serveAndCheck(join(nest12, 'esm'), bin12('tsx'), ['src/main.ts'])],
-  ['nest12 guide: the README five-minute guide as written, under tsx', () => runGuide(join(nest12, 'guide'))],
+  [
+    'nest12 esm: tsx, a function backend the module does not export stops start-up at its line',
+    async () => {
+      const cwd = join(nest12, 'esm');
+      const file = join(cwd, 'src', 'hidden.backend.ts');
+      const before = readFileSync(file, 'utf8').split('defineBackend(')[0].split('\n');
+      const site = `${file}:${before.length}:${before[before.length - 1].length + 1}`;
+      const run = spawnSync(bin12('tsx'), ['src/hidden-main.ts'], { cwd, encoding: 'utf8', timeout: 60_000 });
+      const output = run.stdout + run.stderr;
+      if (!output.includes(`START-UP FAILED: defineBackend() at ${site} is not exported from ${file}: export it`))
+        throw new Error(`expected the refusal at ${site}:\n${output}`);
+      return `refused at line ${before.length}`;
+    },
+  ],
+  ['guide: the README five-minute guide to the letter (packed tarball, tsc, tsx)', () => runGuide(tarball)],
   [
     'nest12 esm: Vitest 4.1 + unplugin-swc',
     async () => {
@@ -146,31 +179,40 @@ const scenarios = [
     'nest12 type-check: TypeScript 6 and 7 (esm and cjs)',
     async () => {
       for (const tsc of [bin12('tsc'), tsc7])
-        for (const app of ['esm', 'cjs'])
-          sh(join(nest12, app), tsc, ['-p', '.', '--noEmit', '--skipLibCheck', 'false']);
+        for (const app of ['esm', 'cjs']) sh(join(nest12, app), tsc, ['-p', '.', '--noEmit']);
       return 'no type errors';
     },
   ],
   [
-    'nest11 cjs: Jest 30 + ts-jest (TypeScript 6)',
+    'nest11 cjs: Jest 30 + ts-jest (TypeScript 6), Terminus 11',
     async () => {
-      sh(join(here, 'nest11'), join(here, 'nest11', 'node_modules', '.bin', 'jest'), ['--ci']);
+      sh(join(APPS, 'nest11'), join(APPS, 'nest11', 'node_modules', '.bin', 'jest'), ['--ci']);
       return 'jest passed';
     },
   ],
 ].filter(([name]) => !filter || name.includes(filter));
 
 /**
- * Writes the README's five-minute guide into `dir` as a user would (its tsconfig line, `type: module`, every
- * `// file.ts` block), runs it with tsx, and checks the answers the guide shows. Only the port changes.
+ * Follows the README's five-minute guide in APPS as a user would: its set-up commands, with the packed
+ * tarball in place of `nestjs-serve` (run again only when they change; else only the tarball is installed
+ * again), every `// file.ts` block, `npx tsc --noEmit` (the guide's tsconfig: skipLibCheck false), then
+ * tsx, and checks the answers the guide shows. Only the port changes.
  */
-async function runGuide(dir) {
+async function runGuide(tarball) {
   const readme = readFileSync(join(repo, 'README.md'), 'utf8');
-  const guide = readme.slice(readme.indexOf('## Five-minute guide'), readme.indexOf('## The sample app'));
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir);
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module' }));
-  writeFileSync(join(dir, 'tsconfig.json'), /echo '(.+)' > tsconfig\.json/.exec(guide)[1]);
+  const start = readme.indexOf('## Five-minute guide');
+  const guide = readme.slice(start, readme.indexOf('\n## ', start));
+  const setup = /```bash\n([\s\S]*?)```/.exec(guide)[1];
+  const dir = join(APPS, /mkdir (\S+)/.exec(setup)[1]);
+  const stampFile = join(dir, '.readme-setup');
+  if (!existsSync(stampFile) || readFileSync(stampFile, 'utf8') !== hash(setup)) {
+    const script = setup.replace(/^npm i nestjs-serve /m, `npm i ${tarball} `);
+    if (script === setup) throw new Error('the guide has no `npm i nestjs-serve ...` line');
+    rmSync(dir, { recursive: true, force: true });
+    sh(APPS, 'bash', ['-ec', script], { npm_config_audit: 'false', npm_config_fund: 'false' });
+    writeFileSync(stampFile, hash(setup));
+  } else reinstall(dir, tarball);
+  for (const old of readdirSync(dir)) if (old.endsWith('.ts')) rmSync(join(dir, old));
   for (const [, file, code] of guide.matchAll(/```ts\n\/\/ (\S+\.ts)\n([\s\S]*?)```/g))
     writeFileSync(join(dir, file), `// ${file}\n${code}`);
   const port = await freePort();
@@ -182,7 +224,8 @@ async function runGuide(dir) {
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : undefined };
   };
-  return serveAndCheck(dir, bin12('tsx'), ['main.ts'], {
+  sh(dir, 'npx', ['tsc', '--noEmit']);
+  return serveAndCheck(dir, join(dir, 'node_modules', '.bin', 'tsx'), ['main.ts'], {
     ready: /Nest application successfully started/,
     endpoint: '/sentiment',
     checks: async () => {
@@ -202,7 +245,7 @@ async function runGuide(dir) {
       await post(url, '/admin/canary', '{"share":0}');
       const after = await post(url, '/sentiment', '{"text":"I love it"}');
       if (after.body.label !== 'other') throw new Error(`guide: threshold not applied: ${JSON.stringify(after.body)}`);
-      return ['answers as the guide shows', 'an invalid share is a 400', 'a threshold update applies'];
+      return ['npx tsc --noEmit', 'answers as the guide shows', 'an invalid share is a 400', 'a threshold update'];
     },
   });
 }
@@ -216,8 +259,8 @@ function freePort() {
   });
 }
 
-copyShared();
-const pack = join(here, '.pack');
+copyApps();
+const pack = join(APPS, '.pack');
 rmSync(pack, { recursive: true, force: true });
 mkdirSync(pack);
 execFileSync('npm', ['pack', '--silent', '--pack-destination', pack], {
@@ -225,7 +268,8 @@ execFileSync('npm', ['pack', '--silent', '--pack-destination', pack], {
   stdio: ['ignore', 'ignore', 'inherit'],
 });
 const tarball = join(pack, readdirSync(pack)[0]);
-for (const folder of new Set(scenarios.map(([name]) => name.split(' ')[0]))) install(folder, tarball);
+for (const folder of new Set(scenarios.map(([name]) => name.split(' ')[0])))
+  if (folder.startsWith('nest')) install(folder, tarball);
 
 let failed = 0;
 for (const [name, run] of scenarios) {

@@ -122,10 +122,10 @@ describe('defineBackend(): bad options and exports', () => {
     }
   });
 
-  test('a function backend its module does not export fails start-up, saying to export it', async () => {
+  test('a function backend its module does not export fails start-up at its source line, saying to export it', async () => {
     await assert.rejects(
       startServeApp({ backends: [hiddenBackend()] }),
-      /defineBackend\(\) at .*function-unexported\.backend\.ts:\d+:\d+ is not exported from .*function-unexported\.backend\.ts: export it/,
+      /defineBackend\(\) at .*function-unexported\.backend\.ts:3:16 is not exported from .*function-unexported\.backend\.ts: export it/,
     );
   });
 });

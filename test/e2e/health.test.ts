@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, test } from 'node:test';
 import { Controller, Get } from '@nestjs/common';
-import { HealthCheck, HealthCheckService, TerminusModule } from '@nestjs/terminus';
-import { ServeHealthIndicator } from '../../src';
+import { HealthCheck, HealthCheckService, TerminusModule, type HealthIndicatorResult } from '@nestjs/terminus';
+import { ServeHealthIndicator, type ServeHealthDetails, type ServeHealthResult } from '../../src';
 import { FaultBackend } from '../fixtures/fault.backend';
 import { Scorer } from '../fixtures/observing/observing.backends';
 import { serveAppForSuite, waitFor } from '../helpers/serve-app';
@@ -24,6 +24,14 @@ class HealthController {
     return this.health.check([() => this.serve.isHealthy('serve')]);
   }
 }
+
+/** Type-level: the indicator's own result type is Terminus' result type, both ways. */
+export const asTerminus = (
+  result: ServeHealthResult,
+): HealthIndicatorResult<'serve', 'up' | 'down', ServeHealthDetails> => result;
+export const fromTerminus = (
+  result: HealthIndicatorResult<'serve', 'up' | 'down', ServeHealthDetails>,
+): ServeHealthResult => result;
 
 describe('Terminus health check of a running app', () => {
   const s = serveAppForSuite(

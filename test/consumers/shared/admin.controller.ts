@@ -1,4 +1,4 @@
-import { Body, Controller, Inject, Post } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Post } from '@nestjs/common';
 import { ServeService } from 'nestjs-serve';
 
 /** Live changes, as the README's guide mounts them. */
@@ -6,6 +6,11 @@ import { ServeService } from 'nestjs-serve';
 export class AdminController {
   // @Inject: tsx and esbuild emit no decorator metadata, so Nest cannot infer the type.
   constructor(@Inject(ServeService) private readonly serve: ServeService) {}
+
+  @Get('backends')
+  backends() {
+    return Object.keys(this.serve.listBackends()).sort();
+  }
 
   @Post('greeting')
   async greeting(@Body() { greeting }: { greeting: string }) {
