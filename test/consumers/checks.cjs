@@ -68,6 +68,12 @@ async function runChecks(baseUrl) {
     const r = await call(baseUrl, '/echo');
     assert.deepEqual([r.status, r.headers.get('allow')], [405, 'POST']);
   });
+  await check('a feature module imported after ServeModule keeps its routes', async () => {
+    const list = await call(baseUrl, '/users');
+    assert.deepEqual([list.status, list.body], [200, { served: 'users' }]);
+    const one = await call(baseUrl, '/users/7');
+    assert.deepEqual([one.status, one.body], [200, { served: 'user', id: '7' }]);
+  });
   await check("unknown route: the host's 404", async () => {
     const r = await call(baseUrl, '/no-such-route');
     assert.deepEqual([r.status, r.body.message], [404, 'Cannot GET /no-such-route']);

@@ -36,6 +36,7 @@ const SHARED = [
   ['demo.backend.ts', ['nest11/src', 'nest12/cjs/src', 'nest12/esm/src']],
   ['greet.backend.ts', ['nest11/src', 'nest12/cjs/src', 'nest12/esm/src']],
   ['admin.controller.ts', ['nest11/src', 'nest12/cjs/src', 'nest12/esm/src']],
+  ['users.module.ts', ['nest11/src', 'nest12/cjs/src', 'nest12/esm/src']],
   ['commonjs/app.module.ts', ['nest11/src', 'nest12/cjs/src']],
   ['commonjs/main.ts', ['nest11/src', 'nest12/cjs/src']],
   ['testing-app.ts', ['nest11/test', 'nest12/esm/test']],

@@ -3,9 +3,11 @@ import { ServeModule } from 'nestjs-serve';
 import { AdminController } from './admin.controller';
 import { DemoBackend, SlowBackend } from './demo.backend';
 import { greet } from './greet.backend';
+import { UsersModule } from './users.module';
 
 @Module({
-  imports: [ServeModule.forRoot({ backends: [DemoBackend, SlowBackend, greet] })],
+  // A feature module after ServeModule: its routes answer whatever the order of imports.
+  imports: [ServeModule.forRoot({ backends: [DemoBackend, SlowBackend, greet] }), UsersModule],
   controllers: [AdminController],
 })
 export class AppModule {}
