@@ -16,6 +16,8 @@ export const messages = {
     `Route '${route}' already belongs to endpoint '${owner}', so endpoint '${wanted}' cannot use it: a route belongs to one endpoint.`,
   endpointHidden: (endpoint: string, method: string, path: string, appRoute: string) =>
     `Endpoint '${endpoint}' will get no ${method} request: the app's own route ${method} ${appRoute} answers ${path} first (an app's routes win over endpoints). Give the endpoint another route, or remove that route from the app's controller.`,
+  fastifyAdapterTooLate: () =>
+    `The app's Fastify adapter was set after nestjs-serve's providers were built (Nest 11's Test.createTestingModule() does this), so endpoints are not routed on it: create the app with NestFactory.create(AppModule, new FastifyAdapter()) or use Nest 12, whose testing module says when the adapter is set.`,
   ambiguousRoutes: (route: string, wanted: string, other: string, owner: string) =>
     `Route '${route}' of endpoint '${wanted}' matches exactly the paths of route '${other}' of endpoint '${owner}', so neither could win: rename the parameter to share one route, or add a static segment to one of them.`,
   endpointSettingsDiffer: (endpoint: string, a: string, b: string, what: string) =>

@@ -40,9 +40,10 @@ interface FastifyView {
 @Injectable()
 export class HostRoutes implements OnModuleInit {
   private readonly logger = new Logger('nestjs-serve');
-  /** The HTTP adapter's type (`express`, `fastify`), read once. */
-  readonly type?: string;
+  /** The HTTP adapter's type (`express`, `fastify`), once the app has one. */
+  type?: string;
   private readonly fastifyRoutes: AppRoute[] = [];
+  private handler?: object;
   private catchAll?: string;
   private servesPath: (path: string) => boolean = () => false;
 
@@ -50,23 +51,25 @@ export class HostRoutes implements OnModuleInit {
     private readonly adapterHost: HttpAdapterHost,
     private readonly resolver: EndpointResolver,
   ) {
-    this.type = adapterHost.httpAdapter?.getType();
+    // A testing module's app gets its adapter after the providers are built: Nest 12 says when.
+    (adapterHost as { init$?: { subscribe(next: () => void): unknown } }).init$?.subscribe(() => this.setUp());
   }
 
   /**
    * Makes `handler` (the catch-all controller's method) the catch-all route of this app: called
-   * when the controller is built, before Nest registers routes. The metadata is the method's, so
-   * it is set again for each app, as apps on both adapters may share a process.
+   * when the controller is built, before Nest registers routes.
    */
   route(handler: object): void {
-    Reflect.defineMetadata(PATH_METADATA, this.type === 'fastify' ? FASTIFY_WILDCARD : EXPRESS_WILDCARD, handler);
-    if (this.type !== 'fastify') return;
+    this.handler = handler;
+    Reflect.defineMetadata(PATH_METADATA, EXPRESS_WILDCARD, handler);
     Reflect.defineMetadata(CATCH_ALL_METADATA, true, handler);
-    this.adapterHost.httpAdapter.getInstance<FastifyView>().addHook('onRoute', (route) => this.fastifyRoute(route));
+    this.setUp();
   }
 
   /** Runs once Nest has registered every route of the app, before its 404 handler. */
   onModuleInit(): void {
+    this.type ??= this.adapterHost.httpAdapter?.getType();
+    if (this.type === 'fastify' && this.catchAll === undefined) this.logger.error(messages.fastifyAdapterTooLate());
     if (this.type !== 'express') return;
     const app = this.adapterHost.httpAdapter.getInstance<ExpressAppView>();
     this.catchAll = placeCatchAllLast(app, isExpressCatchAll, (req) => this.serves(req));
@@ -91,6 +94,20 @@ export class HostRoutes implements OnModuleInit {
       const hiding = routeFor(routes, method, path);
       if (hiding) this.logger.warn(messages.endpointHidden(endpoint, method, path, hiding.path));
     }
+  }
+
+  /**
+   * Once both the handler and the adapter are known: the catch-all's path as the adapter's router
+   * writes it. The metadata is the method's, so it is set again for each app, as apps on both
+   * adapters may share a process.
+   */
+  private setUp(): void {
+    const type = this.adapterHost.httpAdapter?.getType();
+    if (!this.handler || !type || this.type) return;
+    this.type = type;
+    if (type !== 'fastify') return;
+    Reflect.defineMetadata(PATH_METADATA, FASTIFY_WILDCARD, this.handler);
+    this.adapterHost.httpAdapter.getInstance<FastifyView>().addHook('onRoute', (route) => this.fastifyRoute(route));
   }
 
   private appRoutes(): AppRoute[] {

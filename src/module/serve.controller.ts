@@ -35,7 +35,6 @@ const STREAMED = undefined;
 export class ServeController {
   private readonly bodyLimit: number;
   /** Fastify: the Node.js response is the reply's `raw` (Express's response is the Node.js one). */
-  private readonly fastify: boolean;
   private readonly logger = new Logger('nestjs-serve');
 
   constructor(
@@ -44,10 +43,9 @@ export class ServeController {
     private readonly dispatcher: ServeDispatcher,
     @Inject(SERVE_OPTIONS) options: ServeModuleOptions,
     private readonly observing: ObservingRoutes,
-    hostRoutes: HostRoutes,
+    private readonly hostRoutes: HostRoutes,
   ) {
     this.bodyLimit = options.bodyLimit ?? DEFAULT_MODULE_OPTIONS.bodyLimit;
-    this.fastify = hostRoutes.type === 'fastify';
     hostRoutes.route(Object.getOwnPropertyDescriptor(ServeController.prototype, 'serve')?.value as object);
   }
 
@@ -87,7 +85,7 @@ export class ServeController {
         405,
       );
     }
-    const raw = (this.fastify ? (res as { raw?: ServerResponse }).raw : res) as ServerResponse;
+    const raw = (this.hostRoutes.type === 'fastify' ? (res as { raw?: ServerResponse }).raw : res) as ServerResponse;
     const gone = new ResponseCloseSignal(raw);
     try {
       const mapped = toServeRequest(req, path, match.params, this.bodyLimit, id);

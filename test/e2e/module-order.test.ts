@@ -12,7 +12,8 @@ import {
   Type,
   VersioningType,
 } from '@nestjs/common';
-import { APP_GUARD, NestFactory, RouterModule } from '@nestjs/core';
+import { APP_GUARD, HttpAdapterHost, NestFactory, RouterModule } from '@nestjs/core';
+import { Test } from '@nestjs/testing';
 import { HealthCheck, HealthCheckService, TerminusModule } from '@nestjs/terminus';
 import request from 'supertest';
 import { ServeModule, ServeService } from '../../src';
@@ -218,4 +219,42 @@ for (const adapter of httpAdapters) {
       assert.equal((await http.get('/api/health').expect(200)).body.status, 'ok');
     });
   });
+}
+
+// Nest's testing module builds the providers before it creates the app and its HTTP adapter.
+for (const adapter of httpAdapters) {
+  describe(`an app built with Test.createTestingModule(), ServeModule first (${adapter.name})`, () => {
+    let app: INestApplication;
+    let http: ReturnType<typeof request>;
+    const logs = new RecordingLogger();
+    // Nest 12 says when the adapter is set (HttpAdapterHost.init$); Nest 11 does not.
+    const knowsAdapterLate = 'init$' in HttpAdapterHost.prototype;
+    before(async () => {
+      const moduleRef = await Test.createTestingModule({ imports: [startAppModule()] }).compile();
+      app = moduleRef.createNestApplication(adapter.create(), { logger: logs });
+      await app.init();
+      if (adapter.name === 'fastify')
+        await (app.getHttpAdapter().getInstance() as { ready(): Promise<unknown> }).ready();
+      http = request(app.getHttpServer());
+    });
+    after(() => app?.close());
+
+    test("the feature module's routes and the endpoint answer", async () => {
+      assert.deepEqual((await http.get('/users/7').expect(200)).body, { served: 'user', id: '7' });
+      if (adapter.name === 'fastify' && !knowsAdapterLate) {
+        assert.ok(
+          logs.lines.some((l) => l.startsWith("The app's Fastify adapter was set after nestjs-serve's providers")),
+        );
+        return;
+      }
+      assert.equal((await http.get('/echo').expect(200)).body.path, '/echo');
+      await http.get('/nowhere').expect(404);
+    });
+  });
+}
+
+function startAppModule(): Type<unknown> {
+  @Module({ imports: [ServeModule.forRoot({ backends: [EchoBackend], healthCheckPeriodMs: 200 }), UsersModule] })
+  class TestingAppModule {}
+  return TestingAppModule;
 }
