@@ -199,3 +199,4 @@ export { metricsMessages } from './messages/metrics.messages';
 export { deployMessages } from './messages/deploy.messages';
 export { observingMessages } from './messages/observing.messages';
 export { streamMessages } from './messages/stream.messages';
+export { fleetMessages } from './messages/fleet.messages';
