@@ -12,7 +12,10 @@ import type { ResolvedBackendConfig } from '../interfaces/backend-config.interfa
 export interface FleetChange {
   /** The call, for messages: `setTraffic('/echo')`. */
   readonly what: string;
+  /** The entities it changes: another instance's change to one of them is a conflict. */
   readonly touches: readonly FleetEntityKey[];
+  /** The entities it only names (backends of an endpoint): a conflict if gone or redefined. */
+  readonly needs: readonly FleetEntityKey[];
   apply(state: FleetState): FleetState;
 }
 
@@ -40,24 +43,33 @@ export const fleetChanges = {
     });
   },
   createEndpoint(name: string, endpoint: FleetEndpoint): FleetChange {
-    const touches = [`endpoint:${name}` as const, ...backendKeys(endpoint)];
-    return change(`createEndpoint('${name}')`, touches, (s) => {
-      if (s.endpoints[name]) throw new ServeError('CONFLICT', messages.duplicateEndpoint(name));
-      const route = normalise(endpoint.route);
-      const owner = Object.entries(s.endpoints).find(([, e]) => normalise(e.route) === route);
-      if (owner) throw new ServeError('CONFLICT', messages.routeTaken(endpoint.route, owner[0], name));
-      for (const backend of namedBackends(endpoint)) backendOf(s, backend);
-      s.endpoints[name] = endpoint;
-    });
+    return change(
+      `createEndpoint('${name}')`,
+      [`endpoint:${name}`],
+      (s) => {
+        if (s.endpoints[name]) throw new ServeError('CONFLICT', messages.duplicateEndpoint(name));
+        const route = normalise(endpoint.route);
+        const owner = Object.entries(s.endpoints).find(([, e]) => normalise(e.route) === route);
+        if (owner) throw new ServeError('CONFLICT', messages.routeTaken(endpoint.route, owner[0], name));
+        for (const backend of namedBackends(endpoint)) backendOf(s, backend);
+        s.endpoints[name] = endpoint;
+      },
+      backendKeys(endpoint),
+    );
   },
   /** setTraffic, shadowTraffic: the endpoint's new traffic and shadows. */
   putEndpoint(what: string, name: string, endpoint: FleetEndpoint): FleetChange {
-    return change(what, [`endpoint:${name}`, ...backendKeys(endpoint)], (s) => {
-      if (!s.endpoints[name])
-        throw new ServeError('NOT_FOUND', messages.unknownEndpoint(name, Object.keys(s.endpoints)));
-      for (const backend of namedBackends(endpoint)) backendOf(s, backend);
-      s.endpoints[name] = endpoint;
-    });
+    return change(
+      what,
+      [`endpoint:${name}`],
+      (s) => {
+        if (!s.endpoints[name])
+          throw new ServeError('NOT_FOUND', messages.unknownEndpoint(name, Object.keys(s.endpoints)));
+        for (const backend of namedBackends(endpoint)) backendOf(s, backend);
+        s.endpoints[name] = endpoint;
+      },
+      backendKeys(endpoint),
+    );
   },
   deleteEndpoint(name: string): FleetChange {
     return change(`deleteEndpoint('${name}')`, [`endpoint:${name}`], (s) => {
@@ -79,10 +91,16 @@ export const fleetChanges = {
   },
 };
 
-function change(what: string, touches: readonly FleetEntityKey[], edit: (state: FleetState) => void): FleetChange {
+function change(
+  what: string,
+  touches: readonly FleetEntityKey[],
+  edit: (state: FleetState) => void,
+  needs: readonly FleetEntityKey[] = [],
+): FleetChange {
   return {
     what,
     touches,
+    needs,
     apply(state) {
       const next = structuredClone(state);
       edit(next);

@@ -30,7 +30,7 @@ export class FleetWriter {
       const latest = await this.store.read();
       if (!latest)
         throw new ServeError('CONFLICT', fleetMessages.conflict(change.what, 'the whole state', 0, base.revision));
-      const decision = decideRebase(base.state, latest.state, change.touches);
+      const decision = decideRebase(base.state, latest.state, change.touches, change.needs);
       if (!decision.retry)
         throw new ServeError(
           'CONFLICT',
