@@ -18,6 +18,7 @@ describe('fleet: instances share one desired state in JetStream', () => {
   const apps: ServeApp[] = [];
   const options = (name: string): ServeModuleOptions => ({
     backends: [FleetA, FleetB],
+    dashboard: { path: '/_serve' },
     cluster: { servers: nats.url, prefix, name, fleet: { heartbeatPeriodMs: 250, applyTimeoutMs: 20_000 } },
   });
   const start = async (name: string) => {
@@ -61,6 +62,9 @@ describe('fleet: instances share one desired state in JetStream', () => {
     }
     assert.equal(one.serve.status().fleet!.revision, two.serve.status().fleet!.revision);
     assert.deepEqual(await version(two), { version: 'A', greeting: 'hi' });
+    const page = (await two.http.get('/_serve').expect(200)).text;
+    assert.match(page, /<h2>Fleet<\/h2>/);
+    for (const i of two.serve.status().fleet!.instances) assert.match(page, new RegExp(`data-instance="${i.id}"`));
   });
 
   test('setTraffic on instance 1 is in effect on instance 2 when it resolves; propagation over 50 changes', async (t) => {
