@@ -14,6 +14,7 @@ import type { ServeModuleOptions } from '../interfaces/serve-module-options.inte
 import type { FleetStatus } from '../interfaces/serve-status.interface';
 import { fleetMessages } from '../messages/fleet.messages';
 import { DEFAULT_FLEET_OPTIONS, SERVE_OPTIONS } from '../serve.constants';
+import { isServeError } from '../serve.errors';
 import { stripUndefined } from '../utils/object.util';
 import { ChangeLock } from './change.lock';
 import { FleetApplier } from './fleet.applier';
@@ -91,7 +92,11 @@ export class ServeFleet {
     this.acks = new FleetAcks(this.options.heartbeatPeriodMs * 3, this.id);
     this.nc ??= await this.orchestrator.firstConnection(this.options.startTimeoutMs);
     if (!this.nc) return this.logger.warn(fleetMessages.startedWithoutNats(this.options.startTimeoutMs));
-    await this.open(this.nc, true);
+    await this.open(this.nc, true).catch((err: unknown) => {
+      // A backend this instance cannot run fails start-up; a store that does not answer yet does not.
+      if (isServeError(err)) throw err;
+      this.openInBackground(this.nc!);
+    });
   }
 
   /**
@@ -138,11 +143,19 @@ export class ServeFleet {
   private connected(nc: NatsConnection, fresh: boolean): void {
     this.nc = nc;
     if (!this.applier || this.closed) return;
-    if (fresh || !this.follower)
-      return void this.open(nc, false).catch((err: Error) =>
-        this.logger.warn(fleetMessages.storeUnavailable(err.message)),
-      );
+    if (fresh || !this.follower) return void this.openInBackground(nc);
     this.follower.resume();
+  }
+
+  /** Opens the store after start-up; a failure (JetStream still starting) is retried each heartbeat period. */
+  private openInBackground(nc: NatsConnection): void {
+    void this.open(nc, false).catch((err: Error) => {
+      this.logger.warn(fleetMessages.storeUnavailable(err.message));
+      const retry = setTimeout(() => {
+        if (!this.closed && !this.follower && this.nc === nc && !nc.isClosed()) this.openInBackground(nc);
+      }, this.options!.heartbeatPeriodMs);
+      retry.unref();
+    });
   }
 
   private open(nc: NatsConnection, strict: boolean): Promise<void> {
