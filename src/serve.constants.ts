@@ -49,6 +49,13 @@ export const DEFAULT_CLUSTER_OPTIONS = Object.freeze({
   heartbeatTimeoutMs: 1000,
 });
 
+/** Defaults of `cluster.fleet`. An instance is live while its heartbeat is at most 3 periods old. */
+export const DEFAULT_FLEET_OPTIONS = Object.freeze({
+  heartbeatPeriodMs: 1000,
+  applyTimeoutMs: 30_000,
+  startTimeoutMs: 5000,
+});
+
 /** Header that pins requests with the same value to the same backend. */
 export const SHARD_KEY_HEADER = 'x-serve-shard-key';
 /** Header that names the backend method to call instead of the bound one. */

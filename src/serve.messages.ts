@@ -202,3 +202,4 @@ export { deployMessages } from './messages/deploy.messages';
 export { observingMessages } from './messages/observing.messages';
 export { streamMessages } from './messages/stream.messages';
 export { budgetMessages } from './messages/budget.messages';
+export { fleetMessages } from './messages/fleet.messages';

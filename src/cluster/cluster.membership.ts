@@ -33,6 +33,8 @@ export interface MembershipEvents {
   /** Gone: `graceful` when it drains (SIGTERM), else it died, hung or NATS went away. */
   left(agent: RemoteAgent, reason: string, graceful: boolean): void;
   log(level: 'log' | 'warn' | 'error', message: string): void;
+  /** NATS is up (`fresh`: a new connection; else a reconnect): the fleet's store rides on it. */
+  connected?(nc: NatsConnection, fresh: boolean): void;
 }
 
 interface AgentState extends RemoteAgent {
@@ -93,11 +95,15 @@ export class ClusterMembership implements RemoteLink {
     return [...this.agents.values()].filter((a) => !a.leaving);
   }
 
-  /** Connects in the background: the app starts whether or not NATS is reachable yet. */
-  start(): void {
-    void this.connection.start();
+  /**
+   * Connects in the background: the app starts whether or not NATS is reachable yet. Resolves
+   * after the first attempt, connected or not.
+   */
+  start(): Promise<void> {
+    const first = this.connection.start();
     this.heartbeat = setInterval(() => this.beat(), this.settings.heartbeatPeriodMs);
     this.heartbeat.unref();
+    return first;
   }
 
   /** Closes the connection (after the app's replicas stopped). */
@@ -115,6 +121,7 @@ export class ClusterMembership implements RemoteLink {
     this.current = nc;
     if (fresh) this.subscribe(nc);
     nc.publish(this.subjects.discover);
+    this.events.connected?.(nc, fresh);
   }
 
   private subscribe(nc: NatsConnection): void {

@@ -49,7 +49,7 @@ td{padding:5px 8px;border-bottom:1px solid var(--line);white-space:nowrap}td.id{
 .meter{display:inline-block;width:44px;height:6px;border-radius:3px;background:var(--soft);margin-right:6px;vertical-align:middle;overflow:hidden}.meter span{display:block;height:100%;background:var(--info)}
 .events{list-style:none;margin:0;padding:0;font-size:13px}.events li{display:flex;gap:10px;padding:3px 0;border-top:1px dashed var(--line)}
 .events time{color:var(--mute);font-variant-numeric:tabular-nums;flex:none}.events span{overflow-wrap:anywhere}
-.ev.replica-died span,.ev.replica-start-failed span{color:var(--bad)}.none{color:var(--mute)}
+.ev.replica-died span,.ev.replica-start-failed span{color:var(--bad)}.none{color:var(--mute)}tr.gone{opacity:.5}
 .banner{background:var(--warnb);color:var(--warn);padding:8px 12px;border-radius:8px;font-weight:600;margin:8px 0}
 @media (max-width:560px){body{font-size:13px}.card{padding:12px}.stats{grid-template-columns:repeat(4,1fr);gap:6px}.stat .value{font-size:15px}.updated{margin-left:0;width:100%}
 table.replicas thead{display:none}table.replicas tr{display:flex;flex-wrap:wrap;gap:2px 12px;padding:7px 0;border-bottom:1px solid var(--line)}

@@ -2,7 +2,7 @@ import type { ServeStatus } from '../interfaces/serve-status.interface';
 
 /**
  * Renders the body of the status page from a {@link ServeStatus}: endpoints with their traffic split,
- * backends with state, figures, replicas and recent events. Every value from the status is escaped.
+ * backends with state, figures, replicas and recent events, and the fleet's instances when clustered. Every value from the status is escaped.
  *
  * It is one self-contained function on purpose: the page's script runs this same function's
  * source (`renderStatusView.toString()`) on each refresh, so the server and the browser render
@@ -120,8 +120,21 @@ export function renderStatusView(status: ServeStatus): string {
     })
     .join('');
 
+  const fl = status.fleet;
+  const fleet = fl
+    ? `
+<section data-field="fleet"><h2>Fleet</h2><p class="reason">${fl.mode === 'shared' ? `Shared desired state; this instance applied revision ${esc(fl.revision)}.` : `This instance keeps its own state: ${esc(fl.reason ?? '')}`}</p>
+<div class="scroll"><table class="instances"><thead><tr><th>instance</th><th>id</th><th class="n">revision</th><th>last seen</th><th>started</th><th>error</th></tr></thead><tbody>${
+        fl.instances
+          .map(
+            (i) =>
+              `<tr data-instance="${esc(i.id)}"${i.live ? '' : ' class="gone"'}><td>${esc(i.name)}${i.self ? ' (this one)' : ''}</td><td class="id">${esc(i.id)}</td><td class="n" data-field="instance-revision">${esc(i.revision)}</td><td>${esc(ago(i.lastSeen))}</td><td>${esc(ago(i.startedAt))}</td><td>${i.error ? esc(i.error) : ''}</td></tr>`,
+          )
+          .join('') || '<tr><td colspan="6" class="none">no instance heard of yet</td></tr>'
+      }</tbody></table></div></section>`
+    : '';
   return `<div class="top"><h1>nestjs-serve</h1><span class="counts">${names.length} backend${names.length === 1 ? '' : 's'} · ${Object.keys(status.endpoints).length} endpoint${Object.keys(status.endpoints).length === 1 ? '' : 's'}</span><span class="updated"><i class="pulse"></i><span data-field="updated">as of ${esc(clock(status.at))} UTC</span><span class="live-note" data-field="live"></span></span></div>
 ${status.shuttingDown ? '<div class="banner">Shutting down: draining in-flight requests, accepting no new ones.</div>' : ''}
 <section><h2>Endpoints</h2><div class="grid">${endpoints || '<p class="none">No endpoint.</p>'}</div></section>
-<section><h2>Backends</h2><div class="grid wide">${backends || '<p class="none">No backend.</p>'}</div></section>`;
+<section><h2>Backends</h2><div class="grid wide">${backends || '<p class="none">No backend.</p>'}</div></section>${fleet}`;
 }

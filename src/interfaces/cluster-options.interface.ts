@@ -23,6 +23,21 @@ export interface ClusterOptions {
   heartbeatPeriodMs?: number;
   /** A replica host that has not answered pings for this long is dropped (its requests answer 503), in ms. Default 1000. */
   heartbeatTimeoutMs?: number;
-  /** Name of this app in the NATS server's connection list. Default `nestjs-serve host <hostname>`. */
+  /** Name of this app in the NATS server's connection list, and of this instance in the fleet. Default `nestjs-serve host <hostname>`. */
   name?: string;
+  /**
+   * The fleet: every instance of the app sharing one desired state in NATS JetStream's key-value
+   * store (when the server offers JetStream). `false` keeps each instance's state its own.
+   */
+  fleet?: FleetOptions | false;
+}
+
+/** `cluster.fleet`: how instances of the app share their desired state. */
+export interface FleetOptions {
+  /** How often an instance stores its heartbeat (and checks it applied the latest state), in ms. Default 1000. */
+  heartbeatPeriodMs?: number;
+  /** How long a change waits for every live instance to apply it before it rejects with TIMEOUT, in ms. Default 30000. */
+  applyTimeoutMs?: number;
+  /** How long `app.init()` waits for NATS at start before serving its own declarations, in ms. Default 5000. */
+  startTimeoutMs?: number;
 }

@@ -168,6 +168,41 @@ export interface ServeStatus {
   backends: Record<string, BackendStatus>;
   /** Endpoints by name. */
   endpoints: Record<string, EndpointStatus>;
+  /** The fleet of app instances sharing the desired state; present when `cluster` is set. */
+  fleet?: FleetStatus;
+}
+
+/** The fleet as one instance sees it. */
+export interface FleetStatus {
+  /**
+   * `shared`: the desired state lives in NATS JetStream and every instance applies it; `local`:
+   * this instance keeps its own (no JetStream, no NATS yet, or `cluster.fleet: false`), see `reason`.
+   */
+  mode: 'shared' | 'local';
+  reason?: string;
+  /** This instance's id. */
+  instance: string;
+  /** The revision of the desired state this instance applied. */
+  revision: number;
+  /** Every instance heard of, live ones first, with the revision each applied. */
+  instances: FleetInstanceStatus[];
+}
+
+/** One instance of the app in the fleet, from its heartbeat. */
+export interface FleetInstanceStatus {
+  id: string;
+  name: string;
+  /** The revision of the desired state it applied last. */
+  revision: number;
+  /** When its last heartbeat was stored, in ms since the epoch. */
+  lastSeen: number;
+  startedAt: number;
+  /** Heard from within 3 heartbeat periods. */
+  live: boolean;
+  /** This instance. */
+  self: boolean;
+  /** The last change it could not apply in full. */
+  error?: string;
 }
 
 /** Whatever can give a {@link ServeStatus} (`ServeService` does). */

@@ -1,4 +1,4 @@
-import type { ClusterOptions } from '../interfaces/cluster-options.interface';
+import type { ClusterOptions, FleetOptions } from '../interfaces/cluster-options.interface';
 import type { ServeDashboardOptions, ServeMetricsOptions } from '../interfaces/metrics-options.interface';
 import type { ServeModuleOptions } from '../interfaces/serve-module-options.interface';
 import { SUBJECT_TOKEN } from '../cluster/cluster.protocol';
@@ -60,6 +60,13 @@ const CLUSTER_CHECKS: Record<keyof ClusterOptions, Check> = {
   heartbeatPeriodMs: duration(true),
   heartbeatTimeoutMs: duration(true),
   name: nonEmptyString,
+  fleet: (v) => (v === false || isPlainObject(v) ? undefined : 'false, or an object like { applyTimeoutMs: 30000 }'),
+};
+
+const FLEET_CHECKS: Record<keyof FleetOptions, Check> = {
+  heartbeatPeriodMs: duration(true),
+  applyTimeoutMs: duration(true),
+  startTimeoutMs: duration(),
 };
 
 /** Checks `ServeModule.forRoot()` options; throws a ServeError naming the option. */
@@ -92,6 +99,8 @@ export function validateModuleOptions(options: ServeModuleOptions): void {
       ...stripUndefined(options.cluster),
     };
     if (period * 2 > timeout) throw new ServeError('INVALID_CONFIG', messages.heartbeatRatio(period, timeout));
+    const fleet = (options.cluster as Partial<ClusterOptions>).fleet;
+    if (fleet) checkFields(`${subject} cluster.fleet`, { ...fleet }, FLEET_CHECKS);
   }
 }
 

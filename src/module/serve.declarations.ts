@@ -135,3 +135,8 @@ export function mergedAutoscaling(
   if (update.autoscaling === null) return undefined;
   return { ...previous.autoscaling, ...stripUndefined(update.autoscaling) };
 }
+
+/** A backend's config after an update: `update`'s fields over `previous`, autoscaling merged field by field. */
+export function nextConfig(previous: ResolvedBackendConfig, update: BackendConfig): ResolvedBackendConfig {
+  return resolveConfig({ ...previous, ...stripUndefined(update), autoscaling: mergedAutoscaling(previous, update) });
+}

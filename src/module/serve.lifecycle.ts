@@ -19,6 +19,7 @@ import { ServeService } from './serve.service';
 import { ServeRollouts } from './serve.rollouts';
 import { ObservingRoutes } from './observing.routes';
 import { HostRoutes } from './host.routes';
+import { ServeFleet } from './serve.fleet';
 
 /**
  * Starts the declared backends when the module initialises (so `app.init()` resolves only once
@@ -38,6 +39,7 @@ export class ServeLifecycle implements OnModuleInit, OnApplicationBootstrap, Bef
     private readonly observing: ObservingRoutes,
     private readonly rollouts: ServeRollouts,
     private readonly hostRoutes: HostRoutes,
+    private readonly fleet: ServeFleet,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -46,6 +48,12 @@ export class ServeLifecycle implements OnModuleInit, OnApplicationBootstrap, Bef
     this.hostRoutes.alsoServe((path) => this.observing.has(path));
     const declarations = readDeclarations(this.options.backends ?? []);
     await this.orchestrator.declare(declarations);
+    // With a fleet, the shared desired state (runtime changes, backends of other instances) is in
+    // effect before app.init() resolves.
+    await this.fleet.join(declarations).catch(async (err: unknown) => {
+      await this.orchestrator.shutdown();
+      throw err;
+    });
     this.unregister = addAppHandleProvider({ getHandle: (endpoint) => this.service.getHandle(endpoint) });
   }
 
@@ -73,6 +81,7 @@ export class ServeLifecycle implements OnModuleInit, OnApplicationBootstrap, Bef
     const pending = [...this.registry.backends.values()].reduce((n, b) => n + b.inFlight + b.queued, 0);
     this.unregister?.();
     await this.rollouts.abortAll(messages.rolloutShutdown());
+    await this.fleet.leave();
     await this.orchestrator.shutdown();
     this.observing.stop();
     this.logger.log(messages.drained(pending, Date.now() - started));

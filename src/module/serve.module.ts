@@ -11,6 +11,9 @@ import { ServeLifecycle } from './serve.lifecycle';
 import { ServeRegistry } from './serve.registry';
 import { ServeOrchestrator } from './serve.orchestrator';
 import { ServeService } from './serve.service';
+import { ServeChanges } from './serve.changes';
+import { ChangeLock } from './change.lock';
+import { ServeFleet } from './serve.fleet';
 import { ServeRollouts } from './serve.rollouts';
 import { ObservingRoutes } from './observing.routes';
 import { ServeSignals } from '../signals/serve.signals';
@@ -32,6 +35,9 @@ import { ServeHealthIndicator } from '../health/serve.health-indicator';
     ServeDispatcher,
     ServeOrchestrator,
     ServeService,
+    ServeChanges,
+    ChangeLock,
+    ServeFleet,
     ObservingRoutes,
     ServeRollouts,
     ServeLifecycle,

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { availableParallelism } from 'node:os';
+import type { NatsConnection } from '@nats-io/transport-node';
 import type { BackendDefinition } from '../backend/backend.definition';
 import { BackendDeployment, type DeploymentSettings } from '../backend/backend.deployment';
 import { cpuOverrun, localCpuShares, type BudgetedBackend } from '../router/cpu.budget';
@@ -34,6 +35,8 @@ export class ServeOrchestrator {
   private readonly launching = new Map<BackendDeployment, Promise<void>>();
   private readonly deleting = new Set<BackendDeployment>();
   private stopping?: Promise<void>;
+  private firstAttempt?: Promise<void>;
+  private readonly connectionListeners: ((nc: NatsConnection, fresh: boolean) => void)[] = [];
 
   constructor(
     private readonly registry: ServeRegistry,
@@ -77,6 +80,7 @@ export class ServeOrchestrator {
           for (const deployment of this.deployments()) void deployment.removeSite(agent.site.id, why, graceful);
         },
         log: (level, message) => this.logger[level](message),
+        connected: (nc, fresh) => this.connectionListeners.forEach((listener) => listener(nc, fresh)),
       });
     }
   }
@@ -86,9 +90,27 @@ export class ServeOrchestrator {
     return this.cluster !== undefined;
   }
 
+  /** This instance's id in the cluster (replica hosts and the fleet know it by it). */
+  get instanceId(): string | undefined {
+    return this.cluster?.appId;
+  }
+
+  /** Calls `listener` each time NATS comes up: a new connection (`fresh`) or a reconnect. */
+  onConnection(listener: (nc: NatsConnection, fresh: boolean) => void): void {
+    this.connectionListeners.push(listener);
+  }
+
+  /** Resolves with the NATS connection once the first attempt to connect settled (at most `ms`), if connected. */
+  async firstConnection(ms: number): Promise<NatsConnection | undefined> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.firstAttempt, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+    clearTimeout(timer);
+    return this.cluster?.connected ? this.cluster.nc : undefined;
+  }
+
   /** Starts the backends and endpoints declared to `forRoot()`, and joins the cluster if there is one. */
   async declare(declarations: Declarations): Promise<void> {
-    this.cluster?.start();
+    this.firstAttempt = this.cluster?.start();
     this.warnIfOverCores(declarations.backends.map(({ spec, config }) => ({ ...spec, config })));
     const started = await Promise.allSettled(
       declarations.backends.map(({ spec, config }) => this.launch(spec, config)),

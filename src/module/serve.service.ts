@@ -17,21 +17,24 @@ import {
   validateRoute,
   validateStreamOption,
 } from './config.validator';
-import { mergedAutoscaling, resolveConfig } from './serve.declarations';
+import { nextConfig, resolveConfig } from './serve.declarations';
 import { validateTraffic } from './traffic.validator';
 export type { EndpointInfo } from '../interfaces/endpoint-options.interface';
 import { assertNotInEntryFile } from './entry-module';
 import { ServeDispatcher } from './serve.dispatcher';
 import { createAppHandle } from './serve.handle';
-import { ServeOrchestrator } from './serve.orchestrator';
-import { ServeRegistry } from './serve.registry';
+import { ServeRegistry, type EndpointEntry } from './serve.registry';
 import type { ServeStatus } from '../interfaces/serve-status.interface';
 import type { ServeHealthSource } from '../health/serve-health.source';
 import { ServeSignals, type LiveStepFigures } from '../signals/serve.signals';
 import type { RolloutOptions, RolloutResult } from '../interfaces/rollout-options.interface';
 import { ServeRollouts } from './serve.rollouts';
-import { HostRoutes } from './host.routes';
 import { composeStatus } from './serve.status';
+import { fleetChanges, type FleetChange } from '../fleet/fleet.change';
+import type { WeightMap } from '../router/traffic.policy';
+import { ChangeLock } from './change.lock';
+import { endpointChange, ServeChanges } from './serve.changes';
+import { ServeFleet } from './serve.fleet';
 
 /**
  * Changes backends, endpoints, traffic and user config while the app serves. Every mutating
@@ -40,15 +43,14 @@ import { composeStatus } from './serve.status';
  */
 @Injectable()
 export class ServeService implements ServeHealthSource {
-  private lock: Promise<unknown> = Promise.resolve();
-
   constructor(
     private readonly registry: ServeRegistry,
     private readonly dispatcher: ServeDispatcher,
-    private readonly orchestrator: ServeOrchestrator,
     private readonly signals: ServeSignals,
     private readonly rollouts: ServeRollouts,
-    private readonly hostRoutes: HostRoutes,
+    private readonly changes: ServeChanges,
+    private readonly lock: ChangeLock,
+    private readonly fleet: ServeFleet,
   ) {}
 
   /** Starts a backend from a `@Backend()` class; `config` overrides the decorator's options. */
@@ -66,7 +68,8 @@ export class ServeService implements ServeHealthSource {
       const spec = buildBackendDefinition(backendClass, name, config);
       assertNotInEntryFile(spec);
       const resolved = resolveConfig({ ...getBackendMetadata(backendClass), ...stripUndefined(config) });
-      await this.orchestrator.launch(spec, resolved);
+      if (!this.fleet.shared) return this.changes.createBackend(spec, resolved);
+      return fleetChanges.createBackend(name, this.fleet.records.record(spec, resolved));
     });
   }
 
@@ -76,9 +79,7 @@ export class ServeService implements ServeHealthSource {
       const backend = this.registry.backend(name);
       const users = this.registry.endpointsUsing(name);
       if (users.length) throw new ServeError('CONFLICT', messages.backendInUse(name, users));
-      this.registry.backends.delete(name);
-      await this.orchestrator.retire(backend);
-      this.signals.delete(name);
+      return this.fleet.shared ? fleetChanges.deleteBackend(name) : this.changes.deleteBackend(backend.spec.name);
     });
   }
 
@@ -90,26 +91,9 @@ export class ServeService implements ServeHealthSource {
   updateBackendConfig(name: string, partialConfig: BackendConfig): Promise<void> {
     return this.exclusive(async () => {
       const backend = this.registry.backend(name);
-      const previous = backend.getConfig();
-      validateConfigUpdate(name, partialConfig, previous);
-      const next = resolveConfig({
-        ...previous,
-        ...stripUndefined(partialConfig),
-        autoscaling: mergedAutoscaling(previous, partialConfig),
-      });
-      const scaled = next.numReplicas !== previous.numReplicas;
-      // Scale first (a failed scale-up undoes itself), then the rolling reconfigure (a failed one
-      // undoes itself too), so a rejected update never leaves part of itself behind.
-      if (scaled) await backend.scale(next.numReplicas);
-      if ('userConfig' in partialConfig && partialConfig.userConfig !== undefined) {
-        try {
-          await backend.reconfigure(structuredClone(partialConfig.userConfig));
-        } catch (err) {
-          if (scaled) await backend.scale(previous.numReplicas).catch(() => undefined);
-          throw err;
-        }
-      }
-      backend.applyLimits(next);
+      validateConfigUpdate(name, partialConfig, backend.getConfig());
+      if (!this.fleet.shared) return this.changes.updateBackend(name, partialConfig);
+      return fleetChanges.updateBackend(name, nextConfig(backend.getConfig(), partialConfig));
     });
   }
 
@@ -129,7 +113,7 @@ export class ServeService implements ServeHealthSource {
    * each endpoint's route, traffic split, shadows and figures. See {@link ServeStatus}.
    */
   status(): ServeStatus {
-    return composeStatus(this.registry, this.signals, this.rollouts, this.shuttingDown);
+    return composeStatus(this.registry, this.signals, this.rollouts, this.shuttingDown, this.fleet.status());
   }
 
   /** `true` once the app started shutting down (draining requests in flight). */
@@ -158,8 +142,10 @@ export class ServeService implements ServeHealthSource {
       const owner = this.registry.routeOwner(options.route);
       if (owner) throw new ServeError('CONFLICT', messages.routeTaken(options.route, owner.name, name));
       this.assertServes(options.backend, name);
-      this.registry.putEndpoint(name, options.route, methods, { [options.backend]: 1 }, {}, options.stream);
-      this.hostRoutes.warnIfHidden(name, options.route, methods);
+      this.registry.assertUnambiguous(name, options.route);
+      const endpoint = endpointChange(options.route, methods, { [options.backend]: 1 }, {}, options.stream);
+      if (!this.fleet.shared) return this.changes.putEndpoint(name, endpoint, true);
+      return fleetChanges.createEndpoint(name, endpoint);
     });
   }
 
@@ -167,8 +153,7 @@ export class ServeService implements ServeHealthSource {
   deleteEndpoint(name: string): Promise<void> {
     return this.exclusive(async () => {
       this.registry.endpoint(name);
-      if (this.rollouts.of(name)) await this.rollouts.abort(name, messages.rolloutEndpointGone(name));
-      this.registry.deleteEndpoint(name);
+      return this.fleet.shared ? fleetChanges.deleteEndpoint(name) : this.changes.deleteEndpoint(name);
     });
   }
 
@@ -181,7 +166,7 @@ export class ServeService implements ServeHealthSource {
       const entry = this.registry.endpoint(endpoint);
       this.rollouts.assertFree(endpoint);
       validateTraffic(endpoint, traffic, (backend) => this.assertServes(backend, endpoint));
-      this.registry.putEndpoint(endpoint, entry.route, entry.methods, traffic, entry.policy.shadows, entry.stream);
+      return this.putEndpoint(`setTraffic('${endpoint}')`, entry, { ...traffic }, entry.policy.shadows);
     });
   }
 
@@ -197,7 +182,7 @@ export class ServeService implements ServeHealthSource {
       const shadows = { ...entry.policy.shadows };
       if (proportion === 0) delete shadows[backend];
       else shadows[backend] = proportion;
-      this.registry.putEndpoint(endpoint, entry.route, entry.methods, entry.policy.traffic, shadows, entry.stream);
+      return this.putEndpoint(`shadowTraffic('${endpoint}')`, entry, entry.policy.traffic, shadows);
     });
   }
 
@@ -210,7 +195,7 @@ export class ServeService implements ServeHealthSource {
    */
   rollout(endpoint: string, backend: string, options?: RolloutOptions): Promise<RolloutResult> {
     let started!: Promise<RolloutResult>;
-    return this.exclusive(async () => {
+    return this.exclusive(() => {
       this.registry.endpoint(endpoint);
       this.assertServes(backend, endpoint);
       started = this.rollouts.start(endpoint, backend, options);
@@ -239,12 +224,24 @@ export class ServeService implements ServeHealthSource {
       throw new ServeError('INVALID_CONFIG', messages.noHandlerMethod(backend, endpoint));
   }
 
-  private exclusive<T>(change: () => Promise<T>): Promise<T> {
-    const run = this.lock.then(() => {
-      if (this.registry.closed) throw new ServeError('SHUT_DOWN', messages.shutDown());
-      return this.orchestrator.watchCpus(change);
-    });
-    this.lock = run.catch(() => undefined);
-    return run;
+  private putEndpoint(what: string, entry: EndpointEntry, traffic: WeightMap, shadows: WeightMap): FleetChange | void {
+    const endpoint = endpointChange(entry.route, entry.methods, traffic, shadows, entry.stream);
+    if (!this.fleet.shared) return this.changes.putEndpoint(entry.name, endpoint, false);
+    return fleetChanges.putEndpoint(what, entry.name, endpoint);
+  }
+
+  /**
+   * Runs a change one at a time with the others. `change` checks it, then either makes it here
+   * (no fleet: it returns nothing) or returns it as a change of the fleet's desired state, which
+   * is written, applied here, and waited for on every live instance (outside the lock).
+   */
+  private exclusive(change: () => Promise<FleetChange | void> | FleetChange | void): Promise<void> {
+    let written: { revision: number; what: string } | undefined;
+    return this.lock
+      .run(async () => {
+        const fleetChange = await change();
+        if (fleetChange) written = { revision: await this.fleet.commit(fleetChange), what: fleetChange.what };
+      })
+      .then(() => (written ? this.fleet.awaitApplied(written.revision, written.what) : undefined));
   }
 }

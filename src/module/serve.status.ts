@@ -1,4 +1,4 @@
-import type { ServeStatus } from '../interfaces/serve-status.interface';
+import type { FleetStatus, ServeStatus } from '../interfaces/serve-status.interface';
 import type { ServeSignals } from '../signals/serve.signals';
 import type { ServeRegistry } from './serve.registry';
 import type { ServeRollouts } from './serve.rollouts';
@@ -13,6 +13,7 @@ export function composeStatus(
   signals: ServeSignals,
   rollouts: ServeRollouts,
   shuttingDown: boolean,
+  fleet?: FleetStatus,
 ): ServeStatus {
   const backends: ServeStatus['backends'] = {};
   for (const [name, backend] of registry.backends) {
@@ -48,5 +49,5 @@ export function composeStatus(
       rollout: rollouts.of(name),
     };
   }
-  return { at: Date.now(), shuttingDown, backends, endpoints };
+  return { at: Date.now(), shuttingDown, backends, endpoints, ...(fleet ? { fleet } : {}) };
 }

@@ -1,5 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer, connect } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..');
@@ -101,18 +103,25 @@ export interface TestNats {
   start(): Promise<void>;
 }
 
-/** Starts `nats-server` (from Debian's package `nats-server`) on a free loopback port. */
-export async function startNats(): Promise<TestNats> {
+/**
+ * Starts `nats-server` (from Debian's package `nats-server`) on a free loopback port; with
+ * `jetstream`, with JetStream on and a store directory of its own that survives `stop()` and
+ * `start()` (removed when the test process exits).
+ */
+export async function startNats(options: { jetstream?: boolean } = {}): Promise<TestNats> {
   if (spawnSync('nats-server', ['--version']).error) {
     throw new Error('nats-server is not installed: apt-get install -y nats-server (.ci/run does it).');
   }
   const port = await freePort();
+  const store = options.jetstream ? mkdtempSync(join(tmpdir(), 'nats-js-')) : undefined;
+  if (store) process.once('exit', () => rmSync(store, { recursive: true, force: true }));
+  const jetstream = store ? ['-js', '-sd', store] : [];
   let server: TestProcess | undefined;
   const nats: TestNats = {
     url: `nats://127.0.0.1:${port}`,
     port,
     async start() {
-      server = startProcess('nats-server', ['-a', '127.0.0.1', '-p', String(port)]);
+      server = startProcess('nats-server', ['-a', '127.0.0.1', '-p', String(port), ...jetstream]);
       await waitForPort(port);
     },
     async stop() {

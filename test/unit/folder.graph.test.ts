@@ -87,13 +87,15 @@ test('nothing but index.ts imports module/', () => {
   );
 });
 
-test('imports point down: backend/ and router/ know nothing of the module, HTTP or the cluster', () => {
+test('imports point down: backend/, router/ and fleet/ know nothing of the module, HTTP or the cluster', () => {
   const rules: Record<string, string[]> = {
     'backend/': ['module/', 'http/', 'cluster/', 'cli/'],
     'router/': ['module/', 'backend/', 'http/', 'cluster/', 'replicas/', 'cli/'],
     'replicas/': ['module/', 'backend/', 'cluster/', 'cli/', '@nats-io/transport-node'],
     'http/': ['module/', 'backend/', 'replicas/', 'cluster/'],
     'cluster/': ['module/', 'backend/', 'http/'],
+    // The fleet's decisions know no NATS (cluster/ implements its store) and no Nest wiring.
+    'fleet/': ['module/', 'cluster/', 'http/', 'cli/', '@nats-io/transport-node', '@nats-io/kv', '@nats-io/jetstream'],
   };
   const offenders = edges().filter((e) => rules[e.from]?.includes(e.to));
   assert.deepEqual(

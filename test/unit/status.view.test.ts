@@ -93,3 +93,37 @@ test('a rollout in progress and a backend autoscaling show what they are doing',
     /data-field="autoscaling"><strong>Autoscaling<\/strong> 1–4 replicas, target 2 ongoing each · last: to 3/,
   );
 });
+
+test('the fleet section lists every instance with its revision, this one marked, silent ones dimmed', () => {
+  const html = renderStatusView({
+    at: 10_000,
+    shuttingDown: false,
+    backends: {},
+    endpoints: {},
+    fleet: {
+      mode: 'shared',
+      instance: 'a1',
+      revision: 7,
+      instances: [
+        { id: 'a1', name: 'pod-<1>', revision: 7, lastSeen: 9000, startedAt: 0, live: true, self: true },
+        {
+          id: 'b2',
+          name: 'pod-2',
+          revision: 6,
+          lastSeen: 1000,
+          startedAt: 0,
+          live: false,
+          self: false,
+          error: 'no class',
+        },
+      ],
+    },
+  });
+  assert.match(html, /applied revision 7/);
+  assert.match(html, /<tr data-instance="a1"><td>pod-&lt;1&gt; \(this one\)<\/td>/);
+  assert.match(
+    html,
+    /<tr data-instance="b2" class="gone">.*<td class="n" data-field="instance-revision">6<\/td>.*no class/,
+  );
+  assert.doesNotMatch(renderStatusView({ at: 0, shuttingDown: false, backends: {}, endpoints: {} }), /Fleet/);
+});

@@ -1,0 +1,153 @@
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { KV, KvEntry } from '@nats-io/kv';
+import { FLEET_STATE_FORMAT, type FleetBeat, type FleetState, type StoredFleetState } from '../fleet/fleet.state';
+import type { FleetStore, FleetWatch } from '../fleet/fleet.store';
+import { RevisionConflict } from '../fleet/revision.conflict';
+import { fleetMessages } from '../messages/fleet.messages';
+import type { FleetInstance } from '../fleet/fleet.state';
+
+const DESIRED = 'desired';
+/** JetStream's "wrong last sequence": a compare-and-set write lost. */
+const WRONG_LAST_SEQUENCE = 10071;
+const RETRY_MS = 250;
+
+/** Why a fleet store could not be opened on a connection. */
+export type FleetStoreUnavailable = { reason: 'no-jetstream' | 'no-client'; message: string };
+
+/**
+ * The fleet's store in NATS JetStream's key-value store: bucket `<prefix>-fleet` holds the desired
+ * state as one JSON document under the key `desired` (its revision is the stream sequence), and
+ * bucket `<prefix>-instances` each instance's heartbeat under its id (entries expire after
+ * `instanceTtlMs`). Reads and writes retry a failing server for up to `retryForMs` (a NATS restart
+ * makes JetStream answer late), never a lost compare-and-set.
+ */
+export class FleetKvStore implements FleetStore {
+  private constructor(
+    private readonly kv: KV,
+    private readonly instances: KV,
+    /** The bucket of the desired state, for messages. */
+    readonly bucket: string,
+    private readonly retryForMs: number,
+  ) {}
+
+  /** Opens (creating if needed) the two buckets; tells why not when the server has no JetStream. */
+  static async open(
+    nc: NatsConnection,
+    prefix: string,
+    instanceTtlMs: number,
+    retryForMs: number,
+  ): Promise<FleetKvStore | FleetStoreUnavailable> {
+    let kvModule: typeof import('@nats-io/kv');
+    let jsModule: typeof import('@nats-io/jetstream');
+    try {
+      kvModule = require('@nats-io/kv') as typeof import('@nats-io/kv');
+      jsModule = require('@nats-io/jetstream') as typeof import('@nats-io/jetstream');
+    } catch {
+      return { reason: 'no-client', message: fleetMessages.kvClientMissing() };
+    }
+    try {
+      await jsModule.jetstreamManager(nc, { checkAPI: true });
+    } catch (err) {
+      if (/not enabled/i.test((err as Error).message) || (err as Error).name === 'JetStreamNotEnabled')
+        return { reason: 'no-jetstream', message: fleetMessages.noJetStream(nc.getServer()) };
+      throw err;
+    }
+    const base = prefix.replace(/[^A-Za-z0-9_-]/g, '_');
+    const kvm = new kvModule.Kvm(nc);
+    const bucket = async (name: string, options: { history?: number; ttl?: number }) =>
+      kvm.create(name, options).catch(() => kvm.open(name));
+    const kv = await bucket(`${base}-fleet`, { history: 10 });
+    const instances = await bucket(`${base}-instances`, { history: 1, ttl: instanceTtlMs });
+    return new FleetKvStore(kv, instances, `${base}-fleet`, retryForMs);
+  }
+
+  read(): Promise<StoredFleetState | undefined> {
+    return this.retrying(async () => {
+      const entry = await this.kv.get(DESIRED);
+      return entry && entry.operation === 'PUT' ? decodeState(entry) : undefined;
+    });
+  }
+
+  create(state: FleetState): Promise<number> {
+    return this.retrying(() => this.kv.create(DESIRED, JSON.stringify(state)).catch(conflictAt(0)));
+  }
+
+  update(state: FleetState, revision: number): Promise<number> {
+    return this.retrying(() => this.kv.update(DESIRED, JSON.stringify(state), revision).catch(conflictAt(revision)));
+  }
+
+  async watch(afterRevision: number, seen: (stored: StoredFleetState) => void): Promise<FleetWatch> {
+    const iterator = await this.kv.watch({
+      key: DESIRED,
+      ...(afterRevision > 0 ? { resumeFromRevision: afterRevision + 1 } : {}),
+    });
+    return consume(iterator, (entry) => {
+      if (entry.operation === 'PUT') seen(decodeState(entry));
+    });
+  }
+
+  async beat(beat: FleetBeat): Promise<void> {
+    await this.instances.put(beat.id, JSON.stringify(beat));
+  }
+
+  async forget(id: string): Promise<void> {
+    await this.instances.delete(id);
+  }
+
+  async watchInstances(seen: (id: string, instance: FleetInstance | undefined) => void): Promise<FleetWatch> {
+    const iterator = await this.instances.watch();
+    return consume(iterator, (entry) => {
+      if (entry.operation !== 'PUT') return seen(entry.key, undefined);
+      seen(entry.key, { ...(entry.json<FleetBeat>() as FleetBeat), lastSeen: entry.created.getTime() });
+    });
+  }
+
+  private async retrying<T>(op: () => Promise<T>): Promise<T> {
+    const deadline = Date.now() + this.retryForMs;
+    for (;;) {
+      try {
+        return await op();
+      } catch (err) {
+        if (err instanceof RevisionConflict || Date.now() > deadline) throw err;
+        await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
+      }
+    }
+  }
+}
+
+function decodeState(entry: KvEntry): StoredFleetState {
+  const state = entry.json<FleetState>();
+  if (state.format !== FLEET_STATE_FORMAT)
+    throw new Error(`the fleet's desired state has format ${state.format}; this version reads ${FLEET_STATE_FORMAT}`);
+  return { revision: entry.revision, state };
+}
+
+function conflictAt(revision: number): (err: unknown) => never {
+  return (err) => {
+    const e = err as { code?: number; message?: string; api_error?: { err_code?: number } };
+    if (
+      e.code === WRONG_LAST_SEQUENCE ||
+      e.api_error?.err_code === WRONG_LAST_SEQUENCE ||
+      /wrong last sequence/.test(e.message ?? '')
+    )
+      throw new RevisionConflict(revision);
+    throw err;
+  };
+}
+
+function consume(iterator: AsyncIterable<KvEntry> & { stop(): void }, each: (entry: KvEntry) => void): FleetWatch {
+  const ended = (async () => {
+    try {
+      for await (const entry of iterator) {
+        try {
+          each(entry);
+        } catch {
+          // A foreign or unreadable entry: skipped (the periodic read reports an unreadable state).
+        }
+      }
+    } catch {
+      // The watch broke (reconnect, server restart): `ended` lets the owner start a new one.
+    }
+  })();
+  return { stop: () => iterator.stop(), ended };
+}

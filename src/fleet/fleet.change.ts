@@ -1,0 +1,128 @@
+import { ServeError } from '../serve.errors';
+import { messages } from '../serve.messages';
+import type { FleetBackend, FleetEndpoint, FleetEntityKey, FleetState } from './fleet.state';
+import type { ResolvedBackendConfig } from '../interfaces/backend-config.interface';
+
+/**
+ * One mutating `ServeService` call as a change of the desired state: the entities it changes or
+ * depends on (for conflict decisions), and the next state from a given one. `apply` checks again
+ * what may have changed since the call was checked (a route taken, a backend gone) and throws a
+ * ServeError then; it never changes its argument.
+ */
+export interface FleetChange {
+  /** The call, for messages: `setTraffic('/echo')`. */
+  readonly what: string;
+  /** The entities it changes: another instance's change to one of them is a conflict. */
+  readonly touches: readonly FleetEntityKey[];
+  /** The entities it only names (backends of an endpoint): a conflict if gone or redefined. */
+  readonly needs: readonly FleetEntityKey[];
+  apply(state: FleetState): FleetState;
+}
+
+/** The changes `ServeService` writes. */
+export const fleetChanges = {
+  createBackend(name: string, backend: FleetBackend): FleetChange {
+    return change(`createBackend('${name}')`, [`backend:${name}`], (s) => {
+      if (s.backends[name]) throw new ServeError('CONFLICT', messages.duplicateBackend(name));
+      s.backends[name] = backend;
+    });
+  },
+  deleteBackend(name: string): FleetChange {
+    return change(`deleteBackend('${name}')`, [`backend:${name}`], (s) => {
+      backendOf(s, name);
+      const users = Object.entries(s.endpoints)
+        .filter(([, e]) => name in e.traffic || name in e.shadows)
+        .map(([endpoint]) => endpoint);
+      if (users.length) throw new ServeError('CONFLICT', messages.backendInUse(name, users));
+      delete s.backends[name];
+    });
+  },
+  updateBackend(name: string, config: ResolvedBackendConfig): FleetChange {
+    return change(`updateBackendConfig('${name}')`, [`backend:${name}`], (s) => {
+      s.backends[name] = { ...backendOf(s, name), config };
+    });
+  },
+  createEndpoint(name: string, endpoint: FleetEndpoint): FleetChange {
+    return change(
+      `createEndpoint('${name}')`,
+      [`endpoint:${name}`],
+      (s) => {
+        if (s.endpoints[name]) throw new ServeError('CONFLICT', messages.duplicateEndpoint(name));
+        const route = normalise(endpoint.route);
+        const owner = Object.entries(s.endpoints).find(([, e]) => normalise(e.route) === route);
+        if (owner) throw new ServeError('CONFLICT', messages.routeTaken(endpoint.route, owner[0], name));
+        for (const backend of namedBackends(endpoint)) backendOf(s, backend);
+        s.endpoints[name] = endpoint;
+      },
+      backendKeys(endpoint),
+    );
+  },
+  /** setTraffic, shadowTraffic: the endpoint's new traffic and shadows. */
+  putEndpoint(what: string, name: string, endpoint: FleetEndpoint): FleetChange {
+    return change(
+      what,
+      [`endpoint:${name}`],
+      (s) => {
+        if (!s.endpoints[name])
+          throw new ServeError('NOT_FOUND', messages.unknownEndpoint(name, Object.keys(s.endpoints)));
+        for (const backend of namedBackends(endpoint)) backendOf(s, backend);
+        s.endpoints[name] = endpoint;
+      },
+      backendKeys(endpoint),
+    );
+  },
+  deleteEndpoint(name: string): FleetChange {
+    return change(`deleteEndpoint('${name}')`, [`endpoint:${name}`], (s) => {
+      delete s.endpoints[name];
+    });
+  },
+  /** Puts the `touches` entities back as they were in `base` (a change this instance could not apply). */
+  restore(what: string, base: FleetState, touches: readonly FleetEntityKey[]): FleetChange {
+    return change(`undo of ${what}`, [], (s) => {
+      for (const key of touches) {
+        const [kind, ...rest] = key.split(':');
+        const name = rest.join(':');
+        const table = (kind === 'backend' ? s.backends : s.endpoints) as Record<string, unknown>;
+        const before = (kind === 'backend' ? base.backends : base.endpoints)[name];
+        if (before === undefined) delete table[name];
+        else table[name] = before;
+      }
+    });
+  },
+};
+
+function change(
+  what: string,
+  touches: readonly FleetEntityKey[],
+  edit: (state: FleetState) => void,
+  needs: readonly FleetEntityKey[] = [],
+): FleetChange {
+  return {
+    what,
+    touches,
+    needs,
+    apply(state) {
+      const next = structuredClone(state);
+      edit(next);
+      return next;
+    },
+  };
+}
+
+function backendOf(state: FleetState, name: string): FleetBackend {
+  const backend = state.backends[name];
+  if (!backend) throw new ServeError('NOT_FOUND', messages.unknownBackend(name, Object.keys(state.backends)));
+  return backend;
+}
+
+function namedBackends(endpoint: FleetEndpoint): string[] {
+  return [...new Set([...Object.keys(endpoint.traffic), ...Object.keys(endpoint.shadows)])];
+}
+
+function backendKeys(endpoint: FleetEndpoint): FleetEntityKey[] {
+  return namedBackends(endpoint).map((b) => `backend:${b}` as const);
+}
+
+function normalise(route: string): string {
+  return route.length > 1 ? route.replace(/\/+$/, '') || '/' : route;
+}
