@@ -65,8 +65,9 @@ export class ReplicaHandles {
     this.settle(waiter, message.o);
   }
 
-  /** The handle call `id` could not be sent. */
-  unsendable(id: number, why: string): void {
+  /** The handle call `id` could not be sent (`cloneError`, e.g. a `DataCloneError`). */
+  unsendable(id: number, cloneError: unknown): void {
+    const why = String((cloneError as Error)?.message ?? cloneError);
     const waiter = this.waiters.get(id);
     this.waiters.delete(id);
     const error = new ServeError('BAD_REQUEST', messages.notSendable('The handle payload', this.replicaId, why));
