@@ -1,20 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { LoggerService } from '@nestjs/common';
 import { Composer, ModelV1, ModelV2, Scorer } from '../fixtures/observing/observing.backends';
 import { serveAppForSuite } from '../helpers/serve-app';
+import { RecordingLogger } from '../helpers/recording-logger';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
-
-/** Keeps every line Nest's Logger writes. */
-class RecordingLogger implements LoggerService {
-  readonly lines: string[] = [];
-  log = (m: unknown) => void this.lines.push(String(m));
-  error = (m: unknown) => void this.lines.push(String(m));
-  warn = (m: unknown) => void this.lines.push(String(m));
-  debug = (m: unknown) => void this.lines.push(String(m));
-  verbose = (m: unknown) => void this.lines.push(String(m));
-}
 
 describe('request ids', () => {
   const logs = new RecordingLogger();
