@@ -117,6 +117,17 @@ function readError(err: unknown): WireError {
   return wire;
 }
 
+/**
+ * The error a replica sent as an `Error` of this thread, with the replica's own stack: its frames
+ * name the backend's files and lines (for the log; callers get only the message).
+ */
+export function decodeRemoteError(wire: WireError): Error {
+  const err = new Error(wire.message);
+  if (wire.name) err.name = wire.name;
+  err.stack = wire.stack ?? `${err.name}: ${wire.message}`;
+  return err;
+}
+
 /** An outcome that failed with `err`; `notStarted` when the call never reached a replica (it may be retried). */
 export function failure(err: unknown, notStarted = false): WireOutcome {
   const e = encodeError(err);

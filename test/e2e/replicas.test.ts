@@ -10,7 +10,7 @@ import { Backend, Endpoint, ServeModule } from '../../src';
 import { startServeApp } from '../helpers/serve-app';
 import { ProcessBackend } from '../fixtures/process.backend';
 import { FailingBackend, FailingProcessBackend } from '../fixtures/failing.backend';
-import { RecordingLogger } from '../helpers/recording-logger';
+import { recordingLogger } from '../helpers/backend.fixture';
 import { NeverReady } from '../fixtures/fault.backend';
 import { VersionA } from '../fixtures/traffic.backends';
 
@@ -129,7 +129,7 @@ describe('replicas', () => {
       [FailingBackend, 'model file missing: weights.bin', lineOf("throw new Error('model file missing")],
       [FailingProcessBackend, 'weights file missing: weights-p.bin', lineOf('throw new Error(`weights file missing')],
     ] as const) {
-      const logs = new RecordingLogger();
+      const logs = recordingLogger();
       const err = await startupError([backend], logs);
       const line = logs.lines.find((l) => l.includes(`${backend.name}#1 failed to start: ${message}`));
       assert.ok(line, `a log line names the failure, in:\n${logs.lines.join('\n')}`);

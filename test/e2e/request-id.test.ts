@@ -2,12 +2,12 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { Composer, ModelV1, ModelV2, Scorer } from '../fixtures/observing/observing.backends';
 import { serveAppForSuite } from '../helpers/serve-app';
-import { RecordingLogger } from '../helpers/recording-logger';
+import { recordingLogger } from '../helpers/backend.fixture';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 describe('request ids', () => {
-  const logs = new RecordingLogger();
+  const logs = recordingLogger();
   const s = serveAppForSuite(
     { backends: [Scorer, ModelV1, ModelV2, Composer] },
     { configure: (app) => app.useLogger(logs) },

@@ -7,10 +7,13 @@ import type { CallResult } from '../../src/replicas/result.codec';
 import { DEFAULT_BACKEND_CONFIG } from '../../src/serve.constants';
 import type { FakeSite } from './fake.replica';
 
-/** A logger that keeps what it was told, for tests of one backend without Nest. */
+/**
+ * A logger that keeps what it was told, one line per call with what came after the message (a
+ * stack, Nest's context): for tests of one backend without Nest, or as a Nest app's logger.
+ */
 export function recordingLogger(): Logger & { lines: string[] } {
   const lines: string[] = [];
-  const keep = (message: unknown) => void lines.push(String(message));
+  const keep = (...parts: unknown[]) => void lines.push(parts.map(String).join('\n'));
   return { lines, log: keep, error: keep, warn: keep, debug: keep, verbose: keep, fatal: keep } as unknown as Logger & {
     lines: string[];
   };
