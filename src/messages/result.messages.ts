@@ -16,4 +16,5 @@ export const resultMessages = {
   notSendable: () =>
     'a value that cannot be copied to the app (a Proxy, a getter that throws, or an object such as a WeakMap, a socket or a class with native state)',
   threw: (what: string, cause: string) => `${what}. It threw: ${cause}`,
+  nestedTooDeep: (levels: number) => `it nests objects deeper than ${levels} levels, which the app could not decode`,
 };

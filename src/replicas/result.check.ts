@@ -1,13 +1,5 @@
 import { resultMessages as m } from '../messages/result.messages';
-
-/**
- * Deepest nesting of objects and arrays a result may have. The app decodes a replica's message
- * on its main thread, whose stack (about 1 MB) overflows near 2,000 levels where a worker
- * thread's (4 MB) still encodes 12,000: deeper values would be lost on the way, or, from a
- * process replica, throw inside Node's IPC reader and stop the app. JSON parsers of other
- * stacks stop at about the same depth (Jackson's and Python's default is 1,000).
- */
-export const MAX_RESULT_DEPTH = 1000;
+import { MAX_NESTING } from './clone.depth';
 
 /** What in a result would not reach the caller as returned: `what` for the caller, `cause` (what threw) for the log. */
 export class ResultProblem {
@@ -23,7 +15,7 @@ export type ResultCheck = undefined | 'json' | ResultProblem;
 /**
  * What in a handler's result would not reach the caller as returned. JSON would send a `Map` or
  * `Set` as `{}`, drop functions and symbols, fail on a BigInt or a cycle; a getter or a Proxy trap
- * may throw; a value deeper than {@link MAX_RESULT_DEPTH} could not be decoded. Top-level strings
+ * may throw; a value deeper than {@link MAX_NESTING} could not be decoded. Top-level strings
  * and bytes are sent as they are; bytes nested in JSON as an object of numbers (kept: handlers and
  * tests rely on that shape); `Date`s as themselves; other objects with `toJSON` as that gives,
  * which a structured clone would lose (`'json'`). Never throws. Checked in the replica, so the
@@ -87,7 +79,7 @@ class Fault {
       case 'deep': {
         const repeat = firstRepeat(this.holders.reverse());
         if (repeat !== undefined) return new ResultProblem(m.cycle(path(repeat)));
-        return new ResultProblem(m.tooDeep(MAX_RESULT_DEPTH, `${path(6)}…`));
+        return new ResultProblem(m.tooDeep(MAX_NESTING, `${path(6)}…`));
       }
     }
   }
@@ -115,7 +107,7 @@ class ResultWalk {
 
   /** `fromToJSON`: `value` is what a `toJSON` gave, which JSON sends without calling its `toJSON`. */
   private object(value: object, depth: number, fromToJSON = false): Fault | undefined {
-    if (depth > MAX_RESULT_DEPTH) return new Fault('deep');
+    if (depth > MAX_NESTING) return new Fault('deep');
     if (ArrayBuffer.isView(value)) return bigIntArray(value);
     let key: string | undefined;
     let isArray = false;

@@ -79,7 +79,7 @@ describe('a result that cannot be sent fails that call alone; its replica keeps 
       assert.deepEqual(await replicaOf(s, route, backend), before);
     });
 
-    test(`${backend}: a bad chunk ends the stream with an error; a handle call rejects with it`, async () => {
+    test(`${backend}: a bad chunk ends the stream with an error; a handle call rejects with it; a handle payload the app could not decode is refused in the replica`, async () => {
       const before = await replicaOf(s, route, backend);
       const handle = s.serve.getHandle(route);
       for (const kind of ['getter', 'uncloneable']) {
@@ -102,6 +102,10 @@ describe('a result that cannot be sent fails that call alone; its replica keeps 
         assertNoPathNorStack(err.message);
       }
       assert.deepEqual(await handle.remote({ kind: 'z' }), { fine: 'z' });
+      const forwarded = await handle.remote({ kind: 'deeper than the app decodes' }, { method: 'forward' });
+      assert.deepEqual(forwarded, {
+        refused: `The handle payload cannot be sent to replica ${backend}#1 (it nests objects deeper than 1000 levels, which the app could not decode): use JSON values, strings or bytes.`,
+      });
       assert.deepEqual(await replicaOf(s, route, backend), before);
     });
   }

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { runInNewContext } from 'node:vm';
-import { MAX_RESULT_DEPTH, ResultProblem, checkResult } from '../../src/replicas/result.check';
+import { MAX_NESTING } from '../../src/replicas/clone.depth';
+import { ResultProblem, checkResult } from '../../src/replicas/result.check';
 
 const problemOf = (value: unknown, root?: string): string => {
   const check = checkResult(value, root);
@@ -30,7 +31,7 @@ test('what JSON, text or bytes carry as returned passes', () => {
     new ArrayBuffer(2),
     { at: new Date(0), bytes: new Float64Array(2) },
     runInNewContext('({ a: [1] })'),
-    nested(MAX_RESULT_DEPTH),
+    nested(MAX_NESTING),
   ])
     assert.equal(checkResult(value), undefined, String(value));
 });
@@ -48,7 +49,7 @@ test('what would be lost or fail names where it is and what to return instead', 
     [{ a: [{ b: cycle }] }, /a cycle at result.a\[0\].b.self,/],
     [runInNewContext('new Map()'), /a Map at result/],
     [{ ids: new BigInt64Array(2) }, /a BigInt64Array at result.ids.*Array.from/],
-    [nested(MAX_RESULT_DEPTH + 1), /nested deeper than 1000 levels \(at result.a.a.a.a.a.a…\)/],
+    [nested(MAX_NESTING + 1), /nested deeper than 1000 levels \(at result.a.a.a.a.a.a…\)/],
   ];
   for (const [value, expected] of cases) assert.match(problemOf(value), expected);
   assert.match(problemOf({ c: [new Set()] }, 'chunk'), /a Set at chunk.c\[0\]/);
