@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
-import type { ReplicaHost, ServeError } from '../../src';
-import { startReplicaHost } from '../helpers/replica-host';
-import { sharedNats } from '../helpers/processes';
-import { serveAppForSuite, startServeApp, waitFor, type ServeApp } from '../helpers/serve-app';
+import { describe, test } from 'node:test';
+import type { ServeError } from '../../src';
+import { remoteSuite } from '../helpers/replica-host';
+import { serveAppForSuite, waitFor, type ServeApp } from '../helpers/serve-app';
 import { UnsendableProcess, UnsendableRemote, UnsendableThread } from '../fixtures/unsendable.backend';
 
 /** Kinds of result the fixture returns that cannot be sent as they are, and what the 500 must say. */
@@ -33,6 +31,11 @@ function assertNoPathNorStack(text: string): void {
 async function replicaOf(s: ServeApp, route: string, backend: string) {
   const res = await s.http.post(route).set('x-serve-call-method', 'whoami').send({}).expect(200);
   return { identity: res.body.identity as string, restarts: s.serve.listBackends()[backend].restarts };
+}
+
+/** One call per kind to `method` at once: a `@Batch()` method gets them as one batch. */
+function callsAtOnce(s: ServeApp, route: string, method: string, kinds: string[]) {
+  return Promise.all(kinds.map((kind) => s.http.post(route).set('x-serve-call-method', method).send({ kind })));
 }
 
 async function rejection(promise: Promise<unknown>): Promise<ServeError> {
@@ -66,14 +69,8 @@ describe('a result that cannot be sent fails that call alone; its replica keeps 
 
     test(`${backend}: in a batch, only the bad item fails`, async () => {
       const before = await replicaOf(s, route, backend);
-      const statuses = await Promise.all(
-        ['a', 'getter', 'c'].map((kind) =>
-          s.http
-            .post(route)
-            .set('x-serve-call-method', 'many')
-            .send({ kind })
-            .then((r) => (r.status === 200 ? r.body : (assertClean500(r, backend), r.status))),
-        ),
+      const statuses = (await callsAtOnce(s, route, 'many', ['a', 'getter', 'c'])).map((r) =>
+        r.status === 200 ? r.body : (assertClean500(r, backend), r.status),
       );
       assert.deepEqual(statuses, [{ fine: 'a' }, 500, { fine: 'c' }]);
       assert.deepEqual(await replicaOf(s, route, backend), before);
@@ -112,31 +109,14 @@ describe('a result that cannot be sent fails that call alone; its replica keeps 
 });
 
 describe('a result that cannot be sent from a remote replica (NATS relay)', () => {
-  const prefix = `u${randomBytes(4).toString('hex')}`;
-  let nats: { url: string; stop(): Promise<void> };
-  let s: ServeApp;
-  let host: ReplicaHost;
-
-  before(async () => {
-    nats = await sharedNats();
-    s = await startServeApp({ backends: [UnsendableRemote], cluster: { servers: nats.url, prefix } });
-    host = await startReplicaHost({
-      servers: nats.url,
-      prefix,
-      modules: ['test/fixtures/unsendable.backend.ts'],
-      backends: ['UnsendableRemote'],
-      name: 'unsendable-host',
-    });
-    await waitFor('the remote replica', () => s.serve.listBackends().UnsendableRemote.status === 'running');
-  });
-
-  after(async () => {
-    await host?.stop();
-    await s?.close();
-    await nats?.stop();
-  });
+  const remote = remoteSuite(
+    { backends: [UnsendableRemote] },
+    { modules: ['test/fixtures/unsendable.backend.ts'], backends: ['UnsendableRemote'], name: 'unsendable-host' },
+  );
 
   test('answers a clean 500 and the same replica serves the next request', async () => {
+    const s = remote.app;
+    await waitFor('the remote replica', () => s.serve.listBackends().UnsendableRemote.status === 'running');
     const route = '/unsendable/remote';
     const before = await replicaOf(s, route, 'UnsendableRemote');
     for (const [kind, what] of Object.entries(ODD)) {
@@ -144,15 +124,7 @@ describe('a result that cannot be sent from a remote replica (NATS relay)', () =
       assertClean500(res, 'UnsendableRemote');
       assert.match(res.body.message, what);
     }
-    const batch = await Promise.all(
-      ['a', 'deep', 'c'].map((kind) =>
-        s.http
-          .post(route)
-          .set('x-serve-call-method', 'many')
-          .send({ kind })
-          .then((r) => r.status),
-      ),
-    );
+    const batch = (await callsAtOnce(s, route, 'many', ['a', 'deep', 'c'])).map((r) => r.status);
     assert.deepEqual(batch, [200, 500, 200]);
     assert.deepEqual(await replicaOf(s, route, 'UnsendableRemote'), before);
   });
