@@ -1,12 +1,12 @@
 import { resultMessages as m } from '../messages/result.messages';
 import { MAX_NESTING } from './clone.depth';
 
-/** What in a result would not reach the caller as returned: `what` for the caller, `cause` (what threw) for the log. */
-export class ResultProblem {
-  constructor(
-    readonly what: string,
-    readonly cause?: unknown,
-  ) {}
+/** What in a result would not reach the caller as returned. */
+export interface ResultProblem {
+  /** What and where (`a Map at result.counts, …`), for the caller: no text of the user's. */
+  readonly what: string;
+  /** What a getter, Proxy trap or `toJSON()` threw, for the log only. */
+  readonly cause?: unknown;
 }
 
 /** How a result can be sent: as it is (`undefined`), as its JSON form (`'json'`: it holds objects with `toJSON`), or not. */
@@ -24,63 +24,65 @@ export type ResultCheck = undefined | 'json' | ResultProblem;
 export function checkResult(value: unknown, root = 'result'): ResultCheck {
   if (value === undefined || typeof value === 'string') return undefined;
   const walk = new ResultWalk();
-  let fault: Fault | undefined;
+  let found: Fault | undefined;
   try {
     if (isBytes(value)) return undefined;
-    fault = walk.value(value, 1);
+    found = walk.value(value, 1);
   } catch (err) {
-    fault = new Fault('read', err);
+    found = fault('read', err);
   }
-  if (fault) return fault.problem(root);
+  if (found) return problemOf(found, root);
   return walk.asJson ? 'json' : undefined;
 }
 
 type FaultKind = 'bigint' | 'bigintArray' | 'function' | 'symbol' | 'map' | 'set' | 'deep' | 'read' | 'toJSON';
 
 /** A problem found in the walk; its path is collected on the way back up, so a clean walk builds none. */
-class Fault {
+interface Fault {
+  readonly kind: FaultKind;
+  readonly cause?: unknown;
+  /** The typed array's name, for `bigintArray`. */
+  readonly typeName?: string;
   /** Path segments from the fault up to the root, innermost first. */
-  private readonly keys: string[] = [];
+  readonly keys: string[];
   /** The object holding each segment's key, innermost first (tells a cycle from deep nesting). */
-  private readonly holders: object[] = [];
+  readonly holders: object[];
+}
 
-  constructor(
-    private readonly kind: FaultKind,
-    private readonly cause?: unknown,
-    private readonly typeName = '',
-  ) {}
+function fault(kind: FaultKind, cause?: unknown, typeName?: string): Fault {
+  return { kind, cause, typeName, keys: [], holders: [] };
+}
 
-  /** The fault is under `key` of `holder`. */
-  at(key: string, holder: object, isArray: boolean): Fault {
-    this.keys.push(isArray ? `[${key}]` : `.${key}`);
-    this.holders.push(holder);
-    return this;
-  }
+/** `found` is under `key` of `holder`. */
+function under(found: Fault, key: string, holder: object, isArray: boolean): Fault {
+  found.keys.push(isArray ? `[${key}]` : `.${key}`);
+  found.holders.push(holder);
+  return found;
+}
 
-  problem(root: string): ResultProblem {
-    const keys = this.keys.reverse();
-    const path = (count = keys.length) => root + keys.slice(0, count).join('');
-    switch (this.kind) {
-      case 'bigint':
-        return new ResultProblem(m.bigint(path()));
-      case 'bigintArray':
-        return new ResultProblem(m.bigintArray(this.typeName, path()));
-      case 'function':
-      case 'symbol':
-        return new ResultProblem(m.dropped(this.kind, path()));
-      case 'map':
-        return new ResultProblem(m.map(path()));
-      case 'set':
-        return new ResultProblem(m.set(path()));
-      case 'read':
-        return new ResultProblem(m.readThrew(path()), this.cause);
-      case 'toJSON':
-        return new ResultProblem(m.toJsonThrew(path()), this.cause);
-      case 'deep': {
-        const repeat = firstRepeat(this.holders.reverse());
-        if (repeat !== undefined) return new ResultProblem(m.cycle(path(repeat)));
-        return new ResultProblem(m.tooDeep(MAX_NESTING, `${path(6)}…`));
-      }
+function problemOf(found: Fault, root: string): ResultProblem {
+  const keys = found.keys.reverse();
+  const path = (count = keys.length) => root + keys.slice(0, count).join('');
+  switch (found.kind) {
+    case 'bigint':
+      return { what: m.bigint(path()) };
+    case 'bigintArray':
+      return { what: m.bigintArray(found.typeName!, path()) };
+    case 'function':
+    case 'symbol':
+      return { what: m.dropped(found.kind, path()) };
+    case 'map':
+      return { what: m.map(path()) };
+    case 'set':
+      return { what: m.set(path()) };
+    case 'read':
+      return { what: m.readThrew(path()), cause: found.cause };
+    case 'toJSON':
+      return { what: m.toJsonThrew(path()), cause: found.cause };
+    case 'deep': {
+      const repeat = firstRepeat(found.holders.reverse());
+      if (repeat !== undefined) return { what: m.cycle(path(repeat)) };
+      return { what: m.tooDeep(MAX_NESTING, `${path(6)}…`) };
     }
   }
 }
@@ -93,11 +95,11 @@ class ResultWalk {
   value(value: unknown, depth: number): Fault | undefined {
     switch (typeof value) {
       case 'bigint':
-        return new Fault('bigint');
+        return fault('bigint');
       case 'function':
-        return new Fault('function');
+        return fault('function');
       case 'symbol':
-        return new Fault('symbol');
+        return fault('symbol');
       case 'object':
         return value === null ? undefined : this.object(value, depth);
       default:
@@ -107,7 +109,7 @@ class ResultWalk {
 
   /** `fromToJSON`: `value` is what a `toJSON` gave, which JSON sends without calling its `toJSON`. */
   private object(value: object, depth: number, fromToJSON = false): Fault | undefined {
-    if (depth > MAX_NESTING) return new Fault('deep');
+    if (depth > MAX_NESTING) return fault('deep');
     if (ArrayBuffer.isView(value)) return bigIntArray(value);
     let key: string | undefined;
     let isArray = false;
@@ -115,19 +117,19 @@ class ResultWalk {
       const toJSON = fromToJSON ? undefined : (value as { toJSON?: unknown }).toJSON;
       if (typeof toJSON === 'function') return this.json(value, toJSON, depth);
       const tag = Object.prototype.toString.call(value);
-      if (tag === '[object Map]') return new Fault('map');
-      if (tag === '[object Set]') return new Fault('set');
+      if (tag === '[object Map]') return fault('map');
+      if (tag === '[object Set]') return fault('set');
       isArray = Array.isArray(value);
       for (key in value) {
         const item = (value as Record<string, unknown>)[key];
         // Most values are JSON already: nothing is built for them (this runs for every result).
         if (isPlain(item) || !Object.hasOwn(value, key)) continue;
-        const fault = this.value(item, depth + 1);
-        if (fault) return fault.at(key, value, isArray);
+        const found = this.value(item, depth + 1);
+        if (found) return under(found, key, value, isArray);
       }
     } catch (err) {
-      const fault = new Fault('read', err);
-      return key === undefined ? fault : fault.at(key, value, isArray);
+      const found = fault('read', err);
+      return key === undefined ? found : under(found, key, value, isArray);
     }
     return undefined;
   }
@@ -140,7 +142,7 @@ class ResultWalk {
     try {
       sent = toJSON.call(value, '');
     } catch (err) {
-      return new Fault('toJSON', err);
+      return fault('toJSON', err);
     }
     return typeof sent === 'object' && sent !== null ? this.object(sent, depth, true) : this.value(sent, depth);
   }
@@ -159,7 +161,7 @@ function firstRepeat(holders: object[]): number | undefined {
 function bigIntArray(view: ArrayBufferView): Fault | undefined {
   const tag = Object.prototype.toString.call(view);
   if (tag !== '[object BigInt64Array]' && tag !== '[object BigUint64Array]') return undefined;
-  return new Fault('bigintArray', undefined, tag.slice(8, -1));
+  return fault('bigintArray', undefined, tag.slice(8, -1));
 }
 
 function isPlain(value: unknown): boolean {

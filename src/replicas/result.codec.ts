@@ -2,7 +2,7 @@ import { ServeError, isServeError } from '../serve.errors';
 import { messages, resultMessages, streamMessages } from '../serve.messages';
 import { ServeResponse } from '../http/serve-response';
 import type { WireError, WireOutcome, WireValue } from './replica.protocol';
-import { ResultProblem, checkResult } from './result.check';
+import { checkResult, type ResultProblem } from './result.check';
 
 /**
  * A call's result as the app sees it, decoded once off the wire: the handler's value (a plain
@@ -30,12 +30,12 @@ export class Unsendable {
 export function sendable(value: unknown, backend: string, method: string, kind: 'result' | 'chunk'): unknown {
   const check = checkResult(value, kind);
   if (check === undefined) return value;
-  if (check instanceof ResultProblem) return unsendable(backend, method, kind, check);
+  if (check !== 'json') return unsendable(backend, method, kind, check);
   try {
     const text = JSON.stringify(value);
     return text === undefined ? undefined : JSON.parse(text);
   } catch (err) {
-    return unsendable(backend, method, kind, new ResultProblem(resultMessages.toJsonThrew(kind), err));
+    return unsendable(backend, method, kind, { what: resultMessages.toJsonThrew(kind), cause: err });
   }
 }
 
@@ -48,10 +48,8 @@ export function encodeResult(value: unknown, backend: string, method: string): W
     if (!response) return { ok: true, v: { v: sent } };
     return { ok: true, v: { r: { status: response.status, headers: response.headers, body: sent } } };
   } catch (err) {
-    return {
-      ok: false,
-      e: unsendable(backend, method, 'result', new ResultProblem(resultMessages.readThrew('result'), err)).e,
-    };
+    const problem = { what: resultMessages.readThrew('result'), cause: err };
+    return { ok: false, e: unsendable(backend, method, 'result', problem).e };
   }
 }
 

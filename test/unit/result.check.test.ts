@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { runInNewContext } from 'node:vm';
 import { MAX_NESTING } from '../../src/replicas/clone.depth';
-import { ResultProblem, checkResult } from '../../src/replicas/result.check';
+import { checkResult } from '../../src/replicas/result.check';
 
 const problemOf = (value: unknown, root?: string): string => {
   const check = checkResult(value, root);
-  assert.ok(check instanceof ResultProblem, `a problem, not ${String(check)}`);
+  assert.ok(typeof check === 'object', `a problem, not ${String(check)}`);
   return check.what;
 };
 
@@ -63,7 +63,7 @@ test('a getter, a Proxy trap or a toJSON() that throws is named, with what it th
       throw thrown;
     },
   });
-  assert.ok(getter instanceof ResultProblem);
+  assert.ok(typeof getter === 'object');
   assert.match(getter.what, /reading result.boom threw \(a getter or a Proxy trap\)/);
   assert.equal(getter.cause, thrown);
   const trap = (name: string) =>
