@@ -18,6 +18,7 @@ export function encodeValue(value: unknown): WireValue {
 
 /** A value that cannot be sent: the error that answers its caller instead. */
 export class Unsendable {
+  /** @param e the error, on the wire: a 500 naming the backend and what was wrong. */
   constructor(readonly e: WireError) {}
 }
 

@@ -18,7 +18,9 @@ export async function startReplicaHost(options: ReplicaHostOptions): Promise<Rep
 
 /** An app with a cluster and one replica host in this test process, both on the same NATS server. */
 export interface RemoteSuite {
+  /** The app, its `cluster` on the suite's NATS server. */
   app: ServeApp;
+  /** The replica host, started after the app. */
   host: ReplicaHost;
 }
 
