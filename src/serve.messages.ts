@@ -1,3 +1,5 @@
+import { resultMessages } from './messages/result.messages';
+
 /**
  * Every message nestjs-serve shows a user: `messages` here, the other groups in `src/messages/`,
  * re-exported below. Each names what it is about and, where there is something to do, what to do.
@@ -79,8 +81,10 @@ export const messages = {
     `${what} cannot be sent to replica ${replica} (${why}): use JSON values, strings or bytes.`,
   requestTooLarge: (replica: string, why: string) =>
     `The request is too large to send to replica ${replica} over NATS (${why}): send a smaller body, or raise max_payload in the NATS server's config.`,
-  resultNotSendable: (backend: string, why: string) =>
-    `Backend '${backend}' returned a value that cannot be sent to the host (${why}): return JSON values, strings, bytes or a ServeResponse.`,
+  resultNotSendable: (backend: string) =>
+    `Backend '${backend}' returned ${resultMessages.notSendable()}: return JSON values, strings, bytes or a ServeResponse.`,
+  unreadableError: () =>
+    'The handler threw a value that could not be read (a Proxy or a getter that throws): throw an Error instead.',
   reconfigureFailed: (backend: string, replica: string, why: string) =>
     `Backend '${backend}': reconfigure() failed in replica ${replica}: ${why}. The previous userConfig was restored.`,
   placementNeedsCluster: (backend: string, placement: string) =>
@@ -203,3 +207,4 @@ export { observingMessages } from './messages/observing.messages';
 export { streamMessages } from './messages/stream.messages';
 export { budgetMessages } from './messages/budget.messages';
 export { fleetMessages } from './messages/fleet.messages';
+export { resultMessages } from './messages/result.messages';

@@ -85,12 +85,17 @@ export class BackendSignals {
     if (this.lastDeath?.replica === dead.replica) this.lastDeath = undefined;
   }
 
-  /** Replica `replica` failed to start (the pool logs and retries it). */
-  replicaStartFailed(replica: string, reason: string): void {
+  /**
+   * Replica `replica` failed to start (the pool retries it). `stack` is the error's stack in the
+   * replica, if it sent one: logged, so that its frames name the backend's own file and line.
+   */
+  replicaStartFailed(replica: string, reason: string, stack?: string): void {
     this.lastStartFailure = { replica, reason };
     const message = m.eventReplicaStartFailed(replica, reason);
     this.events.record({ type: 'replica-start-failed', backend: this.backend, replica, reason, message });
     this.recorder.failed(message);
+    if (stack) this.logger.error(`Backend '${this.backend}': ${message}`, stack);
+    else this.logger.error(`Backend '${this.backend}': ${message}`);
   }
 
   /** A replica went away unasked (the replacement scheduler logs it); the next one started on its site replaces it. */

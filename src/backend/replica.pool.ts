@@ -207,8 +207,12 @@ export class ReplicaPool {
       entry = await this.lifecycle.launch(site, number);
     } catch (err) {
       if (this.scaler.cancelledStart(number, err as Error)) throw err;
-      this.lastError = (err as Error).message;
-      if (!this.draining) this.options.signals?.replicaStartFailed(`${this.name}#${number}`, this.lastError);
+      // The replica's own error, when it sent one: its message without our prefix, its stack with the backend's frames.
+      const { cause } = err as Error;
+      const own = cause instanceof Error ? cause : undefined;
+      this.lastError = own?.message ?? (err as Error).message;
+      if (!this.draining)
+        this.options.signals?.replicaStartFailed(`${this.name}#${number}`, this.lastError, own?.stack);
       throw err;
     }
     const { replica } = entry;

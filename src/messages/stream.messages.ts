@@ -1,3 +1,5 @@
+import { resultMessages } from './result.messages';
+
 /** Messages of streaming and cancellation. */
 export const streamMessages = {
   handleCancelled: (endpoint: string) =>
@@ -8,5 +10,8 @@ export const streamMessages = {
     `Backend '${backend}' sent no chunk for ${ms} ms (streamIdleTimeoutMs): the stream was ended; raise streamIdleTimeoutMs if chunks come slower.`,
   batchStream: (backend: string, method: string) =>
     `Backend '${backend}': @Batch() method '${method}' is a generator; batching and streaming do not combine: drop @Batch() or return arrays.`,
-  streamBroken: (backend: string, why: string) => `The stream of backend '${backend}' failed after it began: ${why}`,
+  lossyChunk: (backend: string, method: string, problem: string) =>
+    `Backend '${backend}': method '${method}' yielded ${problem}; the stream was ended. Yield JSON values, strings or bytes.`,
+  chunkNotSendable: (backend: string) =>
+    `Backend '${backend}' yielded ${resultMessages.notSendable()}; the stream was ended. Yield JSON values, strings or bytes.`,
 };

@@ -14,7 +14,7 @@ import {
   type ReplicaTransport,
   type StreamOpened,
 } from './replica.interface';
-import { failure } from './result.codec';
+import { decodeRemoteError, failure } from './result.codec';
 import type { PongVitals } from '../signals/vitals.sampler';
 
 interface Waiter {
@@ -152,11 +152,13 @@ export class ChannelReplica implements Replica {
         return this.handleStreams.cancel(message.id);
       case 'ready':
         return this.readyWaiter.resolve();
-      case 'init-failed':
+      case 'init-failed': {
+        const cause = decodeRemoteError(message.e);
         this.readyWaiter.reject(
-          new ServeError('STARTUP_FAILED', messages.replicaStartFailed(this.id, message.e.message)),
+          new ServeError('STARTUP_FAILED', messages.replicaStartFailed(this.id, message.e.message), { cause }),
         );
         return;
+      }
       case 'reconfigured':
         return this.settleControl(message.id, message.e ? new Error(message.e.message) : undefined);
       case 'pong':

@@ -19,6 +19,10 @@ function enterReplica(init: ReplicaInit): void {
   });
 }
 
+// Stacks from the backend's code (a constructor that throws) then name its source files and lines when it
+// runs compiled; a TypeScript loader already running maps them itself (swc-node's own map store would be bypassed).
+if (!require.extensions['.ts']) process.setSourceMapsEnabled(true);
+
 /** Entry of every replica: a worker thread gets its init as workerData, a process as its first message. */
 if (!isMainThread && parentPort) {
   const port = parentPort;

@@ -1,6 +1,7 @@
 import type { RemoteOptions, ServeHandle, StreamOptions } from '../interfaces/serve-request.interface';
 import { ServeError } from '../serve.errors';
-import { messages, streamMessages } from '../serve.messages';
+import { messages, resultMessages, streamMessages } from '../serve.messages';
+import { MAX_NESTING, nestedDeeperThan } from './clone.depth';
 import type { CoalescingChannel } from './message.channel';
 import { ChunkInbox } from './chunk.inbox';
 import type { FromReplica, ToReplica, WireOutcome } from './replica.protocol';
@@ -65,8 +66,9 @@ export class ReplicaHandles {
     this.settle(waiter, message.o);
   }
 
-  /** The handle call `id` could not be sent. */
-  unsendable(id: number, why: string): void {
+  /** The handle call `id` could not be sent (`cloneError`, e.g. a `DataCloneError`). */
+  unsendable(id: number, cloneError: unknown): void {
+    const why = String((cloneError as Error)?.message ?? cloneError);
     const waiter = this.waiters.get(id);
     this.waiters.delete(id);
     const error = new ServeError('BAD_REQUEST', messages.notSendable('The handle payload', this.replicaId, why));
@@ -111,7 +113,12 @@ export class ReplicaHandles {
     }
   }
 
+  /** Queues the handle call; throws when its payload could not be decoded in the app (see {@link MAX_NESTING}). */
   private send(endpoint: string, payload: unknown, options: RemoteOptions, stream: boolean): number {
+    if (nestedDeeperThan(payload)) {
+      const why = resultMessages.nestedTooDeep(MAX_NESTING);
+      throw new ServeError('BAD_REQUEST', messages.notSendable('The handle payload', this.replicaId, why));
+    }
     const id = this.nextId++;
     const opts = {
       method: options.method,

@@ -8,9 +8,10 @@ import { loadBackendClass } from './module.loader';
 import type { ToReplica, ReplicaInit, FromReplica, WireOutcome } from './replica.protocol';
 import { setReplicaHandleProvider } from './replica.context';
 import { ReplicaHandles } from './replica.handles';
-import { encodeError, encodeResult, failure } from './result.codec';
+import { encodeError, encodeResult, failure, notSendableError } from './result.codec';
 import { VitalsSampler } from '../signals/vitals.sampler';
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { isThenable } from '../utils/object.util';
 
 type CallMessage = Extract<ToReplica, { t: 'call' }>;
 
@@ -43,14 +44,16 @@ export class ReplicaRuntime {
     post: (batch: FromReplica[]) => void,
     private readonly init: ReplicaInit,
   ) {
-    this.out = new CoalescingChannel<FromReplica>(post, (message, error) => {
-      const why = String((error as Error)?.message ?? error);
-      if (message.t === 'handle-call') return this.handles.unsendable(message.id, why);
-      if (message.t === 'chunk') return this.streams.cancel(message.id, why);
-      if (message.t !== 'result') return;
-      const reason = messages.resultNotSendable(init.backend, why);
-      this.out.send({ t: 'result', id: message.id, o: failure(new Error(reason)) });
-    });
+    this.out = new CoalescingChannel<FromReplica>(
+      (batch) => post(this.streams.unbroken(batch)),
+      (message, error) => {
+        if (message.t === 'handle-call') return this.handles.unsendable(message.id, error);
+        if (message.t !== 'chunk' && message.t !== 'result') return;
+        const e = notSendableError(init.backend, message.t, error);
+        if (message.t === 'chunk') return this.streams.chunkUnsendable(message.id, e);
+        this.out.send({ t: 'result', id: message.id, o: { ok: false, e } });
+      },
+    );
     this.handles = new ReplicaHandles(this.out, init.backend, init.replicaId, () => this.requestId.getStore());
     this.streams = new ReplicaStreams(
       this.out,
@@ -211,7 +214,9 @@ export class ReplicaRuntime {
         const err = new Error(messages.batchLength(this.init.backend, method, got, batch.length));
         for (const m of batch) this.finish(m.id, failure(err));
       } else {
-        batch.forEach((m, i) => this.finish(m.id, encodeResult(results[i], this.init.backend, method)));
+        // Every item is read before any finishes: reading one may throw (a Proxy), failing them all once.
+        const outcomes = batch.map((_, i) => encodeResult(results[i], this.init.backend, method));
+        batch.forEach((m, i) => this.finish(m.id, outcomes[i]));
       }
     } catch (err) {
       for (const m of batch) this.finish(m.id, failure(err));
@@ -236,8 +241,4 @@ export class ReplicaRuntime {
     this.held = [];
     this.receive(held);
   }
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof (value as PromiseLike<unknown>)?.then === 'function';
 }

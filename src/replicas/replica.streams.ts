@@ -3,9 +3,9 @@ import { ServeError } from '../serve.errors';
 import { streamMessages } from '../serve.messages';
 import { ChunkOutbox, isAsyncIterable } from './chunk.outbox';
 import type { CoalescingChannel } from './message.channel';
-import type { FromReplica, WireOutcome } from './replica.protocol';
+import type { FromReplica, WireError, WireOutcome } from './replica.protocol';
 import type { ServeRequest } from '../interfaces/serve-request.interface';
-import { encodeResult, failure } from './result.codec';
+import { Unsendable, encodeResult, failure, sendable } from './result.codec';
 
 /** A call running in the replica: its signal (made when first read), and its stream once it streams. */
 interface Running {
@@ -14,8 +14,8 @@ interface Running {
   abortReason?: ServeError;
   outbox?: ChunkOutbox;
   cancelled?: boolean;
-  /** Why the stream broke on the replica's side (a chunk that cannot be sent). */
-  broken?: string;
+  /** The error that ends the stream, broken on the replica's side (a chunk that cannot be sent). */
+  broken?: WireError;
 }
 
 /** Where a request finds the call it belongs to, for its lazy `signal`. */
@@ -54,6 +54,8 @@ const LAZY_SIGNAL: PropertyDescriptor = {
  */
 export class ReplicaStreams {
   private readonly running = new Map<number, Running>();
+  /** Streams a chunk of which could not be sent, by id, until their end goes out as this error. */
+  private readonly broken = new Map<number, WireError>();
 
   /**
    * @param finish ends call `id` with `outcome` (the runtime's own accounting, then {@link end}).
@@ -79,14 +81,23 @@ export class ReplicaStreams {
    * returned), or streamed when it is an async iterable (alone or as a `ServeResponse` body).
    */
   answer(id: number, value: unknown, method: string): void {
-    const response = ServeResponse.is(value) ? value : undefined;
-    const body = response ? response.body : value;
+    let response: ServeResponse | undefined;
+    let iterator: AsyncIterator<unknown> | undefined;
+    try {
+      response = ServeResponse.is(value) ? value : undefined;
+      const body = response ? response.body : value;
+      if (isAsyncIterable(body)) iterator = body[Symbol.asyncIterator]();
+    } catch {
+      // A Proxy or a getter that throws: encodeResult names it.
+    }
     const running = this.running.get(id);
-    if (!isAsyncIterable(body) || !running) return this.finish(id, encodeResult(value, this.backend, method));
+    if (!iterator || !running) return this.finish(id, encodeResult(value, this.backend, method));
     const outbox = new ChunkOutbox(
-      body[Symbol.asyncIterator](),
+      iterator,
       () => this.out.send({ t: 'stream', id, s: response?.status ?? 200, h: response?.headers ?? {} }),
-      (c) => {
+      (chunk) => {
+        const c = sendable(chunk, this.backend, method, 'chunk');
+        if (c instanceof Unsendable) return this.cancel(id, c.e);
         this.out.send({ t: 'chunk', id, c });
         this.sent();
       },
@@ -105,15 +116,15 @@ export class ReplicaStreams {
   }
 
   /**
-   * The caller of call `id` is gone (or, with `why`, a chunk could not be sent): aborts the
-   * call's signal and closes its stream; it ends when its handler returns.
+   * The caller of call `id` is gone (or, with `broken`, a chunk could not be sent and the stream
+   * ends with that error): aborts the call's signal and closes its stream; it ends when its handler returns.
    */
-  cancel(id: number, why?: string): void {
+  cancel(id: number, broken?: WireError): void {
     const running = this.running.get(id);
     if (!running || running.cancelled) return;
     running.cancelled = true;
-    running.broken = why;
-    const reason = why ? streamMessages.streamBroken(this.backend, why) : streamMessages.requestCancelled(this.backend);
+    running.broken = broken;
+    const reason = broken ? broken.message : streamMessages.requestCancelled(this.backend);
     running.abortReason = new ServeError('CANCELLED', reason);
     running.controller?.abort(running.abortReason);
     running.outbox?.cancel();
@@ -123,7 +134,32 @@ export class ReplicaStreams {
   end(id: number, outcome: WireOutcome): WireOutcome | undefined {
     const running = this.running.get(id);
     this.running.delete(id);
-    if (running?.broken) return failure(new Error(streamMessages.streamBroken(this.backend, running.broken)));
+    if (running?.broken) return { ok: false, e: running.broken };
+    if (running?.cancelled) this.broken.delete(id);
     return running?.cancelled ? undefined : outcome;
+  }
+
+  /**
+   * A chunk of stream `id` could not be sent (cloning it threw): the stream ends with `error`, also
+   * when its later chunks and its end are already queued behind it (see {@link unbroken}).
+   */
+  chunkUnsendable(id: number, error: WireError): void {
+    this.broken.set(id, error);
+    this.cancel(id, error);
+  }
+
+  /** `batch` without the chunks of broken streams, and with their end as the error. */
+  unbroken(batch: FromReplica[]): FromReplica[] {
+    if (this.broken.size === 0) return batch;
+    const kept: FromReplica[] = [];
+    for (const message of batch) {
+      const error = (message.t === 'chunk' || message.t === 'result') && this.broken.get(message.id);
+      if (!error) kept.push(message);
+      else if (message.t === 'result') {
+        this.broken.delete(message.id);
+        kept.push({ t: 'result', id: message.id, o: { ok: false, e: error } });
+      }
+    }
+    return kept;
   }
 }

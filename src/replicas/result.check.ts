@@ -1,43 +1,167 @@
-/**
- * What in a handler's result would not reach the caller as returned, or undefined when it all does:
- * JSON would send a `Map` or `Set` as `{}`, drop functions and symbols, and fail on a BigInt or a cycle.
- * Top-level strings and bytes are sent as they are; objects with `toJSON` (a `Date`) as that gives; bytes
- * nested in JSON as an object of numbers (kept: handlers and tests rely on that shape). Checked in the replica, so the error names
- * the backend and method (see `messages.lossyResult`).
- */
-export function resultProblem(value: unknown): string | undefined {
-  if (value === undefined || typeof value === 'string' || isBytes(value)) return undefined;
-  return jsonProblem(value, 'result', new Set());
+import { resultMessages as m } from '../messages/result.messages';
+import { MAX_NESTING } from './clone.depth';
+
+/** What in a result would not reach the caller as returned. */
+export interface ResultProblem {
+  /** What and where (`a Map at result.counts, …`), for the caller: no text of the user's. */
+  readonly what: string;
+  /** What a getter, Proxy trap or `toJSON()` threw, for the log only. */
+  readonly cause?: unknown;
 }
 
-function jsonProblem(value: unknown, path: string, seen: Set<object>): string | undefined {
-  switch (typeof value) {
+/** How a result can be sent: as it is (`undefined`), as its JSON form (`'json'`: it holds objects with `toJSON`), or not. */
+export type ResultCheck = undefined | 'json' | ResultProblem;
+
+/**
+ * What in a handler's result would not reach the caller as returned. JSON would send a `Map` or
+ * `Set` as `{}`, drop functions and symbols, fail on a BigInt or a cycle; a getter or a Proxy trap
+ * may throw; a value deeper than {@link MAX_NESTING} could not be decoded. Top-level strings
+ * and bytes are sent as they are; bytes nested in JSON as an object of numbers (kept: handlers and
+ * tests rely on that shape); `Date`s as themselves; other objects with `toJSON` as that gives,
+ * which a structured clone would lose (`'json'`). Never throws. Checked in the replica, so the
+ * error names the backend and method (see `messages.lossyResult`). `root` names the value in paths.
+ */
+export function checkResult(value: unknown, root = 'result'): ResultCheck {
+  if (value === undefined || typeof value === 'string') return undefined;
+  const walk = new ResultWalk();
+  let found: Fault | undefined;
+  try {
+    if (isBytes(value)) return undefined;
+    found = walk.value(value, 1);
+  } catch (err) {
+    found = fault('read', err);
+  }
+  if (found) return problemOf(found, root);
+  return walk.asJson ? 'json' : undefined;
+}
+
+type FaultKind = 'bigint' | 'bigintArray' | 'function' | 'symbol' | 'map' | 'set' | 'deep' | 'read' | 'toJSON';
+
+/** A problem found in the walk; its path is collected on the way back up, so a clean walk builds none. */
+interface Fault {
+  readonly kind: FaultKind;
+  readonly cause?: unknown;
+  /** The typed array's name, for `bigintArray`. */
+  readonly typeName?: string;
+  /** Path segments from the fault up to the root, innermost first. */
+  readonly keys: string[];
+  /** The object holding each segment's key, innermost first (tells a cycle from deep nesting). */
+  readonly holders: object[];
+}
+
+function fault(kind: FaultKind, cause?: unknown, typeName?: string): Fault {
+  return { kind, cause, typeName, keys: [], holders: [] };
+}
+
+/** `found` is under `key` of `holder`. */
+function under(found: Fault, key: string, holder: object, isArray: boolean): Fault {
+  found.keys.push(isArray ? `[${key}]` : `.${key}`);
+  found.holders.push(holder);
+  return found;
+}
+
+function problemOf(found: Fault, root: string): ResultProblem {
+  const keys = found.keys.reverse();
+  const path = (count = keys.length) => root + keys.slice(0, count).join('');
+  switch (found.kind) {
     case 'bigint':
-      return `a BigInt at ${path}, which JSON cannot encode: return it as a string (value.toString()) or a number`;
+      return { what: m.bigint(path()) };
+    case 'bigintArray':
+      return { what: m.bigintArray(found.typeName!, path()) };
     case 'function':
     case 'symbol':
-      return `a ${typeof value} at ${path}, which JSON drops: leave it out`;
-    case 'object':
-      break;
-    default:
-      return undefined;
+      return { what: m.dropped(found.kind, path()) };
+    case 'map':
+      return { what: m.map(path()) };
+    case 'set':
+      return { what: m.set(path()) };
+    case 'read':
+      return { what: m.readThrew(path()), cause: found.cause };
+    case 'toJSON':
+      return { what: m.toJsonThrew(path()), cause: found.cause };
+    case 'deep': {
+      const repeat = firstRepeat(found.holders.reverse());
+      if (repeat !== undefined) return { what: m.cycle(path(repeat)) };
+      return { what: m.tooDeep(MAX_NESTING, `${path(6)}…`) };
+    }
   }
-  if (value === null || typeof (value as { toJSON?: unknown }).toJSON === 'function') return undefined;
-  const tag = Object.prototype.toString.call(value);
-  if (tag === '[object Map]') return `a Map at ${path}, which JSON sends as {}: return Object.fromEntries(map)`;
-  if (tag === '[object Set]') return `a Set at ${path}, which JSON sends as {}: return [...set]`;
-  if (seen.has(value)) return `a cycle at ${path}, which JSON cannot encode: return a tree`;
-  seen.add(value);
-  const isArray = Array.isArray(value);
-  for (const key in value) {
-    const item = (value as Record<string, unknown>)[key];
-    // Most values are JSON already: no child path is built for them (this runs for every result).
-    if (isPlain(item) || !Object.hasOwn(value, key)) continue;
-    const problem = jsonProblem(item, isArray ? `${path}[${key}]` : `${path}.${key}`, seen);
-    if (problem) return problem;
+}
+
+/** One check's walk: depth-first, stops at the first fault. */
+class ResultWalk {
+  /** True once an object with its own `toJSON` (not a `Date`, not bytes) was met. */
+  asJson = false;
+
+  value(value: unknown, depth: number): Fault | undefined {
+    switch (typeof value) {
+      case 'bigint':
+        return fault('bigint');
+      case 'function':
+        return fault('function');
+      case 'symbol':
+        return fault('symbol');
+      case 'object':
+        return value === null ? undefined : this.object(value, depth);
+      default:
+        return undefined;
+    }
   }
-  seen.delete(value);
+
+  /** `fromToJSON`: `value` is what a `toJSON` gave, which JSON sends without calling its `toJSON`. */
+  private object(value: object, depth: number, fromToJSON = false): Fault | undefined {
+    if (depth > MAX_NESTING) return fault('deep');
+    if (ArrayBuffer.isView(value)) return bigIntArray(value);
+    let key: string | undefined;
+    let isArray = false;
+    try {
+      const toJSON = fromToJSON ? undefined : (value as { toJSON?: unknown }).toJSON;
+      if (typeof toJSON === 'function') return this.json(value, toJSON, depth);
+      const tag = Object.prototype.toString.call(value);
+      if (tag === '[object Map]') return fault('map');
+      if (tag === '[object Set]') return fault('set');
+      isArray = Array.isArray(value);
+      for (key in value) {
+        const item = (value as Record<string, unknown>)[key];
+        // Most values are JSON already: nothing is built for them (this runs for every result).
+        if (isPlain(item) || !Object.hasOwn(value, key)) continue;
+        const found = this.value(item, depth + 1);
+        if (found) return under(found, key, value, isArray);
+      }
+    } catch (err) {
+      const found = fault('read', err);
+      return key === undefined ? found : under(found, key, value, isArray);
+    }
+    return undefined;
+  }
+
+  /** An object with `toJSON`: a `Date` crosses as itself; anything else as what `toJSON` gives. */
+  private json(value: object, toJSON: Function, depth: number): Fault | undefined {
+    if (Object.prototype.toString.call(value) === '[object Date]') return undefined;
+    this.asJson = true;
+    let sent: unknown;
+    try {
+      sent = toJSON.call(value, '');
+    } catch (err) {
+      return fault('toJSON', err);
+    }
+    return typeof sent === 'object' && sent !== null ? this.object(sent, depth, true) : this.value(sent, depth);
+  }
+}
+
+/** Index of the first holder met a second time on the way down, if any. */
+function firstRepeat(holders: object[]): number | undefined {
+  const seen = new Set<object>();
+  for (let i = 0; i < holders.length; i++) {
+    if (seen.has(holders[i])) return i;
+    seen.add(holders[i]);
+  }
   return undefined;
+}
+
+function bigIntArray(view: ArrayBufferView): Fault | undefined {
+  const tag = Object.prototype.toString.call(view);
+  if (tag !== '[object BigInt64Array]' && tag !== '[object BigUint64Array]') return undefined;
+  return fault('bigintArray', undefined, tag.slice(8, -1));
 }
 
 function isPlain(value: unknown): boolean {
@@ -46,5 +170,6 @@ function isPlain(value: unknown): boolean {
 }
 
 function isBytes(value: unknown): boolean {
-  return ArrayBuffer.isView(value) || Object.prototype.toString.call(value) === '[object ArrayBuffer]';
+  if (ArrayBuffer.isView(value)) return bigIntArray(value) === undefined;
+  return Object.prototype.toString.call(value) === '[object ArrayBuffer]';
 }

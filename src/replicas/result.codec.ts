@@ -1,8 +1,8 @@
 import { ServeError, isServeError } from '../serve.errors';
-import { messages } from '../serve.messages';
+import { messages, resultMessages, streamMessages } from '../serve.messages';
 import { ServeResponse } from '../http/serve-response';
 import type { WireError, WireOutcome, WireValue } from './replica.protocol';
-import { resultProblem } from './result.check';
+import { checkResult, type ResultProblem } from './result.check';
 
 /**
  * A call's result as the app sees it, decoded once off the wire: the handler's value (a plain
@@ -16,17 +16,62 @@ export function encodeValue(value: unknown): WireValue {
   return { v: value };
 }
 
+/** A value that cannot be sent: the error that answers its caller instead. */
+export class Unsendable {
+  /** @param e the error, on the wire: a 500 naming the backend and what was wrong. */
+  constructor(readonly e: WireError) {}
+}
+
 /**
- * The outcome of a handler that returned `value`: the value, or a failure naming `backend` and `method`
- * when the caller would not get what was returned (a `Map` sent as `{}`, a BigInt: see {@link resultProblem}).
+ * `value` as it crosses to the app (itself, or its JSON form when it holds objects with `toJSON`),
+ * or, when the caller would not get what was returned (a `Map` sent as `{}`, a BigInt, a getter
+ * that throws, nesting too deep: see {@link checkResult}), the error naming `backend` and `method`.
+ * `kind` says whether `value` is a handler's result or one chunk of its stream. Never throws.
  */
+export function sendable(value: unknown, backend: string, method: string, kind: 'result' | 'chunk'): unknown {
+  const check = checkResult(value, kind);
+  if (check === undefined) return value;
+  if (check !== 'json') return unsendable(backend, method, kind, check);
+  try {
+    const text = JSON.stringify(value);
+    return text === undefined ? undefined : JSON.parse(text);
+  } catch (err) {
+    return unsendable(backend, method, kind, { what: resultMessages.toJsonThrew(kind), cause: err });
+  }
+}
+
+/** The outcome of a handler that returned `value`: the value as {@link sendable} sends it, or the error. Never throws. */
 export function encodeResult(value: unknown, backend: string, method: string): WireOutcome {
-  const problem = resultProblem(ServeResponse.is(value) ? value.body : value);
-  if (problem === undefined) return { ok: true, v: encodeValue(value) };
-  const err = new Error(messages.lossyResult(backend, method, problem));
-  err.name = 'LossyResultError';
-  err.stack = `${err.name}: ${err.message}`;
-  return failure(err);
+  try {
+    const response = ServeResponse.is(value) ? value : undefined;
+    const sent = sendable(response ? response.body : value, backend, method, 'result');
+    if (sent instanceof Unsendable) return { ok: false, e: sent.e };
+    if (!response) return { ok: true, v: { v: sent } };
+    return { ok: true, v: { r: { status: response.status, headers: response.headers, body: sent } } };
+  } catch (err) {
+    const problem = { what: resultMessages.readThrew('result'), cause: err };
+    return { ok: false, e: unsendable(backend, method, 'result', problem).e };
+  }
+}
+
+/**
+ * The error of a value whose crossing to the app failed (`error`, e.g. a `DataCloneError`): its
+ * message names the backend; what failed goes to the log only (it may hold the user's own text).
+ */
+export function notSendableError(backend: string, kind: 'result' | 'chunk', error: unknown): WireError {
+  const message = kind === 'result' ? messages.resultNotSendable(backend) : streamMessages.chunkNotSendable(backend);
+  return resultError(backend, message, error);
+}
+
+function unsendable(backend: string, method: string, kind: 'result' | 'chunk', problem: ResultProblem): Unsendable {
+  const lossy = kind === 'result' ? messages.lossyResult : streamMessages.lossyChunk;
+  return new Unsendable(resultError(backend, lossy(backend, method, problem.what), problem.cause));
+}
+
+/** A 500 whose message (ours, no user text) answers the caller; `cause` goes to the log with it. */
+function resultError(backend: string, message: string, cause: unknown): WireError {
+  const stack = cause === undefined ? message : resultMessages.threw(message, describeThrown(cause));
+  return { code: 'HANDLER_FAILED', name: 'LossyResultError', message, body: { backend }, stack };
 }
 
 /** Takes a handler's result off the wire: a plain value, or a `ServeResponse`. */
@@ -36,9 +81,18 @@ export function decodeValue(value: WireValue): unknown {
 
 /**
  * Puts an error on the wire. An error carrying an HTTP status (Nest's `HttpException`, or a
- * numeric `status` property from 400 to 599) keeps its status and body.
+ * numeric `status` property from 400 to 599) keeps its status and body. Never throws: a thrown
+ * value that cannot be read (a Proxy, a getter that throws) is sent as that.
  */
 export function encodeError(err: unknown): WireError {
+  try {
+    return readError(err);
+  } catch (thrown) {
+    return { message: messages.unreadableError(), stack: describeThrown(thrown) };
+  }
+}
+
+function readError(err: unknown): WireError {
   if (isServeError(err))
     return { message: err.message, name: err.name, code: err.code, status: err.status, body: err.body };
   const e = err as {
@@ -60,6 +114,17 @@ export function encodeError(err: unknown): WireError {
     if (typeof e.getResponse === 'function') wire.body = toCloneable((e.getResponse as () => unknown)());
   }
   return wire;
+}
+
+/**
+ * The error a replica sent as an `Error` of this thread, with the replica's own stack: its frames
+ * name the backend's files and lines (for the log; callers get only the message).
+ */
+export function decodeRemoteError(wire: WireError): Error {
+  const err = new Error(wire.message);
+  if (wire.name) err.name = wire.name;
+  err.stack = wire.stack ?? `${err.name}: ${wire.message}`;
+  return err;
 }
 
 /** An outcome that failed with `err`; `notStarted` when the call never reached a replica (it may be retried). */
@@ -104,5 +169,15 @@ function toCloneable(value: unknown): unknown {
     return structuredClone(value);
   } catch {
     return typeof value === 'string' ? value : undefined;
+  }
+}
+
+/** What was thrown, for the log: its stack, else its text, else that it could not be read. */
+function describeThrown(thrown: unknown): string {
+  try {
+    const stack = (thrown as { stack?: unknown })?.stack;
+    return typeof stack === 'string' ? stack : String(thrown);
+  } catch {
+    return messages.unreadableError();
   }
 }

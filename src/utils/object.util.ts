@@ -19,3 +19,12 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
     (proto as { constructor: { name: string } }).constructor.name === 'Object'
   );
 }
+
+/** True for a promise or any object with a `then` method; false too when reading `then` throws (a Proxy). */
+export function isThenable(value: unknown): value is PromiseLike<unknown> {
+  try {
+    return typeof (value as PromiseLike<unknown>)?.then === 'function';
+  } catch {
+    return false;
+  }
+}

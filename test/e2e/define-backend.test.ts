@@ -1,14 +1,12 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { after, before, describe, test } from 'node:test';
-import { defineBackend, ReplicaHost, type ServeRequest } from '../../src';
-import { startReplicaHost } from '../helpers/replica-host';
+import { describe, test } from 'node:test';
+import { defineBackend, type ServeRequest } from '../../src';
+import { remoteSuite } from '../helpers/replica-host';
 import { batched, composed, hello, inProcess, remoteFn, shout } from '../fixtures/function.backends';
 import { hiddenBackend } from '../fixtures/function-unexported.backend';
-import { sharedNats } from '../helpers/processes';
 import { serveAppForSuite, startServeApp, waitFor, type ServeApp } from '../helpers/serve-app';
 
 describe('defineBackend(): a function as a backend', () => {
@@ -131,30 +129,13 @@ describe('defineBackend(): bad options and exports', () => {
 });
 
 describe('defineBackend(): remote replicas on a replica host', () => {
-  const prefix = `f${randomBytes(4).toString('hex')}`;
-  let nats: { url: string; stop(): Promise<void> };
-  let s: ServeApp;
-  let host: ReplicaHost;
-
-  before(async () => {
-    nats = await sharedNats();
-    s = await startServeApp({ backends: [remoteFn], cluster: { servers: nats.url, prefix } });
-    host = await startReplicaHost({
-      servers: nats.url,
-      prefix,
-      modules: ['test/fixtures/function.backends.ts'],
-      backends: ['remoteFn'],
-      name: 'fn-host',
-    });
-  });
-
-  after(async () => {
-    await host?.stop();
-    await s?.close();
-    await nats?.stop();
-  });
+  const remote = remoteSuite(
+    { backends: [remoteFn] },
+    { modules: ['test/fixtures/function.backends.ts'], backends: ['remoteFn'], name: 'fn-host' },
+  );
 
   test('the replica host finds the function by its export and serves it', async () => {
+    const { app: s, host } = remote;
     assert.deepEqual(host.backends, ['remoteFn']);
     await waitFor('the remote replica', () =>
       (s.serve.listBackends().remoteFn?.replicas as { state: string; host: string }[]).some(

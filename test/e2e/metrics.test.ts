@@ -1,16 +1,14 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { Injectable, Module, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { APP_GUARD, NestFactory } from '@nestjs/core';
 import request from 'supertest';
 import autocannon from 'autocannon';
 import { Registry } from 'prom-client';
-import { ReplicaHost, ServeModule } from '../../src';
-import { startReplicaHost } from '../helpers/replica-host';
+import { ServeModule } from '../../src';
+import { remoteSuite } from '../helpers/replica-host';
 import { Scorer, ScorerProc, ScorerRemote } from '../fixtures/observing/observing.backends';
-import { sharedNats } from '../helpers/processes';
 import { serveAppForSuite, startServeApp, waitFor, type ServeApp } from '../helpers/serve-app';
 import { scrape, value } from '../helpers/prometheus-scrape';
 
@@ -202,34 +200,13 @@ describe('metrics into the user registry, and a guard on /metrics', () => {
 });
 
 describe('metrics of remote replicas', () => {
-  const prefix = `o${randomBytes(4).toString('hex')}`;
-  let nats: { url: string; stop(): Promise<void> };
-  let host: ReplicaHost;
-  let s: ServeApp;
-
-  before(async () => {
-    nats = await sharedNats();
-    s = await startServeApp({
-      backends: [ScorerRemote],
-      metrics: { path: '/metrics' },
-      cluster: { servers: nats.url, prefix },
-    });
-    host = await startReplicaHost({
-      servers: nats.url,
-      prefix,
-      modules: ['test/fixtures/observing/observing.backends.ts'],
-      backends: ['scorer-remote'],
-      name: 'gpu-box',
-    });
-  });
-
-  after(async () => {
-    await host?.stop();
-    await s?.close();
-    await nats?.stop();
-  });
+  const remote = remoteSuite(
+    { backends: [ScorerRemote], metrics: { path: '/metrics' } },
+    { modules: ['test/fixtures/observing/observing.backends.ts'], backends: ['scorer-remote'], name: 'gpu-box' },
+  );
 
   test('a replica on a replica host reports its vitals on the health ping, labelled with its site', async () => {
+    const s = remote.app;
     await waitFor('the remote replica', () =>
       s.serve.status().backends['scorer-remote'].replicas.some((r) => r.state === 'READY'),
     );

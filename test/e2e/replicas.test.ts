@@ -1,20 +1,23 @@
 import assert from 'node:assert/strict';
 import { getPriority } from 'node:os';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { EchoBackend } from '../fixtures/echo.backend';
-import { Module } from '@nestjs/common';
+import { Module, type LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Backend, Endpoint, ServeModule } from '../../src';
 import { startServeApp } from '../helpers/serve-app';
 import { ProcessBackend } from '../fixtures/process.backend';
-import { FailingBackend } from '../fixtures/failing.backend';
+import { FailingBackend, FailingProcessBackend } from '../fixtures/failing.backend';
+import { RecordingLogger } from '../helpers/recording-logger';
 import { NeverReady } from '../fixtures/fault.backend';
 import { VersionA } from '../fixtures/traffic.backends';
 
-async function startupError(backends: unknown[]): Promise<Error> {
+async function startupError(backends: unknown[], logger: LoggerService | false = false): Promise<Error> {
   @Module({ imports: [ServeModule.forRoot({ backends: backends as never[] })] })
   class M {}
-  const app = await NestFactory.create(M, { logger: false, abortOnError: false });
+  const app = await NestFactory.create(M, { logger, abortOnError: false });
   try {
     await app.init();
   } catch (err) {
@@ -116,6 +119,23 @@ describe('replicas', () => {
   test('app.init() fails with the constructor error when a replica cannot start', async () => {
     const err = await startupError([FailingBackend]);
     assert.match(err.message, /FailingBackend#1 failed to start: model file missing: weights\.bin/);
+  });
+
+  test("the start-up failure's log line keeps the constructor's own frames: the backend's file and the line of the throw", async () => {
+    const file = join(__dirname, '../fixtures/failing.backend.ts');
+    const source = readFileSync(file, 'utf8').split('\n');
+    const lineOf = (text: string) => source.findIndex((line) => line.includes(text)) + 1;
+    for (const [backend, message, thrownAt] of [
+      [FailingBackend, 'model file missing: weights.bin', lineOf("throw new Error('model file missing")],
+      [FailingProcessBackend, 'weights file missing: weights-p.bin', lineOf('throw new Error(`weights file missing')],
+    ] as const) {
+      const logs = new RecordingLogger();
+      const err = await startupError([backend], logs);
+      const line = logs.lines.find((l) => l.includes(`${backend.name}#1 failed to start: ${message}`));
+      assert.ok(line, `a log line names the failure, in:\n${logs.lines.join('\n')}`);
+      assert.ok(line.includes(`${file}:${thrownAt}:`), `it names ${file}:${thrownAt}, in:\n${line}`);
+      assert.doesNotMatch(err.message, /\n|:\d+:\d+/, 'the error itself carries no stack in its message');
+    }
   });
 
   test('bad decorator options fail start-up naming the class and the option', async () => {

@@ -1,41 +1,25 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { after, before, describe, test } from 'node:test';
-import { ReplicaHost } from '../../src';
-import { startReplicaHost } from '../helpers/replica-host';
-import { sharedNats } from '../helpers/processes';
-import { startServeApp, waitFor, type ServeApp } from '../helpers/serve-app';
+import { before, describe, test } from 'node:test';
+import { remoteSuite } from '../helpers/replica-host';
+import { waitFor, type ServeApp } from '../helpers/serve-app';
 import { streamRequest } from '../helpers/stream-client';
 import { RemoteStreamer } from '../fixtures/stream.backend';
 
 /** A remote replica (in-process ReplicaHost over real NATS) streams, with back-pressure and cancel. */
 describe('streaming from a remote replica over NATS', () => {
-  const prefix = `s${randomBytes(4).toString('hex')}`;
-  let nats: { url: string; stop(): Promise<void> };
+  const remote = remoteSuite(
+    { backends: [RemoteStreamer] },
+    { modules: ['test/fixtures/stream.backend.ts'], backends: ['RemoteStreamer'], name: 'stream-host' },
+  );
   let s: ServeApp;
-  let host: ReplicaHost;
   let port = 0;
 
   before(async () => {
-    nats = await sharedNats();
-    s = await startServeApp({ backends: [RemoteStreamer], cluster: { servers: nats.url, prefix } });
+    s = remote.app;
     await s.app.listen(0, '127.0.0.1');
     port = (s.app.getHttpServer().address() as AddressInfo).port;
-    host = await startReplicaHost({
-      servers: nats.url,
-      prefix,
-      modules: ['test/fixtures/stream.backend.ts'],
-      backends: ['RemoteStreamer'],
-      name: 'stream-host',
-    });
     await waitFor('the remote replica', () => s.serve.listBackends().RemoteStreamer.status === 'running');
-  });
-
-  after(async () => {
-    await host?.stop();
-    await s?.close();
-    await nats?.stop();
   });
 
   test('chunks arrive separately and in order', async () => {

@@ -1,3 +1,4 @@
+import { RecordingLogger } from './recording-logger';
 import type { Logger } from '@nestjs/common';
 import type { BackendDefinition } from '../../src/backend/backend.definition';
 import type { DeploymentSettings } from '../../src/backend/backend.deployment';
@@ -7,13 +8,12 @@ import type { CallResult } from '../../src/replicas/result.codec';
 import { DEFAULT_BACKEND_CONFIG } from '../../src/serve.constants';
 import type { FakeSite } from './fake.replica';
 
-/** A logger that keeps what it was told, for tests of one backend without Nest. */
+/**
+ * A logger that keeps what it was told, one line per call with what came after the message (a
+ * stack, Nest's context): for tests of one backend without Nest, or as a Nest app's logger.
+ */
 export function recordingLogger(): Logger & { lines: string[] } {
-  const lines: string[] = [];
-  const keep = (message: unknown) => void lines.push(String(message));
-  return { lines, log: keep, error: keep, warn: keep, debug: keep, verbose: keep, fatal: keep } as unknown as Logger & {
-    lines: string[];
-  };
+  return new RecordingLogger() as unknown as Logger & { lines: string[] };
 }
 
 /** The definition of a backend `name` (nothing is loaded: replicas are fakes). */

@@ -108,3 +108,15 @@ test('status: replica states (late pong is UNHEALTHY), vitals, figures, state an
   assert.equal(failed.state, 'DEPLOY_FAILED');
   assert.match(failed.reason, /m#5 failed to start \(no weights\)/);
 });
+
+test("a failed start is logged with the replica's own stack, so its frames name the backend's file", () => {
+  const app = new ServeSignals();
+  const logger = recordingLogger();
+  const signals = new BackendSignals('m', app.backend('m'), app.events, logger);
+  signals.replicaStartFailed('m#1', 'no weights', 'Error: no weights\n    at new Model (/app/model.backend.ts:12:11)');
+  signals.replicaStartFailed('m#2', 'did not become ready');
+  assert.deepEqual(logger.lines, [
+    "Backend 'm': Replica m#1 failed to start: no weights\nError: no weights\n    at new Model (/app/model.backend.ts:12:11)",
+    "Backend 'm': Replica m#2 failed to start: did not become ready",
+  ]);
+});
