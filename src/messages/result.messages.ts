@@ -17,4 +17,8 @@ export const resultMessages = {
     'a value that cannot be copied to the app (a Proxy, a getter that throws, or an object such as a WeakMap, a socket or a class with native state)',
   threw: (what: string, cause: string) => `${what}. It threw: ${cause}`,
   nestedTooDeep: (levels: number) => `it nests objects deeper than ${levels} levels, which the app could not decode`,
+  bodyTooDeep: (endpoint: string, levels: number) =>
+    `Request body to endpoint '${endpoint}' nests objects or arrays deeper than ${levels} levels, which a replica could not decode: send a flatter body.`,
+  payloadTooDeep: (endpoint: string, levels: number) =>
+    `Handle payload to endpoint '${endpoint}' nests objects or arrays deeper than ${levels} levels, which a replica could not decode: send a flatter payload.`,
 };

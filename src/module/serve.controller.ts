@@ -18,7 +18,9 @@ import {
   SHARD_KEY_HEADER,
 } from '../serve.constants';
 import { ServeError, isServeError } from '../serve.errors';
-import { messages, observingMessages } from '../serve.messages';
+import { messages, observingMessages, resultMessages } from '../serve.messages';
+import { MAX_NESTING } from '../replicas/clone.depth';
+import { payloadTooDeep, textBytes } from '../replicas/payload.depth';
 import { ServeDispatcher } from './serve.dispatcher';
 import { ServeRegistry } from './serve.registry';
 
@@ -90,6 +92,9 @@ export class ServeController {
     try {
       const mapped = toServeRequest(req, path, match.params, this.bodyLimit, id);
       const request = mapped instanceof Promise ? await mapped : mapped;
+      // Before any replica: one that could not decode the body would die (a process replica's IPC reader throws).
+      if (payloadTooDeep(request.body, textBytes(headers)))
+        throw new ServeError('BAD_REQUEST', resultMessages.bodyTooDeep(endpoint.name, MAX_NESTING));
       const result = await this.dispatcher.dispatch(endpoint, request, {
         shardKey: shardKeyOf(headers[SHARD_KEY_HEADER]),
         method: callMethodOf(headers[CALL_METHOD_HEADER]),

@@ -5,7 +5,9 @@ import type { CallerSignal } from '../interfaces/caller-signal.interface';
 import type { ServeModuleOptions } from '../interfaces/serve-module-options.interface';
 import { DEFAULT_MODULE_OPTIONS, SERVE_OPTIONS } from '../serve.constants';
 import { ServeError } from '../serve.errors';
-import { messages } from '../serve.messages';
+import { messages, resultMessages } from '../serve.messages';
+import { MAX_NESTING } from '../replicas/clone.depth';
+import { payloadTooDeep } from '../replicas/payload.depth';
 import { methodForEndpoint } from '../backend/backend.definition';
 import type { BackendDeployment } from '../backend/backend.deployment';
 import type { CallResult } from '../replicas/result.codec';
@@ -55,7 +57,10 @@ export class ServeDispatcher {
     });
   }
 
-  /** Routes a handle call by endpoint name; its `request.id` is `options.requestId` (when usable) or a new one. */
+  /**
+   * Routes a handle call by endpoint name; its `request.id` is `options.requestId` (when usable) or a new one.
+   * A payload nested deeper than {@link MAX_NESTING} fails with BAD_REQUEST before any replica.
+   */
   dispatchByName(
     endpoint: string,
     payload: unknown,
@@ -67,6 +72,10 @@ export class ServeDispatcher {
       return Promise.resolve(
         fail(new ServeError('NOT_FOUND', messages.unknownEndpoint(endpoint, [...this.registry.endpoints.keys()]))),
       );
+    }
+    // A replica's own handle calls were checked in the replica (see ReplicaHandles).
+    if (!internal && payloadTooDeep(payload)) {
+      return Promise.resolve(fail(new ServeError('BAD_REQUEST', resultMessages.payloadTooDeep(endpoint, MAX_NESTING))));
     }
     const id = resolveRequestId(options.requestId).id;
     return this.dispatch(entry, new HandleRequest(entry.route, payload, id), options, internal);

@@ -11,7 +11,7 @@ export const MAX_NESTING = 1000;
 /**
  * True when a structured clone of `value` nests objects deeper than `limit` levels: it counts as
  * the clone does, each object where it is first met (a shared object or a cycle is a reference
- * after that), through own enumerable properties and the entries of maps and sets. Never throws
+ * after that), through own enumerable properties (an array's items) and the entries of maps and sets. Never throws
  * (a getter or Proxy trap that throws is left for the clone to report).
  */
 export function nestedDeeperThan(value: unknown, limit = MAX_NESTING): boolean {
@@ -27,8 +27,23 @@ function deeper(value: object, left: number, seen: Set<object>): boolean {
   if (seen.has(value) || ArrayBuffer.isView(value)) return false;
   if (left === 0) return true;
   seen.add(value);
-  const items: Iterable<unknown> =
-    value instanceof Map ? [...value.keys(), ...value.values()] : value instanceof Set ? value : Object.values(value);
-  for (const item of items) if (typeof item === 'object' && item !== null && deeper(item, left - 1, seen)) return true;
+  // Arrays by index and objects by for-in: no array of values per object (this runs for every handle call).
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (isDeeper(value[i], left, seen)) return true;
+    return false;
+  }
+  if (value instanceof Map || value instanceof Set) {
+    const items: Iterable<unknown> = value instanceof Map ? [...value.keys(), ...value.values()] : value;
+    for (const item of items) if (isDeeper(item, left, seen)) return true;
+    return false;
+  }
+  for (const key in value) {
+    if (Object.hasOwn(value, key) && isDeeper((value as Record<string, unknown>)[key], left, seen)) return true;
+  }
   return false;
+}
+
+/** True when `item`, one level below an object with `left` levels to go, nests too deep. */
+function isDeeper(item: unknown, left: number, seen: Set<object>): boolean {
+  return typeof item === 'object' && item !== null && deeper(item, left - 1, seen);
 }
