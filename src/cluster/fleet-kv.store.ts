@@ -24,7 +24,7 @@ export type FleetStoreUnavailable = { reason: 'no-jetstream' | 'no-client'; mess
 export class FleetKvStore implements FleetStore {
   private constructor(
     private readonly kv: KV,
-    private readonly beats: KV,
+    private readonly instances: KV,
     /** The bucket of the desired state, for messages. */
     readonly bucket: string,
     private readonly retryForMs: number,
@@ -87,30 +87,15 @@ export class FleetKvStore implements FleetStore {
   }
 
   async beat(beat: FleetBeat): Promise<void> {
-    await this.beats.put(beat.id, JSON.stringify(beat));
+    await this.instances.put(beat.id, JSON.stringify(beat));
   }
 
   async forget(id: string): Promise<void> {
-    await this.beats.delete(id);
-  }
-
-  instances(): Promise<FleetInstance[]> {
-    return this.retrying(async () => {
-      // A key may be listed twice when its instance beats during the listing.
-      const keys = new Set<string>();
-      for await (const key of await this.beats.keys()) keys.add(key);
-      const found: FleetInstance[] = [];
-      for (const key of keys) {
-        const entry = await this.beats.get(key);
-        if (entry?.operation === 'PUT')
-          found.push({ ...(entry.json<FleetBeat>() as FleetBeat), lastSeen: entry.created.getTime() });
-      }
-      return found;
-    });
+    await this.instances.delete(id);
   }
 
   async watchInstances(seen: (id: string, instance: FleetInstance | undefined) => void): Promise<FleetWatch> {
-    const iterator = await this.beats.watch();
+    const iterator = await this.instances.watch();
     return consume(iterator, (entry) => {
       if (entry.operation !== 'PUT') return seen(entry.key, undefined);
       seen(entry.key, { ...(entry.json<FleetBeat>() as FleetBeat), lastSeen: entry.created.getTime() });
