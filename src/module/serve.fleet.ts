@@ -90,7 +90,7 @@ export class ServeFleet {
     this.declared = this.records.declared(declarations);
     this.applier = new FleetApplier(this.changes, this.records, () => this.label, this.declared);
     this.acks = new FleetAcks(this.options.heartbeatPeriodMs * 3, this.id);
-    this.nc ??= await this.orchestrator.firstConnection(this.options.startTimeoutMs);
+    this.nc ??= (await this.orchestrator.firstConnection(this.options.startTimeoutMs)) as NatsConnection | undefined;
     if (!this.nc) return this.logger.warn(fleetMessages.startedWithoutNats(this.options.startTimeoutMs));
     await this.open(this.nc, true).catch((err: unknown) => {
       // A backend this instance cannot run fails start-up; a store that does not answer yet does not.
@@ -140,7 +140,8 @@ export class ServeFleet {
     await this.follower?.stop();
   }
 
-  private connected(nc: NatsConnection, fresh: boolean): void {
+  private connected(connection: object, fresh: boolean): void {
+    const nc = connection as NatsConnection;
     this.nc = nc;
     if (!this.applier || this.closed) return;
     if (fresh || !this.follower) return void this.openInBackground(nc);

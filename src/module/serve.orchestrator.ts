@@ -1,6 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { availableParallelism } from 'node:os';
-import type { NatsConnection } from '@nats-io/transport-node';
 import type { BackendDefinition } from '../backend/backend.definition';
 import { BackendDeployment, type DeploymentSettings } from '../backend/backend.deployment';
 import { cpuOverrun, localCpuShares, type BudgetedBackend } from '../router/cpu.budget';
@@ -22,6 +21,12 @@ import { ServeDispatcher } from './serve.dispatcher';
 import { ServeRegistry } from './serve.registry';
 
 /**
+ * The cluster's NATS connection, opaque here: its type belongs to the optional peer
+ * `@nats-io/transport-node`, which an app without `cluster` need not install (nor type-check against).
+ */
+export type ClusterConnection = object;
+
+/**
  * Runs what `ServeService` decides: launches deployments (and registers them once ready), stops
  * deleted ones, starts the declared backends and endpoints, shuts everything down with the app,
  * and tells deployments when replica hosts join or leave. Replicas' handle calls go from here
@@ -36,7 +41,7 @@ export class ServeOrchestrator {
   private readonly deleting = new Set<BackendDeployment>();
   private stopping?: Promise<void>;
   private firstAttempt?: Promise<void>;
-  private readonly connectionListeners: ((nc: NatsConnection, fresh: boolean) => void)[] = [];
+  private readonly connectionListeners: ((nc: ClusterConnection, fresh: boolean) => void)[] = [];
 
   constructor(
     private readonly registry: ServeRegistry,
@@ -96,12 +101,12 @@ export class ServeOrchestrator {
   }
 
   /** Calls `listener` each time NATS comes up: a new connection (`fresh`) or a reconnect. */
-  onConnection(listener: (nc: NatsConnection, fresh: boolean) => void): void {
+  onConnection(listener: (nc: ClusterConnection, fresh: boolean) => void): void {
     this.connectionListeners.push(listener);
   }
 
   /** Resolves with the NATS connection once the first attempt to connect settled (at most `ms`), if connected. */
-  async firstConnection(ms: number): Promise<NatsConnection | undefined> {
+  async firstConnection(ms: number): Promise<ClusterConnection | undefined> {
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([this.firstAttempt, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
     clearTimeout(timer);
