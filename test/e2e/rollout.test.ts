@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { after, before, beforeEach, describe, test } from 'node:test';
 import autocannon from 'autocannon';
 import { sleep, startServeApp, type ServeApp } from '../helpers/serve-app';
 import { BrokenVersion, GoodVersion, SlowVersion, StableVersion } from '../fixtures/rollout.backends';
@@ -41,6 +41,11 @@ describe('guarded rollout', () => {
 
   const reset = () =>
     s.serve.setTraffic('canary', { StableVersion: 1, GoodVersion: 0, BrokenVersion: 0, SlowVersion: 0 });
+  // Each test starts from the stable version alone, whatever the one before it left.
+  beforeEach(async () => {
+    if (s.serve.status().endpoints.canary.rollout) await s.serve.abortRollout('canary').catch(() => undefined);
+    await reset();
+  });
 
   test('a good candidate is promoted step by step in about steps × stepIntervalMs, with no failed request', async (t) => {
     const started = Date.now();
