@@ -2,6 +2,10 @@
 import { parseArgs } from 'node:util';
 import { ReplicaHost } from '../cluster/replica-host.agent';
 import type { ReplicaHostOptions } from '../cluster/replica-host.options';
+import { CONNECTION_OPTIONS, connectionArgs } from './connection.args';
+import { FLEET_USAGE, parseFleetArgs } from './fleet.args';
+import { FleetCommand } from './fleet.command';
+import { UsageError } from './usage.error';
 
 const USAGE = `Usage: nestjs-serve replica --servers <nats-url> --module <file> [options]
 
@@ -31,58 +35,44 @@ export function parseReplicaArgs(argv: string[], env: NodeJS.ProcessEnv = proces
     args: argv,
     allowPositionals: true,
     options: {
-      servers: { type: 'string' },
+      ...CONNECTION_OPTIONS,
       module: { type: 'string', multiple: true },
       backend: { type: 'string', multiple: true },
-      prefix: { type: 'string' },
       name: { type: 'string' },
       id: { type: 'string' },
-      creds: { type: 'string' },
-      user: { type: 'string' },
-      token: { type: 'string' },
-      'tls-ca': { type: 'string' },
-      'tls-cert': { type: 'string' },
-      'tls-key': { type: 'string' },
       'drain-timeout-ms': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) throw new UsageError('');
   if (positionals[0] !== 'replica' || positionals.length > 1)
-    throw new UsageError(`Unknown command '${positionals.join(' ')}': the command is 'replica'.`);
+    throw new UsageError(
+      `Unknown command '${positionals.join(' ')}': the commands are 'replica', 'status' and 'apply'.`,
+    );
   if (!values.module?.length)
     throw new UsageError(
       '--module is required: the file that exports your @Backend() classes, e.g. --module ./dist/sentiment.backend.js',
     );
-  const connection: Record<string, unknown> = {};
-  const user = values.user ?? env.NATS_USER;
-  if (user) Object.assign(connection, { user, pass: env.NATS_PASSWORD });
-  const token = values.token ?? env.NATS_TOKEN;
-  if (token) connection.token = token;
-  if (values['tls-ca'] || values['tls-cert'] || values['tls-key']) {
-    if (!values['tls-cert'] !== !values['tls-key'])
-      throw new UsageError('--tls-cert and --tls-key go together (mutual TLS).');
-    connection.tls = { caFile: values['tls-ca'], certFile: values['tls-cert'], keyFile: values['tls-key'] };
-  }
+  const { servers, prefix, credentialsFile, connection } = connectionArgs(values, env);
   const drain = values['drain-timeout-ms'];
   if (drain !== undefined && !(Number(drain) >= 0))
     throw new UsageError(`--drain-timeout-ms is '${drain}'; expected a number of ms >= 0.`);
   return {
-    servers: (values.servers ?? env.NATS_URL ?? 'nats://127.0.0.1:4222').split(',').map((s) => s.trim()),
+    servers,
     modules: values.module,
     backends: values.backend,
-    prefix: values.prefix,
+    prefix,
     name: values.name,
     id: values.id,
-    credentialsFile: values.creds,
+    credentialsFile,
     connection,
     drainTimeoutMs: drain === undefined ? undefined : Number(drain),
   };
 }
 
-class UsageError extends Error {}
-
 async function main(): Promise<void> {
+  const command = process.argv.slice(2).find((arg) => !arg.startsWith('-'));
+  if (command === 'status' || command === 'apply') return fleet();
   let options: ReplicaHostOptions;
   try {
     options = parseReplicaArgs(process.argv.slice(2));
@@ -112,6 +102,30 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+}
+
+/** Beyond apply's own wait: the time a connection, a read and a write may take. */
+const WATCHDOG_MARGIN_MS = 20_000;
+
+/** `nestjs-serve status` and `nestjs-serve apply`: exits 0, 1 (failed), 2 (usage, bad file) or 3 (conflict). */
+async function fleet(): Promise<void> {
+  try {
+    const args = parseFleetArgs(process.argv.slice(2));
+    // A server that stops answering mid-command must not leave an operator's shell or a CI job waiting.
+    const watchdog = setTimeout(() => {
+      console.error(
+        `nestjs-serve ${args.command}: no answer from the NATS server(s) ${args.servers.join(',')} within ${args.timeoutMs + WATCHDOG_MARGIN_MS} ms; check the server and retry (an apply may or may not have been written: run 'nestjs-serve status').`,
+      );
+      process.exit(1);
+    }, args.timeoutMs + WATCHDOG_MARGIN_MS);
+    watchdog.unref();
+    process.exitCode = await FleetCommand.run(args);
+  } catch (err) {
+    const message = (err as Error).message;
+    if (!(err instanceof UsageError)) throw err;
+    (message ? console.error : console.log)(message ? `${message}\n\n${FLEET_USAGE}` : FLEET_USAGE);
+    process.exitCode = message ? 2 : 0;
+  }
 }
 
 if (require.main === module) void main();

@@ -1,5 +1,6 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { KV, KvEntry } from '@nats-io/kv';
+import type { JetStreamManager } from '@nats-io/jetstream';
 import { FLEET_STATE_FORMAT, type FleetBeat, type FleetState, type StoredFleetState } from '../fleet/fleet.state';
 import type { FleetStore, FleetWatch } from '../fleet/fleet.store';
 import { RevisionConflict } from '../fleet/revision.conflict';
@@ -24,10 +25,12 @@ export type FleetStoreUnavailable = { reason: 'no-jetstream' | 'no-client'; mess
 export class FleetKvStore implements FleetStore {
   private constructor(
     private readonly kv: KV,
-    private readonly instances: KV,
+    private readonly beats: KV,
     /** The bucket of the desired state, for messages. */
     readonly bucket: string,
     private readonly retryForMs: number,
+    private readonly jsm: JetStreamManager,
+    private readonly beatsStream: string,
   ) {}
 
   /** Opens (creating if needed) the two buckets; tells why not when the server has no JetStream. */
@@ -45,8 +48,9 @@ export class FleetKvStore implements FleetStore {
     } catch {
       return { reason: 'no-client', message: fleetMessages.kvClientMissing() };
     }
+    let jsm: JetStreamManager;
     try {
-      await jsModule.jetstreamManager(nc, { checkAPI: true });
+      jsm = await jsModule.jetstreamManager(nc, { checkAPI: true });
     } catch (err) {
       if (/not enabled/i.test((err as Error).message) || (err as Error).name === 'JetStreamNotEnabled')
         return { reason: 'no-jetstream', message: fleetMessages.noJetStream(nc.getServer()) };
@@ -58,7 +62,7 @@ export class FleetKvStore implements FleetStore {
       kvm.create(name, options).catch(() => kvm.open(name));
     const kv = await bucket(`${base}-fleet`, { history: 10 });
     const instances = await bucket(`${base}-instances`, { history: 1, ttl: instanceTtlMs });
-    return new FleetKvStore(kv, instances, `${base}-fleet`, retryForMs);
+    return new FleetKvStore(kv, instances, `${base}-fleet`, retryForMs, jsm, `KV_${base}-instances`);
   }
 
   read(): Promise<StoredFleetState | undefined> {
@@ -87,15 +91,32 @@ export class FleetKvStore implements FleetStore {
   }
 
   async beat(beat: FleetBeat): Promise<void> {
-    await this.instances.put(beat.id, JSON.stringify(beat));
+    await this.beats.put(beat.id, JSON.stringify(beat));
   }
 
   async forget(id: string): Promise<void> {
-    await this.instances.delete(id);
+    await this.beats.delete(id);
+  }
+
+  instances(): Promise<FleetInstance[]> {
+    return this.retrying(async () => {
+      // The stream's own subject list, one request: a key-listing consumer can wait forever when a
+      // heartbeat expires between its creation and its first message.
+      const info = await this.jsm.streams.info(this.beatsStream, { subjects_filter: '>' });
+      const prefix = `$KV.${this.beatsStream.slice(3)}.`;
+      const keys = Object.keys(info.state.subjects ?? {}).map((subject) => subject.slice(prefix.length));
+      const found: FleetInstance[] = [];
+      for (const key of keys) {
+        const entry = await this.beats.get(key);
+        if (entry?.operation === 'PUT')
+          found.push({ ...(entry.json<FleetBeat>() as FleetBeat), lastSeen: entry.created.getTime() });
+      }
+      return found;
+    });
   }
 
   async watchInstances(seen: (id: string, instance: FleetInstance | undefined) => void): Promise<FleetWatch> {
-    const iterator = await this.instances.watch();
+    const iterator = await this.beats.watch();
     return consume(iterator, (entry) => {
       if (entry.operation !== 'PUT') return seen(entry.key, undefined);
       seen(entry.key, { ...(entry.json<FleetBeat>() as FleetBeat), lastSeen: entry.created.getTime() });

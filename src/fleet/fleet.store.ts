@@ -25,6 +25,8 @@ export interface FleetStore {
   beat(beat: FleetBeat): Promise<void>;
   /** Removes an instance's heartbeat (it is closing). */
   forget(id: string): Promise<void>;
+  /** Every instance's heartbeat stored now (expired ones are gone): what the CLI shows and waits on. */
+  instances(): Promise<FleetInstance[]>;
   /** Calls `seen` with every instance's heartbeat now and as they come (`undefined`: it left). */
   watchInstances(seen: (id: string, instance: FleetInstance | undefined) => void): Promise<FleetWatch>;
 }

@@ -50,6 +50,10 @@ export class FakeFleetStore implements FleetStore {
     this.beats.delete(id);
   }
 
+  async instances(): Promise<FleetInstance[]> {
+    return [...this.beats.values()].map((beat) => ({ ...beat, lastSeen: Date.now() }));
+  }
+
   async watchInstances(_seen: (id: string, instance: FleetInstance | undefined) => void): Promise<FleetWatch> {
     return { stop: () => undefined, ended: new Promise(() => undefined) };
   }

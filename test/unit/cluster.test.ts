@@ -106,7 +106,10 @@ test('the replica command line: modules, servers, credentials from flags or the 
     'nats://z:9',
   ]);
   assert.throws(() => parseReplicaArgs(['replica'], {}), /--module is required/);
-  assert.throws(() => parseReplicaArgs(['serve', '--module', 'a.js'], {}), /the command is 'replica'/);
+  assert.throws(
+    () => parseReplicaArgs(['serve', '--module', 'a.js'], {}),
+    /the commands are 'replica', 'status' and 'apply'/,
+  );
   assert.throws(
     () => parseReplicaArgs(['replica', '--module', 'a.js', '--drain-timeout-ms', 'soon'], {}),
     /--drain-timeout-ms/,
