@@ -44,7 +44,8 @@ export function startInstance(name: string, env: Record<string, string>): Promis
             else done(ack as T);
           };
           child.on('message', onMessage);
-          child.send({ ...payload, type, id });
+          if (!child.connected) return fail(new Error(`instance ${name} is gone`));
+          child.send({ ...payload, type, id }, (err) => err && fail(err));
         });
       };
       resolve({
@@ -52,7 +53,8 @@ export function startInstance(name: string, env: Record<string, string>): Promis
         port: message.port!,
         command,
         async stop() {
-          await command('stop', {}, 30_000).catch(() => child.kill('SIGKILL'));
+          if (child.exitCode === null && child.signalCode === null)
+            await command('stop', {}, 30_000).catch(() => child.kill('SIGKILL'));
           await exited;
         },
         kill: () => child.kill('SIGKILL'),

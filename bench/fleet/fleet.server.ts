@@ -10,7 +10,7 @@ import { NestFactory } from '@nestjs/core';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { ServeModule, ServeService, isServeError } from '../../src';
+import { ServeModule, ServeService, isServeError, type RolloutOptions } from '../../src';
 import { FleetOne, FleetTwo } from '../backends/fleet.backend';
 
 /** A command from the orchestrator. */
@@ -18,6 +18,8 @@ export type FleetCommand =
   | { type: 'traffic'; id: number; weights: Record<string, number> }
   | { type: 'burst'; id: number; writes: Record<string, number>[] }
   | { type: 'state'; id: number }
+  | { type: 'rollout'; id: number; backend: string; options: RolloutOptions }
+  | { type: 'abort'; id: number }
   | { type: 'stop'; id: number };
 
 /** How one write of a burst ended. */
@@ -79,7 +81,15 @@ async function main(): Promise<void> {
             revision: status.fleet?.revision,
             traffic: serve.listEndpoints().fleet?.traffic,
             live: status.fleet?.instances.filter((i) => i.live).length,
+            decider: status.fleet?.decider,
+            self: `${process.env.FLEET_NAME} (${status.fleet?.instance})`,
+            rollout: status.endpoints.fleet?.rollout,
           });
+        } else if (command.type === 'rollout') {
+          reply(command.id, { result: await serve.rollout('fleet', command.backend, command.options) });
+        } else if (command.type === 'abort') {
+          await serve.abortRollout('fleet');
+          reply(command.id, {});
         } else if (command.type === 'stop') {
           await app.close();
           reply(command.id, {});

@@ -6,8 +6,10 @@ import type { FleetStore, FleetWatch } from '../fleet/fleet.store';
 import { RevisionConflict } from '../fleet/revision.conflict';
 import { fleetMessages } from '../messages/fleet.messages';
 import type { FleetInstance } from '../fleet/fleet.state';
+import type { LeaseHolder, LeaseStore } from '../fleet/lease.store';
 
 const DESIRED = 'desired';
+const DECIDER = 'decider';
 /** JetStream's "wrong last sequence": a compare-and-set write lost. */
 const WRONG_LAST_SEQUENCE = 10071;
 const RETRY_MS = 250;
@@ -22,7 +24,7 @@ export type FleetStoreUnavailable = { reason: 'no-jetstream' | 'no-client'; mess
  * `instanceTtlMs`). Reads and writes retry a failing server for up to `retryForMs` (a NATS restart
  * makes JetStream answer late), never a lost compare-and-set.
  */
-export class FleetKvStore implements FleetStore {
+export class FleetKvStore implements FleetStore, LeaseStore {
   private constructor(
     private readonly kv: KV,
     private readonly beats: KV,
@@ -31,6 +33,7 @@ export class FleetKvStore implements FleetStore {
     private readonly retryForMs: number,
     private readonly jsm: JetStreamManager,
     private readonly beatsStream: string,
+    private readonly lease: KV,
   ) {}
 
   /** Opens (creating if needed) the two buckets; tells why not when the server has no JetStream. */
@@ -39,6 +42,7 @@ export class FleetKvStore implements FleetStore {
     prefix: string,
     instanceTtlMs: number,
     retryForMs: number,
+    leaseTtlMs = 3000,
   ): Promise<FleetKvStore | FleetStoreUnavailable> {
     let kvModule: typeof import('@nats-io/kv');
     let jsModule: typeof import('@nats-io/jetstream');
@@ -62,7 +66,8 @@ export class FleetKvStore implements FleetStore {
       kvm.create(name, options).catch(() => kvm.open(name));
     const kv = await bucket(`${base}-fleet`, { history: 10 });
     const instances = await bucket(`${base}-instances`, { history: 1, ttl: instanceTtlMs });
-    return new FleetKvStore(kv, instances, `${base}-fleet`, retryForMs, jsm, `KV_${base}-instances`);
+    const lease = await bucket(`${base}-lease`, { history: 1, ttl: leaseTtlMs });
+    return new FleetKvStore(kv, instances, `${base}-fleet`, retryForMs, jsm, `KV_${base}-instances`, lease);
   }
 
   read(): Promise<StoredFleetState | undefined> {
@@ -123,6 +128,23 @@ export class FleetKvStore implements FleetStore {
     });
   }
 
+  async acquireLease(holder: LeaseHolder): Promise<number | undefined> {
+    return this.lease.create(DECIDER, JSON.stringify(holder)).catch(lostAt(undefined));
+  }
+
+  async renewLease(holder: LeaseHolder, revision: number): Promise<number | undefined> {
+    return this.lease.update(DECIDER, JSON.stringify(holder), revision).catch(lostAt(undefined));
+  }
+
+  async leaseHolder(): Promise<LeaseHolder | undefined> {
+    const entry = await this.lease.get(DECIDER);
+    return entry?.operation === 'PUT' ? entry.json<LeaseHolder>() : undefined;
+  }
+
+  async releaseLease(revision: number): Promise<void> {
+    await this.lease.delete(DECIDER, { previousSeq: revision }).catch(() => undefined);
+  }
+
   private async retrying<T>(op: () => Promise<T>): Promise<T> {
     const deadline = Date.now() + this.retryForMs;
     for (;;) {
@@ -153,6 +175,19 @@ function conflictAt(revision: number): (err: unknown) => never {
     )
       throw new RevisionConflict(revision);
     throw err;
+  };
+}
+
+/** A compare-and-set write of the lease that lost resolves `lost`; other errors are thrown. */
+function lostAt<T>(lost: T): (err: unknown) => T {
+  return (err) => {
+    try {
+      conflictAt(0)(err);
+    } catch (e) {
+      if (e instanceof RevisionConflict) return lost;
+      throw e;
+    }
+    return lost;
   };
 }
 

@@ -65,6 +65,9 @@ export const fleetChanges = {
       (s) => {
         if (!s.endpoints[name])
           throw new ServeError('NOT_FOUND', messages.unknownEndpoint(name, Object.keys(s.endpoints)));
+        const rollout = s.rollouts?.[name];
+        if (rollout && !rollout.result)
+          throw new ServeError('CONFLICT', messages.rolloutRunning(name, rollout.backend));
         for (const backend of namedBackends(endpoint)) backendOf(s, backend);
         s.endpoints[name] = endpoint;
       },
@@ -74,6 +77,9 @@ export const fleetChanges = {
   deleteEndpoint(name: string): FleetChange {
     return change(`deleteEndpoint('${name}')`, [`endpoint:${name}`], (s) => {
       delete s.endpoints[name];
+      const rollout = s.rollouts?.[name];
+      if (rollout && !rollout.result)
+        rollout.result = { outcome: 'rolled-back', reason: messages.rolloutEndpointGone(name), steps: rollout.done };
     });
   },
   /** Puts the `touches` entities back as they were in `base` (a change this instance could not apply). */

@@ -4,6 +4,7 @@ import type {
   ReplicaResourceLimits,
   ResolvedBackendConfig,
 } from '../interfaces/backend-config.interface';
+import type { ResolvedRolloutOptions, RolloutResult, RolloutStep } from '../interfaces/rollout-options.interface';
 
 /** The format of the stored document; a later format is refused rather than misread. */
 export const FLEET_STATE_FORMAT = 1;
@@ -49,6 +50,48 @@ export interface FleetState {
    * entity deleted at run time stays deleted when an instance with that declaration restarts.
    */
   seeded: FleetEntityKey[];
+  /**
+   * Guarded rollouts by endpoint: the one in progress, or the last one ended (with its `result`).
+   * The instance holding the decider lease runs them; any instance starts or aborts one.
+   */
+  rollouts?: Record<string, FleetRollout>;
+}
+
+/** A guarded rollout as the fleet stores it: where it is, so another instance can carry it on. */
+export interface FleetRollout {
+  /** Unique per rollout: the callers waiting for its result match on it. */
+  id: string;
+  /** The candidate backend. */
+  backend: string;
+  options: ResolvedRolloutOptions;
+  /** The split before the rollout, put back on roll-back. */
+  previous: Record<string, number>;
+  /** The candidate's shadow share before the rollout, if it had one (put back after a shadow phase). */
+  shadowedBefore?: number;
+  /** Index of the step in progress in `options.steps` (-1: the shadow phase). */
+  step: number;
+  /** When the step in progress began (epoch ms); 0 before the first step began. */
+  stepStartedAt: number;
+  startedAt: number;
+  /** Steps judged so far. */
+  done: RolloutStep[];
+  /** The instance running it now (its label), for status(). */
+  decider?: string;
+  /** Set by `abortRollout()` on any instance: the decider rolls back with this reason. */
+  abort?: string;
+  /** How it ended; unset while it runs. */
+  result?: RolloutResult;
+}
+
+/** One backend's live figures on one endpoint over the step of a rollout in progress, as an instance saw them. */
+export interface FleetStepFigures {
+  endpoint: string;
+  backend: string;
+  /** The rollout's `stepStartedAt` these figures are for (from then to the heartbeat). */
+  since: number;
+  requests: number;
+  errors: number;
+  p99Ms?: number;
 }
 
 /** A desired state with the store revision it was read or written at. */
@@ -66,6 +109,8 @@ export interface FleetBeat {
   startedAt: number;
   /** The last change it could not apply in full, if any. */
   error?: { revision: number; message: string };
+  /** Its own figures of the rollouts in progress: the decider judges their sum over the fleet. */
+  figures?: FleetStepFigures[];
 }
 
 /** An instance as the store last heard of it. */

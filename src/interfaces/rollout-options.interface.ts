@@ -66,6 +66,10 @@ export interface RolloutProgress {
   steps: number[];
   /** When the rollout started (epoch ms). */
   startedAt: number;
+  /** When the current step began (epoch ms); unset before the first. */
+  stepStartedAt?: number;
+  /** In a fleet: the instance running the rollout now (the decider). */
+  decider?: string;
   /** What the judge says now of the current step. */
   lastCheck?: string;
   /** Steps judged so far. */

@@ -186,6 +186,11 @@ export interface FleetStatus {
   revision: number;
   /** Every instance heard of, live ones first, with the revision each applied. */
   instances: FleetInstanceStatus[];
+  /**
+   * The instance holding the decider lease as last seen (`name (id)`): it runs the fleet's
+   * guarded rollouts. Unset while nobody holds it or before this instance first asked.
+   */
+  decider?: string;
 }
 
 /** One instance of the app in the fleet, from its heartbeat. */

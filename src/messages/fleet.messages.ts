@@ -32,4 +32,16 @@ export const fleetMessages = {
     `Backend '${backend}': the fleet's desired state (revision ${revision}) differs from this instance's forRoot() declaration; the stored state wins (changes made at run time are never lost). Change it with updateBackendConfig().`,
   storeReset: (applied: number, found: number) =>
     `The fleet's desired state is at revision ${found}, behind the revision ${applied} this instance applied: the JetStream store was reset. This instance keeps what it applied; write a change to set the fleet's state again.`,
+  deciderNow: (instance: string) =>
+    `Instance ${instance} is now the fleet's decider: it runs the guarded rollouts of the fleet (and carries on those another instance began).`,
+  deciderNoMore: (instance: string) =>
+    `Instance ${instance} is no longer the fleet's decider (its lease lapsed or it is closing): another instance carries its rollouts on from their current step.`,
+  rolloutResumed: (endpoint: string, backend: string, step: number, instance: string) =>
+    `Rollout of endpoint '${endpoint}' to backend '${backend}' carried on by instance ${instance} from ${step < 0 ? 'its shadow phase' : `step ${step + 1}`} (its step starts again, with the steps judged before kept).`,
+  rolloutWriteFailed: (endpoint: string, why: string) =>
+    `Rollout of endpoint '${endpoint}': its next step could not be written to the fleet's desired state (${why}); the decider tries again from that step.`,
+  rolloutGone: (endpoint: string) =>
+    `the rollout of endpoint '${endpoint}' was ended or replaced in the fleet's desired state meanwhile`,
+  rolloutLeft: (endpoint: string) =>
+    `This instance closed while the rollout of endpoint '${endpoint}' ran: it goes on in the fleet (status() on another instance shows it).`,
 };

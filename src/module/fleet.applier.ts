@@ -18,6 +18,8 @@ export interface FleetApplyError {
  */
 export class FleetApplier {
   private current: StoredFleetState;
+  /** Called after each revision applied (the rollouts follow the state from there). */
+  onApplied?: (applied: StoredFleetState) => void;
 
   constructor(
     private readonly changes: ServeChanges,
@@ -48,7 +50,10 @@ export class FleetApplier {
       }
     }
     running.seeded = [...desired.state.seeded];
+    if (desired.state.rollouts) running.rollouts = structuredClone(desired.state.rollouts);
+    else delete running.rollouts;
     this.current = { revision: desired.revision, state: running };
+    this.onApplied?.(this.current);
     return errors;
   }
 

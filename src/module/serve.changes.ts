@@ -107,7 +107,7 @@ export class ServeChanges {
 
   /** Removes an endpoint (rolling back its rollout first); requests in flight finish. */
   async deleteEndpoint(name: string): Promise<void> {
-    if (this.rollouts.of(name)) await this.rollouts.abort(name, messages.rolloutEndpointGone(name));
+    if (this.rollouts.runsHere(name)) await this.rollouts.abort(name, messages.rolloutEndpointGone(name));
     this.registry.deleteEndpoint(name);
   }
 }

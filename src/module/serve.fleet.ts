@@ -24,6 +24,8 @@ import { FleetStatusView } from './fleet.status-view';
 import type { Declarations } from './serve.declarations';
 import { ServeChanges } from './serve.changes';
 import { ServeOrchestrator } from './serve.orchestrator';
+import { ServeRollouts } from './serve.rollouts';
+import { FleetDecider } from './fleet.decider';
 
 /**
  * This instance in the fleet: joins the shared desired state at start-up (seeding it with the
@@ -47,6 +49,7 @@ export class ServeFleet {
   private follower?: FleetFollower;
   private writer?: FleetWriter;
   private acks?: FleetAcks;
+  private decider?: FleetDecider;
   private nc?: NatsConnection;
   private opening?: Promise<void>;
   private closed = false;
@@ -57,6 +60,7 @@ export class ServeFleet {
     private readonly changes: ServeChanges,
     private readonly lock: ChangeLock,
     @Inject(SERVE_OPTIONS) options: ServeModuleOptions,
+    private readonly rollouts: ServeRollouts,
   ) {
     const cluster = options.cluster;
     if (cluster && cluster.fleet !== false)
@@ -131,12 +135,15 @@ export class ServeFleet {
   status(): FleetStatus | undefined {
     if (!this.options) return undefined;
     const applied = this.applier?.applied.revision ?? 0;
-    return FleetStatusView.compose(this.id, this.shared, this.localReason, applied, this.acks?.list() ?? []);
+    const status = FleetStatusView.compose(this.id, this.shared, this.localReason, applied, this.acks?.list() ?? []);
+    const holder = this.shared ? this.decider?.holder : undefined;
+    return holder ? { ...status, decider: `${holder.name} (${holder.id})` } : status;
   }
 
   /** Leaves the fleet when the app closes: its heartbeat goes, so no change waits for it. */
   async leave(): Promise<void> {
     this.closed = true;
+    await this.decider?.stop();
     await this.follower?.stop();
   }
 
@@ -166,7 +173,8 @@ export class ServeFleet {
 
   private async openStore(nc: NatsConnection, strict: boolean): Promise<void> {
     const period = this.options!.heartbeatPeriodMs;
-    const store = await FleetKvStore.open(nc, this.prefix, Math.max(period * 10, 10_000), period * 5);
+    const leaseTtlMs = Math.max(period * 3, 2000);
+    const store = await FleetKvStore.open(nc, this.prefix, Math.max(period * 10, 10_000), period * 5, leaseTtlMs);
     if (!(store instanceof FleetKvStore)) {
       if (this.localReason !== store.message) this.logger.warn(store.message);
       this.localReason = store.message;
@@ -174,13 +182,39 @@ export class ServeFleet {
     }
     this.localReason = undefined;
     const self = { id: this.id, name: this.name, startedAt: this.startedAt };
-    const follower = new FleetFollower(store, this.applier!, this.acks!, this.lock, this.logger, self, period);
+    await this.decider?.stop();
+    const decider = (this.decider = this.decide(store, leaseTtlMs));
+    const figures = () => decider.rollouts?.figures() ?? [];
+    const follower = new FleetFollower(store, this.applier!, this.acks!, this.lock, this.logger, self, period, figures);
     const target = await this.seed(store);
     await follower.applyAndReport(target, strict);
     await this.follower?.stop();
     [this.follower, this.writer] = [follower, new FleetWriter(store)];
     this.logger.log(fleetMessages.joined(this.label, target.revision, store.bucket));
     await follower.start();
+    await decider.start();
+  }
+
+  /** This instance as a candidate decider: the lease, and the fleet's rollouts attached to it. */
+  private decide(store: FleetKvStore, leaseTtlMs: number): FleetDecider {
+    const fleet = {
+      applied: () => this.applier!.applied,
+      commit: (change: FleetChange) => this.commit(change),
+      instances: () => this.acks!.list(),
+    };
+    const self = { id: this.id, name: this.name };
+    const decider = new FleetDecider(
+      store,
+      self,
+      leaseTtlMs,
+      this.options!.heartbeatPeriodMs,
+      fleet,
+      this.lock,
+      this.logger,
+    );
+    decider.rollouts = this.rollouts.attach(decider);
+    this.applier!.onApplied = () => decider.rollouts?.sync();
+    return decider;
   }
 
   /** The stored desired state with this instance's never-seeded declarations added (compare-and-set). */

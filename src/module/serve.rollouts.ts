@@ -5,6 +5,8 @@ import { resolveRolloutOptions } from '../rollout/rollout.options';
 import { messages } from '../serve.messages';
 import { ServeSignals } from '../signals/serve.signals';
 import { ServeRegistry } from './serve.registry';
+import type { FleetChange } from '../fleet/fleet.change';
+import { FleetRollouts, type FleetRolloutHost } from './fleet.rollouts';
 
 /** Crash-looping replicas: this many failed starts in a row end a rollout to that backend. */
 const TROUBLE_AFTER_FAILURES = 3;
@@ -17,10 +19,12 @@ const TROUBLE_AFTER_FAILURES = 3;
 export class ServeRollouts {
   private readonly logger = new Logger('nestjs-serve');
   private readonly coordinator: RolloutCoordinator;
+  /** The fleet's rollouts, when this instance shares a desired state (then they run there). */
+  private fleet?: FleetRollouts;
 
   constructor(
     private readonly registry: ServeRegistry,
-    signals: ServeSignals,
+    private readonly signals: ServeSignals,
   ) {
     this.coordinator = new RolloutCoordinator(
       {
@@ -44,29 +48,65 @@ export class ServeRollouts {
     );
   }
 
-  /** Progress of the rollout of `endpoint`, if one runs. */
+  /** From now on rollouts live in the fleet's desired state and run on its decider (ServeFleet calls this once joined). */
+  attach(host: FleetRolloutHost): FleetRollouts {
+    if (this.fleet) return this.fleet.rehost(host);
+    this.fleet = new FleetRollouts(
+      host,
+      {
+        figures: (endpoint, backend, windowMs) => this.signals.stepFigures(backend, endpoint, windowMs),
+        trouble: (backend) => this.trouble(backend),
+        stepped: (endpoint, backend, text, move) => {
+          this.logger.log(text);
+          this.signals.events.record({ type: 'rollout-step', backend, endpoint, message: text, ...move });
+        },
+      },
+      this.logger,
+    );
+    return this.fleet;
+  }
+
+  /** Progress of the rollout of `endpoint`, if one runs (anywhere in the fleet). */
   of(endpoint: string): RolloutProgress | undefined {
-    return this.coordinator.of(endpoint);
+    return this.fleet ? this.fleet.of(endpoint) : this.coordinator.of(endpoint);
+  }
+
+  /** True when this instance alone runs a rollout of `endpoint` (no fleet). */
+  runsHere(endpoint: string): boolean {
+    return this.coordinator.of(endpoint) !== undefined;
   }
 
   /** Throws a CONFLICT ServeError while `endpoint` is being rolled out (other traffic changes wait for it). */
   assertFree(endpoint: string): void {
-    this.coordinator.assertFree(endpoint);
+    if (this.fleet) this.fleet.assertFree(endpoint);
+    else this.coordinator.assertFree(endpoint);
   }
 
-  /** Checks the options and starts the rollout; the promise settles when it is promoted or rolled back. */
-  start(endpoint: string, backend: string, options: RolloutOptions | undefined): Promise<RolloutResult> {
-    return this.coordinator.start(endpoint, backend, resolveRolloutOptions(endpoint, options));
+  /**
+   * Checks the options and starts the rollout; `result` settles when it is promoted or rolled
+   * back. In a fleet, `change` is what to write to start it (the decider runs it from there) and
+   * `cancel` forgets the result when that write fails.
+   */
+  start(
+    endpoint: string,
+    backend: string,
+    options: RolloutOptions | undefined,
+  ): { result: Promise<RolloutResult>; change?: FleetChange; cancel?: () => void } {
+    const resolved = resolveRolloutOptions(endpoint, options);
+    if (!this.fleet) return { result: this.coordinator.start(endpoint, backend, resolved) };
+    const entry = this.registry.endpoints.get(endpoint)!;
+    return this.fleet.start(endpoint, backend, resolved, entry.policy.traffic, entry.policy.shadows);
   }
 
   /** Rolls `endpoint` back now (`reason` is what its result says); rejects when none runs. */
   abort(endpoint: string, reason?: string): Promise<RolloutResult> {
-    return this.coordinator.abort(endpoint, reason);
+    return this.fleet ? this.fleet.abort(endpoint, reason) : this.coordinator.abort(endpoint, reason);
   }
 
-  /** Rolls back every rollout in progress, e.g. on shutdown. */
-  abortAll(reason: string): Promise<void> {
-    return this.coordinator.abortAll(reason);
+  /** Rolls back every rollout in progress, e.g. on shutdown; in a fleet they go on elsewhere. */
+  async abortAll(reason: string): Promise<void> {
+    this.fleet?.stop();
+    await this.coordinator.abortAll(reason);
   }
 
   private trouble(backend: string): string | undefined {

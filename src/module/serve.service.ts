@@ -157,10 +157,7 @@ export class ServeService implements ServeHealthSource {
     });
   }
 
-  /**
-   * Sets the split of an endpoint's traffic: weights are >= 0, sum to 1 and name existing
-   * backends. Shadows are kept.
-   */
+  /** Sets the split of an endpoint's traffic: weights are >= 0, sum to 1, name existing backends. Shadows are kept. */
   setTraffic(endpoint: string, traffic: Record<string, number>): Promise<void> {
     return this.exclusive(async () => {
       const entry = this.registry.endpoint(endpoint);
@@ -191,15 +188,19 @@ export class ServeService implements ServeHealthSource {
    * {@link RolloutOptions}); resolves `promoted`, or `rolled-back` with the reason once the previous
    * split is back. Rejects (changing nothing) for bad options, unknown names, a backend that cannot
    * serve the endpoint, or a rollout already running there. Other traffic changes to the endpoint
-   * are refused while it runs.
+   * are refused while it runs (in a fleet: on the decider instance, surviving its death).
    */
   rollout(endpoint: string, backend: string, options?: RolloutOptions): Promise<RolloutResult> {
-    let started!: Promise<RolloutResult>;
+    let started!: ReturnType<ServeRollouts['start']>;
     return this.exclusive(() => {
       this.registry.endpoint(endpoint);
       this.assertServes(backend, endpoint);
       started = this.rollouts.start(endpoint, backend, options);
-    }).then(() => started);
+      return started.change;
+    }).then(
+      () => started.result,
+      (err: unknown) => Promise.reject((started?.cancel?.(), err)),
+    );
   }
 
   /** Rolls the rollout of `endpoint` back now: its promise resolves `rolled-back` with the reason `aborted`. */

@@ -9,15 +9,23 @@ import { judgeStep, type StepFigures } from '../router/rollout.judge';
 /** What a rollout reads and changes: one endpoint's split and shadow, and live figures. */
 export interface RolloutTarget {
   /** Sets the endpoint's split (the rollout holds the endpoint, so nobody else changes it). */
-  setTraffic(traffic: Record<string, number>): void;
+  setTraffic(traffic: Record<string, number>): void | Promise<void>;
   /** Shadows `proportion` of the endpoint's traffic to the candidate; 0 removes the shadow. */
-  setShadow(proportion: number): void;
+  setShadow(proportion: number): void | Promise<void>;
   /** Live figures of `backend` on the endpoint over the last `windowMs` (shadow copies included). */
   figures(backend: string, windowMs: number): StepFigures;
   /** Why `backend` cannot serve now (a crash loop, a failed deploy), or undefined when it can. */
   trouble(backend: string): string | undefined;
   /** The clock, epoch ms. */
   now(): number;
+}
+
+/** Where a rollout carried on by another instance of the fleet resumes: its step and the steps judged. */
+export interface RolloutResume {
+  /** Index of the step to run again from its start (-1: the shadow phase). */
+  step: number;
+  done: RolloutStep[];
+  startedAt: number;
 }
 
 /** How often a running step is checked, in ms. */
@@ -45,6 +53,7 @@ export class RolloutRunner {
     previous: Record<string, number>,
     private readonly options: ResolvedRolloutOptions,
     private readonly target: RolloutTarget,
+    resume?: RolloutResume,
   ) {
     this.result = new Promise((resolve) => (this.resolve = resolve));
     // The yardstick: the backend that served most of the traffic before.
@@ -55,11 +64,11 @@ export class RolloutRunner {
       endpoint,
       backend: candidate,
       previous: { ...previous },
-      step: options.shadowFirstMs > 0 ? -1 : 0,
+      step: resume?.step ?? (options.shadowFirstMs > 0 ? -1 : 0),
       weight: 0,
       steps: [...options.steps],
-      startedAt: target.now(),
-      done: [],
+      startedAt: resume?.startedAt ?? target.now(),
+      done: [...(resume?.done ?? [])],
     };
   }
 
@@ -67,6 +76,7 @@ export class RolloutRunner {
   start(): void {
     void this.run()
       .catch((err: Error) => this.rollBack(`rollout failed: ${err.message}`))
+      .catch((err: Error) => this.ended(`rollout failed: ${err.message}`))
       .then(this.resolve);
   }
 
@@ -77,26 +87,28 @@ export class RolloutRunner {
   }
 
   private async run(): Promise<RolloutResult> {
-    if (this.options.shadowFirstMs > 0) {
+    const from = this.progress.step;
+    if (this.options.shadowFirstMs > 0 && from < 0) {
       const step = await this.step(0, true, this.options.shadowFirstMs);
       if (step.verdict === 'fail') return this.rollBack(step.reason);
     }
-    for (let i = 0; i < this.options.steps.length; i++) {
+    for (let i = Math.max(0, from); i < this.options.steps.length; i++) {
       this.progress.step = i;
       const step = await this.step(this.options.steps[i], false, this.options.stepIntervalMs);
       if (step.verdict === 'fail') return this.rollBack(step.reason);
     }
-    this.target.setTraffic({ [this.candidate]: 1 });
+    await this.target.setTraffic({ [this.candidate]: 1 });
     return { outcome: 'promoted', steps: this.progress.done };
   }
 
   private async step(weight: number, shadow: boolean, holdMs: number): Promise<RolloutStep> {
     const startedAt = this.target.now();
     this.progress.weight = weight;
-    if (shadow) this.target.setShadow(1);
+    this.progress.stepStartedAt = startedAt;
+    if (shadow) await this.target.setShadow(1);
     else {
-      this.target.setShadow(0);
-      this.target.setTraffic(this.split(weight));
+      await this.target.setShadow(0);
+      await this.target.setTraffic(this.split(weight));
     }
     const end = (verdict: 'pass' | 'fail', reason: string): RolloutStep => {
       const step: RolloutStep = { weight, shadow, startedAt, endedAt: this.target.now(), verdict, reason };
@@ -131,9 +143,13 @@ export class RolloutRunner {
     return traffic;
   }
 
-  private rollBack(reason: string): RolloutResult {
-    this.target.setShadow(0);
-    this.target.setTraffic({ ...this.progress.previous });
+  private async rollBack(reason: string): Promise<RolloutResult> {
+    await this.target.setShadow(0);
+    await this.target.setTraffic({ ...this.progress.previous });
+    return this.ended(reason);
+  }
+
+  private ended(reason: string): RolloutResult {
     this.progress.weight = this.progress.previous[this.candidate] ?? 0;
     return { outcome: 'rolled-back', reason, steps: this.progress.done };
   }

@@ -1,0 +1,199 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '@nestjs/common';
+import type { FleetChange } from '../fleet/fleet.change';
+import type { FleetRollout, FleetStepFigures, StoredFleetState } from '../fleet/fleet.state';
+import type { ResolvedRolloutOptions, RolloutProgress, RolloutResult } from '../interfaces/rollout-options.interface';
+import { fleetMessages } from '../messages/fleet.messages';
+import type { RolloutMove } from '../rollout/rollout.coordinator';
+import type { StepFigures } from '../router/rollout.judge';
+import { rolloutEdit, runningRollout } from '../fleet/fleet-rollout.edits';
+import { FleetRolloutRun } from './fleet-rollout.run';
+import { ServeError } from '../serve.errors';
+import { messages } from '../serve.messages';
+
+/** How long a run whose write failed waits before the rollout is looked at again, in ms. */
+const RETRY_MS = 1000;
+
+/** What the fleet's rollouts need from the fleet: its state, its writes, its decider lease, the others' figures. */
+export interface FleetRolloutHost {
+  /** The desired state this instance applied last. */
+  applied(): StoredFleetState | undefined;
+  /** Writes a change of the decider (rebased on any newer state; never a 409) and applies it here. */
+  decide(change: FleetChange): Promise<void>;
+  /** True while this instance holds the decider lease. */
+  readonly isDecider: boolean;
+  /** This instance, for status() and the logs. */
+  readonly label: string;
+  /** The rollout figures the other live instances reported in their heartbeats. */
+  reported(): FleetStepFigures[];
+}
+
+/** This instance's own view: live figures and a backend's trouble. */
+export interface LocalRolloutSignals {
+  figures(endpoint: string, backend: string, windowMs: number): StepFigures;
+  trouble(backend: string): string | undefined;
+  stepped(endpoint: string, backend: string, text: string, move: RolloutMove): void;
+}
+
+/**
+ * Guarded rollouts of a fleet: their progress lives in the desired state (`rollouts`), so any
+ * instance starts, shows or aborts one, and the instance holding the decider lease runs them,
+ * resuming one another instance began from its current step. A decider that loses the lease stops
+ * its runs without writing anything: the next decider carries them on.
+ */
+export class FleetRollouts {
+  private readonly runs = new Map<string, FleetRolloutRun>();
+  private readonly waiters = new Map<
+    string,
+    { resolve: (result: RolloutResult) => void; endpoint: string; seen: boolean }
+  >();
+
+  constructor(
+    private host: FleetRolloutHost,
+    private readonly local: LocalRolloutSignals,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Runs on `host` from now on (the fleet's store was opened again after a new connection). */
+  rehost(host: FleetRolloutHost): this {
+    this.stop();
+    this.host = host;
+    return this;
+  }
+
+  /** The rollout of `endpoint` in progress, as status() shows it. */
+  of(endpoint: string): RolloutProgress | undefined {
+    const rollout = runningRollout(this.host.applied()?.state, endpoint);
+    if (!rollout) return undefined;
+    const live = this.runs.get(endpoint);
+    if (live && live.id === rollout.id) return { ...live.runner.progress, decider: this.host.label };
+    const weight = rollout.step < 0 ? 0 : (rollout.options.steps[rollout.step] ?? 0);
+    return {
+      endpoint,
+      backend: rollout.backend,
+      previous: rollout.previous,
+      step: rollout.step,
+      weight,
+      steps: [...rollout.options.steps],
+      startedAt: rollout.startedAt,
+      ...(rollout.stepStartedAt ? { stepStartedAt: rollout.stepStartedAt } : {}),
+      ...(rollout.decider ? { decider: rollout.decider } : {}),
+      done: rollout.done,
+    };
+  }
+
+  /** Throws a CONFLICT ServeError while `endpoint` is being rolled out anywhere in the fleet. */
+  assertFree(endpoint: string, state = this.host.applied()?.state): void {
+    const rollout = runningRollout(state, endpoint);
+    if (rollout) throw new ServeError('CONFLICT', messages.rolloutRunning(endpoint, rollout.backend));
+  }
+
+  /** The change that starts a rollout, and its result (settles when the decider ends it). */
+  start(
+    endpoint: string,
+    backend: string,
+    options: ResolvedRolloutOptions,
+    traffic: Record<string, number>,
+    shadows: Record<string, number>,
+  ): { change: FleetChange; result: Promise<RolloutResult>; cancel(): void } {
+    this.assertFree(endpoint);
+    if ((traffic[backend] ?? 0) >= 1)
+      throw new ServeError('INVALID_CONFIG', messages.rolloutAlreadyServing(endpoint, backend));
+    const id = randomUUID();
+    const rollout: FleetRollout = {
+      id,
+      backend,
+      options,
+      previous: { ...traffic },
+      ...(backend in shadows ? { shadowedBefore: shadows[backend] } : {}),
+      step: options.shadowFirstMs > 0 ? -1 : 0,
+      stepStartedAt: 0,
+      startedAt: Date.now(),
+      done: [],
+    };
+    const result = new Promise<RolloutResult>((resolve) => this.waiters.set(id, { resolve, endpoint, seen: false }));
+    const change = rolloutEdit(`rollout('${endpoint}')`, [`endpoint:${endpoint}`], (s) => {
+      this.assertFree(endpoint, s);
+      if (!s.endpoints[endpoint])
+        throw new ServeError('NOT_FOUND', messages.unknownEndpoint(endpoint, Object.keys(s.endpoints)));
+      (s.rollouts ??= {})[endpoint] = rollout;
+    });
+    return { change, result, cancel: () => this.waiters.delete(id) };
+  }
+
+  /** Asks the decider to roll `endpoint` back (`reason`); resolves with the rollout's result. */
+  async abort(endpoint: string, reason = 'aborted'): Promise<RolloutResult> {
+    const rollout = runningRollout(this.host.applied()?.state, endpoint);
+    if (!rollout) throw new ServeError('NOT_FOUND', messages.rolloutNoneRunning(endpoint));
+    const result = new Promise<RolloutResult>((resolve) =>
+      this.waiters.set(rollout.id, { resolve, endpoint, seen: true }),
+    );
+    await this.host.decide(
+      rolloutEdit(`abortRollout('${endpoint}')`, [], (s) => {
+        const now = runningRollout(s, endpoint);
+        if (now?.id === rollout.id) now.abort ??= reason;
+      }),
+    );
+    this.sync();
+    return result;
+  }
+
+  /** Follows the state applied last: settles the results it holds, and runs the rollouts when this instance decides. */
+  sync(): void {
+    const state = this.host.applied()?.state;
+    for (const [id, waiter] of this.waiters) {
+      const found = Object.values(state?.rollouts ?? {}).find((r) => r.id === id);
+      waiter.seen ||= found !== undefined;
+      if (!waiter.seen || (found && !found.result)) continue;
+      this.waiters.delete(id);
+      const gone = messages.rolloutEndpointGone(waiter.endpoint);
+      waiter.resolve(found?.result ?? { outcome: 'rolled-back', reason: gone, steps: [] });
+    }
+    for (const [endpoint, run] of this.runs) {
+      const rollout = runningRollout(state, endpoint);
+      if (!this.host.isDecider || rollout?.id !== run.id) this.mute(endpoint);
+      else if (rollout.abort) run.runner.abort(rollout.abort);
+    }
+    if (!this.host.isDecider) return;
+    for (const [endpoint, rollout] of Object.entries(state?.rollouts ?? {}))
+      if (!rollout.result && !this.runs.has(endpoint)) this.run(endpoint, rollout);
+  }
+
+  /** This instance's own figures of the rollouts in progress, for its heartbeat. */
+  figures(): FleetStepFigures[] {
+    const figures: FleetStepFigures[] = [];
+    const now = Date.now();
+    for (const [endpoint, rollout] of Object.entries(this.host.applied()?.state.rollouts ?? {})) {
+      if (rollout.result || !rollout.stepStartedAt) continue;
+      for (const backend of [rollout.backend, ...Object.keys(rollout.previous)]) {
+        const own = this.local.figures(endpoint, backend, now - rollout.stepStartedAt);
+        figures.push({ endpoint, backend, since: rollout.stepStartedAt, ...own });
+      }
+    }
+    return figures;
+  }
+
+  /** Stops every run here without writing (the app is closing: the next decider carries them on). */
+  stop(): void {
+    for (const endpoint of this.runs.keys()) {
+      this.logger.log(fleetMessages.rolloutLeft(endpoint));
+      this.mute(endpoint);
+    }
+  }
+
+  private mute(endpoint: string): void {
+    this.runs.get(endpoint)?.mute();
+    this.runs.delete(endpoint);
+  }
+
+  private run(endpoint: string, rollout: FleetRollout): void {
+    const run = new FleetRolloutRun(endpoint, rollout, this.host, this.local, this.logger, (over, retry) => {
+      if (this.runs.get(endpoint) === over) this.runs.delete(endpoint);
+      // After a failed write, look again a little later: the rollout resumes from its stored step.
+      if (retry) setTimeout(() => this.sync(), RETRY_MS).unref();
+      else this.sync();
+    });
+    this.runs.set(endpoint, run);
+    run.start();
+  }
+}
