@@ -57,7 +57,7 @@ test('one instance of three holds the lease; the others see who does', async () 
   assert.equal(leases[2].holder?.name, 'a');
 });
 
-test("a holder that stops renewing (killed) loses it to another within the ttl plus a period", async () => {
+test('a holder that stops renewing (killed) loses it to another within the ttl plus a period', async () => {
   const { leases, advance, changes } = fleetOf(['a', 'b']);
   await leases[0].tick();
   await leases[1].tick();
