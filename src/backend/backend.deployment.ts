@@ -235,6 +235,7 @@ export class BackendDeployment {
       inFlight: this.router.inFlight,
       requests: this.router.requestCounts,
       restarts: this.pool.restarts,
+      refused: this.router.retries.refusals,
       lastError: this.pool.lastError,
     });
   }

@@ -77,6 +77,7 @@ export class ReplicaLifecycle {
         kind: definition.kind,
         env: budgetEnv(definition.kind, config.cpusPerReplica, definition.env),
         resourceLimits: definition.resourceLimits,
+        maxConcurrentQueries: config.maxConcurrentQueries,
         init: {
           replicaId: id,
           backend: definition.name,

@@ -24,6 +24,8 @@ export interface ReplicaSpec {
   init: ReplicaInit;
   env?: Record<string, string>;
   resourceLimits?: ReplicaResourceLimits;
+  /** The backend's `maxConcurrentQueries`, enforced by replica hosts at the replica itself. */
+  maxConcurrentQueries?: number;
 }
 
 /** What a replica tells its owner. */

@@ -35,6 +35,11 @@ export interface WireError {
   body?: unknown;
   /** The call never reached a replica, so it may run on another. */
   notStarted?: boolean;
+  /**
+   * A shared replica was full (`maxConcurrentQueries` calls running, some from other apps) and
+   * refused the call at once without running it: the router sends it elsewhere or queues it.
+   */
+  refused?: boolean;
 }
 
 /** The outcome of a call, on the wire. */
