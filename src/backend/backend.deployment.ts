@@ -133,11 +133,15 @@ export class BackendDeployment {
   /** Applies new limits (concurrency, queue bound, timeout, batching) to new and running work. */
   applyLimits(next: ResolvedBackendConfig): void {
     this.signals.configRolledOut(ConfigRollout.changedLimits(this.config, next));
+    const { maxBatchSize, batchWaitTimeoutMs, maxConcurrentQueries } = this.config;
+    // A new maxConcurrentQueries goes with the batching settings: replica hosts admit it.
     const batchingChanged =
-      next.maxBatchSize !== this.config.maxBatchSize || next.batchWaitTimeoutMs !== this.config.batchWaitTimeoutMs;
+      next.maxBatchSize !== maxBatchSize ||
+      next.batchWaitTimeoutMs !== batchWaitTimeoutMs ||
+      next.maxConcurrentQueries !== maxConcurrentQueries;
     this.config = { ...next, userConfig: this.config.userConfig, numReplicas: this.config.numReplicas };
     this.scheduler.maxConcurrentQueries = next.maxConcurrentQueries;
-    if (batchingChanged) this.rollout.batching(next.maxBatchSize, next.batchWaitTimeoutMs);
+    if (batchingChanged) this.rollout.batching(next.maxBatchSize, next.batchWaitTimeoutMs, next.maxConcurrentQueries);
     this.autoscaling.sync(this.config.autoscaling, !this.draining && !this.stopped);
     this.router.capacityChanged();
   }

@@ -4,8 +4,8 @@ import type { FromReplica, WireError } from '../replicas/replica.protocol';
 export interface ReplicaClaim {
   readonly app: string;
   readonly key: string;
-  /** The app's `maxConcurrentQueries` for the backend. */
-  readonly limit: number;
+  /** The app's `maxConcurrentQueries` for the backend (changed live with the batching settings). */
+  limit: number;
   /** The user config the app started its replica with (encoded), when it has one. */
   readonly config?: string;
   /** The app's ids of its calls and controls in flight → the ids they have in the shared replica. */

@@ -156,9 +156,13 @@ export class SharedReplica implements ClaimedReplica {
           this.handles.delete(m.id);
           out.push(m);
           break;
+        case 'batching':
+          if (m.max !== undefined) claim.limit = m.max;
+          this.limit = sharedLimit([...this.claims.values()].map((c) => c.limit));
+          out.push(m);
+          break;
         case 'handle-stream':
         case 'handle-chunk':
-        case 'batching':
           out.push(m);
           break;
         case 'stop':

@@ -50,7 +50,8 @@ export type ToReplica =
   | { t: 'init'; init: ReplicaInit }
   | { t: 'call'; id: number; m: string; r: ServeRequest }
   | { t: 'reconfigure'; id: number; c: unknown }
-  | { t: 'batching'; size: number; waitMs: number }
+  /** Batching settings; `max` is the backend's `maxConcurrentQueries`, which replica hosts admit (replicas ignore it). */
+  | { t: 'batching'; size: number; waitMs: number; max?: number }
   | { t: 'ping'; id: number }
   | { t: 'handle-result'; id: number; o: WireOutcome }
   | { t: 'stop' }
