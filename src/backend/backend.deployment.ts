@@ -183,6 +183,7 @@ export class BackendDeployment {
       cpusPerReplica: this.config.cpusPerReplica,
       queued: this.router.queued,
       inFlight: this.router.inFlight,
+      refused: this.router.retries.refusals,
       lateAfterMs: 2 * this.settings.healthCheckPeriodMs + 1000,
       codeVersion: this.codeVersion,
     });

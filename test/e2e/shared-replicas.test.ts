@@ -95,6 +95,8 @@ describe('shared replicas: instances of one app share a replica host’s replica
     assert.equal(sum('calls') - callsBefore, 3 * perApp, 'each request ran exactly once');
     assert.ok(refusedByHost > 0, 'three routers over 4 slots: some calls were refused');
     assert.equal(refusedByRouters, refusedByHost, 'every refusal went back to its router');
+    const inStatus = apps.reduce((n, a) => n + a.serve.status().backends.SharedBackend.figures.refused, 0);
+    assert.equal(inStatus, refusedByHost, 'status() counts them too');
     assert.equal(new Set(answers.map((a) => a.replica)).size, 2, 'both shared replicas served');
   });
 
