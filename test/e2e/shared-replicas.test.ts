@@ -2,9 +2,12 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { connect } from '@nats-io/transport-node';
 import type { ReplicaHost } from '../../src';
+import { pack, unpack } from '../../src/cluster/cluster.codec';
+import { CLUSTER_PROTOCOL, type ControlReply } from '../../src/cluster/cluster.protocol';
 import { SharedBackend } from '../fixtures/shared.backend';
-import { startNats, type TestNats } from '../helpers/processes';
+import { startNats, startProcess, type TestNats } from '../helpers/processes';
 import { startReplicaHost } from '../helpers/replica-host';
 import { startServeApp, waitFor, type ServeApp } from '../helpers/serve-app';
 
@@ -113,6 +116,69 @@ describe('shared replicas: instances of one app share a replica host’s replica
       () => shared().length === 2 && shared().every((r) => r.apps === 3),
       20_000,
     );
+  });
+
+  test('cluster protocol: apps ignore a replica host of another version, a replica host refuses an app of another', async () => {
+    const nc = await connect({ servers: nats.url });
+    try {
+      const heard: string[] = [];
+      nc.subscribe(`${prefix}.agent.old-host.>`, { callback: (_err, msg) => void heard.push(msg.subject) });
+      // A replica host of protocol 1 announces it serves the backend (no `protocol` field).
+      const hello = {
+        type: 'hello',
+        agent: 'old-host',
+        instance: 'i1',
+        name: 'old-host',
+        names: ['SharedBackend'],
+        classes: ['SharedBackend'],
+      };
+      nc.publish(`${prefix}.agents`, pack(hello));
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      assert.deepEqual(heard, [], 'no ping, no start: the apps did not take it');
+      assert.ok(apps.every((a) => !a.serve.listBackends().SharedBackend.hosts.includes('old-host')));
+
+      const init = {
+        replicaId: 'SharedBackend#9',
+        backend: 'SharedBackend',
+        className: 'SharedBackend',
+        exportName: 'SharedBackend',
+      };
+      const start = { op: 'start', app: 'oldapp', key: 'oldapp-1', kind: 'thread', init };
+      const reply = unpack<ControlReply>(
+        (await nc.request(`${prefix}.agent.${host.id}.ctl`, pack(start), { timeout: 5000 })).data,
+      );
+      assert.equal(reply.ok, false);
+      assert.match(
+        !reply.ok ? reply.error : '',
+        new RegExp(
+          `Replica host shared-host speaks cluster protocol ${CLUSTER_PROTOCOL}, the app asking for a replica 1: refused\\. Run the same nestjs-serve version`,
+        ),
+      );
+      assert.equal(shared().length, 2);
+    } finally {
+      await nc.close();
+    }
+  });
+
+  test('an instance SIGKILLed releases its claims after its lease; the replicas keep serving the others', async () => {
+    const child = startProcess(process.execPath, ['-r', '@swc-node/register', 'test/fixtures/shared-app.ts'], {
+      NATS_URL: nats.url,
+      SERVE_PREFIX: prefix,
+    });
+    try {
+      const { port } = JSON.parse(await child.waitForLine(/^\{"port":\d+\}/, 30_000)) as { port: number };
+      await waitFor('4 instances on each replica', () => shared().every((r) => r.apps === 4), 20_000);
+      const res = await fetch(`http://127.0.0.1:${port}/shared?ms=1`);
+      assert.equal(res.status, 200);
+      assert.equal(shared().length, 2, 'the 4th instance added no replica');
+    } finally {
+      await child.kill('SIGKILL');
+    }
+    const during = Promise.all(apps.map((app) => load(app, 10, 3)));
+    // Lease: 3 × heartbeatTimeoutMs (1 s by default) without pings.
+    await waitFor('the dead instance’s claims released', () => shared().every((r) => r.apps === 3), 15_000);
+    assert.equal((await during).flat().length, 30);
+    assert.equal(shared().length, 2);
   });
 
   test('an instance that leaves does not stop the shared replicas; the last one leaving does', async () => {
