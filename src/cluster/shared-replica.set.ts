@@ -65,7 +65,7 @@ export class SharedReplicaSet {
     const group = groupKey(control, cls);
     const replicas = this.groups.get(group) ?? [];
     this.groups.set(group, replicas);
-    const replica = chooseSharedReplica(control.app, replicas) ?? this.launch(control, cls, replicas);
+    const replica = chooseSharedReplica(control.app, replicas) ?? this.launch(control, cls, group);
     const toApp = this.host.subjects.toApp(control.app, control.key);
     const claim: ReplicaClaim = {
       app: control.app,
@@ -112,8 +112,9 @@ export class SharedReplicaSet {
     return [...this.groups.values()].every((g) => g.length === 0);
   }
 
-  private launch(control: Extract<AgentControl, { op: 'start' }>, cls: CatalogEntry, group: SharedReplica[]) {
+  private launch(control: Extract<AgentControl, { op: 'start' }>, cls: CatalogEntry, key: string) {
     const { init } = control;
+    const group = this.groups.get(key)!;
     const id = `${init.backend}#${this.host.name}-${this.nextNumber++}`;
     const transport = startLocalTransport({
       kind: control.kind,
@@ -129,6 +130,7 @@ export class SharedReplicaSet {
     this.warnIfOverCores(replica);
     transport.onExit((reason) => {
       group.splice(group.indexOf(replica), 1);
+      if (group.length === 0 && this.groups.get(key) === group) this.groups.delete(key);
       replica.exiting = true;
       const exit: RelayExit = { t: 'exit', e: `${reason.message} (on replica host ${this.host.name})` };
       for (const held of [...this.held.values()].filter((h) => h.replica === replica)) {
