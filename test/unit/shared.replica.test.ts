@@ -124,3 +124,19 @@ test('an app stopping its replica is detached once its calls end; a detached app
   assert.equal(replica.inFlight, 0);
   assert.equal(replica.detach(a.c), true, 'no claim left');
 });
+
+test('a live maxConcurrentQueries change (sent with the batching settings) moves the admission limit', () => {
+  const { replica, posted, answer } = setup();
+  const a = claim('A', 'A-1', 1);
+  replica.attach(a.c);
+  answer({ t: 'ready' });
+  replica.fromApp(a.c, [call(1), call(2)]);
+  assert.equal(replica.refused, 1);
+  replica.fromApp(a.c, [{ t: 'batching', size: 1, waitMs: 0, max: 3 }, call(3), call(4)]);
+  assert.equal(replica.status.maxConcurrentQueries, 3);
+  assert.equal(replica.inFlight, 3);
+  assert.deepEqual(
+    posted.map((m) => m.t),
+    ['call', 'batching', 'call', 'call'],
+  );
+});
