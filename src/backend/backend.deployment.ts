@@ -133,11 +133,15 @@ export class BackendDeployment {
   /** Applies new limits (concurrency, queue bound, timeout, batching) to new and running work. */
   applyLimits(next: ResolvedBackendConfig): void {
     this.signals.configRolledOut(ConfigRollout.changedLimits(this.config, next));
+    const { maxBatchSize, batchWaitTimeoutMs, maxConcurrentQueries } = this.config;
+    // A new maxConcurrentQueries goes with the batching settings: replica hosts admit it.
     const batchingChanged =
-      next.maxBatchSize !== this.config.maxBatchSize || next.batchWaitTimeoutMs !== this.config.batchWaitTimeoutMs;
+      next.maxBatchSize !== maxBatchSize ||
+      next.batchWaitTimeoutMs !== batchWaitTimeoutMs ||
+      next.maxConcurrentQueries !== maxConcurrentQueries;
     this.config = { ...next, userConfig: this.config.userConfig, numReplicas: this.config.numReplicas };
     this.scheduler.maxConcurrentQueries = next.maxConcurrentQueries;
-    if (batchingChanged) this.rollout.batching(next.maxBatchSize, next.batchWaitTimeoutMs);
+    if (batchingChanged) this.rollout.batching(next.maxBatchSize, next.batchWaitTimeoutMs, next.maxConcurrentQueries);
     this.autoscaling.sync(this.config.autoscaling, !this.draining && !this.stopped);
     this.router.capacityChanged();
   }
@@ -179,6 +183,7 @@ export class BackendDeployment {
       cpusPerReplica: this.config.cpusPerReplica,
       queued: this.router.queued,
       inFlight: this.router.inFlight,
+      refused: this.router.retries.refusals,
       lateAfterMs: 2 * this.settings.healthCheckPeriodMs + 1000,
       codeVersion: this.codeVersion,
     });
@@ -235,6 +240,7 @@ export class BackendDeployment {
       inFlight: this.router.inFlight,
       requests: this.router.requestCounts,
       restarts: this.pool.restarts,
+      refused: this.router.retries.refusals,
       lastError: this.pool.lastError,
     });
   }

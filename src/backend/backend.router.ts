@@ -12,11 +12,12 @@ import { ServeStream } from '../replicas/serve.stream';
 import type { StreamOpened } from '../replicas/replica.interface';
 import { noRequests, type RequestCounts } from './backend.status';
 import type { ReplicaEntry } from './replica.lifecycle';
-import { MAX_NOT_STARTED_RETRIES, NO_ROUTE, RouterJob, mayRetry, shutDown, type SubmitRoute } from './router.job';
+import { NO_ROUTE, RouterJob, shutDown, type SubmitRoute } from './router.job';
 export { MAX_NOT_STARTED_RETRIES } from './router.job';
 import type { RouterOptions } from './router.options';
 import { recordSettled } from './request.classifier';
 import { openCallStream } from './call.stream';
+import { CallRetry } from './call.retry';
 
 /**
  * The request path of one backend: admits a request or answers 503 with `Retry-After`, sends it
@@ -31,6 +32,8 @@ export class BackendRouter {
   private closed = false;
   private readonly shadows = new ShadowDrain();
   private readonly deadlines: DeadlineTimer<RouterJob>;
+  /** Takes back calls that never ran (and counts the refusals of full shared replicas). */
+  readonly retries = new CallRetry(() => this.capacityChanged());
 
   constructor(private readonly options: RouterOptions) {
     this.deadlines = new DeadlineTimer((job) => this.timeout(job), options.clock);
@@ -148,6 +151,7 @@ export class BackendRouter {
   /** Takes nothing more and answers the queued requests 503. */
   close(): void {
     this.closed = true;
+    this.retries.close();
     for (const job of this.queue.drain()) this.reject(job, shutDown());
   }
 
@@ -170,11 +174,8 @@ export class BackendRouter {
     job.cancel = undefined;
     slot.inFlight--;
     if (job.route.shadow) this.shadows.ended();
-    if (!this.closed && mayRetry(job, outcome, MAX_NOT_STARTED_RETRIES)) {
-      job.retries++;
-      job.queued = true;
-      this.queue.unshift(job);
-    } else {
+    if (!this.closed && this.retries.takesBack(slot, job, outcome)) this.queue.unshift(job);
+    else {
       slot.served++;
       this.complete(job, outcome, slot);
       this.release(job);

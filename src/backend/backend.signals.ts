@@ -25,6 +25,8 @@ export interface StatusInputs {
   cpusPerReplica: number;
   queued: number;
   inFlight: number;
+  /** Calls full shared replicas refused. */
+  refused: number;
   /** A replica whose last pong is older than this is shown `UNHEALTHY`. */
   lateAfterMs: number;
   /** The short code version its replicas run. */
@@ -190,6 +192,7 @@ export class BackendSignals {
         queued: inputs.queued,
         inFlight: inputs.inFlight,
         restarts: this.recorder.restarts,
+        refused: inputs.refused,
         lastError: this.recorder.lastError,
       },
       events: this.events.recent(EVENTS_PER_BACKEND, this.backend),

@@ -81,6 +81,11 @@ export type BackendStatus = ResolvedBackendConfig & {
   requests: RequestCounts;
   /** Replacement replicas started after a crash or a failed start. */
   restarts: number;
+  /**
+   * Calls a full shared replica (on a replica host, used by several app instances) refused
+   * without running them; each was sent to another replica or queued, and counted once it ended.
+   */
+  refused: number;
   /** Failed starts in a row on the worst site; 0 once a replica ran stably. */
   consecutiveFailures: number;
   /** Why the last replica died or failed to start. */
@@ -104,6 +109,7 @@ export interface BackendFacts {
   inFlight: number;
   requests: RequestCounts;
   restarts: number;
+  refused: number;
   lastError?: string;
 }
 
@@ -126,6 +132,7 @@ export function describeBackend(facts: BackendFacts): BackendStatus {
     inFlight: facts.inFlight,
     requests: facts.requests,
     restarts: facts.restarts,
+    refused: facts.refused,
     consecutiveFailures: Math.max(0, ...sites.map((s) => s.failures)),
     lastError: facts.lastError,
     hosts: sites.map((s) => s.site.name),

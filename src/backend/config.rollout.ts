@@ -59,9 +59,9 @@ export class ConfigRollout {
     }
   }
 
-  /** Gives every replica new batching settings (they apply to the next batches). */
-  batching(maxBatchSize: number, waitMs: number): void {
-    for (const entry of this.replicas()) entry.replica.setBatching(maxBatchSize, waitMs);
+  /** Gives every replica new batching settings (they apply to the next batches) and admission limit. */
+  batching(maxBatchSize: number, waitMs: number, maxConcurrentQueries?: number): void {
+    for (const entry of this.replicas()) entry.replica.setBatching(maxBatchSize, waitMs, maxConcurrentQueries);
   }
 
   /** The request limits that differ between two configs, for the `config-rolled-out` event. */

@@ -71,12 +71,14 @@ export class ReplicaLifecycle {
       userConfig: config.userConfig,
       maxBatchSize: config.maxBatchSize,
       waitMs: config.batchWaitTimeoutMs,
+      max: config.maxConcurrentQueries,
     };
     const replica = site.site.start(
       {
         kind: definition.kind,
         env: budgetEnv(definition.kind, config.cpusPerReplica, definition.env),
         resourceLimits: definition.resourceLimits,
+        maxConcurrentQueries: config.maxConcurrentQueries,
         init: {
           replicaId: id,
           backend: definition.name,
@@ -149,14 +151,18 @@ export class ReplicaLifecycle {
   }
 
   /** Brings a replica that started before a config change up to the current config. */
-  private async catchUp(replica: Replica, started: { userConfig: unknown; maxBatchSize: number; waitMs: number }) {
+  private async catchUp(
+    replica: Replica,
+    started: { userConfig: unknown; maxBatchSize: number; waitMs: number; max: number },
+  ) {
     while (started.userConfig !== this.config().userConfig) {
       started.userConfig = this.config().userConfig;
       await replica.reconfigure(started.userConfig);
     }
     const config = this.config();
-    if (started.maxBatchSize !== config.maxBatchSize || started.waitMs !== config.batchWaitTimeoutMs) {
-      replica.setBatching(config.maxBatchSize, config.batchWaitTimeoutMs);
+    const { maxBatchSize, batchWaitTimeoutMs: waitMs, maxConcurrentQueries: max } = config;
+    if (started.maxBatchSize !== maxBatchSize || started.waitMs !== waitMs || started.max !== max) {
+      replica.setBatching(maxBatchSize, waitMs, max);
     }
   }
 }

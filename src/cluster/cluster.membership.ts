@@ -11,7 +11,9 @@ import { messages } from '../serve.messages';
 import { stripUndefined } from '../utils/object.util';
 import { pack, unpack } from './cluster.codec';
 import { ClusterConnection } from './cluster.connection';
+import { sharingMessages } from '../messages/sharing.messages';
 import {
+  CLUSTER_PROTOCOL,
   clusterSubjects,
   type AgentAnnouncement,
   type AgentPing,
@@ -56,6 +58,8 @@ export class ClusterMembership implements RemoteLink {
   private readonly settings: Required<Pick<ClusterOptions, 'heartbeatPeriodMs' | 'heartbeatTimeoutMs' | 'prefix'>>;
   private readonly agents = new Map<string, AgentState>();
   private readonly routes = new Map<string, RemoteRoute>();
+  /** Replica hosts (by instance) of another protocol version, already reported. */
+  private readonly mismatched = new Set<string>();
   private heartbeat?: NodeJS.Timeout;
   private current?: NatsConnection;
   private nextKey = 1;
@@ -165,6 +169,14 @@ export class ClusterMembership implements RemoteLink {
     }
     if (known?.announcement.instance === announcement.instance) return;
     if (known) this.leave(known, messages.agentRestarted());
+    if (announcement.protocol !== CLUSTER_PROTOCOL) {
+      if (this.mismatched.has(announcement.instance)) return;
+      this.mismatched.add(announcement.instance);
+      return this.events.log(
+        'error',
+        sharingMessages.protocolMismatch(announcement.name, announcement.protocol, CLUSTER_PROTOCOL),
+      );
+    }
     this.join(announcement);
   }
 

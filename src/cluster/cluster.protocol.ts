@@ -1,6 +1,13 @@
 import type { ReplicaKind, ReplicaResourceLimits } from '../interfaces/backend-config.interface';
 import type { ReplicaInit } from '../replicas/replica.protocol';
 
+/**
+ * Version of the app ↔ replica host protocol. 2: replica hosts share one backend's replicas among
+ * the apps of a prefix and refuse calls over `maxConcurrentQueries` (a `refused` outcome). Both
+ * sides check it: a mismatched peer is refused with a message naming both versions.
+ */
+export const CLUSTER_PROTOCOL = 2;
+
 /** A replica host announces itself (on start, on reconnect, when asked) or says goodbye (SIGTERM). */
 export interface AgentAnnouncement {
   type: 'hello' | 'bye';
@@ -13,6 +20,8 @@ export interface AgentAnnouncement {
   /** Backend names (from `@Backend({ name })`) and class names the replica host can run. */
   names: string[];
   classes: string[];
+  /** {@link CLUSTER_PROTOCOL} of the replica host; absent before version 2. */
+  protocol?: number;
 }
 
 /** The app pings a replica host with the replicas it has there; the replica host stops any other of that app's. */
@@ -40,6 +49,10 @@ export type AgentControl =
       init: ReplicaInit;
       env?: Record<string, string>;
       resourceLimits?: ReplicaResourceLimits;
+      /** {@link CLUSTER_PROTOCOL} of the app. */
+      protocol: number;
+      /** The backend's `maxConcurrentQueries`: the replica host refuses calls beyond it (the lowest of its apps'). */
+      maxConcurrentQueries: number;
     }
   | { op: 'kill'; app: string; key: string };
 

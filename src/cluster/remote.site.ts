@@ -1,11 +1,13 @@
 import { ChannelReplica } from '../replicas/channel.replica';
 import type { Replica, ReplicaEvents, ReplicaSite, ReplicaSpec } from '../replicas/replica.interface';
-import type { AgentAnnouncement } from './cluster.protocol';
+import { CLUSTER_PROTOCOL, type AgentAnnouncement } from './cluster.protocol';
 import { createNatsTransport, type RemoteLink } from './remote.transport';
 
 /**
  * One replica host as a place to start replicas: each start is sent over NATS and the replica
- * runs there, behind a {@link ChannelReplica} like a local one.
+ * runs there, behind a {@link ChannelReplica} like a local one. The replica host may attach the
+ * start to a replica it already runs for another app of the prefix (shared replicas): this app
+ * still sees one replica of its own per start, under its own key.
  */
 export class RemoteSite implements ReplicaSite {
   /** The replica host's id. */
@@ -36,6 +38,9 @@ export class RemoteSite implements ReplicaSite {
       init: spec.init,
       env: spec.env,
       resourceLimits: spec.resourceLimits,
+      protocol: CLUSTER_PROTOCOL,
+      // Without a limit the replica host admits what the router sends, as before.
+      maxConcurrentQueries: spec.maxConcurrentQueries ?? Number.MAX_SAFE_INTEGER,
     });
     this.keys.add(key);
     const replica = new ChannelReplica(spec.init.replicaId, spec.kind, transport, events, this.name);

@@ -1,19 +1,17 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
-import { availableParallelism, hostname } from 'node:os';
-import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
-import { startLocalTransport } from '../replicas/replica.factory';
-import type { ReplicaTransport } from '../replicas/replica.interface';
-import type { ToReplica, FromReplica } from '../replicas/replica.protocol';
+import { hostname } from 'node:os';
+import type { Msg, NatsConnection } from '@nats-io/transport-node';
 import { DEFAULT_CLUSTER_OPTIONS } from '../serve.constants';
-import { budgetMessages, messages } from '../serve.messages';
-import { cpuOverrun, hostedCpuShares } from '../router/cpu.budget';
+import { messages } from '../serve.messages';
+import { sharingMessages } from '../messages/sharing.messages';
 import { waitUntil } from '../utils/wait.util';
 import { pack, unpack } from './cluster.codec';
 import { BackendCatalog } from './backend.catalog';
 import { codePinMismatch } from './code-pin.check';
 import { ClusterConnection } from './cluster.connection';
 import {
+  CLUSTER_PROTOCOL,
   clusterSubjects,
   SUBJECT_TOKEN,
   type AgentAnnouncement,
@@ -22,21 +20,10 @@ import {
   type AgentPong,
   type ClusterSubjects,
   type ControlReply,
-  type RelayExit,
 } from './cluster.protocol';
 import type { ReplicaHostOptions } from './replica-host.options';
-import { relayToApp } from './replica.relay';
-
-/** A replica this replica host runs for an app. */
-interface HostedReplica {
-  /** Id of the app that started it. */
-  app: string;
-  key: string;
-  backend: string;
-  cpus: number;
-  transport: ReplicaTransport;
-  subscription?: Subscription;
-}
+import { SharedReplicaSet } from './shared-replica.set';
+import type { SharedReplicaStatus } from './shared.replica';
 
 const DEFAULT_LEASE_MS = 3000;
 /** How long killed replicas may take to exit when the replica host stops. */
@@ -55,7 +42,7 @@ export class ReplicaHost {
   private readonly subjects: ClusterSubjects;
   private readonly catalog = new BackendCatalog();
   private readonly connection: ClusterConnection;
-  private readonly replicas = new Map<string, HostedReplica>();
+  private readonly replicas: SharedReplicaSet;
   private readonly leases = new Map<string, { at: number; leaseMs: number }>();
   private readonly log: NonNullable<ReplicaHostOptions['log']>;
   private nc?: NatsConnection;
@@ -72,6 +59,13 @@ export class ReplicaHost {
     this.subjects = clusterSubjects(prefix);
     this.log =
       options.log ?? ((level, message) => console[level](`[nestjs-serve replica host ${this.name}] ${message}`));
+    this.replicas = new SharedReplicaSet({
+      name: this.name,
+      subjects: this.subjects,
+      nc: () => this.nc,
+      guard: (subject, handle) => this.connection.guard(subject, handle),
+      log: this.log,
+    });
     this.connection = new ClusterConnection(
       {
         servers: options.servers,
@@ -93,6 +87,15 @@ export class ReplicaHost {
   /** Backends this replica host can run. */
   get backends(): string[] {
     return this.catalog.names;
+  }
+
+  /**
+   * The replicas running here, shared by the apps of the prefix: per replica, how many app
+   * instances use it, its calls in flight (now and at most) against its `maxConcurrentQueries`,
+   * and the calls it refused because it was full.
+   */
+  get sharedReplicas(): SharedReplicaStatus[] {
+    return this.replicas.status;
   }
 
   /** Loads the modules (throws if one exports no backend) and connects in the background. */
@@ -127,7 +130,7 @@ export class ReplicaHost {
           )
         ),
     });
-    for (const replica of this.replicas.values()) this.subscribeReplica(nc, replica);
+    this.replicas.resubscribe(nc);
   }
 
   private announce(type: AgentAnnouncement['type']): void {
@@ -139,6 +142,7 @@ export class ReplicaHost {
       name: this.name,
       names: [...new Set(this.catalog.names)],
       classes: [...new Set(this.catalog.classNames)],
+      protocol: CLUSTER_PROTOCOL,
     };
     this.nc.publish(this.subjects.agents, pack(announcement));
   }
@@ -146,18 +150,20 @@ export class ReplicaHost {
   private pinged(msg: Msg): void {
     const ping = unpack<AgentPing>(msg.data);
     this.leases.set(ping.app, { at: Date.now(), leaseMs: ping.leaseMs });
-    const wanted = new Set(ping.replicas);
-    for (const replica of this.replicas.values()) {
-      if (replica.app === ping.app && !wanted.has(replica.key)) replica.transport.kill();
-    }
+    this.replicas.releaseApp(ping.app, new Set(ping.replicas));
     msg.respond(pack({ instance: this.instance } satisfies AgentPong));
   }
 
   private controlled(msg: Msg): void {
     const control = unpack<AgentControl>(msg.data);
-    if (control.op === 'kill') return this.replicas.get(control.key)?.transport.kill();
+    if (control.op === 'kill') return this.replicas.kill(control.key);
     const reply = (answer: ControlReply) => void msg.respond(pack(answer));
     const { init } = control;
+    if (control.protocol !== CLUSTER_PROTOCOL)
+      return reply({
+        ok: false,
+        error: sharingMessages.appProtocolMismatch(this.name, control.protocol, CLUSTER_PROTOCOL),
+      });
     const cls = this.catalog.find(init);
     if (this.draining) return reply({ ok: false, error: messages.agentDrainingRefused(this.name) });
     if (!this.nc) return reply({ ok: false, error: messages.clusterLost() });
@@ -172,51 +178,8 @@ export class ReplicaHost {
       return reply({ ok: false, error: mismatch });
     }
     this.leases.set(control.app, this.leases.get(control.app) ?? { at: Date.now(), leaseMs: DEFAULT_LEASE_MS });
-    const transport = startLocalTransport({
-      kind: control.kind,
-      init: { ...init, modulePath: cls.modulePath, exportName: cls.exportName },
-      env: control.env,
-      resourceLimits: control.resourceLimits,
-    });
-    const replica: HostedReplica = {
-      app: control.app,
-      key: control.key,
-      backend: init.backend,
-      cpus: init.cpus ?? 1,
-      transport,
-    };
-    this.replicas.set(control.key, replica);
-    this.warnIfOverCores(replica);
-    this.subscribeReplica(this.nc, replica);
-    const toApp = this.subjects.toApp(control.app, control.key);
-    transport.onMessage((batch) => this.relay(toApp, batch as FromReplica[], replica));
-    transport.onExit((reason) => {
-      this.replicas.delete(control.key);
-      replica.subscription?.unsubscribe();
-      this.nc?.publish(
-        toApp,
-        pack([{ t: 'exit', e: `${reason.message} (on replica host ${this.name})` } satisfies RelayExit]),
-      );
-    });
+    this.replicas.start(control, cls, this.nc);
     reply({ ok: true });
-  }
-
-  /** Warns when the replica just started takes this machine's replicas past its cores (once per crossing). */
-  private warnIfOverCores(started: HostedReplica): void {
-    const overrun = cpuOverrun(hostedCpuShares(this.replicas.values()), availableParallelism());
-    if (overrun && overrun.total - started.cpus <= overrun.cores)
-      this.log('warn', budgetMessages.hostCoresOverrun(this.name, overrun.total, overrun.cores, overrun.shares));
-  }
-
-  private subscribeReplica(nc: NatsConnection, replica: HostedReplica): void {
-    replica.subscription = nc.subscribe(this.subjects.toReplica(replica.backend, replica.key), {
-      callback: (err, msg) =>
-        void (err || this.connection.guard(msg.subject, () => replica.transport.post(unpack<ToReplica[]>(msg.data)))),
-    });
-  }
-
-  private relay(subject: string, batch: FromReplica[], replica: HostedReplica): void {
-    if (this.nc) relayToApp(this.nc, subject, batch, replica);
   }
 
   private expireLeases(): void {
@@ -224,9 +187,8 @@ export class ReplicaHost {
     for (const [app, lease] of this.leases) {
       if (now - lease.at <= lease.leaseMs) continue;
       this.leases.delete(app);
-      const orphans = [...this.replicas.values()].filter((r) => r.app === app);
-      if (orphans.length) this.log('warn', messages.agentLeaseExpired(app, orphans.length, lease.leaseMs));
-      for (const replica of orphans) replica.transport.kill();
+      const orphans = this.replicas.releaseApp(app);
+      if (orphans) this.log('warn', messages.agentLeaseExpired(app, orphans, lease.leaseMs));
       // The app may have dropped this replica host (a stall, an outage) and be waiting for it.
       this.announce('hello');
     }
@@ -241,9 +203,9 @@ export class ReplicaHost {
     this.draining = true;
     this.announce('bye');
     // The apps stop the replicas once their requests are done; without NATS they cannot.
-    await waitUntil(() => this.replicas.size === 0 || !this.nc, this.options.drainTimeoutMs ?? 30_000);
-    for (const replica of this.replicas.values()) replica.transport.kill();
-    await waitUntil(() => this.replicas.size === 0, KILL_WAIT_MS);
+    await waitUntil(() => this.replicas.empty || !this.nc, this.options.drainTimeoutMs ?? 30_000);
+    this.replicas.killAll();
+    await waitUntil(() => this.replicas.empty, KILL_WAIT_MS);
     clearInterval(this.leaseTimer);
     await this.connection.close();
   }

@@ -17,7 +17,7 @@ export function relayToApp(
   nc: NatsConnection,
   subject: string,
   batch: FromReplica[],
-  replica: { key: string; backend: string; transport: ReplicaTransport },
+  replica: { key: string; backend: string; transport: Pick<ReplicaTransport, 'post'> },
 ): void {
   const maxPayload = maxPayloadOf(nc);
   const publish = (part: FromReplica[]) => {

@@ -96,6 +96,8 @@ export interface BackendFigures extends TrafficFigures {
   inFlight: number;
   /** Replicas replaced since the backend was created (after a crash, kill or failed health check). */
   restarts: number;
+  /** Calls a full shared replica (on a replica host, used by several instances) refused; each was sent again. */
+  refused: number;
   /** Its last failed request or replica failure; `null` if none. */
   lastError: LastError | null;
 }

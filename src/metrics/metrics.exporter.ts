@@ -145,6 +145,12 @@ export class MetricsExporter {
         backends((b, out) => out.value({ backend: b.name }, b.figures.queued)),
       ),
       new ScrapedMetric(
+        `${p}requests_refused_total`,
+        'Calls a full shared replica (on a replica host, used by several app instances) refused; each was sent again.',
+        'counter',
+        backends((b, out) => out.value({ backend: b.name }, b.figures.refused)),
+      ),
+      new ScrapedMetric(
         `${p}replicas`,
         'Replicas of the backend, by state (STARTING, READY, UNHEALTHY, STOPPING).',
         'gauge',

@@ -84,8 +84,9 @@ export class ChannelReplica implements Replica {
     return this.control<PongVitals | undefined>((id) => ({ t: 'ping', id }));
   }
 
-  setBatching(maxBatchSize: number, waitMs: number): void {
-    if (!this.gone) this.channel.send({ t: 'batching', size: maxBatchSize, waitMs });
+  setBatching(maxBatchSize: number, waitMs: number, maxConcurrentQueries?: number): void {
+    const max = maxConcurrentQueries === undefined ? {} : { max: maxConcurrentQueries };
+    if (!this.gone) this.channel.send({ t: 'batching', size: maxBatchSize, waitMs, ...max });
   }
 
   stop(timeoutMs: number): Promise<void> {

@@ -24,6 +24,8 @@ export interface ReplicaSpec {
   init: ReplicaInit;
   env?: Record<string, string>;
   resourceLimits?: ReplicaResourceLimits;
+  /** The backend's `maxConcurrentQueries`, enforced by replica hosts at the replica itself. */
+  maxConcurrentQueries?: number;
 }
 
 /** What a replica tells its owner. */
@@ -68,8 +70,11 @@ export interface Replica {
   call(method: string, request: ServeRequest, done: (outcome: WireOutcome) => void, opened?: StreamOpened): () => void;
   /** Calls `reconfigure(userConfig)` once no request runs in the replica; requests wait meanwhile. */
   reconfigure(userConfig: unknown): Promise<void>;
-  /** Changes the batching of `@Batch()` methods. */
-  setBatching(maxBatchSize: number, waitMs: number): void;
+  /**
+   * Changes the batching of `@Batch()` methods, and the `maxConcurrentQueries` a replica host
+   * admits to the replica when given.
+   */
+  setBatching(maxBatchSize: number, waitMs: number, maxConcurrentQueries?: number): void;
   /**
    * Resolves when the replica answers, i.e. its event loop is not stuck, with the memory and
    * event-loop use it reports (absent from replicas of older versions).

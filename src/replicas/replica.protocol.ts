@@ -35,6 +35,11 @@ export interface WireError {
   body?: unknown;
   /** The call never reached a replica, so it may run on another. */
   notStarted?: boolean;
+  /**
+   * A shared replica was full (`maxConcurrentQueries` calls running, some from other apps) and
+   * refused the call at once without running it: the router sends it elsewhere or queues it.
+   */
+  refused?: boolean;
 }
 
 /** The outcome of a call, on the wire. */
@@ -45,7 +50,8 @@ export type ToReplica =
   | { t: 'init'; init: ReplicaInit }
   | { t: 'call'; id: number; m: string; r: ServeRequest }
   | { t: 'reconfigure'; id: number; c: unknown }
-  | { t: 'batching'; size: number; waitMs: number }
+  /** Batching settings; `max` is the backend's `maxConcurrentQueries`, which replica hosts admit (replicas ignore it). */
+  | { t: 'batching'; size: number; waitMs: number; max?: number }
   | { t: 'ping'; id: number }
   | { t: 'handle-result'; id: number; o: WireOutcome }
   | { t: 'stop' }

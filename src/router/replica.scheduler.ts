@@ -6,12 +6,17 @@ export interface ReplicaSlot {
   inFlight: number;
   /** False while the replica starts, reconfigures, drains or is gone: it gets no new request. */
   accepting: boolean;
+  /** `performance.now()` until which it gets nothing: it refused a call, being full (a shared replica). */
+  refusedUntil?: number;
+  /** Calls it refused in a row. */
+  refusedInARow?: number;
 }
 
 /**
  * Picks the replica for the next request: among those accepting and below
- * `maxConcurrentQueries`, the one with the fewest requests in flight; ties are taken in turn,
- * so even one-at-a-time traffic reaches every replica. Pure bookkeeping, no I/O.
+ * `maxConcurrentQueries` and not pausing after a refusal, the one with the fewest requests in
+ * flight; ties are taken in turn, so even one-at-a-time traffic reaches every replica. Pure
+ * bookkeeping, no I/O.
  */
 export class ReplicaScheduler<S extends ReplicaSlot = ReplicaSlot> {
   private readonly slots: S[] = [];
@@ -42,10 +47,12 @@ export class ReplicaScheduler<S extends ReplicaSlot = ReplicaSlot> {
     const n = this.slots.length;
     let best: S | undefined;
     let bestIndex = -1;
+    let now: number | undefined;
     for (let k = 0; k < n; k++) {
       const index = (this.cursor + k) % n;
       const slot = this.slots[index];
       if (!slot.accepting || slot.inFlight >= this.maxConcurrentQueries) continue;
+      if (slot.refusedUntil !== undefined && slot.refusedUntil > (now ??= performance.now())) continue;
       if (!best || slot.inFlight < best.inFlight) {
         best = slot;
         bestIndex = index;

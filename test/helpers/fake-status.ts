@@ -37,6 +37,7 @@ export function fakeBackend(name: string, replicas = 2, overrides: Partial<Backe
       queued: 3,
       inFlight: 1,
       restarts: 0,
+      refused: 0,
       lastError: null,
     },
     events: [],

@@ -78,6 +78,7 @@ test('status: replica states (late pong is UNHEALTHY), vitals, figures, state an
     cpusPerReplica: 1,
     queued: 2,
     inFlight: 1,
+    refused: 4,
     lateAfterMs: 5_000,
     codeVersion: 'sha256:1a2b3c4d',
   });
@@ -85,7 +86,10 @@ test('status: replica states (late pong is UNHEALTHY), vitals, figures, state an
     status.replicas.map((r) => r.state),
     ['READY', 'UNHEALTHY', 'STOPPING', 'STARTING'],
   );
-  assert.deepEqual([status.figures.queued, status.figures.inFlight, status.targetReplicas], [2, 1, 3]);
+  assert.deepEqual(
+    [status.figures.queued, status.figures.inFlight, status.figures.refused, status.targetReplicas],
+    [2, 1, 4, 3],
+  );
   assert.equal(status.state, 'UNHEALTHY');
   assert.match(status.reason, /Backend 'm' has 1 of 3 replicas ready/);
   assert.equal(status.events.length, 1);
@@ -102,6 +106,7 @@ test('status: replica states (late pong is UNHEALTHY), vitals, figures, state an
     cpusPerReplica: 1,
     queued: 0,
     inFlight: 0,
+    refused: 0,
     lateAfterMs: 5_000,
     codeVersion: 'sha256:1a2b3c4d',
   });

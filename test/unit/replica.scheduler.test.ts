@@ -76,3 +76,17 @@ test('unshift puts an item back at the head, before older ones, also after shift
     [-1, 0, 1, 2, 3],
   );
 });
+
+test('a replica pausing after a refusal gets nothing until its pause ends', () => {
+  const s = new ReplicaScheduler(4);
+  const [a, b] = ['a', 'b'].map(slot);
+  s.add(a);
+  s.add(b);
+  a.refusedUntil = performance.now() + 60_000;
+  assert.equal(s.pick(), b);
+  assert.equal(s.pick(), b);
+  b.refusedUntil = performance.now() + 60_000;
+  assert.equal(s.pick(), undefined);
+  a.refusedUntil = performance.now() - 1;
+  assert.equal(s.pick(), a);
+});
