@@ -88,3 +88,6 @@ export const DEFAULT_ROLLOUT_OPTIONS = Object.freeze({
   shadowFirstMs: 0,
   maxWaitIntervals: 10,
 });
+
+/** A name usable as one NATS subject token. */
+export const SUBJECT_TOKEN = /^[A-Za-z0-9_-]+$/;

@@ -87,8 +87,7 @@ export function clusterSubjects(prefix: string) {
 /** The subjects of one prefix. */
 export type ClusterSubjects = ReturnType<typeof clusterSubjects>;
 
-/** A name usable as one NATS subject token. */
-export const SUBJECT_TOKEN = /^[A-Za-z0-9_-]+$/;
+export { SUBJECT_TOKEN } from '../serve.constants';
 
 /** Default subject prefix. */
 export const DEFAULT_CLUSTER_PREFIX = 'nestjs-serve';

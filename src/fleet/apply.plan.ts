@@ -1,5 +1,5 @@
 import { cliMessages } from '../messages/cli.messages';
-import { nextConfig } from '../module/serve.declarations';
+import { nextConfig } from '../options/backend-config.resolve';
 import { DEFAULT_BACKEND_CONFIG } from '../serve.constants';
 import { ServeError } from '../serve.errors';
 import type { FleetFile, FleetFileBackend } from './fleet-file.validator';

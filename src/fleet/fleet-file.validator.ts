@@ -5,7 +5,7 @@ import {
   validateMethods,
   validateRoute,
   validateStreamOption,
-} from '../module/config.validator';
+} from '../options/config.validator';
 import { ServeError } from '../serve.errors';
 import { isPlainObject } from '../utils/object.util';
 import { FLEET_STATE_FORMAT, type FleetBackendOptions } from './fleet.state';

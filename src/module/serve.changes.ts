@@ -4,7 +4,7 @@ import type { BackendConfig, ResolvedBackendConfig } from '../interfaces/backend
 import { messages } from '../serve.messages';
 import { ServeSignals } from '../signals/serve.signals';
 import { HostRoutes } from './host.routes';
-import { nextConfig } from './serve.declarations';
+import { nextConfig } from '../options/backend-config.resolve';
 import { ServeOrchestrator } from './serve.orchestrator';
 import { ServeRegistry } from './serve.registry';
 import { ServeRollouts } from './serve.rollouts';

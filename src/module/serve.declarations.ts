@@ -1,13 +1,11 @@
-import { stripUndefined } from '../utils/object.util';
 import type { Type } from '@nestjs/common';
 import { getBackendMetadata } from '../decorators/backend.metadata';
-import type { BackendConfig, ResolvedBackendConfig } from '../interfaces/backend-config.interface';
-import { resolveAutoscalingConfig } from '../router/autoscaling.policy';
-import { DEFAULT_BACKEND_CONFIG } from '../serve.constants';
+import type { ResolvedBackendConfig } from '../interfaces/backend-config.interface';
 import { ServeError } from '../serve.errors';
 import { messages } from '../serve.messages';
 import { buildBackendDefinition, methodForEndpoint, type BackendDefinition } from '../backend/backend.definition';
-import { validateBackendConfig, validateEndpointOptions, validateFunctionBackend } from './config.validator';
+import { resolveConfig } from '../options/backend-config.resolve';
+import { validateBackendConfig, validateEndpointOptions, validateFunctionBackend } from '../options/config.validator';
 import { assertNotInEntryFile } from './entry-module';
 import { RoutePattern } from '../http/route.pattern';
 import { normaliseRoute } from './serve.registry';
@@ -109,34 +107,8 @@ export function readDeclarations(classes: Type<unknown>[]): Declarations {
   return { backends, endpoints: declared };
 }
 
-/** A full config: defaults, overridden by the given fields. */
-export function resolveConfig(config: BackendConfig): ResolvedBackendConfig {
-  const resolved: ResolvedBackendConfig = { ...DEFAULT_BACKEND_CONFIG };
-  for (const key of Object.keys(DEFAULT_BACKEND_CONFIG) as (keyof ResolvedBackendConfig)[]) {
-    if (config[key] !== undefined) (resolved as Record<string, unknown>)[key] = config[key];
-  }
-  if (config.userConfig !== undefined) resolved.userConfig = structuredClone(config.userConfig);
-  if (config.autoscaling) resolved.autoscaling = resolveAutoscalingConfig(config.autoscaling);
-  return resolved;
-}
-
 function normalise(weights: Record<string, number>): Record<string, number> {
   const total = Object.values(weights).reduce((a, b) => a + b, 0);
   if (total === 0) return weights;
   return Object.fromEntries(Object.entries(weights).map(([name, w]) => [name, w / total]));
-}
-
-/** An update's `autoscaling` merged into the current one field by field; `null` turns it off. */
-export function mergedAutoscaling(
-  previous: ResolvedBackendConfig,
-  update: BackendConfig,
-): BackendConfig['autoscaling'] {
-  if (update.autoscaling === undefined) return previous.autoscaling;
-  if (update.autoscaling === null) return undefined;
-  return { ...previous.autoscaling, ...stripUndefined(update.autoscaling) };
-}
-
-/** A backend's config after an update: `update`'s fields over `previous`, autoscaling merged field by field. */
-export function nextConfig(previous: ResolvedBackendConfig, update: BackendConfig): ResolvedBackendConfig {
-  return resolveConfig({ ...previous, ...stripUndefined(update), autoscaling: mergedAutoscaling(previous, update) });
 }

@@ -10,7 +10,7 @@ import type { ServeModuleOptions } from '../interfaces/serve-module-options.inte
 import { addAppHandleProvider } from '../replicas/replica.context';
 import { SERVE_OPTIONS } from '../serve.constants';
 import { messages } from '../serve.messages';
-import { validateModuleOptions } from './config.validator';
+import { validateModuleOptions } from '../options/config.validator';
 import { endpointSummary, type BackendSummaryInput } from './endpoint.summary';
 import { readDeclarations } from './serve.declarations';
 import { ServeOrchestrator } from './serve.orchestrator';

@@ -15,7 +15,7 @@ import { budgetMessages, messages } from '../serve.messages';
 import { stripUndefined } from '../utils/object.util';
 import { waitUntil } from '../utils/wait.util';
 import { ServeSignals } from '../signals/serve.signals';
-import { assertPlainJson, validatePlacement } from './config.validator';
+import { assertPlainJson, validatePlacement } from '../options/config.validator';
 import type { Declarations } from './serve.declarations';
 import { ServeDispatcher } from './serve.dispatcher';
 import { ServeRegistry } from './serve.registry';

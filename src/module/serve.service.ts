@@ -16,8 +16,8 @@ import {
   validateName,
   validateRoute,
   validateStreamOption,
-} from './config.validator';
-import { nextConfig, resolveConfig } from './serve.declarations';
+} from '../options/config.validator';
+import { nextConfig, resolveConfig } from '../options/backend-config.resolve';
 import { validateTraffic } from './traffic.validator';
 export type { EndpointInfo } from '../interfaces/endpoint-options.interface';
 import { assertNotInEntryFile } from './entry-module';

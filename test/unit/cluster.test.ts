@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { decodeBatch, encodeBatch, PayloadTooLargeError } from '../../src/cluster/cluster.codec';
 import { clusterSubjects } from '../../src/cluster/cluster.protocol';
 import { parseReplicaArgs } from '../../src/cli/serve.cli';
-import { validateModuleOptions, validatePlacement } from '../../src/module/config.validator';
+import { validateModuleOptions, validatePlacement } from '../../src/options/config.validator';
 
 test('batches cross NATS in structured-clone form: bytes, dates and maps survive', () => {
   const batch = [{ t: 'call', id: 1, r: { body: new Uint8Array([1, 2, 3]), at: new Date(5), m: new Map([['a', 1]]) } }];

@@ -9,7 +9,7 @@ import {
   validateEndpointOptions,
   validateFunctionBackendOptions,
   validateModuleOptions,
-} from '../../src/module/config.validator';
+} from '../../src/options/config.validator';
 
 test('valid configs pass', () => {
   validateBackendConfig('b', {

@@ -1,8 +1,7 @@
 import type { ClusterOptions, FleetOptions } from '../interfaces/cluster-options.interface';
 import type { ServeDashboardOptions, ServeMetricsOptions } from '../interfaces/metrics-options.interface';
 import type { ServeModuleOptions } from '../interfaces/serve-module-options.interface';
-import { SUBJECT_TOKEN } from '../cluster/cluster.protocol';
-import { DEFAULT_CLUSTER_OPTIONS } from '../serve.constants';
+import { DEFAULT_CLUSTER_OPTIONS, SUBJECT_TOKEN } from '../serve.constants';
 import { ServeError } from '../serve.errors';
 import { messages, observingMessages } from '../serve.messages';
 import { isPlainObject, stripUndefined } from '../utils/object.util';

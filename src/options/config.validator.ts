@@ -1,7 +1,7 @@
+import { SUBJECT_TOKEN } from '../serve.constants';
 import type { BackendConfig, BackendOptions, ResolvedBackendConfig } from '../interfaces/backend-config.interface';
 import type { AutoscalingConfig } from '../interfaces/autoscaling-config.interface';
 import type { EndpointOptions, HttpMethod } from '../interfaces/endpoint-options.interface';
-import { SUBJECT_TOKEN } from '../cluster/cluster.protocol';
 import { isPlainObject } from '../utils/object.util';
 import { getFunctionBackendRecord } from '../decorators/backend.metadata';
 import { closestName } from '../utils/closest-name';
