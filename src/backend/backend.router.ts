@@ -57,7 +57,7 @@ export class BackendRouter {
       job.onAbort = this.abort.bind(this, job);
       signal.addEventListener('abort', job.onAbort, { once: true });
     }
-    const slot = this.queue.size === 0 ? scheduler.pick() : undefined;
+    const slot = this.queue.size === 0 ? scheduler.pick(request.modelId) : undefined;
     if (!slot && !this.options.hasCapacity()) return this.reject(job, this.options.noCapacityError());
     const config = this.options.config();
     if (!slot && this.queue.size >= config.maxQueuedRequests) {
@@ -94,7 +94,6 @@ export class BackendRouter {
   get queued(): number {
     return this.queue.size;
   }
-
   /** Requests in flight in the replicas. */
   get inFlight(): number {
     return this.options.scheduler.inFlight;
@@ -123,10 +122,9 @@ export class BackendRouter {
     if (this.queue.size > 0 && !this.options.hasCapacity()) {
       for (const job of this.queue.drain()) this.reject(job, this.options.noCapacityError());
     }
-    while (this.queue.size > 0) {
-      const slot = this.options.scheduler.pick();
-      if (!slot) return;
-      const job = this.queue.shift()!;
+    for (let job = this.queue.shift(); job; job = this.queue.shift()) {
+      const slot = this.options.scheduler.pick(job.request.modelId);
+      if (!slot) return this.queue.unshift(job);
       job.queued = false;
       this.send(slot, job);
     }
@@ -169,6 +167,7 @@ export class BackendRouter {
   private answered(slot: ReplicaEntry, job: RouterJob, outcome: WireOutcome): void {
     job.cancel = undefined;
     slot.inFlight--;
+    this.options.scheduler.finished(slot, job.request.modelId, outcome.mx);
     if (job.route.shadow) this.shadows.ended();
     if (!this.closed && mayRetry(job, outcome, MAX_NOT_STARTED_RETRIES)) {
       job.retries++;

@@ -1,6 +1,7 @@
 import type { ServeErrorCode } from '../serve.errors';
 import type { RemoteOptions, ServeRequest } from '../interfaces/serve-request.interface';
 import type { PongVitals } from '../signals/vitals.sampler';
+import type { ModelReport } from '../router/model.report';
 
 /** Everything a replica needs to build its backend instance. */
 export interface ReplicaInit {
@@ -37,8 +38,11 @@ export interface WireError {
   notStarted?: boolean;
 }
 
-/** The outcome of a call, on the wire. */
-export type WireOutcome = { ok: true; v: WireValue } | { ok: false; e: WireError };
+/**
+ * The outcome of a call, on the wire. `mx`: a multiplexed backend's replica says what happened to
+ * its models since its previous result.
+ */
+export type WireOutcome = ({ ok: true; v: WireValue } | { ok: false; e: WireError }) & { mx?: ModelReport };
 
 /** App → replica. Messages travel in arrays, one array per event-loop turn. */
 export type ToReplica =

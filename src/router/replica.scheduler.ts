@@ -1,3 +1,5 @@
+import type { ModelReport } from './model.report';
+
 /** What the scheduler knows of one replica. */
 export interface ReplicaSlot {
   /** Replica id, e.g. `sentiment#2`. */
@@ -37,7 +39,11 @@ export class ReplicaScheduler<S extends ReplicaSlot = ReplicaSlot> {
     if (this.cursor > index) this.cursor--;
   }
 
-  /** The replica for the next request, or undefined when none has room. */
+  /**
+   * The replica for the next request, or undefined when none has room. `modelId` is the model the
+   * request names (a multiplexed backend's scheduler routes by it; this one ignores it).
+   */
+  pick(modelId?: string): S | undefined;
   pick(): S | undefined {
     const n = this.slots.length;
     let best: S | undefined;
@@ -55,6 +61,13 @@ export class ReplicaScheduler<S extends ReplicaSlot = ReplicaSlot> {
     if (best) this.cursor = (bestIndex + 1) % n;
     return best;
   }
+
+  /**
+   * A request sent to `slot` was answered; `modelId` and `report` are its model and what the
+   * replica said about its models (a multiplexed backend's scheduler keeps track; this one does not).
+   */
+  finished(slot: S, modelId?: string, report?: ModelReport): void;
+  finished(): void {}
 
   /** Requests in flight over every replica. */
   get inFlight(): number {
