@@ -50,16 +50,17 @@ export class ModelCache<M = unknown> {
 
   /**
    * The model `id`, loaded if need be; with `hold` it counts as in use until {@link release}.
-   * Counts a hit or a miss. Rejects with `load()`'s error when it fails.
+   * With `count` (a request's own lookup) it counts a hit or a miss. Rejects with `load()`'s error
+   * when it fails.
    */
-  async get(id: string, hold = false): Promise<M> {
+  async get(id: string, hold = false, count = true): Promise<M> {
     const cached = this.loaded.get(id);
     if (cached) {
-      this.counts.hits++;
+      if (count) this.counts.hits++;
       this.touch(id, cached, hold);
       return cached.model;
     }
-    this.counts.misses++;
+    if (count) this.counts.misses++;
     let pending = this.loading.get(id);
     if (!pending) {
       pending = this.load(id);

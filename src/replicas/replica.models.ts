@@ -37,17 +37,20 @@ export class ReplicaModels {
       unloadFailed: (id, err) => console.warn(modelMessages.unloadFailed(backend, replica, id, reason(err))),
     });
     // Ray Serve's style: `await this.load(id)` in a handler goes through the cache too.
-    instance[metadata.method] = (id: string) => this.cache.get(String(id));
+    instance[metadata.method] = (id: string) => this.cache.get(String(id), false, false);
     this.preloadIds = metadata.options.preload ?? [];
   }
 
   private readonly preloadIds: readonly string[];
 
-  /** Loads the `preload` models one after the other; a failure is logged, its first request tries again. */
+  /**
+   * Loads the `preload` models one after the other (loads, not misses); a failure is logged, its
+   * first request tries again.
+   */
   async preload(): Promise<void> {
     for (const id of this.preloadIds) {
       try {
-        await this.cache.get(id);
+        await this.cache.get(id, false, false);
       } catch (err) {
         console.warn(modelMessages.preloadFailed(this.backend, this.replica, id, reason(err)));
       }
