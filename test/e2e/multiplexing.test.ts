@@ -3,6 +3,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { serveAppForSuite } from '../helpers/serve-app';
 import { MuxProcess, MuxThread, fixedMarker } from '../fixtures/multiplexed.backends';
+import { renderStatusView } from '../../src/dashboard/status.view';
 
 interface Answer {
   modelId: string;
@@ -18,7 +19,7 @@ for (const [kind, cls] of [
   ['process', MuxProcess],
 ] as const) {
   describe(`many models per backend, ${kind} replicas`, () => {
-    const s = serveAppForSuite({ backends: [cls] });
+    const s = serveAppForSuite({ backends: [cls], metrics: { path: '/metrics' } });
     const backend = cls.name;
     const models = () => s.serve.status().backends[backend].models!;
     const byParam = (model: string, body: object = {}) => s.http.post(`/${kind}/models/${model}/predict`).send(body);
@@ -119,6 +120,19 @@ for (const [kind, cls] of [
       assert.ok(figures.hits > 0 && figures.misses > 0 && figures.loads > 0);
       assert.ok(figures.loadLatency.meanMs! >= 15, `load latency measured: ${figures.loadLatency.meanMs} ms`);
       assert.ok(status.replicas.every((r) => Array.isArray(r.models)));
+    });
+
+    test('the metrics and the status page show the model figures', async () => {
+      const text = (await s.http.get('/metrics')).text;
+      for (const name of ['model_loads_total', 'model_evictions_total', 'model_load_failures_total']) {
+        assert.match(text, new RegExp(`nestjs_serve_${name}\\{backend="${backend}"\\} [1-9]`), name);
+      }
+      assert.match(text, new RegExp(`nestjs_serve_model_requests_total\\{backend="${backend}",result="hit"\\} [1-9]`));
+      assert.match(text, new RegExp(`nestjs_serve_model_load_duration_seconds_count\\{backend="${backend}"\\} [1-9]`));
+      assert.match(text, new RegExp(`nestjs_serve_models_loaded\\{backend="${backend}",replica="${backend}#1"\\} [0-9]`));
+      const page = renderStatusView(s.serve.status());
+      assert.match(page, /data-field="models"><strong>Models<\/strong> [\d.]+\/2 per replica/);
+      assert.match(page, /data-field="replica-models">[^<]*hot/);
     });
   });
 }
