@@ -54,8 +54,7 @@ export function getCallableMethods(cls: Function): string[] {
   for (let proto = cls.prototype; proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
     for (const name of Object.getOwnPropertyNames(proto)) {
       const descriptor = Object.getOwnPropertyDescriptor(proto, name);
-      if (!RESERVED_METHODS.has(name) && !hidden.has(name) && typeof descriptor?.value === 'function')
-        names.add(name);
+      if (!RESERVED_METHODS.has(name) && !hidden.has(name) && typeof descriptor?.value === 'function') names.add(name);
     }
   }
   return [...names];

@@ -217,7 +217,11 @@ export class MetricsExporter {
           }
         },
       ),
-      ...modelMetrics(p, () => this.source.recorders(), () => this.status()),
+      ...modelMetrics(
+        p,
+        () => this.source.recorders(),
+        () => this.status(),
+      ),
     ];
   }
 

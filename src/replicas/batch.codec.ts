@@ -73,7 +73,8 @@ export function decodeToReplica(wire: WireBatch): ToReplica[] {
 export function encodeFromReplica(batch: readonly FromReplica[]): WireBatch {
   const wire: unknown[] = [];
   for (const message of batch) {
-    if (message.t === 'result' && message.o.ok && 'v' in message.o.v && !message.o.mx) wire.push(VALUE, message.id, message.o.v.v);
+    if (message.t === 'result' && message.o.ok && 'v' in message.o.v && !message.o.mx)
+      wire.push(VALUE, message.id, message.o.v.v);
     else wire.push(message);
   }
   return wire;

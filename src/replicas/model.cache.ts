@@ -138,7 +138,8 @@ export class ModelCache<M = unknown> {
   private evictOver(): void {
     const { capacity, maxMemoryMb } = this.options;
     const over = () =>
-      this.loaded.size > capacity || (maxMemoryMb !== undefined && this.totalMb() > maxMemoryMb && this.loaded.size > 1);
+      this.loaded.size > capacity ||
+      (maxMemoryMb !== undefined && this.totalMb() > maxMemoryMb && this.loaded.size > 1);
     for (const [id, entry] of this.loaded) {
       if (!over()) return;
       if (entry.users > 0) continue;

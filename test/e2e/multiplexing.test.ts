@@ -129,7 +129,10 @@ for (const [kind, cls] of [
       }
       assert.match(text, new RegExp(`nestjs_serve_model_requests_total\\{backend="${backend}",result="hit"\\} [1-9]`));
       assert.match(text, new RegExp(`nestjs_serve_model_load_duration_seconds_count\\{backend="${backend}"\\} [1-9]`));
-      assert.match(text, new RegExp(`nestjs_serve_models_loaded\\{backend="${backend}",replica="${backend}#1"\\} [0-9]`));
+      assert.match(
+        text,
+        new RegExp(`nestjs_serve_models_loaded\\{backend="${backend}",replica="${backend}#1"\\} [0-9]`),
+      );
       const page = renderStatusView(s.serve.status());
       assert.match(page, /data-field="models"><strong>Models<\/strong> [\d.]+\/2 per replica/);
       assert.match(page, /data-field="replica-models">[^<]*hot/);
