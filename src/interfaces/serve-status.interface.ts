@@ -2,8 +2,10 @@ import type { ReplicaKind } from './backend-config.interface';
 import type { ResolvedAutoscalingConfig } from './autoscaling-config.interface';
 import type { RolloutProgress } from './rollout-options.interface';
 import type { ServeEvent } from './serve-event.interface';
+import type { ModelsStatus } from './model-status.interface';
 
 export type * from './serve-event.interface';
+export type * from './model-status.interface';
 
 /**
  * The state of a backend, as `ServeService.status()`, the metrics and the status page show it.
@@ -136,46 +138,6 @@ export interface BackendStatus {
   autoscaling?: AutoscalingStatus;
   /** Its models, when it is multiplexed (`@Multiplexed()`). */
   models?: ModelsStatus;
-}
-
-/**
- * The models of a multiplexed backend in {@link BackendStatus}. Counts are since the backend was
- * created, over all its replicas (those gone included), as the replicas reported them with their
- * results.
- */
-export interface ModelsStatus {
-  /** `maxModelsPerReplica`. */
-  maxModelsPerReplica: number;
-  /** Models loaded per ready replica now, on average. */
-  modelsPerReplica: number;
-  /** Replicas holding each loaded model now, by model id. */
-  holders: Record<string, string[]>;
-  /** Requests whose model was loaded already in their replica. */
-  hits: number;
-  /** Requests whose model was not: they loaded it, or waited for its load (a single flight). */
-  misses: number;
-  /** `hits / (hits + misses)`; `null` before the first request. */
-  hitRate: number | null;
-  /** Successful calls of the backend's `load()`. */
-  loads: number;
-  /** Calls of `load()` that threw. */
-  loadFailures: number;
-  /** Models evicted (least recently used) and unloaded. */
-  evictions: number;
-  /** How long loads took. */
-  loadLatency: ModelLoadLatency;
-}
-
-/** Load times of a multiplexed backend's models, in ms; each `null` before the first load. */
-export interface ModelLoadLatency {
-  /** The last load. */
-  lastMs: number | null;
-  /** Mean of every load. */
-  meanMs: number | null;
-  /** 99th percentile, estimated from the load-time histogram. */
-  p99Ms: number | null;
-  /** The slowest load. */
-  maxMs: number | null;
 }
 
 /** Autoscaling of one backend in {@link BackendStatus}. */
