@@ -23,8 +23,11 @@ export interface ModelCandidate {
 
 /** What the policy knows besides the candidates. */
 export interface ModelRoutingContext {
-  /** A holder with this many of the model's requests in flight counts as hot. */
-  readonly hotModelInFlight: number;
+  /**
+   * A holder with more of the model's requests in flight than this counts as hot: the larger of
+   * `hotModelInFlight - 1` and one replica's share (requests in flight ÷ replicas).
+   */
+  readonly hotAbove: number;
   /** A number in [0, 1) (for `'random'`). */
   readonly random: number;
 }
@@ -35,8 +38,9 @@ export interface ModelRoutingContext {
  *
  * `'affinity'` (default):
  * 1. a holder that is not loading it, has room and is not hot: the least loaded of them;
- * 2. else, while the model loads somewhere: that replica if it has room, else wait — a model is
- *    loaded on one replica at a time (single flight), so concurrent first requests never load it twice;
+ * 2. else, while the model loads somewhere: a holder that has it loaded and has room (hot or
+ *    not), else the loading replica if it has room, else wait — a model is loaded on one replica
+ *    at a time (single flight), so concurrent first requests never load it twice;
  * 3. else (no holder, or every holder hot or full): a replica without the model, preferring one with
  *    a free model slot, then the one whose eviction victim was used longest ago, then the least
  *    loaded — this loads the model there (first load, or replication of a hot model);
@@ -53,11 +57,15 @@ export function chooseModelReplica(
       leastLoaded(candidates, (c) => c.hasRoom && c.holds && !c.loading) ?? leastLoaded(candidates, (c) => c.hasRoom)
     );
   }
-  const hot = (c: ModelCandidate) => c.modelInFlight >= context.hotModelInFlight;
+  const hot = (c: ModelCandidate) => c.modelInFlight > context.hotAbove;
   const ready = leastLoaded(candidates, (c) => c.holds && !c.loading && c.hasRoom && !hot(c));
   if (ready !== undefined) return ready;
   const loadingAt = candidates.findIndex((c) => c.loading);
-  if (loadingAt >= 0) return candidates[loadingAt].hasRoom ? loadingAt : undefined;
+  if (loadingAt >= 0) {
+    const loaded = leastLoaded(candidates, (c) => c.holds && !c.loading && c.hasRoom);
+    if (loaded !== undefined) return loaded;
+    return candidates[loadingAt].hasRoom ? loadingAt : undefined;
+  }
   const fresh = bestNewHome(candidates);
   if (fresh !== undefined) return fresh;
   return leastLoaded(candidates, (c) => c.holds && c.hasRoom);

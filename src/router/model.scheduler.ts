@@ -17,6 +17,9 @@ export interface ModelSchedulerSettings {
   readonly clock?: () => number;
 }
 
+/** Queued requests a multiplexed backend's router may pass over to reach one it can place (see {@link ReplicaScheduler.mayPass}). */
+const MAY_PASS = 16;
+
 /** One model on one replica, as the app knows it. */
 interface Holding {
   /** Requests for it in flight there. */
@@ -59,12 +62,17 @@ export class ModelScheduler<S extends ReplicaSlot = ReplicaSlot> extends Replica
     this.holdings.delete(slot);
   }
 
+  override get mayPass(): number {
+    return MAY_PASS;
+  }
+
   override pick(modelId?: string): S | undefined {
     if (modelId === undefined) return super.pick();
     const slots = this.all;
     const candidates = slots.map((slot) => this.candidate(slot, modelId));
     const hot = this.settings.hotModelInFlight ?? Math.max(2, Math.ceil(this.maxConcurrentQueries / 2));
-    const context = { hotModelInFlight: hot, random: Math.random() };
+    const share = slots.length ? this.inFlight / slots.length : 0;
+    const context = { hotAbove: Math.max(hot - 1, share), random: Math.random() };
     const index = chooseModelReplica(candidates, context, this.settings.routing);
     if (index === undefined) return undefined;
     const slot = slots[index];

@@ -69,6 +69,15 @@ export class ReplicaScheduler<S extends ReplicaSlot = ReplicaSlot> {
   finished(slot: S, modelId?: string, report?: ModelReport): void;
   finished(): void {}
 
+  /**
+   * Queued requests the router may pass over to send a later one (0: strict FIFO). A multiplexed
+   * backend's scheduler may refuse a request whose model loads on a full replica, while it could
+   * place the requests behind it.
+   */
+  get mayPass(): number {
+    return 0;
+  }
+
   /** Requests in flight over every replica. */
   get inFlight(): number {
     let total = 0;

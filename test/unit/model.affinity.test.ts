@@ -12,7 +12,7 @@ const replica = (over: Partial<ModelCandidate> = {}): ModelCandidate => ({
   victimLastUse: Infinity,
   ...over,
 });
-const context = { hotModelInFlight: 4, random: 0 };
+const context = { hotAbove: 3, random: 0 };
 
 test('a holder wins over a less loaded replica without the model', () => {
   const choice = chooseModelReplica([replica(), replica({ holds: true, inFlight: 3, modelInFlight: 1 })], context);
@@ -31,6 +31,14 @@ test('single flight: while the model loads on a replica, its requests go there, 
   assert.equal(chooseModelReplica([replica(), full], context), undefined, 'waits for the load');
 });
 
+test('while a hot model is replicated, a holder that has it loaded and has room serves rather than the load', () => {
+  const hotHolder = replica({ holds: true, modelInFlight: 5, inFlight: 5 });
+  const copying = replica({ holds: true, loading: true, modelInFlight: 1, inFlight: 1 });
+  assert.equal(chooseModelReplica([copying, hotHolder, replica()], context), 1);
+  const fullHolder = replica({ holds: true, modelInFlight: 8, inFlight: 8, hasRoom: false });
+  assert.equal(chooseModelReplica([copying, fullHolder], context), 0, 'the holder is full: wait on the copy');
+});
+
 test('a first load goes to a replica with a free model slot, else the one whose victim is coldest', () => {
   const full = (victimLastUse: number, inFlight = 0) => replica({ freeModelSlots: 0, victimLastUse, inFlight });
   assert.equal(chooseModelReplica([full(5), replica({ inFlight: 7 }), full(1)], context), 1);
@@ -40,6 +48,7 @@ test('a first load goes to a replica with a free model slot, else the one whose 
 
 test('a hot model is loaded on another replica (replication); a full replica is never chosen', () => {
   const hot = replica({ holds: true, modelInFlight: 4, inFlight: 4 });
+  assert.equal(chooseModelReplica([replica({ holds: true, modelInFlight: 3 }), replica()], context), 0, 'not hot yet');
   assert.equal(chooseModelReplica([hot, replica({ inFlight: 1 })], context), 1);
   assert.equal(chooseModelReplica([hot, replica({ hasRoom: false })], context), 0, 'no other replica: the holder');
   assert.equal(chooseModelReplica([replica({ hasRoom: false }), replica({ hasRoom: false })], context), undefined);
