@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
-import { serveAppForSuite } from '../helpers/serve-app';
-import { MuxProcess, MuxThread, fixedMarker } from '../fixtures/multiplexed.backends';
+import { serveAppForSuite, startServeApp, waitFor } from '../helpers/serve-app';
+import { MuxProcess, MuxThread, fixedMarker, unloadedMarker } from '../fixtures/multiplexed.backends';
 import { renderStatusView } from '../../src/dashboard/status.view';
 
 interface Answer {
@@ -122,6 +122,15 @@ for (const [kind, cls] of [
       assert.ok(status.replicas.every((r) => Array.isArray(r.models)));
     });
 
+    test('a replica started later (scale-up, autoscaling) starts with its preloads only and takes new models', async () => {
+      await s.serve.updateBackendConfig(backend, { numReplicas: 3 });
+      const fresh = s.serve.status().backends[backend].replicas.find((r) => r.id === `${backend}#3`);
+      assert.deepEqual(fresh?.models, ['warm']);
+      const res = await byHeader('after-scale');
+      assert.equal(res.status, 200, res.text);
+      assert.equal(res.body.replica, `${backend}#3`, 'the replica with a free model slot loads it');
+    });
+
     test('the metrics and the status page show the model figures', async () => {
       const text = (await s.http.get('/metrics')).text;
       for (const name of ['model_loads_total', 'model_evictions_total', 'model_load_failures_total']) {
@@ -137,5 +146,19 @@ for (const [kind, cls] of [
       assert.match(page, /data-field="models"><strong>Models<\/strong> [\d.]+\/2 per replica/);
       assert.match(page, /data-field="replica-models">[^<]*hot/);
     });
+  });
+  test(`${kind} replicas unload their models when the app shuts down`, async () => {
+    const id = `mark-${kind}-${process.pid}`;
+    rmSync(unloadedMarker(id), { force: true });
+    const app = await startServeApp({ backends: [cls] });
+    try {
+      const res = await app.http.post(`/${kind}/predict`).set('X-Serve-Model-Id', id).send({});
+      assert.equal(res.status, 200, res.text);
+    } finally {
+      await app.close();
+    }
+    await waitFor('the unload marker', () => existsSync(unloadedMarker(id)), 5000);
+    assert.match(readFileSync(unloadedMarker(id), 'utf8'), new RegExp(`${cls.name}#`));
+    rmSync(unloadedMarker(id), { force: true });
   });
 }
