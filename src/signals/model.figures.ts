@@ -15,10 +15,15 @@ export interface ReplicaModels {
  * loads, failed loads, evictions and load times (a histogram in seconds, for the metrics).
  */
 export class ModelFigures {
+  /** Requests whose replica held their model. */
   hits = 0;
+  /** Requests whose replica did not (they loaded it or waited for its load). */
   misses = 0;
+  /** Successful `load()` calls. */
   loads = 0;
+  /** `load()` calls that threw. */
   loadFailures = 0;
+  /** Models evicted and unloaded. */
   evictions = 0;
   /** Load times, in seconds. */
   readonly loadSeconds = new BucketHistogram();
