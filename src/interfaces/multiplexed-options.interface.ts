@@ -15,8 +15,9 @@ export interface MultiplexedOptions {
   /** Models every replica loads when it starts, before its first request (the last `maxModelsPerReplica` of them stay). */
   preload?: string[];
   /**
-   * A model whose requests in flight reach this number on every replica holding it is loaded on
-   * one more replica (hot-model replication). Default: half of `maxConcurrentQueries`, at least 2.
+   * A model whose requests in flight reach this number on every replica holding it — and exceed
+   * one replica's share of the backend's requests in flight — is loaded on one more replica
+   * (hot-model replication). Default: half of `maxConcurrentQueries`, at least 2.
    */
   hotModelInFlight?: number;
   /**
