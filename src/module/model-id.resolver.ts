@@ -15,7 +15,7 @@ const USABLE = /^[A-Za-z0-9_][A-Za-z0-9._:@+=/-]*$/;
  * given). Throws a 400 {@link ServeError} naming the backend when there is none, when they
  * disagree, or when the id is not usable (see {@link MAX_MODEL_ID_LENGTH}).
  */
-export function resolveModelId(backend: string, request: ServeRequest, option: string | undefined): string {
+export function resolveModelId(backend: string, request: ServeRequest, option?: string): string {
   const header = request.headers[MODEL_ID_HEADER];
   const found = [option, request.params[MODEL_ID_PARAM], ...(Array.isArray(header) ? header : [header])].filter(
     (v): v is string => v !== undefined && v !== '',

@@ -103,9 +103,16 @@ export class ServeDispatcher {
   private shadow(endpoint: EndpointEntry, name: string, request: ServeRequest, method?: string): void {
     const backend = this.registry.backends.get(name);
     const target = method ?? (backend && methodForEndpoint(backend.spec, endpoint.name));
-    if (backend && target && backend.spec.methods.includes(target)) {
-      backend.router.submitShadow(target, request, endpoint.name);
+    if (!backend || !target || !backend.spec.methods.includes(target)) return;
+    if (backend.spec.multiplexing && request.modelId === undefined) {
+      // A multiplexed shadow of a backend that is not: the request's own id sources, or no copy.
+      try {
+        request.modelId = resolveModelId(backend.name, request, undefined);
+      } catch {
+        return;
+      }
     }
+    backend.router.submitShadow(target, request, endpoint.name);
   }
 }
 
