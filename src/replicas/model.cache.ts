@@ -37,6 +37,8 @@ export class ModelCache<M = unknown> {
   /** Loaded models; Map order is recency (least recently used first). */
   private readonly loaded = new Map<string, Entry<M>>();
   private readonly loading = new Map<string, Promise<Entry<M>>>();
+  /** Requests that hold a model whose load is under way: they hold it from the moment it is loaded. */
+  private readonly waitingHolds = new Map<string, number>();
   private counts = { hits: 0, misses: 0, loads: 0, failures: 0, evictions: 0 };
   private loadMs: number[] = [];
   private closed = false;
@@ -61,13 +63,14 @@ export class ModelCache<M = unknown> {
       return cached.model;
     }
     if (count) this.counts.misses++;
+    if (hold) this.waitingHolds.set(id, (this.waitingHolds.get(id) ?? 0) + 1);
     let pending = this.loading.get(id);
     if (!pending) {
       pending = this.load(id);
       this.loading.set(id, pending);
     }
     const entry = await pending;
-    this.touch(id, entry, hold);
+    this.touch(id, entry, false);
     return entry.model;
   }
 
@@ -113,6 +116,7 @@ export class ModelCache<M = unknown> {
       model = await options.load(id);
     } catch (err) {
       this.counts.failures++;
+      this.waitingHolds.delete(id);
       throw err;
     } finally {
       this.loading.delete(id);
@@ -121,28 +125,27 @@ export class ModelCache<M = unknown> {
     this.loadMs.push(clock() - started);
     const own = (model as { memoryMb?: unknown } | null)?.memoryMb;
     const sizeMb = typeof own === 'number' && own >= 0 ? own : Math.max(0, (memory() - before) / MB);
-    const entry: Entry<M> = { model, sizeMb, users: 0 };
+    // Held by the requests that waited for it, so no eviction between now and their turn takes it.
+    const entry: Entry<M> = { model, sizeMb, users: this.waitingHolds.get(id) ?? 0 };
+    this.waitingHolds.delete(id);
     if (this.closed) {
       void this.drop(id, entry);
       return entry;
     }
     this.loaded.set(id, entry);
-    // The new model is in use by the request that loaded it until that request takes it.
-    entry.users++;
-    this.evictOver();
-    entry.users--;
+    this.evictOver(entry);
     return entry;
   }
 
-  /** Evicts least recently used models no request uses while over the count or the memory budget. */
-  private evictOver(): void {
+  /** Evicts least recently used models no request uses (nor `keep`, just loaded) while over the count or the memory budget. */
+  private evictOver(keep?: Entry<M>): void {
     const { capacity, maxMemoryMb } = this.options;
     const over = () =>
       this.loaded.size > capacity ||
       (maxMemoryMb !== undefined && this.totalMb() > maxMemoryMb && this.loaded.size > 1);
     for (const [id, entry] of this.loaded) {
       if (!over()) return;
-      if (entry.users > 0) continue;
+      if (entry.users > 0 || entry === keep) continue;
       this.loaded.delete(id);
       this.counts.evictions++;
       void this.drop(id, entry);

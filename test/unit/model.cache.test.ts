@@ -92,3 +92,16 @@ test('close unloads every model', async () => {
   assert.deepEqual(unloads.sort(), ['a', 'b']);
   assert.deepEqual(cache.held, []);
 });
+
+test('requests that waited for a load hold the model from the moment it is loaded', async () => {
+  const { cache, unloads, gates } = fixture(1);
+  const a = cache.get('slow-a', true);
+  const b = cache.get('slow-b', true);
+  await new Promise((r) => setImmediate(r));
+  gates.get('slow-a')!();
+  gates.get('slow-b')!();
+  await Promise.all([a, b]);
+  assert.deepEqual(unloads, [], 'neither evicted while its request runs');
+  cache.release('slow-a');
+  assert.deepEqual(unloads, ['slow-a']);
+});
