@@ -10,6 +10,8 @@ export interface ModelCacheOptions<M> {
   load(id: string): Promise<M>;
   /** Drops one model (the backend's `unload(model)`, if any); its errors go to {@link unloadFailed}. */
   unload?(model: M, id: string): unknown;
+  /** Model `id` was loaded (and its evictions done). */
+  loaded?(id: string): void;
   /** An `unload()` threw: the model is dropped anyway. */
   unloadFailed?(id: string, error: unknown): void;
   /** Bytes of memory in use now (heap + external), to estimate a model's size; default `process.memoryUsage()`. */
@@ -134,6 +136,7 @@ export class ModelCache<M = unknown> {
     }
     this.loaded.set(id, entry);
     this.evictOver(entry);
+    options.loaded?.(id);
     return entry;
   }
 

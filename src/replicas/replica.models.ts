@@ -25,6 +25,8 @@ export class ReplicaModels {
     metadata: MultiplexedMetadata,
     private readonly backend: string,
     private readonly replica: string,
+    /** A model was loaded: the replica tells the app at once (once it is ready). */
+    loaded: () => void,
   ) {
     const load = (instance[metadata.method] as (id: string) => unknown).bind(instance);
     const unload = typeof instance.unload === 'function' ? (instance.unload as (m: unknown) => unknown) : undefined;
@@ -34,6 +36,7 @@ export class ReplicaModels {
       maxMemoryMb: maxModelMemoryMb,
       load: async (id) => load(id),
       unload: unload && ((model) => unload.call(instance, model)),
+      loaded,
       unloadFailed: (id, err) => console.warn(modelMessages.unloadFailed(backend, replica, id, reason(err))),
     });
     // Ray Serve's style: `await this.load(id)` in a handler goes through the cache too.

@@ -77,7 +77,9 @@ export type FromReplica =
   /** The replica read `n` more chunks of handle stream `id`. */
   | { t: 'handle-credit'; id: number; n: number }
   /** Code in the replica stopped reading handle stream `id`. */
-  | { t: 'handle-cancel'; id: number };
+  | { t: 'handle-cancel'; id: number }
+  /** A multiplexed backend's replica loaded a model: what it holds now (before the request that loaded it answers). */
+  | { t: 'models'; mx: ModelReport };
 
 /**
  * Chunks of one stream that may be in flight unread; the reader grants more as it reads (half a

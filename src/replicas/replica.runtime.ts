@@ -41,6 +41,7 @@ export class ReplicaRuntime {
   private reconfigureChain: Promise<void> = Promise.resolve();
   /** A multiplexed backend's models. */
   private models?: ReplicaModels;
+  private ready = false;
 
   constructor(
     post: (batch: FromReplica[]) => void,
@@ -80,12 +81,16 @@ export class ReplicaRuntime {
       this.batchMethods = new Set(getBatchMethods(cls));
       this.instance = new cls(...init.initArgs);
       const multiplexing = getMultiplexing(cls);
-      if (multiplexing) this.models = new ReplicaModels(this.instance, multiplexing, init.backend, init.replicaId);
+      if (multiplexing)
+        this.models = new ReplicaModels(this.instance, multiplexing, init.backend, init.replicaId, () =>
+          this.modelsLoaded(),
+        );
       if (init.hasUserConfig && typeof this.instance.reconfigure === 'function') {
         await (this.instance.reconfigure as (c: unknown) => unknown)(init.userConfig);
       }
       await this.models?.preload();
       this.out.send({ t: 'ready' });
+      this.ready = true;
     } catch (err) {
       this.out.send({ t: 'init-failed', e: encodeError(err) });
     }
@@ -146,6 +151,13 @@ export class ReplicaRuntime {
         this.out.flushIfOlderThan(MAX_RESULT_DELAY_MS);
       },
     );
+  }
+
+  /** After the replica is ready (preloads ride on its first result), the app hears of each load at once: its requests waiting for it may go on. */
+  private modelsLoaded(): void {
+    if (!this.ready) return;
+    this.out.send({ t: 'models', mx: this.models!.report() });
+    this.out.flushIfOlderThan(MAX_RESULT_DELAY_MS);
   }
 
   private dispatch(message: CallMessage, touched: Set<string>): void {

@@ -66,6 +66,17 @@ for (const [kind, cls] of [
       assert.deepEqual(models().holders['slow-single'], [...replicas]);
     });
 
+    test('the app learns of a load as soon as it is done, before the request that caused it answers', async () => {
+      let answered = false;
+      const pending = byHeader('slow-early', { sleepMs: 3000 }).then((res) => {
+        answered = true;
+        return res;
+      });
+      await waitFor('slow-early held', () => (models().holders['slow-early']?.length ?? 0) === 1, 2500);
+      assert.equal(answered, false);
+      assert.equal((await pending).status, 200);
+    });
+
     test('the least recently used model is evicted and unloaded; a replica holds at most maxModelsPerReplica', async () => {
       const evictionsBefore = models().evictions;
       const unloads = new Set<string>();
