@@ -32,6 +32,9 @@ export function Multiplexed(options: MultiplexedOptions): MethodDecorator {
     check('hotModelInFlight', hot, hot === undefined || (Number.isInteger(hot) && hot >= 1), 'a whole number ≥ 1');
     const strings = Array.isArray(preload) && preload.every((p) => typeof p === 'string');
     check('preload', preload, preload === undefined || strings, 'an array of model ids');
+    const routing = options?.routing;
+    const routings = ['affinity', 'holder-or-least-loaded', 'random'];
+    check('routing', routing, routing === undefined || routings.includes(routing), routings.join(', '));
     const existing: MultiplexedMetadata | undefined = Reflect.getOwnMetadata(MULTIPLEXED_METADATA, cls);
     if (existing && existing.method !== String(propertyKey))
       throw new Error(modelMessages.twoMultiplexed(name, existing.method, String(propertyKey)));
