@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { Multiplexed } from '../../src';
 
-test('@Multiplexed() refuses bad options, naming the class and the option', async () => {
-  const { Multiplexed } = await import('../../src');
+test('@Multiplexed() refuses bad options, naming the class and the option', () => {
   const decorate = (options: object) => {
     class Bad {
       async load() {
