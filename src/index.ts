@@ -16,6 +16,8 @@ export {
   DEFAULT_MODULE_OPTIONS,
   SHARD_KEY_HEADER,
   CALL_METHOD_HEADER,
+  MODEL_ID_HEADER,
+  MODEL_ID_PARAM,
 } from './serve.constants';
 export { TrafficPolicy, ReplicaScheduler, BatchCollector, RequestQueue, hashToUnit } from './router';
 export type { EndpointInfo } from './module/serve.service';

@@ -6,6 +6,8 @@ export const BACKEND_METADATA = 'nestjs-serve:backend';
 export const ENDPOINTS_METADATA = 'nestjs-serve:endpoints';
 /** Reflect-metadata key of the names of a class's `@Batch()` methods. */
 export const BATCH_METADATA = 'nestjs-serve:batch';
+/** Reflect-metadata key of the `@Multiplexed()` method of a class and its options. */
+export const MULTIPLEXED_METADATA = 'nestjs-serve:multiplexed';
 /** Reflect-metadata key of what `defineBackend()` records on the class it generates. */
 export const FUNCTION_BACKEND_METADATA = 'nestjs-serve:function-backend';
 
@@ -60,6 +62,10 @@ export const DEFAULT_FLEET_OPTIONS = Object.freeze({
 export const SHARD_KEY_HEADER = 'x-serve-shard-key';
 /** Header that names the backend method to call instead of the bound one. */
 export const CALL_METHOD_HEADER = 'x-serve-call-method';
+/** Header that names the model a request of a multiplexed backend is for. */
+export const MODEL_ID_HEADER = 'x-serve-model-id';
+/** Route parameter that names the model a request of a multiplexed backend is for (`/models/:model/predict`). */
+export const MODEL_ID_PARAM = 'model';
 /** Longest accepted shard key, in characters. */
 export const MAX_SHARD_KEY_LENGTH = 256;
 /** Seconds a 503 for a saturated backend asks the caller to wait. */

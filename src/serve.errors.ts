@@ -12,7 +12,9 @@ export type ServeErrorCode =
   | 'PAYLOAD_TOO_LARGE'
   | 'STARTUP_FAILED'
   | 'SHUT_DOWN'
-  | 'CANCELLED';
+  | 'CANCELLED'
+  /** A multiplexed backend's `load(modelId)` threw: 503, the next request tries again. */
+  | 'MODEL_LOAD_FAILED';
 
 const STATUS_BY_CODE: Record<ServeErrorCode, number> = {
   INVALID_CONFIG: 400,
@@ -29,6 +31,7 @@ const STATUS_BY_CODE: Record<ServeErrorCode, number> = {
   SHUT_DOWN: 503,
   // nginx's "client closed request": nobody reads it over HTTP, a handle caller that aborted does.
   CANCELLED: 499,
+  MODEL_LOAD_FAILED: 503,
 };
 
 /**

@@ -208,3 +208,4 @@ export { streamMessages } from './messages/stream.messages';
 export { budgetMessages } from './messages/budget.messages';
 export { fleetMessages } from './messages/fleet.messages';
 export { resultMessages } from './messages/result.messages';
+export { modelMessages } from './messages/model.messages';

@@ -5,7 +5,9 @@ import {
   getBatchMethods,
   getCallableMethods,
   getEndpointBindings,
+  getMultiplexing,
 } from '../decorators/backend.metadata';
+import type { MultiplexedMetadata } from '../decorators/multiplexed.decorator';
 import type { EndpointBinding } from '../decorators/endpoint.decorator';
 import type {
   BackendOptions,
@@ -44,6 +46,8 @@ export interface BackendDefinition {
   bindings: EndpointBinding[];
   /** Method for an endpoint the class has no `@Endpoint()` for. */
   defaultMethod?: string;
+  /** Its `@Multiplexed()` load method and options, when it serves many models. */
+  multiplexing?: MultiplexedMetadata;
 }
 
 /**
@@ -92,6 +96,7 @@ export function buildBackendDefinition(
     batchMethods: getBatchMethods(cls),
     bindings,
     defaultMethod,
+    multiplexing: getMultiplexing(cls),
   };
 }
 

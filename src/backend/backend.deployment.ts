@@ -2,7 +2,8 @@ import type { ResolvedBackendConfig } from '../interfaces/backend-config.interfa
 import type { ReplicaSite } from '../replicas/replica.interface';
 import { shortCodeVersion } from '../replicas/code.version';
 import { localSite } from '../replicas/replica.factory';
-import { ReplicaScheduler } from '../router/replica.scheduler';
+import type { ReplicaScheduler } from '../router/replica.scheduler';
+import { createScheduler, withModels } from './model.routing';
 import { waitUntil } from '../utils/wait.util';
 import type { BackendDefinition } from './backend.definition';
 import type { BackendStatus as ServeBackendStatus } from '../interfaces/serve-status.interface';
@@ -47,10 +48,10 @@ export class BackendDeployment {
     private config: ResolvedBackendConfig,
     private readonly settings: DeploymentSettings,
   ) {
-    this.scheduler = new ReplicaScheduler<ReplicaEntry>(config.maxConcurrentQueries);
     const current = () => this.config;
     const app = settings.signals ?? new ServeSignals();
     this.signals = new BackendSignals(spec.name, app.backend(spec.name), app.events, settings.logger);
+    this.scheduler = createScheduler(spec, config.maxConcurrentQueries, this.signals.recorder);
     this.pool = new ReplicaPool({
       definition: spec,
       config: current,
@@ -176,7 +177,7 @@ export class BackendDeployment {
   /** The typed status of the backend, as `ServeService.status()` shows it. */
   status(): ServeBackendStatus {
     const sites = Math.max(1, this.pool.siteStates.filter((s) => !s.removed).length);
-    return this.signals.status({
+    const status = this.signals.status({
       running: this.scheduler.all,
       starting: this.pool.starting,
       targetReplicas: this.stopped ? 0 : this.config.numReplicas * sites,
@@ -187,6 +188,7 @@ export class BackendDeployment {
       lateAfterMs: 2 * this.settings.healthCheckPeriodMs + 1000,
       codeVersion: this.codeVersion,
     });
+    return withModels(status, this.scheduler, this.signals.recorder);
   }
 
   /** A replica host joined that can run this backend: start `numReplicas` there. */

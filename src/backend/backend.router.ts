@@ -60,7 +60,7 @@ export class BackendRouter {
       job.onAbort = this.abort.bind(this, job);
       signal.addEventListener('abort', job.onAbort, { once: true });
     }
-    const slot = this.queue.size === 0 ? scheduler.pick() : undefined;
+    const slot = this.queue.size === 0 || scheduler.mayPass > 0 ? scheduler.pick(request.modelId) : undefined;
     if (!slot && !this.options.hasCapacity()) return this.reject(job, this.options.noCapacityError());
     const config = this.options.config();
     if (!slot && this.queue.size >= config.maxQueuedRequests) {
@@ -97,7 +97,6 @@ export class BackendRouter {
   get queued(): number {
     return this.queue.size;
   }
-
   /** Requests in flight in the replicas. */
   get inFlight(): number {
     return this.options.scheduler.inFlight;
@@ -119,21 +118,25 @@ export class BackendRouter {
   }
 
   /**
-   * Capacity changed (a replica became ready, finished a request, left, or no replica is left
-   * nor coming): sends queued requests to replicas with room, or answers them 503 when none will.
+   * Capacity changed (a replica became ready, finished a request, left, or no replica is left nor
+   * coming): sends queued requests to replicas with room (passing at most `scheduler.mayPass` that
+   * must wait), or answers them 503 when none will.
    */
   capacityChanged(): void {
     if (this.queue.size > 0 && !this.options.hasCapacity()) {
       for (const job of this.queue.drain()) this.reject(job, this.options.noCapacityError());
     }
-    while (this.queue.size > 0) {
-      const slot = this.options.scheduler.pick();
-      if (!slot) return;
-      const job = this.queue.shift()!;
-      job.queued = false;
-      this.send(slot, job);
-    }
+    this.queue.offer(this.placeQueued, this.options.scheduler.mayPass);
   }
+
+  /** Sends queued `job` if a replica can take it now (one function for the router's life: no closure per call). */
+  private readonly placeQueued = (job: RouterJob): boolean => {
+    const slot = this.options.scheduler.pick(job.request.modelId);
+    if (!slot) return false;
+    job.queued = false;
+    this.send(slot, job);
+    return true;
+  };
 
   /** Takes only internal calls from now on, and drops the queued shadow copies (they are nobody's answer). */
   beginDrain(): void {
@@ -173,12 +176,13 @@ export class BackendRouter {
   private answered(slot: ReplicaEntry, job: RouterJob, outcome: WireOutcome): void {
     job.cancel = undefined;
     slot.inFlight--;
+    this.options.scheduler.finished(slot, job.request.modelId, outcome.mx);
     if (job.route.shadow) this.shadows.ended();
     if (!this.closed && this.retries.takesBack(slot, job, outcome)) this.queue.unshift(job);
     else {
       slot.served++;
       this.complete(job, outcome, slot);
-      this.release(job);
+      job.release();
     }
     if (slot.inFlight === 0 && slot.idle) slot.idle();
     this.capacityChanged();
@@ -239,12 +243,6 @@ export class BackendRouter {
     if (job.timeoutMs !== undefined) this.deadlines.delete(job, job.timeoutMs);
     if (!job.inbox) recordSettled(this.counts, this.options.recorder, job, result, outcome, wire);
     job.done(result);
-    if (!job.cancel) this.release(job);
-  }
-
-  /** The request is over: a caller's signal used for many calls keeps no listener of it. */
-  private release(job: RouterJob): void {
-    if (job.onAbort) job.signal?.removeEventListener('abort', job.onAbort);
-    job.onAbort = undefined;
+    if (!job.cancel) job.release();
   }
 }

@@ -95,7 +95,15 @@ export class ReplicaLifecycle {
           cpus: config.cpusPerReplica,
         },
       },
-      { exited: this.events.exited, handleCall: settings.handleCall, handleStream: settings.handleStream },
+      {
+        exited: this.events.exited,
+        handleCall: settings.handleCall,
+        handleStream: settings.handleStream,
+        models: (r, report) => {
+          const entry = this.scheduler.all.find((e) => e.replica === r);
+          if (entry) this.scheduler.finished(entry, undefined, report);
+        },
+      },
     );
     const entry: ReplicaEntry = {
       id,

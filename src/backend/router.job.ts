@@ -49,6 +49,12 @@ export class RouterJob {
     readonly route: SubmitRoute,
     readonly signal: CallerSignal | undefined,
   ) {}
+
+  /** The request is over: a caller's signal used for many calls keeps no listener of it. */
+  release(): void {
+    if (this.onAbort) this.signal?.removeEventListener('abort', this.onAbort);
+    this.onAbort = undefined;
+  }
 }
 
 /** True when `job`'s call never reached a replica (it may run elsewhere) and it has been tried fewer than `maxRetries` times. */

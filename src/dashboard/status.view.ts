@@ -89,12 +89,13 @@ export function renderStatusView(status: ServeStatus): string {
       const f = b.figures;
       const ready = b.replicas.filter((r) => r.state === 'READY').length;
       const a = b.autoscaling;
+      const m = b.models;
       const replicas = b.replicas
         .map((r) => {
           const v = r.vitals;
           const elu = v ? Math.round(v.eventLoopUtilization * 100) : null;
           return `<tr data-replica="${esc(r.id)}">
-  <td class="id">${esc(r.id)}</td><td class="st"><span class="rstate ${esc(r.state)}" data-field="replica-state">${esc(r.state)}</span></td>
+  <td class="id">${esc(r.id)}${r.models ? `<div class="since" data-field="replica-models">${esc(r.models.join(', ') || 'no model')}</div>` : ''}</td><td class="st"><span class="rstate ${esc(r.state)}" data-field="replica-state">${esc(r.state)}</span></td>
   <td data-label="site">${esc(r.site)}</td><td data-label="kind">${esc(r.kind)}</td><td class="n" data-label="in flight">${esc(r.inFlight)}</td><td class="n" data-label="served">${esc(r.served)}</td>
   <td class="n" data-label="heap">${v ? esc(bytes(v.heapUsedBytes)) : '–'}</td><td class="n" data-label="rss">${v ? esc(bytes(v.rssBytes)) : '–'}</td>
   <td class="elu" data-label="loop">${elu === null ? '–' : `<span class="meter"><span style="width:${elu}%"></span></span>${elu}%`}</td></tr>`;
@@ -113,6 +114,7 @@ export function renderStatusView(status: ServeStatus): string {
   <p class="reason">${esc(b.reason)}</p>
   <div class="stats">${stat('req/s', num(f.requestsPerSecond), 'rps')}${stat('p50', ms(f.p50Ms), 'p50')}${stat('p99', ms(f.p99Ms), 'p99')}${stat('errors', pct(f.errorRate), 'errors', f.errorRate > 0.01)}${f.cancelled ? stat('cancelled', String(f.cancelled), 'cancelled') : ''}${stat('queued', String(f.queued), 'queued', f.queued > 0)}${stat('in flight', String(f.inFlight), 'inflight')}${stat('replicas', `${ready}/${b.targetReplicas}`, 'replicas', ready < b.targetReplicas)}${stat('restarts', String(f.restarts), 'restarts', f.restarts > 0)}</div>
  ${a ? `<p class="progress" data-field="autoscaling"><strong>Autoscaling</strong> ${esc(a.minReplicas)}–${esc(a.maxReplicas)} replicas, target ${esc(a.targetOngoingRequests)} ongoing each${a.lastDecision ? ` · last: to ${esc(a.lastDecision.target)} ${esc(ago(a.lastDecision.at))}` : ''}</p>` : ''}
+  ${m ? `<p class="progress" data-field="models"><strong>Models</strong> ${esc(m.modelsPerReplica)}/${esc(m.maxModelsPerReplica)} per replica · hits ${m.hitRate === null ? '–' : pct(m.hitRate)} · loads ${esc(m.loads)}${m.loadFailures ? ` (${esc(m.loadFailures)} failed)` : ''} · evictions ${esc(m.evictions)} · load ${ms(m.loadLatency.meanMs)} mean, ${ms(m.loadLatency.p99Ms)} p99</p>` : ''}
   ${f.lastError ? `<p class="lasterror" data-field="last-error"><strong>Last error</strong> ${esc(ago(f.lastError.at))}: ${esc(f.lastError.message)}</p>` : ''}
   <div class="scroll"><table class="replicas"><thead><tr><th>replica</th><th>state</th><th>site</th><th>kind</th><th class="n">in flight</th><th class="n">served</th><th class="n">heap</th><th class="n">rss</th><th>loop</th></tr></thead><tbody>${replicas || '<tr><td colspan="9" class="none">no replica</td></tr>'}</tbody></table></div>
   ${events ? `<div class="sub">Recent events</div><ol class="events">${events}</ol>` : ''}

@@ -1,4 +1,11 @@
-import { BACKEND_METADATA, BATCH_METADATA, ENDPOINTS_METADATA, FUNCTION_BACKEND_METADATA } from '../serve.constants';
+import {
+  BACKEND_METADATA,
+  BATCH_METADATA,
+  ENDPOINTS_METADATA,
+  FUNCTION_BACKEND_METADATA,
+  MULTIPLEXED_METADATA,
+} from '../serve.constants';
+import type { MultiplexedMetadata } from './multiplexed.decorator';
 import type { BackendMetadata } from './backend.decorator';
 import { nameFunctionBackend, type FunctionBackendRecord } from './function-backend.naming';
 import type { EndpointBinding } from './endpoint.decorator';
@@ -30,16 +37,24 @@ export function getBatchMethods(cls: Function): string[] {
   return Reflect.getMetadata(BATCH_METADATA, cls) ?? [];
 }
 
+/** The `@Multiplexed()` load method of a class (or a parent) and its options, or undefined. */
+export function getMultiplexing(cls: Function): MultiplexedMetadata | undefined {
+  return Reflect.getMetadata(MULTIPLEXED_METADATA, cls);
+}
+
 /** Methods no request may call: lifecycle hooks run only through ServeService. */
 export const RESERVED_METHODS: ReadonlySet<string> = new Set(['constructor', 'reconfigure']);
 
 /** Names of the methods a backend class instance can be called with (lifecycle hooks excluded). */
 export function getCallableMethods(cls: Function): string[] {
   const names = new Set<string>();
+  const multiplexing = getMultiplexing(cls);
+  // A multiplexed backend's load and unload run through its model cache only.
+  const hidden = multiplexing ? new Set([multiplexing.method, 'unload']) : new Set<string>();
   for (let proto = cls.prototype; proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
     for (const name of Object.getOwnPropertyNames(proto)) {
       const descriptor = Object.getOwnPropertyDescriptor(proto, name);
-      if (!RESERVED_METHODS.has(name) && typeof descriptor?.value === 'function') names.add(name);
+      if (!RESERVED_METHODS.has(name) && !hidden.has(name) && typeof descriptor?.value === 'function') names.add(name);
     }
   }
   return [...names];

@@ -8,3 +8,4 @@ export * from './serve-status.interface';
 export * from './metrics-options.interface';
 export * from './rollout-options.interface';
 export * from './replica-context.interface';
+export * from './multiplexed-options.interface';

@@ -1,5 +1,8 @@
-/** What a backend handler receives for each request. */
-export interface ServeRequest<TBody = unknown> {
+/**
+ * What a backend handler receives for each request. `TModel` types {@link model}, the loaded
+ * model of a multiplexed backend (`@Multiplexed()`).
+ */
+export interface ServeRequest<TBody = unknown, TModel = unknown> {
   /** HTTP method, upper case (`'POST'` for handle calls). */
   method: string;
   /** Path of the request, without the query string. */
@@ -30,6 +33,16 @@ export interface ServeRequest<TBody = unknown> {
    * in a replica; a streaming handler's generator is also closed (`return()`) at that moment.
    */
   signal?: AbortSignal;
+  /**
+   * The model the request is for, on a multiplexed backend (`@Multiplexed()`): from the
+   * `X-Serve-Model-Id` header, the route parameter `model`, or the handle option `modelId`.
+   */
+  modelId?: string;
+  /**
+   * In the replica of a multiplexed backend: the model {@link modelId} names, as its `load(modelId)`
+   * returned it, loaded before the handler runs (from the replica's cache when it holds it).
+   */
+  model?: TModel;
 }
 
 /** Options of `ServeHandle.remote()`. */
@@ -43,6 +56,11 @@ export interface RemoteOptions {
    * handles; elsewhere a new UUID. An unusable id is replaced by a new one.
    */
   requestId?: string;
+  /**
+   * The model the call is for, on an endpoint served by a multiplexed backend (`@Multiplexed()`):
+   * the handler sees it as `request.modelId` and the loaded model as `request.model`.
+   */
+  modelId?: string;
 }
 
 /** Options of `ServeHandle.stream()` (and `remote()`). */

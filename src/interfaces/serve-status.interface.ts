@@ -2,8 +2,10 @@ import type { ReplicaKind } from './backend-config.interface';
 import type { ResolvedAutoscalingConfig } from './autoscaling-config.interface';
 import type { RolloutProgress } from './rollout-options.interface';
 import type { ServeEvent } from './serve-event.interface';
+import type { ModelsStatus } from './model-status.interface';
 
 export type * from './serve-event.interface';
+export type * from './model-status.interface';
 
 /**
  * The state of a backend, as `ServeService.status()`, the metrics and the status page show it.
@@ -56,6 +58,8 @@ export interface ReplicaStatus {
   served: number;
   /** Memory and event-loop use it last reported; `null` before its first report. */
   vitals: ReplicaVitals | null;
+  /** A multiplexed backend's replica: ids of the models it holds loaded, as it last reported. */
+  models?: string[];
 }
 
 /** Windowed and current figures of a backend (or of one endpoint's share of it). */
@@ -134,6 +138,8 @@ export interface BackendStatus {
   events: ServeEvent[];
   /** Its autoscaling settings and last decision, when autoscaling is on. */
   autoscaling?: AutoscalingStatus;
+  /** Its models, when it is multiplexed (`@Multiplexed()`). */
+  models?: ModelsStatus;
 }
 
 /** Autoscaling of one backend in {@link BackendStatus}. */

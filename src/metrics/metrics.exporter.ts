@@ -4,6 +4,7 @@ import { metricsMessages } from '../serve.messages';
 import type { BackendRecorder } from '../signals/backend.recorder';
 import type { EndpointSeries } from '../signals/endpoint.series';
 import { ScrapedMetric, type SampleWriter } from './scraped.metric';
+import { modelMetrics } from './model.metrics';
 
 /** Default prefix of every metric name. */
 export const DEFAULT_METRICS_PREFIX = 'nestjs_serve_';
@@ -221,6 +222,11 @@ export class MetricsExporter {
             if (e.rollout) out.value({ endpoint: e.name, backend: e.rollout.backend }, e.rollout.weight);
           }
         },
+      ),
+      ...modelMetrics(
+        p,
+        () => this.source.recorders(),
+        () => this.status(),
       ),
     ];
   }

@@ -18,6 +18,8 @@ export class HandleRequest implements ServeRequest {
   readonly params = NO_FIELDS;
   readonly query = NO_FIELDS;
   readonly headers = NO_FIELDS;
+  /** The model it is for, set by the dispatcher when its backend is multiplexed. */
+  modelId: string | undefined = undefined;
 
   constructor(
     readonly path: string,

@@ -13,6 +13,7 @@ import type { BackendDeployment } from '../backend/backend.deployment';
 import type { CallResult } from '../replicas/result.codec';
 import { ServeRegistry, type EndpointEntry } from './serve.registry';
 import { HandleRequest } from './handle.request';
+import { resolveModelId } from './model-id.resolver';
 
 /** Options of one dispatch: a handle's options, or an HTTP request's (whose signal follows its response). */
 export type DispatchOptions = Omit<StreamOptions, 'signal'> & { signal?: CallerSignal };
@@ -52,6 +53,13 @@ export class ServeDispatcher {
       const method = options.method ?? methodForEndpoint(backend.spec, endpoint.name);
       if (!method || !backend.spec.methods.includes(method))
         return resolve(fail(new ServeError('BAD_REQUEST', this.noSuchMethod(backend, endpoint.name, method))));
+      if (backend.spec.multiplexing) {
+        try {
+          request.modelId = resolveModelId(backend.name, request, options.modelId);
+        } catch (err) {
+          return resolve(fail(err as ServeError));
+        }
+      }
       for (const name of policy.chooseShadows(Math.random)) this.shadow(endpoint, name, request, options.method);
       backend.router.submit(method, request, resolve, internal, { endpoint: endpoint.name }, options.signal);
     });
@@ -95,9 +103,16 @@ export class ServeDispatcher {
   private shadow(endpoint: EndpointEntry, name: string, request: ServeRequest, method?: string): void {
     const backend = this.registry.backends.get(name);
     const target = method ?? (backend && methodForEndpoint(backend.spec, endpoint.name));
-    if (backend && target && backend.spec.methods.includes(target)) {
-      backend.router.submitShadow(target, request, endpoint.name);
+    if (!backend || !target || !backend.spec.methods.includes(target)) return;
+    if (backend.spec.multiplexing && request.modelId === undefined) {
+      // A multiplexed shadow of a backend that is not: the request's own id sources, or no copy.
+      try {
+        request.modelId = resolveModelId(backend.name, request, undefined);
+      } catch {
+        return;
+      }
     }
+    backend.router.submitShadow(target, request, endpoint.name);
   }
 }
 

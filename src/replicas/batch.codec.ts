@@ -11,12 +11,12 @@ import type { FromReplica, ToReplica } from './replica.protocol';
  */
 export type WireBatch = unknown[];
 
-/** Tag of a `call` run: id, method, then the request's method, path, params, query, headers, body, id. */
+/** Tag of a `call` run: id, method, then the request's method, path, params, query, headers, body, id, modelId. */
 const CALL = 1;
 /** Tag of a `result` run of a plain value: id, value. */
 const VALUE = 2;
 /** Values after a {@link CALL} tag. */
-const CALL_LENGTH = 9;
+const CALL_LENGTH = 10;
 
 /** Encodes app → replica messages. */
 export function encodeToReplica(batch: readonly ToReplica[]): WireBatch {
@@ -38,6 +38,7 @@ export function encodeToReplica(batch: readonly ToReplica[]): WireBatch {
       orEmpty(r.headers),
       r.body,
       r.id,
+      r.modelId,
     );
   }
   return wire;
@@ -61,6 +62,7 @@ export function decodeToReplica(wire: WireBatch): ToReplica[] {
       body: wire[i + 8],
       id: wire[i + 9] as string,
     };
+    if (wire[i + 10] !== undefined) r.modelId = wire[i + 10] as string;
     batch.push({ t: 'call', id: wire[i + 1] as number, m: wire[i + 2] as string, r });
     i += CALL_LENGTH;
   }
@@ -71,7 +73,8 @@ export function decodeToReplica(wire: WireBatch): ToReplica[] {
 export function encodeFromReplica(batch: readonly FromReplica[]): WireBatch {
   const wire: unknown[] = [];
   for (const message of batch) {
-    if (message.t === 'result' && message.o.ok && 'v' in message.o.v) wire.push(VALUE, message.id, message.o.v.v);
+    if (message.t === 'result' && message.o.ok && 'v' in message.o.v && !message.o.mx)
+      wire.push(VALUE, message.id, message.o.v.v);
     else wire.push(message);
   }
   return wire;

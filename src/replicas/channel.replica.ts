@@ -164,6 +164,8 @@ export class ChannelReplica implements Replica {
         return this.settleControl(message.id, message.e ? new Error(message.e.message) : undefined);
       case 'pong':
         return this.settleControl(message.id, undefined, message.v);
+      case 'models':
+        return this.events.models?.(this, message.mx);
       case 'handle-call':
         if (message.stream)
           return this.handleStreams.open(message.id, message.endpoint, message.payload, message.options);

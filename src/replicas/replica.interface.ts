@@ -4,6 +4,7 @@ import type { ServeStream } from './serve.stream';
 import type { InboxLink } from './chunk.inbox';
 import type { ReplicaInit, WireOutcome } from './replica.protocol';
 import type { PongVitals } from '../signals/vitals.sampler';
+import type { ModelReport } from '../router/model.report';
 
 /**
  * The call streams: its status and headers came with its first chunk. Returns where its chunks
@@ -30,6 +31,8 @@ export interface ReplicaSpec {
 
 /** What a replica tells its owner. */
 export interface ReplicaEvents {
+  /** A multiplexed backend's replica loaded a model: what it holds now, and its counts since its last report. */
+  models?(replica: Replica, report: ModelReport): void;
   /** The replica is gone without being asked to stop (crash, OOM, kill). */
   exited(replica: Replica, reason: Error): void;
   /** Code in the replica called `getHandle(endpoint).remote(...)`. */

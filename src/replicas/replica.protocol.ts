@@ -1,6 +1,7 @@
 import type { ServeErrorCode } from '../serve.errors';
 import type { RemoteOptions, ServeRequest } from '../interfaces/serve-request.interface';
 import type { PongVitals } from '../signals/vitals.sampler';
+import type { ModelReport } from '../router/model.report';
 
 /** Everything a replica needs to build its backend instance. */
 export interface ReplicaInit {
@@ -42,8 +43,11 @@ export interface WireError {
   refused?: boolean;
 }
 
-/** The outcome of a call, on the wire. */
-export type WireOutcome = { ok: true; v: WireValue } | { ok: false; e: WireError };
+/**
+ * The outcome of a call, on the wire. `mx`: a multiplexed backend's replica says what happened to
+ * its models since its previous result.
+ */
+export type WireOutcome = ({ ok: true; v: WireValue } | { ok: false; e: WireError }) & { mx?: ModelReport };
 
 /** App → replica. Messages travel in arrays, one array per event-loop turn. */
 export type ToReplica =
@@ -79,7 +83,9 @@ export type FromReplica =
   /** The replica read `n` more chunks of handle stream `id`. */
   | { t: 'handle-credit'; id: number; n: number }
   /** Code in the replica stopped reading handle stream `id`. */
-  | { t: 'handle-cancel'; id: number };
+  | { t: 'handle-cancel'; id: number }
+  /** A multiplexed backend's replica loaded a model: what it holds now (before the request that loaded it answers). */
+  | { t: 'models'; mx: ModelReport };
 
 /**
  * Chunks of one stream that may be in flight unread; the reader grants more as it reads (half a

@@ -1,5 +1,6 @@
-import { BatchCollector } from '../router/batch.collector';
-import { RESERVED_METHODS, getBatchMethods } from '../decorators/backend.metadata';
+import { ReplicaBatches } from './replica.batches';
+import { RESERVED_METHODS, getBatchMethods, getMultiplexing } from '../decorators/backend.metadata';
+import { ReplicaModels } from './replica.models';
 import { ServeError } from '../serve.errors';
 import { messages } from '../serve.messages';
 import { ReplicaStreams } from './replica.streams';
@@ -8,7 +9,7 @@ import { loadBackendClass } from './module.loader';
 import type { ToReplica, ReplicaInit, FromReplica, WireOutcome } from './replica.protocol';
 import { setReplicaHandleProvider } from './replica.context';
 import { ReplicaHandles } from './replica.handles';
-import { encodeError, encodeResult, failure, notSendableError } from './result.codec';
+import { encodeError, failure, notSendableError } from './result.codec';
 import { VitalsSampler } from '../signals/vitals.sampler';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { isThenable } from '../utils/object.util';
@@ -26,8 +27,7 @@ type Instance = Record<string, unknown>;
 export class ReplicaRuntime {
   private instance!: Instance;
   private batchMethods = new Set<string>();
-  private readonly collectors = new Map<string, BatchCollector<CallMessage>>();
-  private readonly batchTimers = new Map<string, NodeJS.Timeout>();
+  private readonly batches: ReplicaBatches;
   private readonly out: CoalescingChannel<FromReplica>;
   private readonly handles: ReplicaHandles;
   private readonly streams: ReplicaStreams;
@@ -39,6 +39,9 @@ export class ReplicaRuntime {
   private held: ToReplica[] = [];
   private idleWaiter?: () => void;
   private reconfigureChain: Promise<void> = Promise.resolve();
+  /** A multiplexed backend's models. */
+  private models?: ReplicaModels;
+  private ready = false;
 
   constructor(
     post: (batch: FromReplica[]) => void,
@@ -55,6 +58,12 @@ export class ReplicaRuntime {
       },
     );
     this.handles = new ReplicaHandles(this.out, init.backend, init.replicaId, () => this.requestId.getStore());
+    this.batches = new ReplicaBatches(init, {
+      method: (name) => this.method(name),
+      instance: () => this.instance,
+      finish: (id, outcome) => this.finish(id, outcome),
+      batched: (size) => this.vitals.batch(size),
+    });
     this.streams = new ReplicaStreams(
       this.out,
       init.backend,
@@ -71,21 +80,29 @@ export class ReplicaRuntime {
       const cls = loadBackendClass(init);
       this.batchMethods = new Set(getBatchMethods(cls));
       this.instance = new cls(...init.initArgs);
+      const multiplexing = getMultiplexing(cls);
+      if (multiplexing)
+        this.models = new ReplicaModels(this.instance, multiplexing, init.backend, init.replicaId, () =>
+          this.modelsLoaded(),
+        );
       if (init.hasUserConfig && typeof this.instance.reconfigure === 'function') {
         await (this.instance.reconfigure as (c: unknown) => unknown)(init.userConfig);
       }
+      await this.models?.preload();
       this.out.send({ t: 'ready' });
+      this.ready = true;
     } catch (err) {
       this.out.send({ t: 'init-failed', e: encodeError(err) });
     }
     this.out.flush();
   }
 
-  /** Handles one array of messages from the app. */
-  receive(batch: ToReplica[]): void {
+  /** Handles one array of messages from the app (`prepared`: a call whose model is loaded, to run now). */
+  receive(batch: ToReplica[], prepared?: CallMessage): void {
     const touched = new Set<string>();
+    if (prepared) this.dispatch(prepared, touched);
     for (const message of batch) this.receiveOne(message, touched);
-    for (const method of touched) this.pump(method);
+    for (const method of touched) this.batches.pump(method);
   }
 
   private receiveOne(message: ToReplica, touched: Set<string>): void {
@@ -98,13 +115,7 @@ export class ReplicaRuntime {
         this.reconfigureChain = this.reconfigureChain.then(() => this.reconfigure(message.id, message.c));
         return;
       case 'batching':
-        this.init.maxBatchSize = message.size;
-        this.init.batchWaitTimeoutMs = message.waitMs;
-        for (const [method, collector] of this.collectors) {
-          collector.maxBatchSize = message.size;
-          collector.waitMs = message.waitMs;
-          touched.add(method);
-        }
+        for (const method of this.batches.resize(message.size, message.waitMs)) touched.add(method);
         return;
       case 'ping':
         this.out.send({ t: 'pong', id: message.id, v: this.vitals.sample() });
@@ -118,8 +129,10 @@ export class ReplicaRuntime {
       case 'cancel':
         return this.streams.cancel(message.id);
       case 'stop':
-        this.out.flush();
-        process.exit(0);
+        void (this.models?.close() ?? Promise.resolve()).finally(() => {
+          this.out.flush();
+          process.exit(0);
+        });
         return;
       case 'init':
         return;
@@ -129,8 +142,27 @@ export class ReplicaRuntime {
   private run(message: CallMessage, touched: Set<string>): void {
     this.inFlight++;
     this.streams.begin(message.id, message.r);
+    if (!this.models) return this.dispatch(message, touched);
+    // A multiplexed backend: the request's model is loaded (or taken from the cache) first.
+    this.models.prepare(message.id, message.r).then(
+      () => this.receive([], message),
+      (err) => {
+        this.finish(message.id, failure(err));
+        this.out.flushIfOlderThan(MAX_RESULT_DELAY_MS);
+      },
+    );
+  }
+
+  /** After the replica is ready (preloads ride on its first result), the app hears of each load at once: its requests waiting for it may go on. */
+  private modelsLoaded(): void {
+    if (!this.ready) return;
+    this.out.send({ t: 'models', mx: this.models!.report() });
+    this.out.flushIfOlderThan(MAX_RESULT_DELAY_MS);
+  }
+
+  private dispatch(message: CallMessage, touched: Set<string>): void {
     if (this.batchMethods.has(message.m)) {
-      this.collector(message.m).add(message, Date.now());
+      this.batches.add(message);
       touched.add(message.m);
       return;
     }
@@ -164,65 +196,15 @@ export class ReplicaRuntime {
 
   private finish(id: number, outcome: WireOutcome): void {
     this.inFlight--;
+    this.models?.finished(id);
     const sent = this.streams.end(id, outcome);
+    if (sent && this.models) sent.mx = this.models.report();
     if (sent) this.out.send({ t: 'result', id, o: sent });
     if (this.inFlight === 0 && this.idleWaiter) {
       const wake = this.idleWaiter;
       this.idleWaiter = undefined;
       wake();
     }
-  }
-
-  private collector(method: string): BatchCollector<CallMessage> {
-    let collector = this.collectors.get(method);
-    if (!collector) {
-      collector = new BatchCollector<CallMessage>(this.init.maxBatchSize, this.init.batchWaitTimeoutMs);
-      this.collectors.set(method, collector);
-    }
-    return collector;
-  }
-
-  private pump(method: string): void {
-    const collector = this.collector(method);
-    const action = collector.next(Date.now());
-    if (!action.run) {
-      if (action.waitMs !== undefined && !this.batchTimers.has(method)) {
-        this.batchTimers.set(
-          method,
-          setTimeout(() => {
-            this.batchTimers.delete(method);
-            this.pump(method);
-          }, action.waitMs),
-        );
-      }
-      return;
-    }
-    clearTimeout(this.batchTimers.get(method));
-    this.batchTimers.delete(method);
-    void this.runBatch(method, collector, collector.take());
-  }
-
-  private async runBatch(method: string, collector: BatchCollector<CallMessage>, batch: CallMessage[]): Promise<void> {
-    this.vitals.batch(batch.length);
-    try {
-      const results = await this.method(method).call(
-        this.instance,
-        batch.map((m) => m.r),
-      );
-      if (!Array.isArray(results) || results.length !== batch.length) {
-        const got = Array.isArray(results) ? `an array of ${results.length}` : typeof results;
-        const err = new Error(messages.batchLength(this.init.backend, method, got, batch.length));
-        for (const m of batch) this.finish(m.id, failure(err));
-      } else {
-        // Every item is read before any finishes: reading one may throw (a Proxy), failing them all once.
-        const outcomes = batch.map((_, i) => encodeResult(results[i], this.init.backend, method));
-        batch.forEach((m, i) => this.finish(m.id, outcomes[i]));
-      }
-    } catch (err) {
-      for (const m of batch) this.finish(m.id, failure(err));
-    }
-    collector.done();
-    this.pump(method);
   }
 
   private async reconfigure(id: number, userConfig: unknown): Promise<void> {

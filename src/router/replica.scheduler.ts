@@ -1,3 +1,5 @@
+import type { ModelReport } from './model.report';
+
 /** What the scheduler knows of one replica. */
 export interface ReplicaSlot {
   /** Replica id, e.g. `sentiment#2`. */
@@ -42,7 +44,11 @@ export class ReplicaScheduler<S extends ReplicaSlot = ReplicaSlot> {
     if (this.cursor > index) this.cursor--;
   }
 
-  /** The replica for the next request, or undefined when none has room. */
+  /**
+   * The replica for the next request, or undefined when none has room. `modelId` is the model the
+   * request names (a multiplexed backend's scheduler routes by it; this one ignores it).
+   */
+  pick(modelId?: string): S | undefined;
   pick(): S | undefined {
     const n = this.slots.length;
     let best: S | undefined;
@@ -61,6 +67,22 @@ export class ReplicaScheduler<S extends ReplicaSlot = ReplicaSlot> {
     }
     if (best) this.cursor = (bestIndex + 1) % n;
     return best;
+  }
+
+  /**
+   * A request sent to `slot` was answered; `modelId` and `report` are its model and what the
+   * replica said about its models (a multiplexed backend's scheduler keeps track; this one does not).
+   */
+  finished(slot: S, modelId?: string, report?: ModelReport): void;
+  finished(): void {}
+
+  /**
+   * Queued requests the router may pass over to send a later one (0: strict FIFO). A multiplexed
+   * backend's scheduler may refuse a request whose model loads on a full replica, while it could
+   * place the requests behind it.
+   */
+  get mayPass(): number {
+    return 0;
   }
 
   /** Requests in flight over every replica. */

@@ -49,6 +49,20 @@ export class RequestQueue<T extends { cancelled?: boolean }> {
     return undefined;
   }
 
+  /**
+   * Offers the live items, oldest first, to `place` (true: it took the item off the queue). Stops
+   * at the first refusal past `maxRefused` refusals; refused items stay queued in their order.
+   */
+  offer(place: (item: T) => boolean, maxRefused: number): void {
+    const refused: T[] = [];
+    for (let item = this.shift(); item; item = this.shift()) {
+      if (place(item)) continue;
+      refused.push(item);
+      if (refused.length > maxRefused) break;
+    }
+    for (let i = refused.length - 1; i >= 0; i--) this.unshift(refused[i]);
+  }
+
   /** Removes and returns every live item, oldest first. */
   drain(): T[] {
     const out: T[] = [];

@@ -1,3 +1,4 @@
+import type { ModelFigures } from './model.figures';
 import type { LastError } from '../interfaces/serve-status.interface';
 import { BATCH_SIZE_BUCKETS, BucketHistogram } from './bucket.histogram';
 import { EndpointSeries } from './endpoint.series';
@@ -13,6 +14,8 @@ import { RollingWindow, type Clock, type WindowFigures } from './rolling.window'
 export class BackendRecorder {
   /** Requests per call of a `@Batch()` method. */
   readonly batchSizes = new BucketHistogram(BATCH_SIZE_BUCKETS);
+  /** A multiplexed backend's model figures (loads, hits, evictions, load times); unset otherwise. */
+  models?: ModelFigures;
   /** Replicas replaced since the backend was created. */
   restarts = 0;
   /** The last failed request or replica failure. */

@@ -1,0 +1,138 @@
+import type { ModelRouting } from '../interfaces/multiplexed-options.interface';
+import { chooseModelReplica, type ModelCandidate } from './model.affinity';
+import type { ModelReport } from './model.report';
+import { ReplicaScheduler, type ReplicaSlot } from './replica.scheduler';
+
+/** How a multiplexed backend's scheduler routes. */
+export interface ModelSchedulerSettings {
+  /** `maxModelsPerReplica`. */
+  readonly capacity: number;
+  /** See `MultiplexedOptions.hotModelInFlight`; default half of `maxConcurrentQueries`, at least 2. */
+  readonly hotModelInFlight?: number;
+  /** Models every replica loads at start (assumed held once it is ready, until it reports). */
+  readonly preload?: readonly string[];
+  /** See `MultiplexedOptions.routing`. */
+  readonly routing?: ModelRouting;
+  /** Milliseconds now; default `performance.now`. */
+  readonly clock?: () => number;
+}
+
+/** Queued requests a multiplexed backend's router may pass over to reach one it can place (see {@link ReplicaScheduler.mayPass}). */
+const MAY_PASS = 16;
+
+/** One model on one replica, as the app knows it. */
+interface Holding {
+  /** Requests for it in flight there. */
+  inFlight: number;
+  /** Its load there is under way (sent, not reported back yet). */
+  loading: boolean;
+  /** When a request for it was last sent there. */
+  lastUse: number;
+}
+
+/**
+ * The scheduler of a multiplexed backend: knows which models each replica holds (from what it sent
+ * there and what each replica reports with its results) and picks replicas for a model with
+ * {@link chooseModelReplica}. Requests that name no model are scheduled as by {@link ReplicaScheduler}.
+ */
+export class ModelScheduler<S extends ReplicaSlot = ReplicaSlot> extends ReplicaScheduler<S> {
+  private readonly holdings = new Map<S, Map<string, Holding>>();
+  private readonly clock: () => number;
+
+  constructor(
+    maxConcurrentQueries: number,
+    private readonly settings: ModelSchedulerSettings,
+    /** Hears every report a replica sends (for the figures). */
+    private readonly reported?: (slot: S, report: ModelReport) => void,
+  ) {
+    super(maxConcurrentQueries);
+    this.clock = settings.clock ?? (() => performance.now());
+  }
+
+  override add(slot: S): void {
+    super.add(slot);
+    const held = new Map<string, Holding>();
+    const preload = this.settings.preload ?? [];
+    for (const id of preload.slice(-this.settings.capacity)) held.set(id, { inFlight: 0, loading: false, lastUse: 0 });
+    this.holdings.set(slot, held);
+  }
+
+  override remove(slot: S): void {
+    super.remove(slot);
+    this.holdings.delete(slot);
+  }
+
+  override get mayPass(): number {
+    return MAY_PASS;
+  }
+
+  override pick(modelId?: string): S | undefined {
+    if (modelId === undefined) return super.pick();
+    const slots = this.all;
+    const candidates = slots.map((slot) => this.candidate(slot, modelId));
+    const hot = this.settings.hotModelInFlight ?? Math.max(2, Math.ceil(this.maxConcurrentQueries / 2));
+    const share = slots.length ? this.inFlight / slots.length : 0;
+    const context = { hotAbove: Math.max(hot - 1, share), random: Math.random() };
+    const index = chooseModelReplica(candidates, context, this.settings.routing);
+    if (index === undefined) return undefined;
+    const slot = slots[index];
+    const models = this.modelsAt(slot);
+    const holding = models.get(modelId) ?? { inFlight: 0, loading: true, lastUse: 0 };
+    holding.inFlight++;
+    holding.lastUse = this.clock();
+    models.set(modelId, holding);
+    return slot;
+  }
+
+  override finished(slot: S, modelId?: string, report?: ModelReport): void {
+    const models = this.holdings.get(slot);
+    if (!models) return;
+    const holding = modelId === undefined ? undefined : models.get(modelId);
+    if (holding) holding.inFlight--;
+    if (report) {
+      this.sync(models, report);
+      this.reported?.(slot, report);
+    } else if (holding && holding.inFlight === 0 && holding.loading) {
+      models.delete(modelId!);
+    }
+  }
+
+  /** Models `slot` holds loaded, as far as the app knows. */
+  modelsOf(slot: S): string[] {
+    return [...(this.holdings.get(slot) ?? [])].filter(([, h]) => !h.loading).map(([id]) => id);
+  }
+
+  private modelsAt(slot: S): Map<string, Holding> {
+    let models = this.holdings.get(slot);
+    if (!models) this.holdings.set(slot, (models = new Map()));
+    return models;
+  }
+
+  /** The replica's own list wins: models it dropped go (unless requests for them still run there), ones it loaded come. */
+  private sync(models: Map<string, Holding>, report: ModelReport): void {
+    const held = new Set(report.held);
+    for (const [id, holding] of models) {
+      if (held.has(id)) holding.loading = false;
+      else if (holding.inFlight <= 0) models.delete(id);
+    }
+    for (const id of held) if (!models.has(id)) models.set(id, { inFlight: 0, loading: false, lastUse: 0 });
+  }
+
+  private candidate(slot: S, modelId: string): ModelCandidate {
+    const models = this.holdings.get(slot);
+    const holding = models?.get(modelId);
+    let victimLastUse = Infinity;
+    for (const h of models?.values() ?? []) {
+      if (h.inFlight <= 0 && !h.loading && h.lastUse < victimLastUse) victimLastUse = h.lastUse;
+    }
+    return {
+      inFlight: slot.inFlight,
+      hasRoom: slot.accepting && slot.inFlight < this.maxConcurrentQueries,
+      holds: holding !== undefined,
+      loading: holding?.loading ?? false,
+      modelInFlight: holding?.inFlight ?? 0,
+      freeModelSlots: this.settings.capacity - (models?.size ?? 0),
+      victimLastUse,
+    };
+  }
+}

@@ -1,0 +1,50 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ModelScheduler } from '../../src/router/model.scheduler';
+import { RequestQueue } from '../../src/router/request.queue';
+import type { ReplicaSlot } from '../../src/router/replica.scheduler';
+
+const slot = (id: string): ReplicaSlot => ({ id, inFlight: 0, accepting: true });
+const report = (held: string[]) => ({ held, hits: 0, misses: 1, loads: 1, failures: 0, evictions: 0, loadMs: [50] });
+
+test('a first request marks its model loading on one replica; its report makes it held there', () => {
+  const s = new ModelScheduler(8, { capacity: 2 });
+  const [a, b] = [slot('a'), slot('b')];
+  s.add(a);
+  s.add(b);
+  const first = s.pick('m')!;
+  first.inFlight++;
+  const second = s.pick('m')!;
+  assert.equal(second, first, 'concurrent first requests go to the replica loading it');
+  second.inFlight++;
+  assert.deepEqual(s.modelsOf(first), [], 'loading is not held yet');
+  first.inFlight--;
+  s.finished(first, 'm', report(['m']));
+  assert.deepEqual(s.modelsOf(first), ['m']);
+});
+
+test('a failed load (no report of it) forgets the model; preloads count as held at start', () => {
+  const s = new ModelScheduler(8, { capacity: 2, preload: ['p1', 'p2', 'p3'] });
+  const a = slot('a');
+  s.add(a);
+  assert.deepEqual(s.modelsOf(a), ['p2', 'p3'], 'the last maxModelsPerReplica preloads');
+  s.pick('x');
+  s.finished(a, 'x', report(['p2', 'p3']));
+  assert.deepEqual(s.modelsOf(a), ['p2', 'p3']);
+  assert.equal(s.mayPass > 0, true);
+});
+
+test('the queue offers its items in order and keeps the refused ones in order', () => {
+  const q = new RequestQueue<{ n: number; cancelled?: boolean }>();
+  for (let n = 1; n <= 5; n++) q.push({ n });
+  const taken: number[] = [];
+  q.offer((item) => item.n % 2 === 0 && taken.push(item.n) > 0, 16);
+  assert.deepEqual(taken, [2, 4]);
+  assert.deepEqual(
+    q.drain().map((i) => i.n),
+    [1, 3, 5],
+  );
+  for (let n = 1; n <= 3; n++) q.push({ n });
+  q.offer(() => false, 0);
+  assert.equal(q.size, 3, 'strict FIFO stops at the first refusal and keeps everything');
+});

@@ -1,0 +1,18 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { Multiplexed } from '../../src';
+
+test('@Multiplexed() refuses bad options, naming the class and the option', () => {
+  const decorate = (options: object) => {
+    class Bad {
+      async load() {
+        return 1;
+      }
+    }
+    Multiplexed(options as never)(Bad.prototype, 'load', Object.getOwnPropertyDescriptor(Bad.prototype, 'load')!);
+  };
+  assert.throws(() => decorate({ maxModelsPerReplica: 0 }), /class 'Bad': option 'maxModelsPerReplica' is 0/);
+  assert.throws(() => decorate({ maxModelsPerReplica: 2, preload: 'a' }), /option 'preload'/);
+  assert.throws(() => decorate({ maxModelsPerReplica: 2, routing: 'fastest' }), /option 'routing'/);
+  assert.doesNotThrow(() => decorate({ maxModelsPerReplica: 2, preload: ['a'] }));
+});
