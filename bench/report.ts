@@ -45,6 +45,8 @@ const THROUGHPUT_ROWS: [string, string, string][] = [
   ['N.1', 'N. ONNX sentiment network, 2 thread replicas, `@Batch()` maxBatchSize 1', '64'],
   ['N.8', 'N. same, maxBatchSize 8', '64'],
   ['N.32', 'N. same, maxBatchSize 32', '64'],
+  ['N.budget', 'N.budget. maxBatchSize 8, 1 intra-op thread per replica (cpusPerReplica 1)', '64'],
+  ['N.unbounded', 'N.unbounded. maxBatchSize 8, onnxruntime default threads (1 per core per replica)', '64'],
   ['G.A', 'G. A at 1 connection', '1'],
   ['G.C', 'G. C at 1 connection', '1'],
   ['G.J', 'G. J at 1 connection', '1'],
@@ -69,6 +71,8 @@ const CPU_ROWS: [string, string][] = [
   ['N.1', 'N. ONNX network, maxBatchSize 1'],
   ['N.8', 'N. ONNX network, maxBatchSize 8'],
   ['N.32', 'N. ONNX network, maxBatchSize 32'],
+  ['N.budget', 'N.budget. ONNX, CPU budget'],
+  ['N.unbounded', 'N.unbounded. ONNX, unbounded threads'],
 ];
 
 const HANDLE_ROWS: [string, string][] = [
@@ -236,7 +240,7 @@ ${r.errors.length ? `\n## Errors during the run\n\n${r.errors.map((e) => `- ${e}
 - J is C's no-op backend with \`placement: 'remote'\`: its 2 thread replicas run in one other process, a replica host (the library's \`nestjs-serve replica\` command, from the same copy of the library as the app), and every request and answer crosses a NATS server on loopback. For each J run (so every round) the orchestrator starts \`nats-server\` on a port the OS picks (or uses \`$NATS_URL\` if set), then the replica host, then the app with \`cluster: { servers, prefix }\` under a random subject prefix; the app reports ready only once \`listBackends()\` shows both remote replicas ready, and the processes started for the run are stopped after it. J's "server" CPU cores add up the app, the replica host and the NATS server (when started here). Its targets compare it with C in the same round; with \`--only\` they need both ids (\`--only C,J\`).
 - Load comes from autocannon's programmatic API in the orchestrator process, on the same machine (it competes for the same cores, alike for every server). Each server gets a warm-up at the same load before its first measured phase. Headline phases (A–D, H, J) are measured for the full duration; G, E and F for half of it, the isolation probes for 0.3 × (idle) and 0.5 × (loaded) — to fit the whole run in 10 minutes.
 - K and K-piscina send no HTTP: on an IPC command the server itself keeps exactly 256 calls in flight (each settled call starts the next) for half the duration, after a warm-up of half the warm-up, then stops issuing and answers with the window's figures: calls settled, event-loop active time and the main thread's \`/proc\` CPU over the window, and \`process.cpuUsage()\`. K calls \`ServeService.getHandle('/hello').remote(payload)\` (C's no-op backend, 2 thread replicas); K-piscina calls \`pool.run(payload)\` on a Piscina pool of 2 threads running the same no-op. Both servers run in the same round; the target is the ratio of their calls/s within a round.
-- N.1, N.8 and N.32 serve the sample app's ONNX sentiment network (\`sample-app/model/sentiment-nn.onnx\`: a bag of the AFINN-165 words → 16 ReLU → softmax, made by \`npm run make:model\`) through onnxruntime-node on 2 thread replicas, 1 intra-op thread each, with \`@Batch()\` and \`maxBatchSize\` 1, 8 and 32 (\`batchWaitTimeoutMs\` 0: a batch is what queued while the replica ran the previous one), under 64 connections posting the H review; each batch is one \`[batch, features]\` tensor and one \`session.run()\`. Measured for half the duration.
+- N.1, N.8 and N.32 serve the sample app's ONNX sentiment network (\`sample-app/model/sentiment-nn.onnx\`: a bag of the AFINN-165 words → 16 ReLU → softmax, made by \`npm run make:model\`) through onnxruntime-node on 2 thread replicas, 1 intra-op thread each, with \`@Batch()\` and \`maxBatchSize\` 1, 8 and 32 (\`batchWaitTimeoutMs\` 0: a batch is what queued while the replica ran the previous one), under 64 connections posting the H review; each batch is one \`[batch, features]\` tensor and one \`session.run()\`. Measured for half the duration. N.budget and N.unbounded (issue 21) are N.8 with the session's \`intraOpNumThreads\` from the replica's CPU budget (\`replicaContext().cpus\`, \`cpusPerReplica\` default 1) against onnxruntime's default (\`ONNX_INTRA_OP_THREADS=0\`: one thread per core in each replica, so 4 on the 2 cores).
 - A.noop, B.noop and C.noop (issue 19) are A, B and C as a user's app would measure them: a no-op \`GET\` handler returning \`{}\` (\`bench/backends/noop.backend.ts\`), 50 connections, and Nest's default logger (\`BENCH_LOGGER=default\`) instead of errors only.
 - Latencies are recorded from autocannon's \`response\` events (float ms from \`process.hrtime\`), not its histogram, which rounds to whole ms. p50/p99 are over 2xx responses.
 - Main-thread cost: each server exposes \`GET /__stats\` (\`process.cpuUsage()\`, \`performance.eventLoopUtilization()\`, and the main thread's own CPU from \`/proc/self/task/<pid>/stat\`), sampled right before and after the measured window. Because \`process.cpuUsage()\` counts every thread of the process (worker-thread replicas, Piscina workers, GC and libuv threads), the main-thread measure is the event loop's active time (ELU × wall time) per request; the \`/proc\` column is a cross-check with 10 ms tick resolution, and the last column shows the whole process.

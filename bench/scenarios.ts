@@ -212,6 +212,20 @@ export const SERVER_RUNS: ServerRunSpec[] = [
     env: { BENCH_REPLICAS: '2', BENCH_REPLICA_KIND: 'thread', BENCH_MAX_BATCH: String(batch) },
     phases: [throughput(`N.${batch}`, SENTIMENT_NN, { ...half, cpu: true })],
   })),
+  // Issue 21: the CPU budget (1 intra-op thread per replica, from cpusPerReplica) against onnxruntime's default
+  // (one thread per core in every replica: 4 threads on 2 cores), batches of 8.
+  ...(['budget', 'unbounded'] as const).map((mode) => ({
+    id: `N.${mode}`,
+    server: 'serve' as const,
+    backend: 'sentiment-nn.backend#SentimentNNBackend',
+    env: {
+      BENCH_REPLICAS: '2',
+      BENCH_REPLICA_KIND: 'thread',
+      BENCH_MAX_BATCH: '8',
+      ...(mode === 'unbounded' ? { ONNX_INTRA_OP_THREADS: '0' } : {}),
+    },
+    phases: [throughput(`N.${mode}`, SENTIMENT_NN, { ...half, cpu: true })],
+  })),
   { id: 'M.0', server: 'serve', phases: [], memoryWarmup: { path: '/health', connections: 8 } },
   ...(['2t', '8t', '2p'] as const).map((id) => ({
     id: `M.${id}`,

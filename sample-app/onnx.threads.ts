@@ -1,9 +1,13 @@
+import { replicaContext } from '../src';
+
 /**
- * Threads one replica's onnxruntime session uses inside an operator (`intraOpNumThreads`). One:
- * the replicas are the parallelism, and a replica that spread one inference over every core would
- * fight the other replicas and the host's HTTP thread for them. This is the one place the number
- * is chosen; a per-replica CPU budget from the backend's options belongs here.
+ * Threads one replica's onnxruntime session uses inside an operator (`intraOpNumThreads`): the
+ * replica's CPU budget (`cpusPerReplica`, default 1), so that the replicas together use the cores
+ * they were given and no more. `ONNX_INTRA_OP_THREADS` overrides it (`0`: onnxruntime's own
+ * default, one thread per core in every replica — the "unbounded" case the bench compares).
  */
 export function onnxThreadsPerReplica(): number {
-  return 1;
+  const override = process.env.ONNX_INTRA_OP_THREADS;
+  if (override !== undefined && /^\d+$/.test(override)) return Number(override);
+  return replicaContext()?.cpus ?? 1;
 }

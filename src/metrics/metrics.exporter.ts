@@ -5,6 +5,7 @@ import type { BackendRecorder } from '../signals/backend.recorder';
 import type { EndpointSeries } from '../signals/endpoint.series';
 import { ScrapedMetric, type SampleWriter } from './scraped.metric';
 import { modelMetrics } from './model.metrics';
+import { fleetMetrics } from './fleet.metrics';
 
 /** Default prefix of every metric name. */
 export const DEFAULT_METRICS_PREFIX = 'nestjs_serve_';
@@ -228,6 +229,7 @@ export class MetricsExporter {
         () => this.source.recorders(),
         () => this.status(),
       ),
+      ...fleetMetrics(p, () => this.status()),
     ];
   }
 

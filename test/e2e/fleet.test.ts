@@ -5,6 +5,7 @@ import { isServeError, type ServeModuleOptions } from '../../src';
 import { FleetA, FleetB, FleetRuntime } from '../fixtures/fleet.backends';
 import { startNats, type TestNats } from '../helpers/processes';
 import { startServeApp, waitFor, type ServeApp } from '../helpers/serve-app';
+import { scrape, value } from '../helpers/prometheus-scrape';
 
 // Instances of one app sharing their desired state in NATS JetStream's key-value store: three
 // Nest apps in this process over real HTTP, a real nats-server with -js. Rerun alone with:
@@ -19,6 +20,7 @@ describe('fleet: instances share one desired state in JetStream', () => {
   const options = (name: string): ServeModuleOptions => ({
     backends: [FleetA, FleetB],
     dashboard: { path: '/_serve' },
+    metrics: { path: '/metrics' },
     cluster: { servers: nats.url, prefix, name, fleet: { heartbeatPeriodMs: 250, applyTimeoutMs: 20_000 } },
   });
   const start = async (name: string) => {
@@ -65,6 +67,25 @@ describe('fleet: instances share one desired state in JetStream', () => {
     const page = (await two.http.get('/_serve').expect(200)).text;
     assert.match(page, /<h2>Fleet<\/h2>/);
     for (const i of two.serve.status().fleet!.instances) assert.match(page, new RegExp(`data-instance="${i.id}"`));
+    await waitFor('one decider named on both', () =>
+      [one, two].every(
+        (app) =>
+          app.serve.status().fleet!.decider === one.serve.status().fleet!.decider && app.serve.status().fleet!.decider,
+      ),
+    );
+    let deciders = 0;
+    for (const app of [one, two]) {
+      const families = await scrape(app);
+      const revisions = families.get('nestjs_serve_fleet_instance_revision')!.metrics;
+      assert.deepEqual(revisions.map((m) => m.labels!.name).sort(), ['one', 'two']);
+      assert.ok(revisions.every((m) => Number(m.value) === app.serve.status().fleet!.revision));
+      assert.deepEqual(
+        revisions.filter((m) => m.labels!.self === '1').map((m) => m.labels!.fleet_instance),
+        [app.serve.status().fleet!.instance],
+      );
+      deciders += value(families, 'nestjs_serve_fleet_decider', {});
+    }
+    assert.equal(deciders, 1, 'exactly one of the two is the decider');
   });
 
   test('setTraffic on instance 1 is in effect on instance 2 when it resolves; propagation over 50 changes', async (t) => {
