@@ -11,10 +11,18 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { startInstance, type FleetInstanceChild } from './fleet/fleet.instances';
 import type { BurstOutcome } from './fleet/fleet.server';
+import type { RolloutOptions, RolloutResult } from '../src';
 import { LoadLoop } from './fleet/load.loop';
 import { NatsServer } from './fleet/nats.server';
 
-type State = { revision: number; traffic: Record<string, number>; live: number };
+type State = {
+  revision: number;
+  traffic: Record<string, number>;
+  live: number;
+  decider?: string;
+  self: string;
+  rollout?: { step: number; decider?: string };
+};
 const CONNECTIONS = 4;
 const pct = (xs: number[], p: number) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))];
@@ -129,20 +137,48 @@ async function main(): Promise<void> {
     // 4. NATS restart under load, then a change on instance 2.
     const restartedAt = performance.now();
     await nats.restart(1000);
-    const resumed = await waitFor(
+    await waitFor(
       'every instance sees three live again',
       async () => (await states().catch(() => [] as State[])).filter((s) => s.live === 3).length === 3,
     );
+    const back = performance.now() - restartedAt;
     await instances[1].command('traffic', { weights: { FleetOne: 0.5, FleetTwo: 0.5 } });
     const converged = await waitFor('the three at one revision and split', async () => {
       const now = await states();
       return new Set(now.map((s) => `${s.revision}${JSON.stringify(s.traffic)}`)).size === 1;
     });
+    // 5. The decider SIGKILLed at the second step of a rollout started on another instance.
+    await instances[0].command('traffic', { weights: { FleetOne: 1, FleetTwo: 0 } });
+    const now = await states();
+    const killed = now.findIndex((s) => s.self === s.decider);
+    const starter = instances[(killed + 1) % instances.length];
+    const options: RolloutOptions = { steps: [0.2, 0.5, 1], stepIntervalMs: 2000, minRequestsPerStep: 20 };
+    const running = starter.command<{ result: RolloutResult }>('rollout', { backend: 'FleetTwo', options }, 120_000);
+    await waitFor(
+      'the rollout at its second step',
+      async () => ((await starter.command<State>('state')).rollout?.step ?? 0) >= 1,
+    );
+    const killedAt = performance.now();
+    const stepAtKill = (await starter.command<State>('state')).rollout!.step;
+    await loads[killed].stop();
+    instances[killed].kill();
+    const handedOver = await waitFor('another instance runs the rollout', async () => {
+      const s = await starter.command<State>('state');
+      return s.rollout !== undefined && s.rollout.decider !== now[killed].self;
+    });
+    const { result } = await running;
+    const ended = performance.now() - killedAt;
+    const weights = result.steps.map((step) => step.weight);
+    const once = JSON.stringify(weights) === JSON.stringify(options.steps);
+    lines.push(
+      `| the decider SIGKILLed at step ${stepAtKill + 1} of a rollout (steps 0.2, 0.5, 1; 2 s each) started on another instance | carried on by another instance ${f1(handedOver)} ms after the kill; ${result.outcome}${result.outcome === 'rolled-back' ? ` (${result.reason})` : ''} ${f1(ended)} ms after the kill; steps judged ${JSON.stringify(weights)} | within 5 s, ended, not restarted: ${handedOver <= 5000 && once ? 'pass' : '**FAIL**'} |`,
+    );
+
     for (const load of loads) await load.stop();
     const ok = count('ok');
     const failed = count('failed');
     lines.push(
-      `| NATS killed and restarted (1 s down, same store) under load, then a change on instance 2 | watches back ${f1(resumed + (performance.now() - restartedAt - resumed - converged))} ms after the kill; the change converged ${f1(converged)} ms after it resolved; ${failed - failedBefore} failed requests meanwhile | every instance converges: pass |`,
+      `| NATS killed and restarted (1 s down, same store) under load, then a change on instance 2 | every instance saw the three live again ${f1(back)} ms after the kill; the change converged ${f1(converged)} ms after it resolved; ${failed - failedBefore} failed requests meanwhile | every instance converges: pass |`,
       `| requests over the whole run | ${ok} answered 200, ${failed} failed | |`,
     );
   } finally {
