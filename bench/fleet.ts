@@ -10,19 +10,12 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { startInstance, type FleetInstanceChild } from './fleet/fleet.instances';
-import type { BurstOutcome } from './fleet/fleet.server';
+import type { BurstOutcome, InstanceState } from './fleet/fleet.server';
 import type { RolloutOptions, RolloutResult } from '../src';
 import { LoadLoop } from './fleet/load.loop';
 import { NatsServer } from './fleet/nats.server';
 
-type State = {
-  revision: number;
-  traffic: Record<string, number>;
-  live: number;
-  decider?: string;
-  self: string;
-  rollout?: { step: number; decider?: string };
-};
+type State = InstanceState;
 const CONNECTIONS = 4;
 const pct = (xs: number[], p: number) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))];

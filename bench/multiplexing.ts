@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { ServeModule, ServeService } from '../src';
 import { INFER_MS, LOAD_MS, ZooAffinity, ZooRandom, ZooRayLike } from './backends/multiplexed.backend';
+import { seededRandom } from '../sample-app/markov.model';
 
 const MODELS = 20;
 const ZIPF_S = 1.1;
@@ -40,18 +41,6 @@ function parseArgs(argv: string[]): Options {
     else throw new Error(`unknown option ${flag}: use --seconds N, --callers N, --out FILE|-`);
   }
   return options;
-}
-
-/** A seeded generator (mulberry32), so every policy gets the same model sequence. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Draws model ranks 1..n with P(k) ∝ 1 / k^s. */
@@ -92,7 +81,7 @@ async function runPolicy(policy: string, cls: Type<unknown>, route: string, opti
   await app.init();
   const serve = app.get(ServeService);
   const handle = serve.getHandle(route);
-  const next = zipf(MODELS, ZIPF_S, seeded(21));
+  const next = zipf(MODELS, ZIPF_S, seededRandom(21));
   const latencies: number[] = [];
   let failed = 0;
   const end = performance.now() + options.seconds * 1000;

@@ -10,7 +10,7 @@ import { NestFactory } from '@nestjs/core';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { ServeModule, ServeService, isServeError, type RolloutOptions } from '../../src';
+import { ServeModule, ServeService, isServeError, type RolloutOptions, type RolloutProgress } from '../../src';
 import { FleetOne, FleetTwo } from '../backends/fleet.backend';
 
 /** A command from the orchestrator. */
@@ -21,6 +21,19 @@ export type FleetCommand =
   | { type: 'rollout'; id: number; backend: string; options: RolloutOptions }
   | { type: 'abort'; id: number }
   | { type: 'stop'; id: number };
+
+/** What the `state` command answers: this instance's view of the fleet and of the `fleet` endpoint. */
+export interface InstanceState {
+  revision: number;
+  traffic: Record<string, number>;
+  /** Live instances this one hears of. */
+  live: number;
+  /** The decider, as `name (id)`. */
+  decider?: string;
+  /** This instance, as `name (id)`. */
+  self: string;
+  rollout?: RolloutProgress;
+}
 
 /** How one write of a burst ended. */
 export interface BurstOutcome {

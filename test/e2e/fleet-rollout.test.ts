@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import type { RolloutOptions, RolloutProgress, RolloutResult } from '../../src';
+import type { RolloutOptions, RolloutResult } from '../../src';
 import { startInstance, type FleetInstanceChild } from '../../bench/fleet/fleet.instances';
 import { LoadLoop } from '../../bench/fleet/load.loop';
+import type { InstanceState } from '../../bench/fleet/fleet.server';
 import { startNats, type TestNats } from '../helpers/processes';
 import { waitFor } from '../helpers/serve-app';
 
@@ -13,14 +14,7 @@ import { waitFor } from '../helpers/serve-app';
 // SIGKILLed. Rerun alone with:
 //   npm run build && node --test --test-concurrency=1 -r @swc-node/register test/e2e/fleet-rollout.test.ts
 
-type State = {
-  revision: number;
-  traffic: Record<string, number>;
-  live: number;
-  decider?: string;
-  self: string;
-  rollout?: RolloutProgress;
-};
+type State = InstanceState;
 
 // Judged on errors only: this test is about who runs the rollout, not the latency check (busy CI machines).
 const checks: RolloutOptions = {
