@@ -125,7 +125,7 @@ export function renderStatusView(status: ServeStatus): string {
   const fl = status.fleet;
   const fleet = fl
     ? `
-<section data-field="fleet"><h2>Fleet</h2><p class="reason">${fl.mode === 'shared' ? `Shared desired state; this instance applied revision ${esc(fl.revision)}.` : `This instance keeps its own state: ${esc(fl.reason ?? '')}`}</p>
+<section data-field="fleet"><h2>Fleet</h2><p class="reason">${fl.mode === 'shared' ? `Shared desired state; this instance applied revision ${esc(fl.revision)}.${fl.decider ? ` Decider (runs the fleet's rollouts): <span data-field="decider">${esc(fl.decider)}</span>.` : ''}` : `This instance keeps its own state: ${esc(fl.reason ?? '')}`}</p>
 <div class="scroll"><table class="instances"><thead><tr><th>instance</th><th>id</th><th class="n">revision</th><th>last seen</th><th>started</th><th>error</th></tr></thead><tbody>${
         fl.instances
           .map(

@@ -86,6 +86,11 @@ describe('fleet: instances share one desired state in JetStream', () => {
       deciders += value(families, 'nestjs_serve_fleet_decider', {});
     }
     assert.equal(deciders, 1, 'exactly one of the two is the decider');
+    const decider = one.serve.status().fleet!.decider!;
+    assert.match(
+      (await two.http.get('/_serve').expect(200)).text,
+      new RegExp(`data-field="decider">${decider.replace(/[()]/g, '\\$&')}<`),
+    );
   });
 
   test('setTraffic on instance 1 is in effect on instance 2 when it resolves; propagation over 50 changes', async (t) => {
