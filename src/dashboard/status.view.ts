@@ -126,13 +126,13 @@ export function renderStatusView(status: ServeStatus): string {
   const fleet = fl
     ? `
 <section data-field="fleet"><h2>Fleet</h2><p class="reason">${fl.mode === 'shared' ? `Shared desired state; this instance applied revision ${esc(fl.revision)}.${fl.decider ? ` Decider (runs the fleet's rollouts): <span data-field="decider">${esc(fl.decider)}</span>.` : ''}` : `This instance keeps its own state: ${esc(fl.reason ?? '')}`}</p>
-<div class="scroll"><table class="instances"><thead><tr><th>instance</th><th>id</th><th class="n">revision</th><th>last seen</th><th>started</th><th>error</th></tr></thead><tbody>${
+<div class="scroll"><table class="instances"><thead><tr><th>instance</th><th>id</th><th class="n">revision</th><th class="n">requests (failed) · in flight · queued</th><th>last seen</th><th>started</th><th>error</th></tr></thead><tbody>${
         fl.instances
           .map(
             (i) =>
-              `<tr data-instance="${esc(i.id)}"${i.live ? '' : ' class="gone"'}><td>${esc(i.name)}${i.self ? ' (this one)' : ''}</td><td class="id">${esc(i.id)}</td><td class="n" data-field="instance-revision">${esc(i.revision)}</td><td>${esc(ago(i.lastSeen))}</td><td>${esc(ago(i.startedAt))}</td><td>${i.error ? esc(i.error) : ''}</td></tr>`,
+              `<tr data-instance="${esc(i.id)}"${i.live ? '' : ' class="gone"'}><td>${esc(i.name)}${i.self ? ' (this one)' : ''}</td><td class="id">${esc(i.id)}</td><td class="n" data-field="instance-revision">${esc(i.revision)}</td><td class="n" data-field="instance-figures">${i.figures ? `${esc(i.figures.requests)} (${esc(i.figures.failed)}) · ${esc(i.figures.inFlight)} · ${esc(i.figures.queued)}` : ''}</td><td>${esc(ago(i.lastSeen))}</td><td>${esc(ago(i.startedAt))}</td><td>${i.error ? esc(i.error) : ''}</td></tr>`,
           )
-          .join('') || '<tr><td colspan="6" class="none">no instance heard of yet</td></tr>'
+          .join('') || '<tr><td colspan="7" class="none">no instance heard of yet</td></tr>'
       }</tbody></table></div></section>`
     : '';
   return `<div class="top"><h1>nestjs-serve</h1><span class="counts">${names.length} backend${names.length === 1 ? '' : 's'} · ${Object.keys(status.endpoints).length} endpoint${Object.keys(status.endpoints).length === 1 ? '' : 's'}</span><span class="updated"><i class="pulse"></i><span data-field="updated">as of ${esc(clock(status.at))} UTC</span><span class="live-note" data-field="live"></span></span></div>

@@ -5,6 +5,7 @@ import type {
   ResolvedBackendConfig,
 } from '../interfaces/backend-config.interface';
 import type { ResolvedRolloutOptions, RolloutResult, RolloutStep } from '../interfaces/rollout-options.interface';
+import type { FleetInstanceFigures } from '../interfaces/serve-status.interface';
 
 /** The format of the stored document; a later format is refused rather than misread. */
 export const FLEET_STATE_FORMAT = 1;
@@ -111,6 +112,8 @@ export interface FleetBeat {
   error?: { revision: number; message: string };
   /** Its own figures of the rollouts in progress: the decider judges their sum over the fleet. */
   figures?: FleetStepFigures[];
+  /** Its own load: requests answered since it started, in flight and queued now. */
+  load?: FleetInstanceFigures;
 }
 
 /** An instance as the store last heard of it. */

@@ -201,6 +201,18 @@ export interface FleetStatus {
   decider?: string;
 }
 
+/** One instance's own figures, from its last heartbeat. */
+export interface FleetInstanceFigures {
+  /** Requests its backends answered since it started (handle calls included). */
+  requests: number;
+  /** Of those, the ones that failed: errors, timeouts, lost replicas, rejections (503). */
+  failed: number;
+  /** Requests in its replicas now. */
+  inFlight: number;
+  /** Requests waiting in its backends' queues now. */
+  queued: number;
+}
+
 /** One instance of the app in the fleet, from its heartbeat. */
 export interface FleetInstanceStatus {
   id: string;
@@ -216,6 +228,8 @@ export interface FleetInstanceStatus {
   self: boolean;
   /** The last change it could not apply in full. */
   error?: string;
+  /** Its own figures (unset until its first heartbeat with them). */
+  figures?: FleetInstanceFigures;
 }
 
 /** Whatever can give a {@link ServeStatus} (`ServeService` does). */

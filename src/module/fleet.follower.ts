@@ -1,6 +1,6 @@
 import type { Logger } from '@nestjs/common';
 import type { FleetAcks } from '../fleet/fleet.acks';
-import type { FleetBeat, FleetStepFigures, StoredFleetState } from '../fleet/fleet.state';
+import type { FleetBeat, StoredFleetState } from '../fleet/fleet.state';
 import type { FleetStore, FleetWatch } from '../fleet/fleet.store';
 import { fleetMessages } from '../messages/fleet.messages';
 import { isServeError } from '../serve.errors';
@@ -33,8 +33,8 @@ export class FleetFollower {
     private readonly logger: Logger,
     private readonly self: FleetSelf,
     private readonly periodMs: number,
-    /** This instance's figures of the rollouts in progress, sent with each heartbeat. */
-    private readonly figures: () => FleetStepFigures[] = () => [],
+    /** This instance's figures (its load, the rollouts in progress), sent with each heartbeat. */
+    private readonly figures: () => Pick<FleetBeat, 'figures' | 'load'> = () => ({}),
   ) {}
 
   /** Starts the watches and the heartbeat. */
@@ -62,8 +62,7 @@ export class FleetFollower {
 
   /** Stores this instance's heartbeat now. */
   async beat(): Promise<void> {
-    const figures = this.figures();
-    const beat = { ...this.self, revision: this.applier.applied.revision, ...(figures.length ? { figures } : {}) };
+    const beat = { ...this.self, revision: this.applier.applied.revision, ...this.figures() };
     await this.store
       .beat(this.lastError ? { ...beat, error: this.lastError } : beat)
       .catch((err: Error) => this.warn(err));

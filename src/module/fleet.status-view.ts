@@ -21,6 +21,7 @@ export class FleetStatusView {
         live: i.live,
         self: i.id === self,
         ...(i.error ? { error: i.error.message } : {}),
+        ...(i.load ? { figures: i.load } : {}),
       }))
       .sort((a, b) => Number(b.live) - Number(a.live) || a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
     return {

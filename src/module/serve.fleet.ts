@@ -25,6 +25,8 @@ import type { Declarations } from './serve.declarations';
 import { ServeChanges } from './serve.changes';
 import { ServeOrchestrator } from './serve.orchestrator';
 import { ServeRollouts } from './serve.rollouts';
+import { ServeRegistry } from './serve.registry';
+import { instanceLoad } from './instance.load';
 import { FleetDecider } from './fleet.decider';
 
 /**
@@ -61,6 +63,7 @@ export class ServeFleet {
     private readonly lock: ChangeLock,
     @Inject(SERVE_OPTIONS) options: ServeModuleOptions,
     private readonly rollouts: ServeRollouts,
+    private readonly registry: ServeRegistry,
   ) {
     const cluster = options.cluster;
     if (cluster && cluster.fleet !== false)
@@ -184,7 +187,10 @@ export class ServeFleet {
     const self = { id: this.id, name: this.name, startedAt: this.startedAt };
     await this.decider?.stop();
     const decider = (this.decider = this.decide(store, leaseTtlMs));
-    const figures = () => decider.rollouts?.figures() ?? [];
+    const figures = () => {
+      const steps = decider.rollouts?.figures() ?? [];
+      return { load: instanceLoad(this.registry.backends.values()), ...(steps.length ? { figures: steps } : {}) };
+    };
     const follower = new FleetFollower(store, this.applier!, this.acks!, this.lock, this.logger, self, period, figures);
     const target = await this.seed(store);
     await follower.applyAndReport(target, strict);

@@ -86,6 +86,19 @@ describe('fleet: instances share one desired state in JetStream', () => {
       deciders += value(families, 'nestjs_serve_fleet_decider', {});
     }
     assert.equal(deciders, 1, 'exactly one of the two is the decider');
+    await waitFor("each instance's own figures in the other's status()", () =>
+      one.serve.status().fleet!.instances.every((i) => i.figures !== undefined),
+    );
+    const seenByOne = one.serve.status().fleet!.instances.find((i) => i.name === 'two')!;
+    await waitFor(
+      'two counted its request',
+      () => (one.serve.status().fleet!.instances.find((i) => i.name === 'two')!.figures?.requests ?? 0) >= 1,
+    );
+    assert.equal(seenByOne.figures!.failed, 0);
+    assert.match(
+      (await two.http.get('/_serve').expect(200)).text,
+      /data-field="instance-figures">\d+ \(0\) · \d+ · \d+</,
+    );
     const decider = one.serve.status().fleet!.decider!;
     assert.match(
       (await two.http.get('/_serve').expect(200)).text,
