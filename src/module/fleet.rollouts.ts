@@ -165,7 +165,8 @@ export class FleetRollouts {
     const now = Date.now();
     for (const [endpoint, rollout] of Object.entries(this.host.applied()?.state.rollouts ?? {})) {
       if (rollout.result || !rollout.stepStartedAt) continue;
-      for (const backend of [rollout.backend, ...Object.keys(rollout.previous)]) {
+      // The candidate is often in `previous` too (at weight 0): once, or the decider would count it twice.
+      for (const backend of new Set([rollout.backend, ...Object.keys(rollout.previous)])) {
         const own = this.local.figures(endpoint, backend, now - rollout.stepStartedAt);
         figures.push({ endpoint, backend, since: rollout.stepStartedAt, ...own });
       }
