@@ -129,11 +129,11 @@ export class FleetKvStore implements FleetStore, LeaseStore {
   }
 
   async acquireLease(holder: LeaseHolder): Promise<number | undefined> {
-    return this.lease.create(DECIDER, JSON.stringify(holder)).catch(lostAt(undefined));
+    return this.lease.create(DECIDER, JSON.stringify(holder)).catch(lost);
   }
 
   async renewLease(holder: LeaseHolder, revision: number): Promise<number | undefined> {
-    return this.lease.update(DECIDER, JSON.stringify(holder), revision).catch(lostAt(undefined));
+    return this.lease.update(DECIDER, JSON.stringify(holder), revision).catch(lost);
   }
 
   async leaseHolder(): Promise<LeaseHolder | undefined> {
@@ -165,30 +165,26 @@ function decodeState(entry: KvEntry): StoredFleetState {
   return { revision: entry.revision, state };
 }
 
+/** JetStream's answer to a compare-and-set write that lost: the key moved on since the revision given. */
+function isWrongLastSequence(err: unknown): boolean {
+  const e = err as { code?: number; message?: string; api_error?: { err_code?: number } };
+  return (
+    e.code === WRONG_LAST_SEQUENCE ||
+    e.api_error?.err_code === WRONG_LAST_SEQUENCE ||
+    /wrong last sequence/.test(e.message ?? '')
+  );
+}
+
 function conflictAt(revision: number): (err: unknown) => never {
   return (err) => {
-    const e = err as { code?: number; message?: string; api_error?: { err_code?: number } };
-    if (
-      e.code === WRONG_LAST_SEQUENCE ||
-      e.api_error?.err_code === WRONG_LAST_SEQUENCE ||
-      /wrong last sequence/.test(e.message ?? '')
-    )
-      throw new RevisionConflict(revision);
-    throw err;
+    throw isWrongLastSequence(err) ? new RevisionConflict(revision) : err;
   };
 }
 
-/** A compare-and-set write of the lease that lost resolves `lost`; other errors are thrown. */
-function lostAt<T>(lost: T): (err: unknown) => T {
-  return (err) => {
-    try {
-      conflictAt(0)(err);
-    } catch (e) {
-      if (e instanceof RevisionConflict) return lost;
-      throw e;
-    }
-    return lost;
-  };
+/** A compare-and-set write of the lease that lost resolves undefined; other errors are thrown. */
+function lost(err: unknown): undefined {
+  if (isWrongLastSequence(err)) return undefined;
+  throw err;
 }
 
 function consume(iterator: AsyncIterable<KvEntry> & { stop(): void }, each: (entry: KvEntry) => void): FleetWatch {
