@@ -15,7 +15,7 @@ test('an instance reports each backend of a running rollout once, the candidate 
       canary: {
         id: 'r1',
         backend: 'B',
-        options: { ...DEFAULT_ROLLOUT_OPTIONS },
+        options: { ...DEFAULT_ROLLOUT_OPTIONS, steps: [...DEFAULT_ROLLOUT_OPTIONS.steps] },
         previous: { A: 1, B: 0 },
         step: 0,
         stepStartedAt: Date.now() - 1000,
