@@ -51,6 +51,10 @@ export class FleetRolloutRun {
         trouble: (backend) =>
           host.applied()?.state.endpoints[endpoint] ? local.trouble(backend) : messages.rolloutEndpointGone(endpoint),
         now: () => Date.now(),
+        judged: (step) => {
+          const text = messages.rolloutStep(endpoint, rollout.backend, step.weight, step.verdict, step.reason);
+          local.stepped(endpoint, rollout.backend, text, { weight: step.weight, outcome: 'step' });
+        },
       },
       resumed ? { step: rollout.step, done: rollout.done, startedAt: rollout.startedAt } : undefined,
     );
@@ -62,23 +66,11 @@ export class FleetRolloutRun {
     return this.rollout.id;
   }
 
-  /** Starts the runner; reports each judged step, and writes the result when it ends. */
+  /** Starts the runner; writes the result when it ends. */
   start(): void {
     const { endpoint, rollout, runner } = this;
-    let reported = rollout.done.length;
-    const report = () => {
-      for (const step of runner.progress.done.slice(reported)) {
-        const text = messages.rolloutStep(endpoint, rollout.backend, step.weight, step.verdict, step.reason);
-        this.local.stepped(endpoint, rollout.backend, text, { weight: step.weight, outcome: 'step' });
-      }
-      reported = runner.progress.done.length;
-    };
-    const watch = setInterval(report, 200);
-    watch.unref();
     runner.start();
     void runner.result.then(async (result: RolloutResult) => {
-      clearInterval(watch);
-      report();
       if (this.muted) return;
       try {
         await this.host.decide(

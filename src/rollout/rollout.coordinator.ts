@@ -85,22 +85,14 @@ export class RolloutCoordinator {
       trouble: (name) =>
         this.endpoints.get(endpoint) ? signals.trouble(name) : messages.rolloutEndpointGone(endpoint),
       now: () => Date.now(),
-    });
-    this.runners.set(endpoint, runner);
-    let reported = 0;
-    const report = () => {
-      for (const step of runner.progress.done.slice(reported)) {
+      judged: (step) => {
         const text = messages.rolloutStep(endpoint, backend, step.weight, step.verdict, step.reason);
         signals.stepped?.(endpoint, backend, text, { weight: step.weight, outcome: 'step' });
-      }
-      reported = runner.progress.done.length;
-    };
-    const watch = setInterval(report, 200);
-    watch.unref();
+      },
+    });
+    this.runners.set(endpoint, runner);
     runner.start();
     return runner.result.then((result) => {
-      clearInterval(watch);
-      report();
       this.runners.delete(endpoint);
       const weight = result.outcome === 'promoted' ? 1 : (current.traffic[backend] ?? 0);
       const text = messages.rolloutEnded(endpoint, backend, result);

@@ -18,6 +18,8 @@ export interface RolloutTarget {
   trouble(backend: string): string | undefined;
   /** The clock, epoch ms. */
   now(): number;
+  /** Hears of each step as soon as it is judged (for the event log and the logs). */
+  judged?(step: RolloutStep): void;
 }
 
 /** Where a rollout carried on by another instance of the fleet resumes: its step and the steps judged. */
@@ -113,6 +115,7 @@ export class RolloutRunner {
     const end = (verdict: 'pass' | 'fail', reason: string): RolloutStep => {
       const step: RolloutStep = { weight, shadow, startedAt, endedAt: this.target.now(), verdict, reason };
       this.progress.done.push(step);
+      this.target.judged?.(step);
       return step;
     };
     for (;;) {
