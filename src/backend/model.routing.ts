@@ -17,11 +17,11 @@ export function createScheduler(
 ): ReplicaScheduler<ReplicaEntry> {
   const multiplexing = spec.multiplexing;
   if (!multiplexing) return new ReplicaScheduler<ReplicaEntry>(maxConcurrentQueries);
-  const { maxModelsPerReplica, hotModelInFlight, preload, routing } = multiplexing.options;
+  const { maxModelsPerReplica, hotModelInFlight, preload, routing, modelReplicas } = multiplexing.options;
   const figures = (recorder.models = new ModelFigures(maxModelsPerReplica));
   return new ModelScheduler<ReplicaEntry>(
     maxConcurrentQueries,
-    { capacity: maxModelsPerReplica, hotModelInFlight, preload, routing },
+    { capacity: maxModelsPerReplica, hotModelInFlight, preload, routing, modelReplicas },
     (_slot, report) => figures.record(report),
   );
 }

@@ -12,7 +12,7 @@ export interface MultiplexedMetadata {
 
 /**
  * Marks the async `load(modelId)` method of a backend: the backend then serves many models. Each
- * replica keeps up to `maxModelsPerReplica` loaded (least recently used evicted, `unload(model)`
+ * replica keeps up to `maxModelsPerReplica` loaded (the one used least lately evicted, `unload(model)`
  * called if the class has one, also at shutdown); a request names its model by the
  * `X-Serve-Model-Id` header, a route parameter `model` or the handle option `modelId`, and the
  * handler gets `request.modelId` and the loaded `request.model`. Inside the replica, calling the
@@ -32,6 +32,14 @@ export function Multiplexed(options: MultiplexedOptions): MethodDecorator {
     check('hotModelInFlight', hot, hot === undefined || (Number.isInteger(hot) && hot >= 1), 'a whole number ≥ 1');
     const strings = Array.isArray(preload) && preload.every((p) => typeof p === 'string');
     check('preload', preload, preload === undefined || strings, 'an array of model ids');
+    const copies = options?.modelReplicas;
+    const copiesOk =
+      copies === undefined ||
+      (typeof copies === 'object' &&
+        copies !== null &&
+        !Array.isArray(copies) &&
+        Object.values(copies).every((n) => Number.isInteger(n) && n >= 1));
+    check('modelReplicas', copies, copiesOk, "an object of model id → whole number ≥ 1, e.g. { 'en-fr': 2 }");
     const routing = options?.routing;
     const routings = ['affinity', 'holder-or-least-loaded', 'random'];
     check('routing', routing, routing === undefined || routings.includes(routing), routings.join(', '));

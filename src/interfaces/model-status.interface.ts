@@ -20,7 +20,7 @@ export interface ModelsStatus {
   loads: number;
   /** Calls of `load()` that threw. */
   loadFailures: number;
-  /** Models evicted (least recently used) and unloaded. */
+  /** Models evicted (used least lately) and unloaded. */
   evictions: number;
   /** How long loads took. */
   loadLatency: ModelLoadLatency;

@@ -8,7 +8,7 @@ export interface MultiplexedOptions {
   /**
    * Memory the loaded models of one replica may take, in MB. A model's size is its own numeric
    * `memoryMb` property when it has one, else the growth of the replica's heap and external memory
-   * while it loaded (an estimate). Loading past the budget evicts least recently used models.
+   * while it loaded (an estimate). Loading past the budget evicts models used least lately.
    * Default: no budget.
    */
   maxModelMemoryMb?: number;
@@ -20,6 +20,14 @@ export interface MultiplexedOptions {
    * (hot-model replication). Default: half of `maxConcurrentQueries`, at least 2.
    */
   hotModelInFlight?: number;
+  /**
+   * Replicas that keep a model loaded at least, by model id (Ray Serve has no per-model count): a
+   * model listed here is loaded on one more replica by its next request while fewer replicas hold
+   * it (one load at a time; that request waits for the load), and its requests are spread over
+   * its copies (the least loaded first), so they stay in use. Capped by the backend's replica
+   * count. Models not listed: one copy, more while hot. Default: none listed.
+   */
+  modelReplicas?: Readonly<Record<string, number>>;
   /**
    * Replica choice for models, for comparisons only (the bench): `'affinity'` (default, see the
    * docs), `'holder-or-least-loaded'` (holders first, else the least loaded replica, no single

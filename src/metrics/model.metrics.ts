@@ -39,7 +39,7 @@ export function modelMetrics(
       (f) => f.loads,
     ),
     counter('model_load_failures_total', 'Calls of a multiplexed backend’s load() that threw.', (f) => f.loadFailures),
-    counter('model_evictions_total', 'Models evicted (least recently used) and unloaded.', (f) => f.evictions),
+    counter('model_evictions_total', 'Models evicted (used least lately) and unloaded.', (f) => f.evictions),
     new ScrapedMetric(
       `${prefix}model_load_duration_seconds`,
       'Time a multiplexed backend’s load() took, in seconds.',

@@ -1,4 +1,5 @@
 import type { ModelReport } from '../router/model.report';
+import { ModelUseScore } from '../router/model-use.score';
 
 /** How a {@link ModelCache} loads, sizes and drops models. */
 export interface ModelCacheOptions<M> {
@@ -25,18 +26,21 @@ interface Entry<M> {
   readonly sizeMb: number;
   /** Requests using it now: it is never evicted while they run. */
   users: number;
+  /** Its uses here, the eviction order. */
+  readonly use: ModelUseScore;
 }
 
 const MB = 1024 * 1024;
 
 /**
- * The models one replica holds: an LRU of at most `capacity` loaded models (and `maxMemoryMb`),
- * loading each model once however many requests ask for it at the same time (single flight), and
- * never evicting a model a request is using. A failed load is not remembered: the next request
+ * The models one replica holds: at most `capacity` loaded models (and `maxMemoryMb`), evicting the
+ * one used least lately ({@link ModelUseScore}; the least recently used among equals), loading each
+ * model once however many requests ask for it at the same time (single flight), and never evicting
+ * a model a request is using. A failed load is not remembered: the next request
  * tries again. Runs inside the replica; counts what happened for {@link report}.
  */
 export class ModelCache<M = unknown> {
-  /** Loaded models; Map order is recency (least recently used first). */
+  /** Loaded models; Map order is recency (least recently used first), which breaks ties of use. */
   private readonly loaded = new Map<string, Entry<M>>();
   private readonly loading = new Map<string, Promise<Entry<M>>>();
   /** Requests that hold a model whose load is under way: they hold it from the moment it is loaded. */
@@ -45,7 +49,11 @@ export class ModelCache<M = unknown> {
   private loadMs: number[] = [];
   private closed = false;
 
-  constructor(private readonly options: ModelCacheOptions<M>) {}
+  private readonly clock: () => number;
+
+  constructor(private readonly options: ModelCacheOptions<M>) {
+    this.clock = options.clock ?? (() => performance.now());
+  }
 
   /** Ids of the loaded models, least recently used first. */
   get held(): string[] {
@@ -101,6 +109,7 @@ export class ModelCache<M = unknown> {
 
   private touch(id: string, entry: Entry<M>, hold: boolean): void {
     if (hold) entry.users++;
+    entry.use.add(this.clock());
     if (this.loaded.get(id) === entry) {
       this.loaded.delete(id);
       this.loaded.set(id, entry);
@@ -109,7 +118,7 @@ export class ModelCache<M = unknown> {
 
   private async load(id: string): Promise<Entry<M>> {
     const { options } = this;
-    const clock = options.clock ?? (() => performance.now());
+    const clock = this.clock;
     const memory = options.memoryBytes ?? defaultMemoryBytes;
     const before = memory();
     const started = clock();
@@ -128,7 +137,7 @@ export class ModelCache<M = unknown> {
     const own = (model as { memoryMb?: unknown } | null)?.memoryMb;
     const sizeMb = typeof own === 'number' && own >= 0 ? own : Math.max(0, (memory() - before) / MB);
     // Held by the requests that waited for it, so no eviction between now and their turn takes it.
-    const entry: Entry<M> = { model, sizeMb, users: this.waitingHolds.get(id) ?? 0 };
+    const entry: Entry<M> = { model, sizeMb, users: this.waitingHolds.get(id) ?? 0, use: new ModelUseScore() };
     this.waitingHolds.delete(id);
     if (this.closed) {
       void this.drop(id, entry);
@@ -140,18 +149,25 @@ export class ModelCache<M = unknown> {
     return entry;
   }
 
-  /** Evicts least recently used models no request uses (nor `keep`, just loaded) while over the count or the memory budget. */
+  /** Evicts the models used least lately that no request uses (nor `keep`, just loaded) while over the count or the memory budget. */
   private evictOver(keep?: Entry<M>): void {
     const { capacity, maxMemoryMb } = this.options;
     const over = () =>
       this.loaded.size > capacity ||
       (maxMemoryMb !== undefined && this.totalMb() > maxMemoryMb && this.loaded.size > 1);
-    for (const [id, entry] of this.loaded) {
-      if (!over()) return;
-      if (entry.users > 0 || entry === keep) continue;
-      this.loaded.delete(id);
+    const now = this.clock();
+    while (over()) {
+      let victim: [string, Entry<M>] | undefined;
+      let lowest = Infinity;
+      for (const [id, entry] of this.loaded) {
+        if (entry.users > 0 || entry === keep) continue;
+        const score = entry.use.value(now);
+        if (score < lowest) [victim, lowest] = [[id, entry], score];
+      }
+      if (!victim) return;
+      this.loaded.delete(victim[0]);
       this.counts.evictions++;
-      void this.drop(id, entry);
+      void this.drop(victim[0], victim[1]);
     }
   }
 

@@ -12,13 +12,15 @@ export interface ModelCandidate {
   readonly loading: boolean;
   /** Requests in flight on it for this model. */
   readonly modelInFlight: number;
+  /** How much this model was used on it lately (its `ModelUseScore`); 0 when it does not hold it. */
+  readonly modelUse: number;
   /** Models it may still load without evicting one. */
   readonly freeModelSlots: number;
   /**
-   * When the model its next load would evict was last used (ms, any clock): the least recently
-   * used of those no request uses; `Infinity` when every model it holds is in use.
+   * The use score of the model its next load would evict (the lowest of those no request uses);
+   * `Infinity` when every model it holds is in use.
    */
-  readonly victimLastUse: number;
+  readonly victimUse: number;
 }
 
 /** What the policy knows besides the candidates. */
@@ -30,6 +32,8 @@ export interface ModelRoutingContext {
   readonly hotAbove: number;
   /** A number in [0, 1) (for `'random'`). */
   readonly random: number;
+  /** Replicas that should hold the model (`modelReplicas`; 1 when not listed). */
+  readonly copies?: number;
 }
 
 /**
@@ -37,14 +41,20 @@ export interface ModelRoutingContext {
  * when the request should wait (queued) for room, or for a load of its model under way.
  *
  * `'affinity'` (default):
- * 1. a holder that is not loading it, has room and is not hot: the least loaded of them;
+ * 1. a holder that is not loading it, has room and is not hot: the one that used it most lately
+ *    (the least loaded among equals) — a model's requests stay on one replica until it is hot, so
+ *    a copy made for a hot model gets no requests once the model cools and is the first evicted;
  * 2. else, while the model loads somewhere: a holder that has it loaded and has room (hot or
  *    not), else the loading replica if it has room, else wait — a model is loaded on one replica
  *    at a time (single flight), so concurrent first requests never load it twice;
  * 3. else (no holder, or every holder hot or full): a replica without the model, preferring one with
- *    a free model slot, then the one whose eviction victim was used longest ago, then the least
+ *    a free model slot, then the one whose eviction victim was used least lately, then the least
  *    loaded — this loads the model there (first load, or replication of a hot model);
  * 4. else a holder with room (least loaded), else wait.
+ *
+ * A model that should be on more replicas than hold it (`copies`, its `modelReplicas`) is loaded on
+ * one more (step 3) by its next request unless a load of it is under way; its requests spread over
+ * its holders, least loaded first, instead of staying on one.
  */
 export function chooseModelReplica(
   candidates: readonly ModelCandidate[],
@@ -57,10 +67,16 @@ export function chooseModelReplica(
       leastLoaded(candidates, (c) => c.hasRoom && c.holds && !c.loading) ?? leastLoaded(candidates, (c) => c.hasRoom)
     );
   }
-  const hot = (c: ModelCandidate) => c.modelInFlight > context.hotAbove;
-  const ready = leastLoaded(candidates, (c) => c.holds && !c.loading && c.hasRoom && !hot(c));
-  if (ready !== undefined) return ready;
+  const copies = context.copies ?? 1;
   const loadingAt = candidates.findIndex((c) => c.loading);
+  if (copies > 1 && loadingAt < 0 && candidates.filter((c) => c.holds).length < copies) {
+    const another = bestNewHome(candidates);
+    if (another !== undefined) return another;
+  }
+  const hot = (c: ModelCandidate) => c.modelInFlight > context.hotAbove;
+  const servable = (c: ModelCandidate) => c.holds && !c.loading && c.hasRoom && !hot(c);
+  const ready = copies > 1 ? leastLoaded(candidates, servable) : mostUsed(candidates, servable);
+  if (ready !== undefined) return ready;
   if (loadingAt >= 0) {
     const loaded = leastLoaded(candidates, (c) => c.holds && !c.loading && c.hasRoom);
     if (loaded !== undefined) return loaded;
@@ -86,8 +102,19 @@ function better(a: ModelCandidate, b: ModelCandidate): boolean {
   const aFree = a.freeModelSlots > 0;
   const bFree = b.freeModelSlots > 0;
   if (aFree !== bFree) return aFree;
-  if (!aFree && a.victimLastUse !== b.victimLastUse) return a.victimLastUse < b.victimLastUse;
+  if (!aFree && a.victimUse !== b.victimUse) return a.victimUse < b.victimUse;
   return a.inFlight < b.inFlight;
+}
+
+function mostUsed(candidates: readonly ModelCandidate[], ok: (c: ModelCandidate) => boolean): number | undefined {
+  let best: number | undefined;
+  for (let i = 0; i < candidates.length; i++) {
+    const c = candidates[i];
+    if (!ok(c)) continue;
+    const b = best === undefined ? undefined : candidates[best];
+    if (!b || c.modelUse > b.modelUse || (c.modelUse === b.modelUse && c.inFlight < b.inFlight)) best = i;
+  }
+  return best;
 }
 
 function leastLoaded(candidates: readonly ModelCandidate[], ok: (c: ModelCandidate) => boolean): number | undefined {

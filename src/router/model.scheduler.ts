@@ -1,6 +1,7 @@
 import type { ModelRouting } from '../interfaces/multiplexed-options.interface';
 import { chooseModelReplica, type ModelCandidate } from './model.affinity';
 import type { ModelReport } from './model.report';
+import { ModelUseScore } from './model-use.score';
 import { ReplicaScheduler, type ReplicaSlot } from './replica.scheduler';
 
 /** How a multiplexed backend's scheduler routes. */
@@ -11,6 +12,8 @@ export interface ModelSchedulerSettings {
   readonly hotModelInFlight?: number;
   /** Models every replica loads at start (assumed held once it is ready, until it reports). */
   readonly preload?: readonly string[];
+  /** See `MultiplexedOptions.modelReplicas`. */
+  readonly modelReplicas?: Readonly<Record<string, number>>;
   /** See `MultiplexedOptions.routing`. */
   readonly routing?: ModelRouting;
   /** Milliseconds now; default `performance.now`. */
@@ -26,8 +29,8 @@ interface Holding {
   inFlight: number;
   /** Its load there is under way (sent, not reported back yet). */
   loading: boolean;
-  /** When a request for it was last sent there. */
-  lastUse: number;
+  /** Requests for it sent there lately (the replica evicts by the same count). */
+  readonly use: ModelUseScore;
 }
 
 /**
@@ -53,7 +56,7 @@ export class ModelScheduler<S extends ReplicaSlot = ReplicaSlot> extends Replica
     super.add(slot);
     const held = new Map<string, Holding>();
     const preload = this.settings.preload ?? [];
-    for (const id of preload.slice(-this.settings.capacity)) held.set(id, { inFlight: 0, loading: false, lastUse: 0 });
+    for (const id of preload.slice(-this.settings.capacity)) held.set(id, idle(false));
     this.holdings.set(slot, held);
   }
 
@@ -72,14 +75,17 @@ export class ModelScheduler<S extends ReplicaSlot = ReplicaSlot> extends Replica
     const candidates = slots.map((slot) => this.candidate(slot, modelId));
     const hot = this.settings.hotModelInFlight ?? Math.max(2, Math.ceil(this.maxConcurrentQueries / 2));
     const share = slots.length ? this.inFlight / slots.length : 0;
-    const context = { hotAbove: Math.max(hot - 1, share), random: Math.random() };
+    const copies = Object.hasOwn(this.settings.modelReplicas ?? {}, modelId)
+      ? this.settings.modelReplicas![modelId]
+      : 1;
+    const context = { hotAbove: Math.max(hot - 1, share), random: Math.random(), copies };
     const index = chooseModelReplica(candidates, context, this.settings.routing);
     if (index === undefined) return undefined;
     const slot = slots[index];
     const models = this.modelsAt(slot);
-    const holding = models.get(modelId) ?? { inFlight: 0, loading: true, lastUse: 0 };
+    const holding = models.get(modelId) ?? idle(true);
     holding.inFlight++;
-    holding.lastUse = this.clock();
+    holding.use.add(this.clock());
     models.set(modelId, holding);
     return slot;
   }
@@ -115,15 +121,16 @@ export class ModelScheduler<S extends ReplicaSlot = ReplicaSlot> extends Replica
       if (held.has(id)) holding.loading = false;
       else if (holding.inFlight <= 0) models.delete(id);
     }
-    for (const id of held) if (!models.has(id)) models.set(id, { inFlight: 0, loading: false, lastUse: 0 });
+    for (const id of held) if (!models.has(id)) models.set(id, idle(false));
   }
 
   private candidate(slot: S, modelId: string): ModelCandidate {
     const models = this.holdings.get(slot);
     const holding = models?.get(modelId);
-    let victimLastUse = Infinity;
+    const now = this.clock();
+    let victimUse = Infinity;
     for (const h of models?.values() ?? []) {
-      if (h.inFlight <= 0 && !h.loading && h.lastUse < victimLastUse) victimLastUse = h.lastUse;
+      if (h.inFlight <= 0 && !h.loading) victimUse = Math.min(victimUse, h.use.value(now));
     }
     return {
       inFlight: slot.inFlight,
@@ -131,8 +138,13 @@ export class ModelScheduler<S extends ReplicaSlot = ReplicaSlot> extends Replica
       holds: holding !== undefined,
       loading: holding?.loading ?? false,
       modelInFlight: holding?.inFlight ?? 0,
+      modelUse: holding?.use.value(now) ?? 0,
       freeModelSlots: this.settings.capacity - (models?.size ?? 0),
-      victimLastUse,
+      victimUse,
     };
   }
+}
+
+function idle(loading: boolean): Holding {
+  return { inFlight: 0, loading, use: new ModelUseScore() };
 }

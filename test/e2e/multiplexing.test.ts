@@ -77,7 +77,7 @@ for (const [kind, cls] of [
       assert.equal((await pending).status, 200);
     });
 
-    test('the least recently used model is evicted and unloaded; a replica holds at most maxModelsPerReplica', async () => {
+    test('the model used least lately is evicted and unloaded; a replica holds at most maxModelsPerReplica', async () => {
       const evictionsBefore = models().evictions;
       const unloads = new Set<string>();
       for (const id of ['e1', 'e2', 'e3', 'e4', 'e5', 'e1', 'e2']) {
@@ -122,6 +122,22 @@ for (const [kind, cls] of [
       const replicas = new Set(answers.map((a) => (a.body as Answer).replica));
       assert.equal(replicas.size, 2, 'served by both replicas');
       assert.equal(models().holders.hot.length, 2, 'status() shows it on both');
+    });
+
+    test('a model listed in modelReplicas is kept on that many replicas, and its requests use both copies', async () => {
+      const first = await byHeader('twin');
+      assert.equal(first.status, 200, first.text);
+      const second = await byHeader('twin');
+      assert.equal(second.status, 200, second.text);
+      assert.notEqual(second.body.replica, first.body.replica, 'the second request loads the second copy');
+      assert.equal(models().holders.twin.length, 2, 'status() shows it on both replicas');
+      const answers = await Promise.all(Array.from({ length: 6 }, () => byHeader('twin', { sleepMs: 100 })));
+      const replicas = new Set(answers.map((a) => (a.body as Answer).replica));
+      assert.equal(replicas.size, 2, 'requests spread over the copies');
+      assert.ok(
+        answers.every((a) => (a.body as Answer).loadsHere === 1),
+        'no copy loaded twice',
+      );
     });
 
     test('status() shows the models of each replica and the figures', () => {

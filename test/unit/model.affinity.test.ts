@@ -8,8 +8,9 @@ const replica = (over: Partial<ModelCandidate> = {}): ModelCandidate => ({
   holds: false,
   loading: false,
   modelInFlight: 0,
+  modelUse: 0,
   freeModelSlots: 3,
-  victimLastUse: Infinity,
+  victimUse: Infinity,
   ...over,
 });
 const context = { hotAbove: 3, random: 0 };
@@ -19,9 +20,16 @@ test('a holder wins over a less loaded replica without the model', () => {
   assert.equal(choice, 1);
 });
 
-test('among holders, the least loaded', () => {
-  const holder = (inFlight: number) => replica({ holds: true, inFlight, modelInFlight: 1 });
+test('among holders, the one that used the model most lately (a cooled copy gets nothing), then the least loaded', () => {
+  const holder = (inFlight: number, modelUse = 1) => replica({ holds: true, inFlight, modelInFlight: 1, modelUse });
   assert.equal(chooseModelReplica([holder(3), holder(1), holder(2)], context), 1);
+  assert.equal(chooseModelReplica([holder(1, 0.2), holder(3, 9), holder(0, 0.5)], context), 1, 'the main copy');
+  const hotMain = replica({ holds: true, inFlight: 5, modelInFlight: 5, modelUse: 9 });
+  assert.equal(
+    chooseModelReplica([hotMain, holder(0, 0.2)], context),
+    1,
+    'the copy takes what the hot main copy cannot',
+  );
 });
 
 test('single flight: while the model loads on a replica, its requests go there, or wait when it is full', () => {
@@ -40,7 +48,7 @@ test('while a hot model is replicated, a holder that has it loaded and has room 
 });
 
 test('a first load goes to a replica with a free model slot, else the one whose victim is coldest', () => {
-  const full = (victimLastUse: number, inFlight = 0) => replica({ freeModelSlots: 0, victimLastUse, inFlight });
+  const full = (victimUse: number, inFlight = 0) => replica({ freeModelSlots: 0, victimUse, inFlight });
   assert.equal(chooseModelReplica([full(5), replica({ inFlight: 7 }), full(1)], context), 1);
   assert.equal(chooseModelReplica([full(50), full(10), full(30)], context), 1);
   assert.equal(chooseModelReplica([full(10, 5), full(10, 2)], context), 1, 'then the least loaded');
@@ -60,4 +68,22 @@ test('holder-or-least-loaded (Ray-like) ignores loads under way; random picks an
   const open = [replica({ hasRoom: false }), replica(), replica()];
   assert.equal(chooseModelReplica(open, { ...context, random: 0.99 }, 'random'), 2);
   assert.equal(chooseModelReplica(open, { ...context, random: 0 }, 'random'), 1);
+});
+
+test('a model listed in modelReplicas is loaded on one more replica until enough hold it, and spread over them', () => {
+  const withCopies = { ...context, copies: 2 };
+  const holder = (inFlight: number, modelUse = 1) => replica({ holds: true, inFlight, modelInFlight: 1, modelUse });
+  assert.equal(chooseModelReplica([holder(0), replica({ inFlight: 3 })], withCopies), 1, 'a second copy is made');
+  const loading = replica({ holds: true, loading: true, inFlight: 1, modelInFlight: 1 });
+  assert.equal(chooseModelReplica([holder(0), loading, replica()], withCopies), 0, 'one load at a time');
+  assert.equal(
+    chooseModelReplica([holder(3, 9), holder(1, 0.1)], withCopies),
+    1,
+    'least loaded copy, not the most used',
+  );
+  assert.equal(
+    chooseModelReplica([holder(0), replica({ hasRoom: false })], withCopies),
+    0,
+    'no room elsewhere: served',
+  );
 });

@@ -105,3 +105,25 @@ test('requests that waited for a load hold the model from the moment it is loade
   cache.release('slow-a');
   assert.deepEqual(unloads, ['slow-a']);
 });
+
+test('eviction takes the model used least lately, not the least recently used one', async () => {
+  let now = 0;
+  const unloaded: string[] = [];
+  const cache = new ModelCache<string>({
+    capacity: 2,
+    load: async (id) => id,
+    unload: (_m, id) => void unloaded.push(id),
+    clock: () => now,
+    memoryBytes: () => 0,
+  });
+  for (let i = 0; i < 5; i++) await cache.get('popular');
+  now += 100;
+  await cache.get('rare');
+  now += 100;
+  await cache.get('popular');
+  await cache.get('other');
+  assert.deepEqual(unloaded, ['rare'], 'rare was used more recently than popular, but once');
+  await cache.get('third');
+  assert.deepEqual(unloaded, ['rare', 'other'], 'a rare model takes the slot of the last rare one');
+  assert.deepEqual(cache.held.sort(), ['popular', 'third']);
+});

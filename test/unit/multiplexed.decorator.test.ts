@@ -14,5 +14,8 @@ test('@Multiplexed() refuses bad options, naming the class and the option', () =
   assert.throws(() => decorate({ maxModelsPerReplica: 0 }), /class 'Bad': option 'maxModelsPerReplica' is 0/);
   assert.throws(() => decorate({ maxModelsPerReplica: 2, preload: 'a' }), /option 'preload'/);
   assert.throws(() => decorate({ maxModelsPerReplica: 2, routing: 'fastest' }), /option 'routing'/);
+  assert.throws(() => decorate({ maxModelsPerReplica: 2, modelReplicas: { a: 0 } }), /option 'modelReplicas'/);
+  assert.throws(() => decorate({ maxModelsPerReplica: 2, modelReplicas: ['a'] }), /option 'modelReplicas'/);
+  assert.doesNotThrow(() => decorate({ maxModelsPerReplica: 2, modelReplicas: { 'en-fr': 3 } }));
   assert.doesNotThrow(() => decorate({ maxModelsPerReplica: 2, preload: ['a'] }));
 });
