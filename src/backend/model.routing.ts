@@ -17,12 +17,13 @@ export function createScheduler(
 ): ReplicaScheduler<ReplicaEntry> {
   const multiplexing = spec.multiplexing;
   if (!multiplexing) return new ReplicaScheduler<ReplicaEntry>(maxConcurrentQueries);
-  const { maxModelsPerReplica, hotModelInFlight, preload, routing, modelReplicas } = multiplexing.options;
+  const { maxModelsPerReplica, hotModelInFlight, preload, routing, modelReplicas, idleCopyMs } = multiplexing.options;
   const figures = (recorder.models = new ModelFigures(maxModelsPerReplica));
   return new ModelScheduler<ReplicaEntry>(
     maxConcurrentQueries,
-    { capacity: maxModelsPerReplica, hotModelInFlight, preload, routing, modelReplicas },
+    { capacity: maxModelsPerReplica, hotModelInFlight, preload, routing, modelReplicas, idleCopyMs },
     (_slot, report) => figures.record(report),
+    (entry, ids) => entry.replica.unloadModels(ids),
   );
 }
 

@@ -118,11 +118,8 @@ export class SharedReplica implements ClaimedReplica {
           if (this.inFlight >= this.limit) {
             this.refused++;
             const error = new ServeError('OVERLOADED', sharingMessages.refused(this.id, this.host, this.limit));
-            refused.push({
-              t: 'result',
-              id: m.id,
-              o: { ok: false, e: { ...encodeError(error), notStarted: true, refused: true } },
-            });
+            const e = { ...encodeError(error), notStarted: true, refused: true };
+            refused.push({ t: 'result', id: m.id, o: { ok: false, e } });
             break;
           }
           this.inFlight++;
@@ -164,6 +161,9 @@ export class SharedReplica implements ClaimedReplica {
         case 'handle-stream':
         case 'handle-chunk':
           out.push(m);
+          break;
+        case 'unload-models': // a copy another instance may still route to is not its to drop
+          if (this.claims.size === 1) out.push(m);
           break;
         case 'stop':
           claim.stopping = true;

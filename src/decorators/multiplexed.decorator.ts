@@ -40,6 +40,8 @@ export function Multiplexed(options: MultiplexedOptions): MethodDecorator {
         !Array.isArray(copies) &&
         Object.values(copies).every((n) => Number.isInteger(n) && n >= 1));
     check('modelReplicas', copies, copiesOk, "an object of model id → whole number ≥ 1, e.g. { 'en-fr': 2 }");
+    const idle = options?.idleCopyMs;
+    check('idleCopyMs', idle, idle === undefined || (typeof idle === 'number' && idle > 0), 'a number of ms > 0');
     const routing = options?.routing;
     const routings = ['affinity', 'holder-or-least-loaded', 'random'];
     check('routing', routing, routing === undefined || routings.includes(routing), routings.join(', '));

@@ -21,6 +21,13 @@ export interface MultiplexedOptions {
    */
   hotModelInFlight?: number;
   /**
+   * A copy of a model beyond the replicas it needs (one, or its `modelReplicas`) — made while the
+   * model was hot — that gets no request for this long is unloaded (its requests stay on the copy
+   * used most, so a cooled model's extra copies go idle). Looked at as requests arrive, at most
+   * once a second; preloaded models are kept. Default 10 000 ms.
+   */
+  idleCopyMs?: number;
+  /**
    * Replicas that keep a model loaded at least, by model id (Ray Serve has no per-model count): a
    * model listed here is loaded on one more replica by its next request while fewer replicas hold
    * it (one load at a time; that request waits for the load), and its requests are spread over

@@ -89,6 +89,10 @@ export class ChannelReplica implements Replica {
     if (!this.gone) this.channel.send({ t: 'batching', size: maxBatchSize, waitMs, ...max });
   }
 
+  unloadModels(ids: string[]): void {
+    if (!this.gone) this.channel.send({ t: 'unload-models', ids });
+  }
+
   stop(timeoutMs: number): Promise<void> {
     if (this.gone) return Promise.resolve();
     this.stopping = true;

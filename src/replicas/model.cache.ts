@@ -91,6 +91,13 @@ export class ModelCache<M = unknown> {
     this.evictOver();
   }
 
+  /** Unloads model `id` (counted as an eviction) unless a request uses it; nothing when it is not loaded. */
+  drop(id: string): void {
+    const entry = this.loaded.get(id);
+    if (!entry || entry.users > 0) return;
+    this.evict(id, entry);
+  }
+
   /** What happened since the previous report, and the models held now. */
   report(): ModelReport {
     const report = { held: this.held, ...this.counts, loadMs: this.loadMs };
@@ -104,7 +111,7 @@ export class ModelCache<M = unknown> {
     this.closed = true;
     const entries = [...this.loaded];
     this.loaded.clear();
-    await Promise.all(entries.map(([id, entry]) => this.drop(id, entry)));
+    await Promise.all(entries.map(([id, entry]) => this.unload(id, entry)));
   }
 
   private touch(id: string, entry: Entry<M>, hold: boolean): void {
@@ -140,7 +147,7 @@ export class ModelCache<M = unknown> {
     const entry: Entry<M> = { model, sizeMb, users: this.waitingHolds.get(id) ?? 0, use: new ModelUseScore() };
     this.waitingHolds.delete(id);
     if (this.closed) {
-      void this.drop(id, entry);
+      void this.unload(id, entry);
       return entry;
     }
     this.loaded.set(id, entry);
@@ -165,9 +172,7 @@ export class ModelCache<M = unknown> {
         if (score < lowest) [victim, lowest] = [[id, entry], score];
       }
       if (!victim) return;
-      this.loaded.delete(victim[0]);
-      this.counts.evictions++;
-      void this.drop(victim[0], victim[1]);
+      this.evict(...victim);
     }
   }
 
@@ -177,7 +182,13 @@ export class ModelCache<M = unknown> {
     return total;
   }
 
-  private async drop(id: string, entry: Entry<M>): Promise<void> {
+  private evict(id: string, entry: Entry<M>): void {
+    this.loaded.delete(id);
+    this.counts.evictions++;
+    void this.unload(id, entry);
+  }
+
+  private async unload(id: string, entry: Entry<M>): Promise<void> {
     try {
       await this.options.unload?.(entry.model, id);
     } catch (err) {

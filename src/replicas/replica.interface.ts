@@ -83,6 +83,11 @@ export interface Replica {
    * event-loop use it reports (absent from replicas of older versions).
    */
   ping(): Promise<PongVitals | undefined>;
+  /**
+   * Asks a multiplexed replica to unload these models unless a request is using them (copies made
+   * for a hot model that cooled); it then reports the models it holds. Ignored by other replicas.
+   */
+  unloadModels(ids: string[]): void;
   /** Asks the replica to exit; kills it after `timeoutMs`. Resolves once it is gone. */
   stop(timeoutMs: number): Promise<void>;
   /** Kills the replica at once; reported through `exited`. */

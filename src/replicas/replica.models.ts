@@ -86,6 +86,11 @@ export class ReplicaModels {
     this.cache.release(modelId);
   }
 
+  /** Unloads these models unless a request uses them or their load is under way. */
+  unload(ids: readonly string[]): void {
+    for (const id of ids) this.cache.drop(id);
+  }
+
   /** What happened to the models since the previous report. */
   report(): ModelReport {
     return this.cache.report();

@@ -59,6 +59,8 @@ export type ToReplica =
   | { t: 'ping'; id: number }
   | { t: 'handle-result'; id: number; o: WireOutcome }
   | { t: 'stop' }
+  /** Unload these models unless a request uses them (extra copies that cooled); a `models` report follows. */
+  | { t: 'unload-models'; ids: string[] }
   /** The app read `n` more chunks of stream `id`: the replica may send `n` more. */
   | { t: 'credit'; id: number; n: number }
   /** The caller of call `id` went away or it timed out: abort its signal, close its generator. */

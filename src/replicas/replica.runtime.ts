@@ -83,7 +83,7 @@ export class ReplicaRuntime {
       const multiplexing = getMultiplexing(cls);
       if (multiplexing)
         this.models = new ReplicaModels(this.instance, multiplexing, init.backend, init.replicaId, () =>
-          this.modelsLoaded(),
+          this.modelsChanged(),
         );
       if (init.hasUserConfig && typeof this.instance.reconfigure === 'function') {
         await (this.instance.reconfigure as (c: unknown) => unknown)(init.userConfig);
@@ -128,6 +128,9 @@ export class ReplicaRuntime {
         return this.streams.credit(message.id, message.n);
       case 'cancel':
         return this.streams.cancel(message.id);
+      case 'unload-models':
+        this.models?.unload(message.ids);
+        return this.modelsChanged();
       case 'stop':
         void (this.models?.close() ?? Promise.resolve()).finally(() => {
           this.out.flush();
@@ -153,8 +156,8 @@ export class ReplicaRuntime {
     );
   }
 
-  /** After the replica is ready (preloads ride on its first result), the app hears of each load at once: its requests waiting for it may go on. */
-  private modelsLoaded(): void {
+  /** After the replica is ready (preloads ride on its first result), the app hears of each load and unload at once: requests waiting for a load may go on. */
+  private modelsChanged(): void {
     if (!this.ready) return;
     this.out.send({ t: 'models', mx: this.models!.report() });
     this.out.flushIfOlderThan(MAX_RESULT_DELAY_MS);

@@ -12,6 +12,8 @@ export interface ModelSchedulerSettings {
   readonly hotModelInFlight?: number;
   /** Models every replica loads at start (assumed held once it is ready, until it reports). */
   readonly preload?: readonly string[];
+  /** See `MultiplexedOptions.idleCopyMs`; default {@link IDLE_COPY_MS}. */
+  readonly idleCopyMs?: number;
   /** See `MultiplexedOptions.modelReplicas`. */
   readonly modelReplicas?: Readonly<Record<string, number>>;
   /** See `MultiplexedOptions.routing`. */
@@ -23,12 +25,20 @@ export interface ModelSchedulerSettings {
 /** Queued requests a multiplexed backend's router may pass over to reach one it can place (see {@link ReplicaScheduler.mayPass}). */
 const MAY_PASS = 16;
 
+/** Default of `MultiplexedOptions.idleCopyMs`. */
+export const IDLE_COPY_MS = 10_000;
+
+/** How often, at most, the scheduler looks for idle copies (on a request), ms. */
+const SWEEP_MS = 1000;
+
 /** One model on one replica, as the app knows it. */
 interface Holding {
   /** Requests for it in flight there. */
   inFlight: number;
   /** Its load there is under way (sent, not reported back yet). */
   loading: boolean;
+  /** When a request for it was last sent there (the scheduler's clock). */
+  lastSend: number;
   /** Requests for it sent there lately (the replica evicts by the same count). */
   readonly use: ModelUseScore;
 }
@@ -41,12 +51,15 @@ interface Holding {
 export class ModelScheduler<S extends ReplicaSlot = ReplicaSlot> extends ReplicaScheduler<S> {
   private readonly holdings = new Map<S, Map<string, Holding>>();
   private readonly clock: () => number;
+  private swept = 0;
 
   constructor(
     maxConcurrentQueries: number,
     private readonly settings: ModelSchedulerSettings,
     /** Hears every report a replica sends (for the figures). */
     private readonly reported?: (slot: S, report: ModelReport) => void,
+    /** Asks a replica to unload models (its idle extra copies). */
+    private readonly unload?: (slot: S, ids: string[]) => void,
   ) {
     super(maxConcurrentQueries);
     this.clock = settings.clock ?? (() => performance.now());
@@ -71,6 +84,7 @@ export class ModelScheduler<S extends ReplicaSlot = ReplicaSlot> extends Replica
 
   override pick(modelId?: string): S | undefined {
     if (modelId === undefined) return super.pick();
+    this.sweep();
     const slots = this.all;
     const candidates = slots.map((slot) => this.candidate(slot, modelId));
     const hot = this.settings.hotModelInFlight ?? Math.max(2, Math.ceil(this.maxConcurrentQueries / 2));
@@ -85,7 +99,8 @@ export class ModelScheduler<S extends ReplicaSlot = ReplicaSlot> extends Replica
     const models = this.modelsAt(slot);
     const holding = models.get(modelId) ?? idle(true);
     holding.inFlight++;
-    holding.use.add(this.clock());
+    holding.lastSend = this.clock();
+    holding.use.add(holding.lastSend);
     models.set(modelId, holding);
     return slot;
   }
@@ -106,6 +121,37 @@ export class ModelScheduler<S extends ReplicaSlot = ReplicaSlot> extends Replica
   /** Models `slot` holds loaded, as far as the app knows. */
   modelsOf(slot: S): string[] {
     return [...(this.holdings.get(slot) ?? [])].filter(([, h]) => !h.loading).map(([id]) => id);
+  }
+
+  /**
+   * At most every {@link SWEEP_MS}: a model held by more replicas than it needs (1, or its
+   * `modelReplicas`) loses the copies that got no request for `idleCopyMs` and run none — the
+   * copies made while it was hot, now cold (its requests stay on the copy used most). Preloaded
+   * models are kept everywhere. The holdings go at once, so no request is sent to a copy leaving.
+   */
+  private sweep(): void {
+    const now = this.clock();
+    if (!this.unload || now - this.swept < SWEEP_MS) return;
+    this.swept = now;
+    const idleMs = this.settings.idleCopyMs ?? IDLE_COPY_MS;
+    const preload = new Set(this.settings.preload);
+    const holders = new Map<string, [S, Holding][]>();
+    for (const [slot, models] of this.holdings) {
+      for (const [id, h] of models)
+        if (!h.loading && !preload.has(id)) holders.set(id, [...(holders.get(id) ?? []), [slot, h]]);
+    }
+    const drops = new Map<S, string[]>();
+    for (const [id, held] of holders) {
+      const keep = Math.max(1, this.settings.modelReplicas?.[id] ?? 1);
+      if (held.length <= keep) continue;
+      held.sort(([, a], [, b]) => b.use.value(now) - a.use.value(now));
+      for (const [slot, h] of held.slice(keep)) {
+        if (h.inFlight > 0 || now - h.lastSend < idleMs) continue;
+        this.holdings.get(slot)!.delete(id);
+        drops.set(slot, [...(drops.get(slot) ?? []), id]);
+      }
+    }
+    for (const [slot, ids] of drops) this.unload(slot, ids);
   }
 
   private modelsAt(slot: S): Map<string, Holding> {
@@ -146,5 +192,5 @@ export class ModelScheduler<S extends ReplicaSlot = ReplicaSlot> extends Replica
 }
 
 function idle(loading: boolean): Holding {
-  return { inFlight: 0, loading, use: new ModelUseScore() };
+  return { inFlight: 0, loading, lastSend: 0, use: new ModelUseScore() };
 }

@@ -124,6 +124,26 @@ for (const [kind, cls] of [
       assert.equal(models().holders.hot.length, 2, 'status() shows it on both');
     });
 
+    test('when the hot model cools, its extra copy gets no requests and is unloaded after idleCopyMs', async () => {
+      assert.equal(models().holders.hot.length, 2);
+      const evictionsBefore = models().evictions;
+      const answers: Answer[] = [];
+      await waitFor(
+        'the copy of hot to be unloaded',
+        async () => {
+          const res = await byHeader('hot');
+          assert.equal(res.status, 200, res.text);
+          answers.push(res.body as Answer);
+          return models().holders.hot?.length === 1;
+        },
+        15_000,
+      );
+      assert.equal(new Set(answers.map((a) => a.replica)).size, 1, 'a cooled model is served by one copy');
+      const other = s.serve.status().backends[backend].replicas.find((r) => r.id !== answers[0].replica)!;
+      assert.ok(!other.models!.includes('hot'), `status() shows it gone from ${other.id}`);
+      await waitFor('the replica to count the unload', () => models().evictions > evictionsBefore);
+    });
+
     test('a model listed in modelReplicas is kept on that many replicas, and its requests use both copies', async () => {
       const first = await byHeader('twin');
       assert.equal(first.status, 200, first.text);

@@ -41,6 +41,8 @@ export class FakeReplica implements Replica {
   readonly calls: FakeCall[] = [];
   /** `userConfig`s received by `reconfigure`, in order. */
   readonly configs: unknown[] = [];
+  /** Model ids `unloadModels` was asked to unload, in order. */
+  readonly unloaded: string[] = [];
   /** `setBatching` arguments received. */
   readonly batching: [number, number][] = [];
   pings = 0;
@@ -123,6 +125,10 @@ export class FakeReplica implements Replica {
 
   setBatching(maxBatchSize: number, waitMs: number): void {
     this.batching.push([maxBatchSize, waitMs]);
+  }
+
+  unloadModels(ids: string[]): void {
+    this.unloaded.push(...ids);
   }
 
   /** What the next pongs report (memory, event-loop use, batch sizes); none by default. */
