@@ -11,6 +11,8 @@ export interface ScalableBackend {
   replicaCount(): number;
   /** Moves to `target` replicas (per site); scale-down drains before it stops a replica. */
   scaleTo(target: number, decision: ScaleDecision): Promise<void>;
+  /** True while another instance decides for this backend (a fleet's decider): no decision here. */
+  standingBy?(): boolean;
 }
 
 /**
@@ -71,6 +73,8 @@ export class BackendAutoscaler {
 
   private tick(): void {
     if (this.scaling) return;
+    // What is sampled while standing by would be stale once this instance decides again.
+    if (this.backend.standingBy?.()) return this.policy.reset();
     const decision = this.policy.decide(Date.now(), this.backend.ongoing(), this.backend.replicaCount());
     if (!decision || decision.target === this.backend.replicaCount()) return;
     this.last = { ...decision, at: Date.now() };

@@ -25,14 +25,23 @@ export function instanceLoad(backends: Iterable<LoadedBackend>): FleetInstanceFi
     load.failed += c.failed + c.timedOut + c.rejected + c.replicaLost;
     load.inFlight += backend.inFlight;
     load.queued += backend.queued;
-    if (!described.autoscaling || backend.name === undefined) continue;
-    const hosts = described.hosts ?? [];
-    scaled[backend.name] = {
-      queued: backend.queued,
-      inFlight: backend.inFlight,
-      local: hosts.includes(LOCAL_HOST),
-      hosts: hosts.filter((h) => h !== LOCAL_HOST),
-    };
+    const own = backendLoad(backend, described);
+    if (own && backend.name !== undefined) scaled[backend.name] = own;
   }
   return Object.keys(scaled).length ? { ...load, backends: scaled } : load;
+}
+
+/** One backend's load and sites on this instance, if it is autoscaled (what the fleet's decider sums). */
+export function backendLoad(
+  backend: LoadedBackend | undefined,
+  described = backend?.describe(),
+): FleetBackendLoad | undefined {
+  if (!backend || !described?.autoscaling) return undefined;
+  const hosts = described.hosts ?? [];
+  return {
+    queued: backend.queued,
+    inFlight: backend.inFlight,
+    local: hosts.includes(LOCAL_HOST),
+    hosts: hosts.filter((h) => h !== LOCAL_HOST),
+  };
 }
