@@ -61,6 +61,11 @@ export class BackendAutoscaler {
     if (restart) this.start();
   }
 
+  /** Forgets the evidence gathered so far: the count was changed by another writer, so it judged the old count. */
+  reset(): void {
+    this.policy.reset();
+  }
+
   /** A request arrived: decides now instead of at the next tick (the fast path from zero replicas). */
   kick(): void {
     if (this.timer && this.backend.replicaCount() === 0) this.tick();

@@ -38,6 +38,8 @@ export interface FleetAutoscalingHost {
  */
 export class FleetAutoscaler {
   private readonly scalers = new Map<string, BackendAutoscaler>();
+  /** Each backend's numReplicas in the state applied last, to see another writer change it. */
+  private readonly counts = new Map<string, number>();
   private readonly waking = new Set<string>();
   private stopped = false;
 
@@ -60,8 +62,12 @@ export class FleetAutoscaler {
       }
     for (const [name, config] of wanted) {
       const scaler = this.scalers.get(name);
+      const count = this.host.applied()?.state.backends[name]?.config.numReplicas;
       if (!scaler) this.start(name, config);
       else if (!same(scaler.settings, config)) scaler.update(config);
+      // Raised from zero by another instance, or set by hand: what was sampled judged the old count.
+      else if (count !== this.counts.get(name)) scaler.reset();
+      this.counts.set(name, count ?? 0);
     }
   }
 

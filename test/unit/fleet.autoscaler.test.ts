@@ -115,6 +115,22 @@ describe('fleet autoscaler', () => {
     assert.equal(host.replicas, 4, 'the lease gone: no scale-down from here');
   });
 
+  test('a count changed by another writer (by hand, from zero) restarts the evidence: no move on samples of the old count', async () => {
+    const host = new FakeHost(1);
+    const autoscaler = new FleetAutoscaler(host, new Lines().logger, 500);
+    autoscaler.sync();
+    await advance(200, host, [['i2', 30]]);
+    const state = structuredClone(host.stored.state);
+    state.backends.a.config.numReplicas = 2;
+    host.stored = { revision: host.stored.revision + 1, state };
+    autoscaler.sync();
+    await advance(200, host, [['i2', 30]]);
+    assert.equal(host.written.length, 0);
+    await advance(400, host, [['i2', 30]]);
+    assert.equal(host.stored.state.autoscaling?.a.from, 2);
+    autoscaler.stop();
+  });
+
   test("heartbeats older than maxAgeMs are stale: a dead instance's last load scales nothing", async () => {
     const host = new FakeHost(1);
     const autoscaler = new FleetAutoscaler(host, new Lines().logger, 500);
