@@ -49,7 +49,7 @@ export const fleetMessages = {
   autoscaleStale: (backend: string, assumed: number, found: number | undefined) =>
     `Backend '${backend}': its numReplicas in the fleet's desired state is ${found ?? 'gone (backend deleted or autoscaling turned off)'}, not ${assumed} as the autoscaling decision assumed; the decision is dropped and the next one starts from the current count.`,
   autoscaleWriteFailed: (backend: string, instance: string, why: string) =>
-    `Backend '${backend}': instance ${instance} could not make its autoscaling move in the fleet's desired state (${why}); nothing of it is left in the state and the next decision starts from fresh figures. Check the replica's start-up error above, or the instance's NATS connection if this repeats.`,
+    `Backend '${backend}': instance ${instance} could not make its autoscaling move (${why}): either the write failed (nothing written) or its own replicas did not follow the count written (the other instances apply it). The next decision starts from fresh figures. Check the replica's start-up error above, or the instance's NATS connection if this repeats.`,
   rolloutLeft: (endpoint: string) =>
     `This instance closed while the rollout of endpoint '${endpoint}' ran: it goes on in the fleet (status() on another instance shows it).`,
 };
