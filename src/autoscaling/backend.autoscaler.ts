@@ -11,6 +11,8 @@ export interface ScalableBackend {
   replicaCount(): number;
   /** Moves to `target` replicas (per site); scale-down drains before it stops a replica. */
   scaleTo(target: number, decision: ScaleDecision): Promise<void>;
+  /** True while another instance decides for this backend (a fleet's decider): no decision here. */
+  standingBy?(): boolean;
 }
 
 /**
@@ -59,6 +61,11 @@ export class BackendAutoscaler {
     if (restart) this.start();
   }
 
+  /** Forgets the evidence gathered so far: the count was changed by another writer, so it judged the old count. */
+  reset(): void {
+    this.policy.reset();
+  }
+
   /** A request arrived: decides now instead of at the next tick (the fast path from zero replicas). */
   kick(): void {
     if (this.timer && this.backend.replicaCount() === 0) this.tick();
@@ -71,6 +78,8 @@ export class BackendAutoscaler {
 
   private tick(): void {
     if (this.scaling) return;
+    // What is sampled while standing by would be stale once this instance decides again.
+    if (this.backend.standingBy?.()) return this.policy.reset();
     const decision = this.policy.decide(Date.now(), this.backend.ongoing(), this.backend.replicaCount());
     if (!decision || decision.target === this.backend.replicaCount()) return;
     this.last = { ...decision, at: Date.now() };

@@ -2,6 +2,7 @@ import type { Logger } from '@nestjs/common';
 import { BackendAutoscaler } from '../autoscaling/backend.autoscaler';
 import type { ResolvedAutoscalingConfig } from '../interfaces/autoscaling-config.interface';
 import { messages } from '../serve.messages';
+import type { AutoscalingDelegate } from './autoscaling.delegate';
 
 /** What autoscaling needs from the backend it scales. */
 export interface AutoscalingControlOptions {
@@ -15,12 +16,16 @@ export interface AutoscalingControlOptions {
   replicas(): number;
   /** Scales every site to `n` replicas (one scale at a time). */
   scale(n: number): Promise<void>;
+  /** Who decides instead of this instance, if anyone (a fleet's decider, while the fleet is shared). */
+  delegate?(): AutoscalingDelegate | undefined;
 }
 
 /**
  * Keeps a backend's {@link BackendAutoscaler} in step with its `autoscaling` config: starts it,
  * gives it new settings, stops it when autoscaling is turned off or the backend drains.
- * `numReplicas` counts per site, so each site is given its share of the load.
+ * `numReplicas` counts per site, so each site is given its share of the load. While a
+ * {@link AutoscalingDelegate} is active (a fleet) it stands by, and a request waiting at zero
+ * replicas asks the delegate to raise the count.
  */
 export class AutoscalingControl {
   private autoscaler?: BackendAutoscaler;
@@ -40,7 +45,9 @@ export class AutoscalingControl {
 
   /** A request is waiting: at zero replicas, start one now. */
   kick(): void {
-    this.autoscaler?.kick();
+    const delegate = this.options.delegate?.();
+    if (!this.autoscaler || !delegate?.active()) return this.autoscaler?.kick();
+    if (this.options.replicas() === 0) delegate.wake(this.options.name);
   }
 
   /** Applies `config` (undefined, or `active` false, stops autoscaling). */
@@ -61,6 +68,7 @@ export class AutoscalingControl {
         name: options.name,
         ongoing: () => options.ongoing() / Math.max(1, options.sites()),
         replicaCount: () => options.replicas(),
+        standingBy: () => options.delegate?.()?.active() === true,
         scaleTo: async (target, decision) => {
           options.logger.log(messages.autoscaled(options.name, options.replicas(), target, decision.reason));
           await options.scale(target);

@@ -78,6 +78,7 @@ export class BackendDeployment {
       sites: () => this.pool.siteStates.length,
       replicas: () => this.config.numReplicas,
       scale: (n) => this.scale(n, 'autoscaling'),
+      delegate: () => settings.autoscaling,
     });
     const recorder = this.signals.recorder;
     this.health = new ReplicaHealth(

@@ -1,6 +1,7 @@
 import type { Logger } from '@nestjs/common';
 import type { ReplicaEvents, ReplicaSite } from '../replicas/replica.interface';
 import type { ServeSignals } from '../signals/serve.signals';
+import type { AutoscalingDelegate } from './autoscaling.delegate';
 
 /** Settings of the module that every deployment uses (see `ServeModuleOptions` for each). */
 export interface DeploymentSettings {
@@ -23,4 +24,6 @@ export interface DeploymentSettings {
   localSite?: ReplicaSite;
   /** The app's signal pipeline (a private one when absent, as in tests of one backend). */
   signals?: ServeSignals;
+  /** Set once the app may join a fleet: while it is active, the fleet's decider autoscales. */
+  autoscaling?: AutoscalingDelegate;
 }

@@ -42,7 +42,7 @@ export interface FleetFile {
   endpoints: Record<string, FleetFileEndpoint>;
 }
 
-const TOP = ['format', 'backends', 'endpoints', 'seeded', 'rollouts'];
+const TOP = ['format', 'backends', 'endpoints', 'seeded', 'rollouts', 'autoscaling'];
 const BACKEND = ['config', 'className', 'modulePath', 'exportName', 'codeVersion', 'options'];
 const OPTIONS = ['initArgs', 'replica', 'placement', 'env', 'resourceLimits'];
 const ENDPOINT = ['route', 'methods', 'traffic', 'shadows', 'stream'];
@@ -51,7 +51,7 @@ const WEIGHT_TOLERANCE = 1e-6;
 /**
  * Checks a parsed apply file and returns it typed, defaults filled in; throws an INVALID_CONFIG
  * ServeError naming `file` and the field (`endpoints.fleet.traffic.FleetB`). `format` and
- * `seeded` and `rollouts` (from a document printed by `status --json`) are accepted and ignored.
+ * `seeded`, `rollouts` and `autoscaling` (from a document printed by `status --json`) are accepted and ignored.
  */
 export function validateFleetFile(doc: unknown, file: string): FleetFile {
   const fail = (field: string, value: unknown, expected: string) =>

@@ -35,11 +35,13 @@ export const fleetChanges = {
         .map(([endpoint]) => endpoint);
       if (users.length) throw new ServeError('CONFLICT', messages.backendInUse(name, users));
       delete s.backends[name];
+      delete s.autoscaling?.[name];
     });
   },
   updateBackend(name: string, config: ResolvedBackendConfig): FleetChange {
     return change(`updateBackendConfig('${name}')`, [`backend:${name}`], (s) => {
       s.backends[name] = { ...backendOf(s, name), config };
+      if (!config.autoscaling) delete s.autoscaling?.[name];
     });
   },
   createEndpoint(name: string, endpoint: FleetEndpoint): FleetChange {

@@ -5,7 +5,7 @@ import type {
   ResolvedBackendConfig,
 } from '../interfaces/backend-config.interface';
 import type { ResolvedRolloutOptions, RolloutResult, RolloutStep } from '../interfaces/rollout-options.interface';
-import type { FleetInstanceFigures } from '../interfaces/serve-status.interface';
+import type { AutoscalingDecisionStatus, FleetInstanceFigures } from '../interfaces/serve-status.interface';
 
 /** The format of the stored document; a later format is refused rather than misread. */
 export const FLEET_STATE_FORMAT = 1;
@@ -56,7 +56,16 @@ export interface FleetState {
    * The instance holding the decider lease runs them; any instance starts or aborts one.
    */
   rollouts?: Record<string, FleetRollout>;
+  /**
+   * The last autoscaling move of each autoscaled backend, by backend name: written with the
+   * `numReplicas` it set, so every instance's status() says who decided it and from what load.
+   */
+  autoscaling?: Record<string, FleetScaleRecord>;
 }
+
+/** An autoscaling move as the fleet stores it (see {@link FleetState.autoscaling}). */
+export type FleetScaleRecord = AutoscalingDecisionStatus &
+  Required<Pick<AutoscalingDecisionStatus, 'from' | 'decidedBy'>>;
 
 /** A guarded rollout as the fleet stores it: where it is, so another instance can carry it on. */
 export interface FleetRollout {

@@ -144,8 +144,45 @@ export interface BackendStatus {
 
 /** Autoscaling of one backend in {@link BackendStatus}. */
 export interface AutoscalingStatus extends ResolvedAutoscalingConfig {
-  /** The last decision: the count it moved to, why, and when (ms since the epoch). */
-  lastDecision?: { target: number; reason: string; at: number };
+  /**
+   * The last decision: the count it moved to, why, and when (ms since the epoch). In a fleet it
+   * is the fleet's last move of the backend's `numReplicas`, the same on every instance.
+   */
+  lastDecision?: AutoscalingDecisionStatus;
+}
+
+/** A decision of the autoscaler, in {@link AutoscalingStatus}. */
+export interface AutoscalingDecisionStatus {
+  /** The replica count (per site) it moved to. */
+  target: number;
+  /** Why, e.g. `ongoing requests 7.6 / targetOngoingRequests 2, held 1000 ms (scale up)`. */
+  reason: string;
+  /** When, in ms since the epoch. */
+  at: number;
+  /** In a fleet: the count (per site) it moved from. */
+  from?: number;
+  /**
+   * In a fleet: the instance that wrote it (`name (id)`): the decider, or the instance where a
+   * request waited while the backend had no replica (a scale from zero).
+   */
+  decidedBy?: string;
+  /** In a fleet: the load summed over every instance it was decided from. */
+  fleetLoad?: FleetAutoscalingLoad;
+}
+
+/** A backend's load summed over the fleet, as the decider's autoscaler judges it. */
+export interface FleetAutoscalingLoad {
+  /** Requests queued and in flight for the backend, over every instance that reported it. */
+  ongoing: number;
+  /**
+   * Sites the backend's replicas run on across the fleet: each instance's own (placement
+   * `local` or `both`) once per instance, each replica host once. `numReplicas` counts per site.
+   */
+  sites: number;
+  /** `ongoing` ÷ `sites`: what the policy compares with `targetOngoingRequests`. */
+  perSite: number;
+  /** Instances whose figures were summed (the decider included). */
+  instances: number;
 }
 
 /** One endpoint in {@link ServeStatus}. */
@@ -211,6 +248,23 @@ export interface FleetInstanceFigures {
   inFlight: number;
   /** Requests waiting in its backends' queues now. */
   queued: number;
+  /**
+   * Its autoscaled backends' load now, by backend name (unset when it runs none): what the fleet's
+   * decider sums to scale them. Included in the totals above.
+   */
+  backends?: Record<string, FleetBackendLoad>;
+}
+
+/** One autoscaled backend's load on one instance, in {@link FleetInstanceFigures}. */
+export interface FleetBackendLoad {
+  /** Requests waiting in its queue on that instance. */
+  queued: number;
+  /** Its requests in replicas, from that instance. */
+  inFlight: number;
+  /** True when that instance runs its replicas on its own site (placement `local` or `both`). */
+  local: boolean;
+  /** Names of the replica hosts that instance runs its replicas on (shared by every instance). */
+  hosts: string[];
 }
 
 /** One instance of the app in the fleet, from its heartbeat. */

@@ -33,15 +33,23 @@ export const fleetMessages = {
   storeReset: (applied: number, found: number) =>
     `The fleet's desired state is at revision ${found}, behind the revision ${applied} this instance applied: the JetStream store was reset. This instance keeps what it applied; write a change to set the fleet's state again.`,
   deciderNow: (instance: string) =>
-    `Instance ${instance} is now the fleet's decider: it runs the guarded rollouts of the fleet (and carries on those another instance began).`,
+    `Instance ${instance} is now the fleet's decider: it runs the guarded rollouts of the fleet (and carries on those another instance began) and decides the replica counts of its autoscaled backends.`,
   deciderNoMore: (instance: string) =>
-    `Instance ${instance} is no longer the fleet's decider (its lease lapsed or it is closing): another instance carries its rollouts on from their current step.`,
+    `Instance ${instance} is no longer the fleet's decider (its lease lapsed or it is closing): another instance carries its rollouts on from their current step and takes over autoscaling.`,
   rolloutResumed: (endpoint: string, backend: string, step: number, instance: string) =>
     `Rollout of endpoint '${endpoint}' to backend '${backend}' carried on by instance ${instance} from ${step < 0 ? 'its shadow phase' : `step ${step + 1}`} (its step starts again, with the steps judged before kept).`,
   rolloutWriteFailed: (endpoint: string, why: string) =>
     `Rollout of endpoint '${endpoint}': its next step could not be written to the fleet's desired state (${why}); the decider tries again from that step.`,
   rolloutGone: (endpoint: string) =>
     `the rollout of endpoint '${endpoint}' was ended or replaced in the fleet's desired state meanwhile`,
+  autoscaled: (backend: string, instance: string, from: number, to: number, load: string, why: string) =>
+    `Backend '${backend}': instance ${instance}, the fleet's decider, scales it from ${from} to ${to} replicas per site on every instance, from the fleet's load (${load}; ${why}).`,
+  scaledFromZero: (backend: string, instance: string) =>
+    `Backend '${backend}': a request waits at instance ${instance} while the backend runs no replica; the instance sets its numReplicas to 1 in the fleet's desired state, so every instance starts one.`,
+  autoscaleStale: (backend: string, assumed: number, found: number | undefined) =>
+    `Backend '${backend}': its numReplicas in the fleet's desired state is ${found ?? 'gone (backend deleted or autoscaling turned off)'}, not ${assumed} as the autoscaling decision assumed; the decision is dropped and the next one starts from the current count.`,
+  autoscaleWriteFailed: (backend: string, instance: string, why: string) =>
+    `Backend '${backend}': instance ${instance} could not make its autoscaling move (${why}): either the write failed (nothing written) or its own replicas did not follow the count written (the other instances apply it). The next decision starts from fresh figures. Check the replica's start-up error above, or the instance's NATS connection if this repeats.`,
   rolloutLeft: (endpoint: string) =>
     `This instance closed while the rollout of endpoint '${endpoint}' ran: it goes on in the fleet (status() on another instance shows it).`,
 };

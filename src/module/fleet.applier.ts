@@ -52,6 +52,8 @@ export class FleetApplier {
     running.seeded = [...desired.state.seeded];
     if (desired.state.rollouts) running.rollouts = structuredClone(desired.state.rollouts);
     else delete running.rollouts;
+    if (desired.state.autoscaling) running.autoscaling = structuredClone(desired.state.autoscaling);
+    else delete running.autoscaling;
     this.current = { revision: desired.revision, state: running };
     this.onApplied?.(this.current);
     return errors;

@@ -1,22 +1,47 @@
 import type { BackendStatus } from '../backend/backend.status';
-import type { FleetInstanceFigures } from '../interfaces/serve-status.interface';
+import type { FleetBackendLoad, FleetInstanceFigures } from '../interfaces/serve-status.interface';
+import { LOCAL_HOST } from '../replicas/replica.interface';
 
 /** What {@link instanceLoad} reads of a backend. */
 export interface LoadedBackend {
-  describe(): Pick<BackendStatus, 'requests'>;
+  describe(): Pick<BackendStatus, 'requests'> & Partial<Pick<BackendStatus, 'autoscaling' | 'hosts'>>;
+  readonly name?: string;
   readonly inFlight: number;
   readonly queued: number;
 }
 
-/** This instance's own figures for its heartbeat: requests its backends answered, in flight and queued now. */
+/**
+ * This instance's own figures for its heartbeat: requests its backends answered, in flight and
+ * queued now, and per autoscaled backend its load and the sites it runs on (`backends`, left out
+ * when none is autoscaled), which the fleet's decider sums to scale it.
+ */
 export function instanceLoad(backends: Iterable<LoadedBackend>): FleetInstanceFigures {
-  const load = { requests: 0, failed: 0, inFlight: 0, queued: 0 };
+  const load: FleetInstanceFigures = { requests: 0, failed: 0, inFlight: 0, queued: 0 };
+  const scaled: Record<string, FleetBackendLoad> = {};
   for (const backend of backends) {
-    const c = backend.describe().requests;
+    const described = backend.describe();
+    const c = described.requests;
     load.requests += c.succeeded + c.failed + c.timedOut + c.rejected + c.replicaLost;
     load.failed += c.failed + c.timedOut + c.rejected + c.replicaLost;
     load.inFlight += backend.inFlight;
     load.queued += backend.queued;
+    const own = backendLoad(backend, described);
+    if (own && backend.name !== undefined) scaled[backend.name] = own;
   }
-  return load;
+  return Object.keys(scaled).length ? { ...load, backends: scaled } : load;
+}
+
+/** One backend's load and sites on this instance, if it is autoscaled (what the fleet's decider sums). */
+export function backendLoad(
+  backend: LoadedBackend | undefined,
+  described = backend?.describe(),
+): FleetBackendLoad | undefined {
+  if (!backend || !described?.autoscaling) return undefined;
+  const hosts = described.hosts ?? [];
+  return {
+    queued: backend.queued,
+    inFlight: backend.inFlight,
+    local: hosts.includes(LOCAL_HOST),
+    hosts: hosts.filter((h) => h !== LOCAL_HOST),
+  };
 }

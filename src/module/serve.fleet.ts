@@ -5,7 +5,7 @@ import { FleetKvStore } from '../cluster/fleet-kv.store';
 import { FleetAcks } from '../fleet/fleet.acks';
 import { fleetChanges, type FleetChange } from '../fleet/fleet.change';
 import { seedFleetState } from '../fleet/fleet.seed';
-import type { FleetState, StoredFleetState } from '../fleet/fleet.state';
+import type { FleetScaleRecord, FleetState, StoredFleetState } from '../fleet/fleet.state';
 import type { FleetStore } from '../fleet/fleet.store';
 import { FleetWriter } from '../fleet/fleet.writer';
 import { RevisionConflict } from '../fleet/revision.conflict';
@@ -26,7 +26,7 @@ import { ServeChanges } from './serve.changes';
 import { ServeOrchestrator } from './serve.orchestrator';
 import { ServeRollouts } from './serve.rollouts';
 import { ServeRegistry } from './serve.registry';
-import { instanceLoad } from './instance.load';
+import { backendLoad, instanceLoad } from './instance.load';
 import { FleetDecider } from './fleet.decider';
 
 /**
@@ -72,6 +72,12 @@ export class ServeFleet {
     this.prefix = cluster?.prefix ?? 'nestjs-serve';
     this.records = new FleetRecords(() => this.label);
     orchestrator.onConnection((nc, fresh) => this.connected(nc, fresh));
+    orchestrator.delegateAutoscaling({ active: () => this.shared, wake: (b) => this.decider?.autoscaling.wake(b) });
+  }
+
+  /** The fleet's last autoscaling move of `backend` (who decided it, from what load), while shared. */
+  lastScale(backend: string): FleetScaleRecord | undefined {
+    return this.shared ? this.applier?.applied.state.autoscaling?.[backend] : undefined;
   }
 
   /** True when changes go through the fleet's shared desired state. */
@@ -207,6 +213,7 @@ export class ServeFleet {
       applied: () => this.applier!.applied,
       commit: (change: FleetChange) => this.commit(change),
       instances: () => this.acks!.list(),
+      load: (backend: string) => backendLoad(this.registry.backends.get(backend)),
     };
     const self = { id: this.id, name: this.name };
     const decider = new FleetDecider(
@@ -219,7 +226,7 @@ export class ServeFleet {
       this.logger,
     );
     decider.rollouts = this.rollouts.attach(decider);
-    this.applier!.onApplied = () => decider.rollouts?.sync();
+    this.applier!.onApplied = () => decider.sync();
     return decider;
   }
 

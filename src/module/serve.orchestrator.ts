@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { availableParallelism } from 'node:os';
 import type { BackendDefinition } from '../backend/backend.definition';
 import { BackendDeployment, type DeploymentSettings } from '../backend/backend.deployment';
+import type { AutoscalingDelegate } from '../backend/autoscaling.delegate';
 import { cpuOverrun, localCpuShares, type BudgetedBackend } from '../router/cpu.budget';
 import { ClusterMembership, type RemoteAgent } from '../cluster/cluster.membership';
 import type { ResolvedBackendConfig } from '../interfaces/backend-config.interface';
@@ -98,6 +99,11 @@ export class ServeOrchestrator {
   /** This instance's id in the cluster (replica hosts and the fleet know it by it). */
   get instanceId(): string | undefined {
     return this.cluster?.appId;
+  }
+
+  /** Every backend's autoscaling defers to `delegate` while it is active (the fleet, once shared). */
+  delegateAutoscaling(delegate: AutoscalingDelegate): void {
+    this.settings.autoscaling = delegate;
   }
 
   /** Calls `listener` each time NATS comes up: a new connection (`fresh`) or a reconnect. */

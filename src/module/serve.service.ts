@@ -113,7 +113,7 @@ export class ServeService implements ServeHealthSource {
    * each endpoint's route, traffic split, shadows and figures. See {@link ServeStatus}.
    */
   status(): ServeStatus {
-    return composeStatus(this.registry, this.signals, this.rollouts, this.shuttingDown, this.fleet.status());
+    return composeStatus(this.registry, this.signals, this.rollouts, this.shuttingDown, this.fleet);
   }
 
   /** `true` once the app started shutting down (draining requests in flight). */

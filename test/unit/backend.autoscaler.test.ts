@@ -83,4 +83,24 @@ describe('backend autoscaler', () => {
     await scaler.settled();
     scaler.stop();
   });
+
+  test('standing by (a fleet decides): no decision, and its evidence starts afresh when it decides again', async () => {
+    const backend = new FakeBackend(0);
+    let standingBy = true;
+    const scaler = new BackendAutoscaler(
+      Object.assign(backend, { standingBy: () => standingBy }),
+      resolveAutoscalingConfig({ maxReplicas: 4, upscaleDelayMs: 500 }),
+      assert.fail,
+    );
+    scaler.start();
+    backend.load = 20;
+    await advance(2000);
+    assert.deepEqual(backend.asked, []);
+    standingBy = false;
+    await advance(300);
+    assert.deepEqual(backend.asked, [], 'the load seen while standing by does not count');
+    await advance(500);
+    assert.deepEqual(backend.asked, [4]);
+    scaler.stop();
+  });
 });

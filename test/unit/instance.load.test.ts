@@ -18,3 +18,23 @@ test("an instance's figures add up its backends; cancelled requests are not answ
   assert.deepEqual(load, { requests: 19, failed: 5, inFlight: 4, queued: 7 });
   assert.deepEqual(instanceLoad([]), { requests: 0, failed: 0, inFlight: 0, queued: 0 });
 });
+
+test('autoscaled backends are reported one by one, with the sites they run on; the others only in the totals', () => {
+  const scaled = {
+    ...backend({ succeeded: 1 }, 2, 3),
+    name: 'scaled',
+    describe: () => ({
+      ...backend({ succeeded: 1 }, 2, 3).describe(),
+      autoscaling: {} as never,
+      hosts: ['local', 'gpu-1'],
+    }),
+  };
+  const plain = { ...backend({}, 1, 1), name: 'plain' };
+  assert.deepEqual(instanceLoad([scaled, plain]), {
+    requests: 1,
+    failed: 0,
+    inFlight: 3,
+    queued: 4,
+    backends: { scaled: { queued: 3, inFlight: 2, local: true, hosts: ['gpu-1'] } },
+  });
+});

@@ -1,0 +1,30 @@
+import { fleetMessages } from '../messages/fleet.messages';
+import { ServeError } from '../serve.errors';
+import type { FleetChange } from './fleet.change';
+import type { FleetScaleRecord, FleetState } from './fleet.state';
+
+/**
+ * The change that moves an autoscaled backend's `numReplicas` from `record.from` to
+ * `record.target` and records the move in `autoscaling`. It touches no entity, so it is re-applied
+ * on any newer state (the decider never gets a 409), but only while the backend is still
+ * autoscaled at `record.from` replicas: otherwise the decision was taken on a count that is gone
+ * (changed by hand, raised from zero by another instance) and it throws a CONFLICT ServeError,
+ * writing nothing.
+ */
+export function autoscaledChange(backend: string, record: FleetScaleRecord): FleetChange {
+  return {
+    what: `autoscaling of backend '${backend}'`,
+    touches: [],
+    needs: [],
+    apply(state: FleetState): FleetState {
+      const found = state.backends[backend];
+      const current = found?.config.autoscaling ? found.config.numReplicas : undefined;
+      if (current !== record.from)
+        throw new ServeError('CONFLICT', fleetMessages.autoscaleStale(backend, record.from, current));
+      const next = structuredClone(state);
+      next.backends[backend].config.numReplicas = record.target;
+      (next.autoscaling ??= {})[backend] = record;
+      return next;
+    },
+  };
+}
