@@ -1,5 +1,5 @@
 import { instanceLabel } from '../fleet/ack.verdict';
-import type { FleetInstance, StoredFleetState } from '../fleet/fleet.state';
+import type { FleetInstance, FleetRollout, FleetScaleRecord, StoredFleetState } from '../fleet/fleet.state';
 import { json } from './apply-plan.render';
 
 /** What `nestjs-serve status` shows: the desired state, its bucket, and the instances heard of. */
@@ -10,8 +10,8 @@ export interface FleetStatusReport {
 }
 
 /**
- * The fleet as text: endpoints (route, methods, traffic, shadows), backends (class, code
- * version, config), then instances with the revision each applied, whether it is live (heartbeat
+ * The fleet as text: endpoints (route, methods, traffic, shadows, a guarded rollout in progress
+ * or its result), backends (class, code version, config, the fleet's last autoscaling move), then instances with the revision each applied, whether it is live (heartbeat
  * at most `liveWindowMs` old at `now`) and behind, and its last error.
  */
 export function renderFleetStatus(report: FleetStatusReport, now: number, liveWindowMs: number): string {
@@ -28,6 +28,8 @@ export function renderFleetStatus(report: FleetStatusReport, now: number, liveWi
       out.push(`  ${name}  ${e.route}  ${e.methods.join(',')}${e.stream ? '  stream sse' : ''}`);
       out.push(`    traffic  ${percentages(e.traffic)}`);
       if (Object.keys(e.shadows).length) out.push(`    shadows  ${percentages(e.shadows)}`);
+      const rollout = state.rollouts?.[name];
+      if (rollout) out.push(`    rollout  ${rolloutLine(rollout)}`);
     }
     out.push('', `Backends (${Object.keys(state.backends).length})`);
     for (const [name, b] of Object.entries(state.backends)) {
@@ -41,6 +43,8 @@ export function renderFleetStatus(report: FleetStatusReport, now: number, liveWi
           .join(', ')}`,
       );
       out.push(`    userConfig ${json(userConfig)}, autoscaling ${autoscaling ? json(autoscaling) : 'off'}`);
+      const move = state.autoscaling?.[name];
+      if (move) out.push(`    last autoscaling move  ${moveLine(move, now)}`);
     }
   }
   const live = instances.filter((i) => now - i.lastSeen <= liveWindowMs);
@@ -53,6 +57,19 @@ export function renderFleetStatus(report: FleetStatusReport, now: number, liveWi
     if (i.error) out.push(`    could not apply revision ${i.error.revision}: ${i.error.message}`);
   }
   return out.join('\n');
+}
+
+function rolloutLine(r: FleetRollout): string {
+  const judged = r.done.map((d) => `${+(d.weight * 100).toFixed(2)}%`).join(', ') || 'none';
+  if (r.result?.outcome === 'promoted') return `of ${r.backend} promoted (steps judged: ${judged})`;
+  if (r.result) return `of ${r.backend} rolled back: ${r.result.reason}`;
+  const step = r.step < 0 ? 'shadow phase' : `step ${r.step + 1} of ${r.options.steps.length}`;
+  return `of ${r.backend} in progress, ${step}, steps judged: ${judged}${r.decider ? `, run by ${r.decider}` : ''}`;
+}
+
+function moveLine(m: FleetScaleRecord, now: number): string {
+  const load = m.fleetLoad ? `, fleet load ${m.fleetLoad.ongoing} over ${m.fleetLoad.sites} sites` : '';
+  return `${m.from} → ${m.target} ${((now - m.at) / 1000).toFixed(0)} s ago by ${m.decidedBy}${load}: ${m.reason}`;
 }
 
 function percentages(weights: Record<string, number>): string {

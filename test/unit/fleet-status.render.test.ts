@@ -41,3 +41,44 @@ test('endpoints with traffic, backends with config, instances live or not, behin
     /No desired state in JetStream bucket 'p-fleet' yet/,
   );
 });
+
+test("a rollout in progress or ended, and the fleet's last autoscaling move, are shown", () => {
+  const state = twoBackends();
+  const now = 100_000;
+  const step = { weight: 0.2, shadow: false, startedAt: 0, endedAt: 1 };
+  const options = { steps: [0.2, 0.5, 1] } as never;
+  state.rollouts = {
+    e: {
+      id: 'r1',
+      backend: 'b',
+      options,
+      previous: { a: 1 },
+      step: 1,
+      stepStartedAt: 1,
+      startedAt: 0,
+      done: [step],
+      decider: 'one (i1)',
+    },
+  };
+  state.autoscaling = {
+    a: {
+      from: 1,
+      target: 3,
+      at: now - 4000,
+      reason: 'ongoing 8 / target 1 (scale up)',
+      decidedBy: 'one (i1)',
+      fleetLoad: { ongoing: 8, sites: 3, perSite: 2.7, instances: 3 },
+    },
+  };
+  const text = renderFleetStatus({ bucket: 'p-fleet', stored: { revision: 9, state }, instances: [] }, now, 3000);
+  assert.match(text, /rollout {2}of b in progress, step 2 of 3, steps judged: 20%, run by one \(i1\)/);
+  assert.match(
+    text,
+    /last autoscaling move {2}1 → 3 4 s ago by one \(i1\), fleet load 8 over 3 sites: ongoing 8 \/ target 1 \(scale up\)/,
+  );
+  state.rollouts.e.result = { outcome: 'rolled-back', reason: 'p99 too high', steps: [step] };
+  assert.match(
+    renderFleetStatus({ bucket: 'p-fleet', stored: { revision: 10, state }, instances: [] }, now, 3000),
+    /rollout {2}of b rolled back: p99 too high/,
+  );
+});
