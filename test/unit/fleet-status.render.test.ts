@@ -45,7 +45,7 @@ test('endpoints with traffic, backends with config, instances live or not, behin
 test("a rollout in progress or ended, and the fleet's last autoscaling move, are shown", () => {
   const state = twoBackends();
   const now = 100_000;
-  const step = { weight: 0.2, shadow: false, startedAt: 0, endedAt: 1 };
+  const step = { weight: 0.2, shadow: false, startedAt: 0, endedAt: 1, verdict: 'pass' as const, reason: 'ok' };
   const options = { steps: [0.2, 0.5, 1] } as never;
   state.rollouts = {
     e: {
@@ -76,7 +76,7 @@ test("a rollout in progress or ended, and the fleet's last autoscaling move, are
     text,
     /last autoscaling move {2}1 → 3 4 s ago by one \(i1\), fleet load 8 over 3 sites: ongoing 8 \/ target 1 \(scale up\)/,
   );
-  state.rollouts.e.result = { outcome: 'rolled-back', reason: 'p99 too high', steps: [step] };
+  state.rollouts!.e.result = { outcome: 'rolled-back', reason: 'p99 too high', steps: [step] };
   assert.match(
     renderFleetStatus({ bucket: 'p-fleet', stored: { revision: 10, state }, instances: [] }, now, 3000),
     /rollout {2}of b rolled back: p99 too high/,
