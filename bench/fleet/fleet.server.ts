@@ -3,14 +3,23 @@
  * and `cluster.fleet` on (`FLEET_SERVERS`, `FLEET_PREFIX`, `FLEET_NAME`). It reports `{ type:
  * 'ready', port }` over IPC once it listens, and answers the orchestrator's IPC commands with `{
  * type: 'ack', id, ... }`: `traffic` (setTraffic on this instance, timed), `burst` (many
- * conflicting setTraffic calls at once), `state` (its revision and traffic), `stop`.
+ * conflicting setTraffic calls at once), `config` (updateBackendConfig), `state` (its revision,
+ * traffic, rollout, and FleetOne's replicas and last autoscaling move), `stop`.
  */
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { ServeModule, ServeService, isServeError, type RolloutOptions, type RolloutProgress } from '../../src';
+import {
+  ServeModule,
+  ServeService,
+  isServeError,
+  type AutoscalingDecisionStatus,
+  type BackendConfig,
+  type RolloutOptions,
+  type RolloutProgress,
+} from '../../src';
 import { FleetOne, FleetTwo } from '../backends/fleet.backend';
 
 /** A command from the orchestrator. */
@@ -20,6 +29,7 @@ export type FleetCommand =
   | { type: 'state'; id: number }
   | { type: 'rollout'; id: number; backend: string; options: RolloutOptions }
   | { type: 'abort'; id: number }
+  | { type: 'config'; id: number; backend: string; config: BackendConfig }
   | { type: 'stop'; id: number };
 
 /** What the `state` command answers: this instance's view of the fleet and of the `fleet` endpoint. */
@@ -33,6 +43,8 @@ export interface InstanceState {
   /** This instance, as `name (id)`. */
   self: string;
   rollout?: RolloutProgress;
+  /** FleetOne's replicas running here, and its last autoscaling move as this instance sees it. */
+  one: { replicas: number; lastScale?: AutoscalingDecisionStatus };
 }
 
 /** How one write of a burst ended. */
@@ -97,9 +109,16 @@ async function main(): Promise<void> {
             decider: status.fleet?.decider,
             self: `${process.env.FLEET_NAME} (${status.fleet?.instance})`,
             rollout: status.endpoints.fleet?.rollout,
+            one: {
+              replicas: status.backends.FleetOne.replicas.filter((r) => r.state === 'READY').length,
+              lastScale: status.backends.FleetOne.autoscaling?.lastDecision,
+            },
           });
         } else if (command.type === 'rollout') {
           reply(command.id, { result: await serve.rollout('fleet', command.backend, command.options) });
+        } else if (command.type === 'config') {
+          await serve.updateBackendConfig(command.backend, command.config);
+          reply(command.id, {});
         } else if (command.type === 'abort') {
           await serve.abortRollout('fleet');
           reply(command.id, {});
