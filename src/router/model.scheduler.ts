@@ -84,22 +84,20 @@ export class ModelScheduler<S extends ReplicaSlot = ReplicaSlot> extends Replica
 
   override pick(modelId?: string): S | undefined {
     if (modelId === undefined) return super.pick();
-    this.sweep();
+    const now = this.clock();
+    this.sweep(now);
     const slots = this.all;
-    const candidates = slots.map((slot) => this.candidate(slot, modelId));
+    const candidates = slots.map((slot) => this.candidate(slot, modelId, now));
     const hot = this.settings.hotModelInFlight ?? Math.max(2, Math.ceil(this.maxConcurrentQueries / 2));
     const share = slots.length ? this.inFlight / slots.length : 0;
-    const copies = Object.hasOwn(this.settings.modelReplicas ?? {}, modelId)
-      ? this.settings.modelReplicas![modelId]
-      : 1;
-    const context = { hotAbove: Math.max(hot - 1, share), random: Math.random(), copies };
+    const context = { hotAbove: Math.max(hot - 1, share), random: Math.random(), copies: this.copiesOf(modelId) };
     const index = chooseModelReplica(candidates, context, this.settings.routing);
     if (index === undefined) return undefined;
     const slot = slots[index];
     const models = this.modelsAt(slot);
     const holding = models.get(modelId) ?? idle(true);
     holding.inFlight++;
-    holding.lastSend = this.clock();
+    holding.lastSend = now;
     holding.use.add(holding.lastSend);
     models.set(modelId, holding);
     return slot;
@@ -129,29 +127,33 @@ export class ModelScheduler<S extends ReplicaSlot = ReplicaSlot> extends Replica
    * copies made while it was hot, now cold (its requests stay on the copy used most). Preloaded
    * models are kept everywhere. The holdings go at once, so no request is sent to a copy leaving.
    */
-  private sweep(): void {
-    const now = this.clock();
+  private sweep(now: number): void {
     if (!this.unload || now - this.swept < SWEEP_MS) return;
     this.swept = now;
     const idleMs = this.settings.idleCopyMs ?? IDLE_COPY_MS;
     const preload = new Set(this.settings.preload);
     const holders = new Map<string, [S, Holding][]>();
     for (const [slot, models] of this.holdings) {
-      for (const [id, h] of models)
-        if (!h.loading && !preload.has(id)) holders.set(id, [...(holders.get(id) ?? []), [slot, h]]);
+      for (const [id, h] of models) if (!h.loading && !preload.has(id)) push(holders, id, [slot, h] as [S, Holding]);
     }
     const drops = new Map<S, string[]>();
     for (const [id, held] of holders) {
-      const keep = Math.max(1, this.settings.modelReplicas?.[id] ?? 1);
+      const keep = this.copiesOf(id);
       if (held.length <= keep) continue;
       held.sort(([, a], [, b]) => b.use.value(now) - a.use.value(now));
       for (const [slot, h] of held.slice(keep)) {
         if (h.inFlight > 0 || now - h.lastSend < idleMs) continue;
         this.holdings.get(slot)!.delete(id);
-        drops.set(slot, [...(drops.get(slot) ?? []), id]);
+        push(drops, slot, id);
       }
     }
     for (const [slot, ids] of drops) this.unload(slot, ids);
+  }
+
+  /** Replicas that should hold `id`: its `modelReplicas` (own keys only: an id may be `constructor`), else 1. */
+  private copiesOf(id: string): number {
+    const copies = this.settings.modelReplicas;
+    return copies && Object.hasOwn(copies, id) ? copies[id] : 1;
   }
 
   private modelsAt(slot: S): Map<string, Holding> {
@@ -170,10 +172,9 @@ export class ModelScheduler<S extends ReplicaSlot = ReplicaSlot> extends Replica
     for (const id of held) if (!models.has(id)) models.set(id, idle(false));
   }
 
-  private candidate(slot: S, modelId: string): ModelCandidate {
+  private candidate(slot: S, modelId: string, now: number): ModelCandidate {
     const models = this.holdings.get(slot);
     const holding = models?.get(modelId);
-    const now = this.clock();
     let victimUse = Infinity;
     for (const h of models?.values() ?? []) {
       if (h.inFlight <= 0 && !h.loading) victimUse = Math.min(victimUse, h.use.value(now));
@@ -193,4 +194,10 @@ export class ModelScheduler<S extends ReplicaSlot = ReplicaSlot> extends Replica
 
 function idle(loading: boolean): Holding {
   return { inFlight: 0, loading, lastSend: 0, use: new ModelUseScore() };
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }

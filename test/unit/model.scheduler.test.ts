@@ -49,52 +49,58 @@ test('the queue offers its items in order and keeps the refused ones in order', 
   assert.equal(q.size, 3, 'strict FIFO stops at the first refusal and keeps everything');
 });
 
-test('a hot model copy that cooled is unloaded after idleCopyMs; the copy used most, floors and preloads stay', () => {
-  let now = 0;
-  const unloaded: [string, string[]][] = [];
-  const s = new ModelScheduler(
-    8,
-    {
-      capacity: 3,
-      hotModelInFlight: 2,
-      idleCopyMs: 5000,
-      preload: ['p'],
-      modelReplicas: { twin: 2 },
-      clock: () => now,
-    },
-    undefined,
-    (slot, ids) => unloaded.push([slot.id, ids]),
-  );
-  const [a, b] = [slot('a'), slot('b')];
-  s.add(a);
-  s.add(b);
-  const send = (model: string) => {
-    const chosen = s.pick(model)!;
-    chosen.inFlight++;
-    return chosen;
-  };
-  const done = (chosen: ReplicaSlot, model: string) => {
-    chosen.inFlight--;
-    s.finished(chosen, model, report([...s.modelsOf(chosen), model]));
-  };
-  // 'hot' loads on a, gets hot there, and is copied to b.
-  done(send('hot'), 'hot');
-  const running = [send('hot'), send('hot'), send('hot')];
-  assert.deepEqual(
-    running.map((r) => r.id),
-    ['a', 'a', 'b'],
-    'the third concurrent request makes a copy',
-  );
-  for (const r of running) done(r, 'hot');
-  done(send('twin'), 'twin');
-  done(send('twin'), 'twin');
-  // It cools: its requests stay on a, the copy on b gets none.
-  for (let i = 0; i < 5; i++) {
-    now += 1500;
-    const chosen = send('hot');
-    assert.equal(chosen.id, 'a', 'a cooled model stays on the copy used most');
-    done(chosen, 'hot');
-  }
-  assert.deepEqual(unloaded, [['b', ['hot']]], 'the idle copy is unloaded, twin (floor 2) and p (preload) stay');
-  assert.deepEqual(s.modelsOf(b).sort(), ['p', 'twin']);
-});
+for (const hotId of ['hot', 'constructor']) {
+  test(`a hot model copy that cooled is unloaded after idleCopyMs; the copy used most, floors and preloads stay (model '${hotId}')`, () => {
+    let now = 0;
+    const unloaded: [string, string[]][] = [];
+    const s = new ModelScheduler(
+      8,
+      {
+        capacity: 3,
+        hotModelInFlight: 2,
+        idleCopyMs: 5000,
+        preload: ['p'],
+        modelReplicas: { twin: 2 },
+        clock: () => now,
+      },
+      undefined,
+      (slot, ids) => unloaded.push([slot.id, ids]),
+    );
+    const [a, b] = [slot('a'), slot('b')];
+    s.add(a);
+    s.add(b);
+    const send = (model: string) => {
+      const chosen = s.pick(model)!;
+      chosen.inFlight++;
+      return chosen;
+    };
+    const done = (chosen: ReplicaSlot, model: string) => {
+      chosen.inFlight--;
+      s.finished(chosen, model, report([...s.modelsOf(chosen), model]));
+    };
+    // The model loads on a, gets hot there, and is copied to b.
+    done(send(hotId), hotId);
+    const running = [send(hotId), send(hotId), send(hotId)];
+    assert.deepEqual(
+      running.map((r) => r.id),
+      ['a', 'a', 'b'],
+      'the third concurrent request makes a copy',
+    );
+    for (const r of running) done(r, hotId);
+    done(send('twin'), 'twin');
+    done(send('twin'), 'twin');
+    // It cools: its requests stay on a, the copy on b gets none.
+    for (let i = 0; i < 5; i++) {
+      now += 1500;
+      const chosen = send(hotId);
+      assert.equal(chosen.id, 'a', 'a cooled model stays on the copy used most');
+      done(chosen, hotId);
+    }
+    assert.deepEqual(unloaded, [['b', [hotId]]], 'the idle copy is unloaded, twin (floor 2) and p (preload) stay');
+    assert.deepEqual(s.modelsOf(b).sort(), ['p', 'twin']);
+    now += 60_000;
+    done(send('other'), 'other');
+    assert.ok(s.modelsOf(a).includes(hotId), 'its last copy stays, however idle');
+    assert.equal(unloaded.length, 1);
+  });
+}
