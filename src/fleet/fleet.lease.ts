@@ -49,6 +49,11 @@ export class FleetLease {
         this.revision === undefined
           ? await this.store.acquireLease(this.self)
           : await this.store.renewLease(this.self, this.revision);
+      if (this.stopped) {
+        // stop() ran meanwhile: a lease this round took or renewed is given up, never reported held.
+        if (revision !== undefined) await this.store.releaseLease(revision).catch(() => undefined);
+        return;
+      }
       this.revision = revision;
       if (revision !== undefined) {
         this.validUntil = asked + this.ttlMs - this.periodMs;

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '@nestjs/common';
-import type { FleetChange } from '../fleet/fleet.change';
 import type { FleetRollout, FleetStepFigures, StoredFleetState } from '../fleet/fleet.state';
 import type { ResolvedRolloutOptions, RolloutProgress, RolloutResult } from '../interfaces/rollout-options.interface';
 import { fleetMessages } from '../messages/fleet.messages';
 import type { RolloutMove } from '../rollout/rollout.coordinator';
 import type { StepFigures } from '../router/rollout.judge';
-import { rolloutEdit, runningRollout } from '../fleet/fleet-rollout.edits';
+import { fleetEdit, type FleetChange } from '../fleet/fleet.change';
+import { runningRollout } from '../fleet/fleet-rollout.edits';
 import { FleetRolloutRun } from './fleet-rollout.run';
 import { ServeError } from '../serve.errors';
 import { messages } from '../serve.messages';
@@ -112,7 +112,7 @@ export class FleetRollouts {
       done: [],
     };
     const result = new Promise<RolloutResult>((resolve) => this.waiters.set(id, { resolve, endpoint, seen: false }));
-    const change = rolloutEdit(`rollout('${endpoint}')`, [`endpoint:${endpoint}`], (s) => {
+    const change = fleetEdit(`rollout('${endpoint}')`, [`endpoint:${endpoint}`], (s) => {
       this.assertFree(endpoint, s);
       if (!s.endpoints[endpoint])
         throw new ServeError('NOT_FOUND', messages.unknownEndpoint(endpoint, Object.keys(s.endpoints)));
@@ -125,11 +125,14 @@ export class FleetRollouts {
   async abort(endpoint: string, reason = 'aborted'): Promise<RolloutResult> {
     const rollout = runningRollout(this.host.applied()?.state, endpoint);
     if (!rollout) throw new ServeError('NOT_FOUND', messages.rolloutNoneRunning(endpoint));
-    const result = new Promise<RolloutResult>((resolve) =>
-      this.waiters.set(rollout.id, { resolve, endpoint, seen: true }),
-    );
+    // The instance that started it may wait for the same result: both are answered.
+    const result = new Promise<RolloutResult>((resolve) => {
+      const started = this.waiters.get(rollout.id)?.resolve;
+      const both = started ? (r: RolloutResult) => (started(r), resolve(r)) : resolve;
+      this.waiters.set(rollout.id, { resolve: both, endpoint, seen: true });
+    });
     await this.host.decide(
-      rolloutEdit(`abortRollout('${endpoint}')`, [], (s) => {
+      fleetEdit(`abortRollout('${endpoint}')`, [], (s) => {
         const now = runningRollout(s, endpoint);
         if (now?.id === rollout.id) now.abort ??= reason;
       }),

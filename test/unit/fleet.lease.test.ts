@@ -104,3 +104,14 @@ test('a holder cut off from the store stops counting itself the decider before i
   await leases[0].tick();
   assert.equal(leases[0].held, true, 'takes it again once the old key expired');
 });
+
+test('a lease taken by a round still in flight when stop() runs is given up, never reported held', async () => {
+  const { store, leases, changes } = fleetOf(['a']);
+  const [a] = leases;
+  const round = a.tick(); // acquireLease awaits the store
+  await a.stop();
+  await round;
+  assert.equal(a.held, false);
+  assert.deepEqual(changes, []);
+  assert.equal(store.key, undefined, 'the store has no holder: another instance takes it at once');
+});

@@ -40,3 +40,34 @@ test('an instance reports each backend of a running rollout once, the candidate 
     ['canary/B', 'canary/A'],
   );
 });
+
+test('a rollout started and aborted on the same instance answers both callers', async () => {
+  let stored: FleetState = { format: 1, backends: {}, endpoints: {}, seeded: [] };
+  stored.endpoints.canary = { route: '/c', methods: ['GET'], traffic: { A: 1, B: 0 }, shadows: {} } as never;
+  const rollouts = new FleetRollouts(
+    {
+      applied: () => ({ revision: 1, state: stored }),
+      decide: async (change) => void (stored = change.apply(stored)),
+      isDecider: false,
+      label: 'one (1)',
+      reported: () => [],
+    },
+    { figures: () => ({ requests: 0, errors: 0, p99Ms: 0 }), trouble: () => undefined, stepped: () => undefined },
+    new Logger('test'),
+  );
+  const options = { ...DEFAULT_ROLLOUT_OPTIONS, steps: [...DEFAULT_ROLLOUT_OPTIONS.steps] };
+  const started = rollouts.start('canary', 'B', options, { A: 1, B: 0 }, {});
+  stored = started.change.apply(stored);
+  rollouts.sync();
+  const aborted = rollouts.abort('canary', 'stop it');
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(stored.rollouts!.canary.abort, 'stop it');
+  // The decider rolls it back: its result lands in the state every instance applies.
+  stored.rollouts!.canary.result = { outcome: 'rolled-back', reason: 'stop it', steps: [] };
+  rollouts.sync();
+  const results = await Promise.all([started.result, aborted]);
+  assert.deepEqual(
+    results.map((r) => r.outcome),
+    ['rolled-back', 'rolled-back'],
+  );
+});
