@@ -12,7 +12,7 @@ type WatchedSocket = Socket & { [ON_SOCKET]?: Set<ResponseCloseSignal> };
  * It follows the connection, not the response: one `close` listener per socket for all the
  * requests a keep-alive connection carries (adding and removing a listener on every response
  * was a measurable part of an endpoint's main-thread cost), and a set entry per request.
- * Without a socket (a response not bound to one), it follows the response's own `close`.
+ * Without a socket (neither the response nor its request has one), it follows the response's own `close`.
  * `dispose()` once the request is answered.
  */
 export class ResponseCloseSignal implements CallerSignal {
@@ -23,9 +23,10 @@ export class ResponseCloseSignal implements CallerSignal {
   private closedResponse?: () => void;
 
   constructor(private readonly response: ServerResponse) {
-    const socket = (this.socket = response.socket as WatchedSocket | null);
+    // A response queued behind another on a pipelined connection has no socket yet: its request does.
+    const socket = (this.socket = (response.socket ?? response.req?.socket ?? null) as WatchedSocket | null);
     if (!socket) {
-      this.closedResponse = () => (response.writableFinished ? undefined : this.abort());
+      this.closedResponse = () => this.abort();
       response.on('close', this.closedResponse);
       return;
     }

@@ -129,7 +129,8 @@ export class ReplicaRuntime {
       case 'cancel':
         return this.streams.cancel(message.id);
       case 'unload-models':
-        this.models?.unload(message.ids);
+        if (!this.models) return;
+        this.models.unload(message.ids);
         return this.modelsChanged();
       case 'stop':
         void (this.models?.close() ?? Promise.resolve()).finally(() => {

@@ -36,3 +36,12 @@ test('a connection already gone aborts at once; without a socket the response is
   signal.dispose();
   assert.equal(res.listenerCount('close'), 0);
 });
+
+test('a response queued behind another on a pipelined connection (no socket yet) follows its request’s socket', () => {
+  const socket = Object.assign(new EventEmitter(), { destroyed: false });
+  const queued = Object.assign(response(null), { req: { socket } });
+  const signal = new ResponseCloseSignal(queued);
+  assert.equal(queued.listenerCount('close'), 0);
+  socket.emit('close');
+  assert.equal(signal.aborted, true);
+});
