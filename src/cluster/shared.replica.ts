@@ -6,6 +6,7 @@ import { sharingMessages } from '../messages/sharing.messages';
 import { encodeError, failure } from '../replicas/result.codec';
 import { sharedLimit, type ClaimedReplica } from './replica.claims';
 import { ReplicaOwners, type ReplicaClaim } from './replica.owners';
+import { pushTo } from '../utils/map.util';
 
 /** What a shared replica's figures look like in {@link SharedReplica.status}. */
 export interface SharedReplicaStatus {
@@ -205,7 +206,7 @@ export class SharedReplica implements ClaimedReplica {
   private fromReplica(batch: FromReplica[]): void {
     const out = new Map<ReplicaClaim, FromReplica[]>();
     const push = (claim: ReplicaClaim | undefined, m: FromReplica) => {
-      if (claim && this.claims.get(claim.key) === claim) out.set(claim, [...(out.get(claim) ?? []), m]);
+      if (claim && this.claims.get(claim.key) === claim) pushTo(out, claim, m);
     };
     for (const m of batch) {
       switch (m.t) {

@@ -1,7 +1,7 @@
 import { fleetMessages } from '../messages/fleet.messages';
 import { ServeError } from '../serve.errors';
-import type { FleetChange } from './fleet.change';
-import type { FleetScaleRecord, FleetState } from './fleet.state';
+import { fleetEdit, type FleetChange } from './fleet.change';
+import type { FleetScaleRecord } from './fleet.state';
 
 /**
  * The change that moves an autoscaled backend's `numReplicas` from `record.from` to
@@ -12,19 +12,12 @@ import type { FleetScaleRecord, FleetState } from './fleet.state';
  * writing nothing.
  */
 export function autoscaledChange(backend: string, record: FleetScaleRecord): FleetChange {
-  return {
-    what: `autoscaling of backend '${backend}'`,
-    touches: [],
-    needs: [],
-    apply(state: FleetState): FleetState {
-      const found = state.backends[backend];
-      const current = found?.config.autoscaling ? found.config.numReplicas : undefined;
-      if (current !== record.from)
-        throw new ServeError('CONFLICT', fleetMessages.autoscaleStale(backend, record.from, current));
-      const next = structuredClone(state);
-      next.backends[backend].config.numReplicas = record.target;
-      (next.autoscaling ??= {})[backend] = record;
-      return next;
-    },
-  };
+  return fleetEdit(`autoscaling of backend '${backend}'`, [], (next) => {
+    const found = next.backends[backend];
+    const current = found?.config.autoscaling ? found.config.numReplicas : undefined;
+    if (current !== record.from)
+      throw new ServeError('CONFLICT', fleetMessages.autoscaleStale(backend, record.from, current));
+    found.config.numReplicas = record.target;
+    (next.autoscaling ??= {})[backend] = record;
+  });
 }

@@ -1,5 +1,6 @@
 import { ServeError } from '../serve.errors';
 import { messages } from '../serve.messages';
+import { runningRollout } from './fleet-rollout.edits';
 import type { FleetBackend, FleetEndpoint, FleetEntityKey, FleetState } from './fleet.state';
 import type { ResolvedBackendConfig } from '../interfaces/backend-config.interface';
 
@@ -22,13 +23,13 @@ export interface FleetChange {
 /** The changes `ServeService` writes. */
 export const fleetChanges = {
   createBackend(name: string, backend: FleetBackend): FleetChange {
-    return change(`createBackend('${name}')`, [`backend:${name}`], (s) => {
+    return fleetEdit(`createBackend('${name}')`, [`backend:${name}`], (s) => {
       if (s.backends[name]) throw new ServeError('CONFLICT', messages.duplicateBackend(name));
       s.backends[name] = backend;
     });
   },
   deleteBackend(name: string): FleetChange {
-    return change(`deleteBackend('${name}')`, [`backend:${name}`], (s) => {
+    return fleetEdit(`deleteBackend('${name}')`, [`backend:${name}`], (s) => {
       backendOf(s, name);
       const users = Object.entries(s.endpoints)
         .filter(([, e]) => name in e.traffic || name in e.shadows)
@@ -39,13 +40,13 @@ export const fleetChanges = {
     });
   },
   updateBackend(name: string, config: ResolvedBackendConfig): FleetChange {
-    return change(`updateBackendConfig('${name}')`, [`backend:${name}`], (s) => {
+    return fleetEdit(`updateBackendConfig('${name}')`, [`backend:${name}`], (s) => {
       s.backends[name] = { ...backendOf(s, name), config };
       if (!config.autoscaling) delete s.autoscaling?.[name];
     });
   },
   createEndpoint(name: string, endpoint: FleetEndpoint): FleetChange {
-    return change(
+    return fleetEdit(
       `createEndpoint('${name}')`,
       [`endpoint:${name}`],
       (s) => {
@@ -61,15 +62,14 @@ export const fleetChanges = {
   },
   /** setTraffic, shadowTraffic: the endpoint's new traffic and shadows. */
   putEndpoint(what: string, name: string, endpoint: FleetEndpoint): FleetChange {
-    return change(
+    return fleetEdit(
       what,
       [`endpoint:${name}`],
       (s) => {
         if (!s.endpoints[name])
           throw new ServeError('NOT_FOUND', messages.unknownEndpoint(name, Object.keys(s.endpoints)));
-        const rollout = s.rollouts?.[name];
-        if (rollout && !rollout.result)
-          throw new ServeError('CONFLICT', messages.rolloutRunning(name, rollout.backend));
+        const rollout = runningRollout(s, name);
+        if (rollout) throw new ServeError('CONFLICT', messages.rolloutRunning(name, rollout.backend));
         for (const backend of namedBackends(endpoint)) backendOf(s, backend);
         s.endpoints[name] = endpoint;
       },
@@ -77,16 +77,16 @@ export const fleetChanges = {
     );
   },
   deleteEndpoint(name: string): FleetChange {
-    return change(`deleteEndpoint('${name}')`, [`endpoint:${name}`], (s) => {
+    return fleetEdit(`deleteEndpoint('${name}')`, [`endpoint:${name}`], (s) => {
       delete s.endpoints[name];
-      const rollout = s.rollouts?.[name];
-      if (rollout && !rollout.result)
+      const rollout = runningRollout(s, name);
+      if (rollout)
         rollout.result = { outcome: 'rolled-back', reason: messages.rolloutEndpointGone(name), steps: rollout.done };
     });
   },
   /** Puts the `touches` entities back as they were in `base` (a change this instance could not apply). */
   restore(what: string, base: FleetState, touches: readonly FleetEntityKey[]): FleetChange {
-    return change(`undo of ${what}`, [], (s) => {
+    return fleetEdit(`undo of ${what}`, [], (s) => {
       for (const key of touches) {
         const [kind, ...rest] = key.split(':');
         const name = rest.join(':');
@@ -99,7 +99,11 @@ export const fleetChanges = {
   },
 };
 
-function change(
+/**
+ * A change from an edit of a copy of the state. With no `touches` it is re-applied on any newer
+ * state (the decider's own writes: `edit` checks what it needs and throws otherwise).
+ */
+export function fleetEdit(
   what: string,
   touches: readonly FleetEntityKey[],
   edit: (state: FleetState) => void,

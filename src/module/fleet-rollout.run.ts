@@ -1,5 +1,6 @@
 import type { Logger } from '@nestjs/common';
-import { rolloutEdit, runningRollout } from '../fleet/fleet-rollout.edits';
+import { fleetEdit } from '../fleet/fleet.change';
+import { runningRollout } from '../fleet/fleet-rollout.edits';
 import type { FleetRollout, FleetState } from '../fleet/fleet.state';
 import { sumStepFigures } from '../fleet/step-figures.sum';
 import type { RolloutResult } from '../interfaces/rollout-options.interface';
@@ -74,7 +75,7 @@ export class FleetRolloutRun {
       if (this.muted) return;
       try {
         await this.host.decide(
-          rolloutEdit(`rollout('${endpoint}') end`, [], (s) => {
+          fleetEdit(`rollout('${endpoint}') end`, [], (s) => {
             const r = runningRollout(s, endpoint);
             if (r?.id === rollout.id) Object.assign(r, { result, done: result.steps });
           }),
@@ -102,7 +103,7 @@ export class FleetRolloutRun {
     const progress = this.runner.progress;
     try {
       await this.host.decide(
-        rolloutEdit(`rollout('${endpoint}') ${what}`, [], (s) => {
+        fleetEdit(`rollout('${endpoint}') ${what}`, [], (s) => {
           const r = runningRollout(s, endpoint);
           if (r?.id !== rollout.id) throw new ServeError('CONFLICT', fleetMessages.rolloutGone(endpoint));
           Object.assign(r, { step: progress.step, stepStartedAt: progress.stepStartedAt ?? 0, done: progress.done });

@@ -1,3 +1,4 @@
+import { instanceLabel } from '../fleet/ack.verdict';
 import type { Logger } from '@nestjs/common';
 import type { FleetChange } from '../fleet/fleet.change';
 import { FleetLease } from '../fleet/fleet.lease';
@@ -57,7 +58,7 @@ export class FleetDecider implements FleetRolloutHost, FleetAutoscalingHost {
   }
 
   get label(): string {
-    return `${this.self.name} (${this.self.id})`;
+    return instanceLabel(this.self);
   }
 
   get isDecider(): boolean {

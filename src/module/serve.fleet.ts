@@ -1,3 +1,4 @@
+import { instanceLabel } from '../fleet/ack.verdict';
 import { hostname } from 'node:os';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/transport-node';
@@ -90,7 +91,7 @@ export class ServeFleet {
   }
 
   private get label(): string {
-    return `${this.name} (${this.id})`;
+    return instanceLabel({ id: this.id, name: this.name });
   }
 
   /**
@@ -146,7 +147,7 @@ export class ServeFleet {
     const applied = this.applier?.applied.revision ?? 0;
     const status = FleetStatusView.compose(this.id, this.shared, this.localReason, applied, this.acks?.list() ?? []);
     const holder = this.shared ? this.decider?.holder : undefined;
-    return holder ? { ...status, decider: `${holder.name} (${holder.id})` } : status;
+    return holder ? { ...status, decider: instanceLabel(holder) } : status;
   }
 
   /** Leaves the fleet when the app closes: its heartbeat goes, so no change waits for it. */

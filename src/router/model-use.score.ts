@@ -16,6 +16,11 @@ export class ModelUseScore {
     this.at = now;
   }
 
+  /** When it was last used (ms; 0 before its first use). */
+  get lastUse(): number {
+    return this.at;
+  }
+
   /** The score at `now` (ms). */
   value(now: number): number {
     if (this.score === 0) return 0;

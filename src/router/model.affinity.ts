@@ -18,7 +18,8 @@ export interface ModelCandidate {
   readonly freeModelSlots: number;
   /**
    * The use score of the model its next load would evict (the lowest of those no request uses);
-   * `Infinity` when every model it holds is in use.
+   * `Infinity` when every model it holds is in use. Only compared (and only computed) for a
+   * replica that does not hold the model and has no free model slot.
    */
   readonly victimUse: number;
 }

@@ -2,6 +2,7 @@ import type { ModelRouting } from '../interfaces/multiplexed-options.interface';
 import { chooseModelReplica, type ModelCandidate } from './model.affinity';
 import type { ModelReport } from './model.report';
 import { ModelUseScore } from './model-use.score';
+import { pushTo } from '../utils/map.util';
 import { ReplicaScheduler, type ReplicaSlot } from './replica.scheduler';
 
 /** How a multiplexed backend's scheduler routes. */
@@ -12,7 +13,7 @@ export interface ModelSchedulerSettings {
   readonly hotModelInFlight?: number;
   /** Models every replica loads at start (assumed held once it is ready, until it reports). */
   readonly preload?: readonly string[];
-  /** See `MultiplexedOptions.idleCopyMs`; default {@link IDLE_COPY_MS}. */
+  /** See `MultiplexedOptions.idleCopyMs`; default 10 000 ms. */
   readonly idleCopyMs?: number;
   /** See `MultiplexedOptions.modelReplicas`. */
   readonly modelReplicas?: Readonly<Record<string, number>>;
@@ -26,7 +27,7 @@ export interface ModelSchedulerSettings {
 const MAY_PASS = 16;
 
 /** Default of `MultiplexedOptions.idleCopyMs`. */
-export const IDLE_COPY_MS = 10_000;
+const IDLE_COPY_MS = 10_000;
 
 /** How often, at most, the scheduler looks for idle copies (on a request), ms. */
 const SWEEP_MS = 1000;
@@ -37,8 +38,6 @@ interface Holding {
   inFlight: number;
   /** Its load there is under way (sent, not reported back yet). */
   loading: boolean;
-  /** When a request for it was last sent there (the scheduler's clock). */
-  lastSend: number;
   /** Requests for it sent there lately (the replica evicts by the same count). */
   readonly use: ModelUseScore;
 }
@@ -97,8 +96,7 @@ export class ModelScheduler<S extends ReplicaSlot = ReplicaSlot> extends Replica
     const models = this.modelsAt(slot);
     const holding = models.get(modelId) ?? idle(true);
     holding.inFlight++;
-    holding.lastSend = now;
-    holding.use.add(holding.lastSend);
+    holding.use.add(now);
     models.set(modelId, holding);
     return slot;
   }
@@ -134,7 +132,7 @@ export class ModelScheduler<S extends ReplicaSlot = ReplicaSlot> extends Replica
     const preload = new Set(this.settings.preload);
     const holders = new Map<string, [S, Holding][]>();
     for (const [slot, models] of this.holdings) {
-      for (const [id, h] of models) if (!h.loading && !preload.has(id)) push(holders, id, [slot, h] as [S, Holding]);
+      for (const [id, h] of models) if (!h.loading && !preload.has(id)) pushTo(holders, id, [slot, h] as [S, Holding]);
     }
     const drops = new Map<S, string[]>();
     for (const [id, held] of holders) {
@@ -142,9 +140,9 @@ export class ModelScheduler<S extends ReplicaSlot = ReplicaSlot> extends Replica
       if (held.length <= keep) continue;
       held.sort(([, a], [, b]) => b.use.value(now) - a.use.value(now));
       for (const [slot, h] of held.slice(keep)) {
-        if (h.inFlight > 0 || now - h.lastSend < idleMs) continue;
+        if (h.inFlight > 0 || now - h.use.lastUse < idleMs) continue;
         this.holdings.get(slot)!.delete(id);
-        push(drops, slot, id);
+        pushTo(drops, slot, id);
       }
     }
     for (const [slot, ids] of drops) this.unload(slot, ids);
@@ -175,9 +173,12 @@ export class ModelScheduler<S extends ReplicaSlot = ReplicaSlot> extends Replica
   private candidate(slot: S, modelId: string, now: number): ModelCandidate {
     const models = this.holdings.get(slot);
     const holding = models?.get(modelId);
+    const size = models?.size ?? 0;
     let victimUse = Infinity;
-    for (const h of models?.values() ?? []) {
-      if (h.inFlight <= 0 && !h.loading) victimUse = Math.min(victimUse, h.use.value(now));
+    // Only a replica that would load the model without a free slot needs its victim (the others never compare it).
+    if (!holding && size >= this.settings.capacity) {
+      for (const h of models!.values())
+        if (h.inFlight <= 0 && !h.loading) victimUse = Math.min(victimUse, h.use.value(now));
     }
     return {
       inFlight: slot.inFlight,
@@ -186,18 +187,12 @@ export class ModelScheduler<S extends ReplicaSlot = ReplicaSlot> extends Replica
       loading: holding?.loading ?? false,
       modelInFlight: holding?.inFlight ?? 0,
       modelUse: holding?.use.value(now) ?? 0,
-      freeModelSlots: this.settings.capacity - (models?.size ?? 0),
+      freeModelSlots: this.settings.capacity - size,
       victimUse,
     };
   }
 }
 
 function idle(loading: boolean): Holding {
-  return { inFlight: 0, loading, lastSend: 0, use: new ModelUseScore() };
-}
-
-function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
+  return { inFlight: 0, loading, use: new ModelUseScore() };
 }
