@@ -40,6 +40,8 @@ interface Holding {
   loading: boolean;
   /** Requests for it sent there lately (the replica evicts by the same count). */
   readonly use: ModelUseScore;
+  /** When the replica was last asked to unload it (ms; 0: never). */
+  askedAt: number;
 }
 
 /**
@@ -49,6 +51,8 @@ interface Holding {
  */
 export class ModelScheduler<S extends ReplicaSlot = ReplicaSlot> extends ReplicaScheduler<S> {
   private readonly holdings = new Map<S, Map<string, Holding>>();
+  /** Copies asked to unload, by replica, until its next report says whether it did. */
+  private readonly leaving = new Map<S, Map<string, Holding>>();
   private readonly clock: () => number;
   private swept = 0;
 
@@ -75,6 +79,7 @@ export class ModelScheduler<S extends ReplicaSlot = ReplicaSlot> extends Replica
   override remove(slot: S): void {
     super.remove(slot);
     this.holdings.delete(slot);
+    this.leaving.delete(slot);
   }
 
   override get mayPass(): number {
@@ -107,7 +112,7 @@ export class ModelScheduler<S extends ReplicaSlot = ReplicaSlot> extends Replica
     const holding = modelId === undefined ? undefined : models.get(modelId);
     if (holding) holding.inFlight--;
     if (report) {
-      this.sync(models, report);
+      this.sync(slot, models, report);
       this.reported?.(slot, report);
     } else if (holding && holding.inFlight === 0 && holding.loading) {
       models.delete(modelId!);
@@ -123,7 +128,9 @@ export class ModelScheduler<S extends ReplicaSlot = ReplicaSlot> extends Replica
    * At most every {@link SWEEP_MS}: a model held by more replicas than it needs (1, or its
    * `modelReplicas`) loses the copies that got no request for `idleCopyMs` and run none — the
    * copies made while it was hot, now cold (its requests stay on the copy used most). Preloaded
-   * models are kept everywhere. The holdings go at once, so no request is sent to a copy leaving.
+   * models are kept everywhere. The holdings go at once, so no request is sent to a copy leaving;
+   * the replica's next report says whether it went (a shared replica keeps a copy other apps use):
+   * one it kept is asked again at the earliest `idleCopyMs` after (not on every sweep).
    */
   private sweep(now: number): void {
     if (!this.unload || now - this.swept < SWEEP_MS) return;
@@ -140,8 +147,10 @@ export class ModelScheduler<S extends ReplicaSlot = ReplicaSlot> extends Replica
       if (held.length <= keep) continue;
       held.sort(([, a], [, b]) => b.use.value(now) - a.use.value(now));
       for (const [slot, h] of held.slice(keep)) {
-        if (h.inFlight > 0 || now - h.use.lastUse < idleMs) continue;
+        if (h.inFlight > 0 || now - Math.max(h.use.lastUse, h.askedAt) < idleMs) continue;
         this.holdings.get(slot)!.delete(id);
+        h.askedAt = now;
+        this.modelsAt(slot, this.leaving).set(id, h);
         pushTo(drops, slot, id);
       }
     }
@@ -154,15 +163,19 @@ export class ModelScheduler<S extends ReplicaSlot = ReplicaSlot> extends Replica
     return copies && Object.hasOwn(copies, id) ? copies[id] : 1;
   }
 
-  private modelsAt(slot: S): Map<string, Holding> {
-    let models = this.holdings.get(slot);
-    if (!models) this.holdings.set(slot, (models = new Map()));
+  /** `slot`'s models in `of` (its holdings, or its copies leaving), an empty map added if it has none. */
+  private modelsAt(slot: S, of = this.holdings): Map<string, Holding> {
+    let models = of.get(slot);
+    if (!models) of.set(slot, (models = new Map()));
     return models;
   }
 
-  /** The replica's own list wins: models it dropped go (unless requests for them still run there), ones it loaded come. */
-  private sync(models: Map<string, Holding>, report: ModelReport): void {
+  /** The replica's own list wins: models it dropped go (unless requests for them still run there), ones it loaded or kept come. */
+  private sync(slot: S, models: Map<string, Holding>, report: ModelReport): void {
     const held = new Set(report.held);
+    for (const [id, holding] of this.leaving.get(slot) ?? [])
+      if (held.has(id) && !models.has(id)) models.set(id, holding);
+    this.leaving.delete(slot);
     for (const [id, holding] of models) {
       if (held.has(id)) holding.loading = false;
       else if (holding.inFlight <= 0) models.delete(id);
@@ -194,5 +207,5 @@ export class ModelScheduler<S extends ReplicaSlot = ReplicaSlot> extends Replica
 }
 
 function idle(loading: boolean): Holding {
-  return { inFlight: 0, loading, use: new ModelUseScore() };
+  return { inFlight: 0, loading, use: new ModelUseScore(), askedAt: 0 };
 }

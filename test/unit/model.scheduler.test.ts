@@ -104,3 +104,49 @@ for (const hotId of ['hot', 'constructor']) {
     assert.equal(unloaded.length, 1);
   });
 }
+
+test('an idle copy asked to unload is not shown and frees its slot; a replica that keeps it (a shared one refused) is not asked again for idleCopyMs, one that drops it loses it', () => {
+  let now = 0;
+  const unloaded: [string, string[]][] = [];
+  const s = new ModelScheduler(8, { capacity: 2, idleCopyMs: 5000, clock: () => now }, undefined, (slot, ids) =>
+    unloaded.push([slot.id, ids]),
+  );
+  const [a, b] = [slot('a'), slot('b')];
+  s.add(a);
+  s.add(b);
+  s.finished(a, undefined, report(['m', 'y']));
+  s.finished(b, undefined, report(['m']));
+  /** One request for `model`, answered with `held` as the chosen replica's report. */
+  const use = (model: string, held: string[]) => {
+    const chosen = s.pick(model)!;
+    s.finished(chosen, model, report(held));
+    return chosen.id;
+  };
+  now = 6000;
+  assert.equal(use('m', ['m', 'y']), 'a', 'the sweep of this pick asks b to unload its idle copy');
+  assert.deepEqual(unloaded, [['b', ['m']]]);
+  assert.deepEqual(s.modelsOf(b), [], 'a copy leaving is not shown');
+  now += 1000;
+  assert.equal(use('x', ['m', 'x']), 'b', 'its slot counts as free: b, not the full a, takes a new model');
+  assert.deepEqual(s.modelsOf(b).sort(), ['m', 'x'], 'b kept it (its report lists it): a normal copy again');
+  for (let t = 0; t < 3; t++) {
+    now += 1000;
+    assert.equal(use('m', ['m', 'y']), 'a');
+  }
+  assert.deepEqual(unloaded, [['b', ['m']]], 'not asked again within idleCopyMs of the first ask');
+  now += 1000;
+  use('m', ['m', 'y']);
+  assert.deepEqual(
+    unloaded,
+    [
+      ['b', ['m']],
+      ['b', ['m']],
+    ],
+    'asked again once idle another idleCopyMs',
+  );
+  s.finished(b, undefined, report(['x']));
+  assert.deepEqual(s.modelsOf(b), ['x'], 'b dropped it');
+  now += 60_000;
+  use('m', ['m', 'y']);
+  assert.equal(unloaded.length, 2, 'its last copy stays');
+});
