@@ -45,7 +45,6 @@ export class SharedReplica implements ClaimedReplica {
   maxInFlight = 0;
   refused = 0;
   calls = 0;
-  private limit = Number.MAX_SAFE_INTEGER;
   private readonly owners = new ReplicaOwners();
   /** Handle calls the replica made, by its id: the claim whose app answers them. */
   private readonly handles = new Map<number, ReplicaClaim>();
@@ -65,24 +64,19 @@ export class SharedReplica implements ClaimedReplica {
 
   /** Figures for the replica host's status. */
   get status(): SharedReplicaStatus {
-    const { id, backend, inFlight, maxInFlight, calls, refused } = this;
-    return {
-      id,
-      backend,
-      apps: this.apps.size,
-      inFlight,
-      maxInFlight,
-      maxConcurrentQueries: this.limit,
-      calls,
-      refused,
-    };
+    const { id, backend, inFlight, maxInFlight, limit, calls, refused } = this;
+    return { id, backend, apps: this.apps.size, inFlight, maxInFlight, maxConcurrentQueries: limit, calls, refused };
+  }
+
+  /** The admission limit: the lowest `maxConcurrentQueries` of its claims (changed live by their batching). */
+  private get limit(): number {
+    return sharedLimit(Array.from(this.claims.values(), (c) => c.limit));
   }
 
   /** Adds an app's claim; it hears `ready` once the replica is ready (and runs its config). */
   attach(claim: ReplicaClaim): void {
     this.claims.set(claim.key, claim);
     this.apps.add(claim.app);
-    this.limit = sharedLimit([...this.claims.values()].map((c) => c.limit));
     if (this.ready) this.welcome(claim);
   }
 
@@ -94,7 +88,6 @@ export class SharedReplica implements ClaimedReplica {
     if (this.claims.get(claim.key) !== claim) return this.claims.size === 0;
     this.claims.delete(claim.key);
     if (![...this.claims.values()].some((c) => c.app === claim.app)) this.apps.delete(claim.app);
-    this.limit = sharedLimit([...this.claims.values()].map((c) => c.limit));
     const out: ToReplica[] = [];
     for (const id of claim.ids.values()) {
       if (this.owners.get(id)?.call) out.push({ t: 'cancel', id });
@@ -156,7 +149,6 @@ export class SharedReplica implements ClaimedReplica {
           break;
         case 'batching':
           if (m.max !== undefined) claim.limit = m.max;
-          this.limit = sharedLimit([...this.claims.values()].map((c) => c.limit));
           out.push(m);
           break;
         case 'handle-stream':
