@@ -21,13 +21,6 @@ export function chooseSharedReplica<R extends ClaimedReplica>(app: string, repli
   return best;
 }
 
-/** How many replicas claims need: the largest count any one app claims (`claims`: app → its claims). */
-export function sharedReplicaCount(claims: ReadonlyMap<string, number>): number {
-  let count = 0;
-  for (const n of claims.values()) count = Math.max(count, n);
-  return count;
-}
-
 /** The admission limit of a shared replica: the lowest `maxConcurrentQueries` its apps asked for. */
 export function sharedLimit(limits: Iterable<number>): number {
   let limit = Number.MAX_SAFE_INTEGER;

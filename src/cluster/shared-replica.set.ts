@@ -49,11 +49,6 @@ export class SharedReplicaSet {
 
   constructor(private readonly host: SharedReplicaHost) {}
 
-  /** Claims held (one per app replica). */
-  get claims(): number {
-    return this.held.size;
-  }
-
   /** Every shared replica running, with its figures. */
   get status(): SharedReplicaStatus[] {
     return [...this.groups.values()].flat().map((r) => r.status);
