@@ -7,6 +7,7 @@ import { encodeError, failure } from '../replicas/result.codec';
 import { sharedLimit, type ClaimedReplica } from './replica.claims';
 import { ReplicaOwners, type ReplicaClaim } from './replica.owners';
 import { pushTo } from '../utils/map.util';
+import { heldOnly } from '../router/model.report';
 
 /** What a shared replica's figures look like in {@link SharedReplica.status}. */
 export interface SharedReplicaStatus {
@@ -48,6 +49,8 @@ export class SharedReplica implements ClaimedReplica {
   private readonly owners = new ReplicaOwners();
   /** Handle calls the replica made, by its id: the claim whose app answers them. */
   private readonly handles = new Map<number, ReplicaClaim>();
+  /** The models the replica last reported holding (a multiplexed one): what an app whose unload it refuses hears. */
+  private models?: string[];
 
   constructor(
     readonly id: string,
@@ -155,8 +158,9 @@ export class SharedReplica implements ClaimedReplica {
         case 'handle-chunk':
           out.push(m);
           break;
-        case 'unload-models': // a copy another instance may still route to is not its to drop
+        case 'unload-models': // a copy another instance may still route to is not its to drop: the app hears it stays
           if (this.claims.size === 1) out.push(m);
+          else if (this.models) refused.push({ t: 'models', mx: heldOnly(this.models) });
           break;
         case 'stop':
           claim.stopping = true;
@@ -212,6 +216,7 @@ export class SharedReplica implements ClaimedReplica {
         case 'result':
         case 'reconfigured':
         case 'pong': {
+          if (m.t === 'result' && m.o.mx) this.models = m.o.mx.held;
           const owner = this.ended(m.id);
           if (owner?.internal) owner.internal(m.t === 'reconfigured' ? m.e : undefined);
           else if (owner) push(owner.claim, { ...m, id: owner.id });
@@ -230,6 +235,9 @@ export class SharedReplica implements ClaimedReplica {
           push(claim, m);
           break;
         }
+        case 'models':
+          this.models = m.mx.held;
+          break;
         case 'handle-credit':
         case 'handle-cancel':
           push(this.handles.get(m.id), m);

@@ -18,3 +18,8 @@ export interface ModelReport {
   /** How long each successful load took, in ms. */
   loadMs: number[];
 }
+
+/** A report of `held` alone, counting nothing: a shared replica's answer to an unload it refuses (the counts went with the replica's own reports). */
+export function heldOnly(held: string[]): ModelReport {
+  return { held, hits: 0, misses: 0, loads: 0, failures: 0, evictions: 0, loadMs: [] };
+}

@@ -140,3 +140,32 @@ test('a live maxConcurrentQueries change (sent with the batching settings) moves
     ['call', 'batching', 'call', 'call'],
   );
 });
+
+test('an unload reaches the replica from its sole user only; another user hears at once the models the replica last reported', () => {
+  const { replica, posted, answer } = setup();
+  const a = claim('A', 'A-1');
+  const b = claim('B', 'B-1');
+  replica.attach(a.c);
+  replica.attach(b.c);
+  answer({ t: 'ready' });
+  const unload: ToReplica = { t: 'unload-models', ids: ['m'] };
+  replica.fromApp(b.c, [unload]);
+  assert.deepEqual(b.got, [{ t: 'ready' }], 'no report seen yet: nothing to tell');
+  replica.fromApp(a.c, [call(1)]);
+  const counts = { hits: 1, misses: 0, loads: 0, failures: 0, evictions: 0, loadMs: [] };
+  answer({
+    t: 'result',
+    id: (posted[0] as { id: number }).id,
+    o: { ok: true, v: { v: 1 }, mx: { held: ['m', 'x'], ...counts } },
+  });
+  replica.fromApp(b.c, [unload]);
+  assert.ok(!posted.some((m) => m.t === 'unload-models'), 'A may still route to its copy: not unloaded');
+  const none = { hits: 0, misses: 0, loads: 0, failures: 0, evictions: 0, loadMs: [] };
+  assert.deepEqual(b.got.at(-1), { t: 'models', mx: { held: ['m', 'x'], ...none } }, 'nothing counted twice');
+  answer({ t: 'models', mx: { held: ['x', 'm'], ...counts } });
+  replica.fromApp(b.c, [unload]);
+  assert.deepEqual(b.got.at(-1), { t: 'models', mx: { held: ['x', 'm'], ...none } }, 'its latest list');
+  replica.detach(a.c);
+  replica.fromApp(b.c, [unload]);
+  assert.deepEqual(posted.at(-1), unload);
+});
