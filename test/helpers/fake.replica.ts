@@ -41,8 +41,6 @@ export class FakeReplica implements Replica {
   readonly calls: FakeCall[] = [];
   /** `userConfig`s received by `reconfigure`, in order. */
   readonly configs: unknown[] = [];
-  /** Model ids `unloadModels` was asked to unload, in order. */
-  readonly unloaded: string[] = [];
   /** `setBatching` arguments received. */
   readonly batching: [number, number][] = [];
   pings = 0;
@@ -127,8 +125,8 @@ export class FakeReplica implements Replica {
     this.batching.push([maxBatchSize, waitMs]);
   }
 
-  unloadModels(ids: string[]): void {
-    this.unloaded.push(...ids);
+  unloadModels(): void {
+    // A fake holds no models; the unloads a scheduler asks for are tested on ModelScheduler.
   }
 
   /** What the next pongs report (memory, event-loop use, batch sizes); none by default. */
