@@ -37,11 +37,12 @@ export class FleetRolloutRun {
       rollout.previous,
       rollout.options,
       {
-        setTraffic: (traffic) => this.write('step', (s) => (s.endpoints[endpoint].traffic = { ...traffic })),
-        setShadow: (proportion) =>
-          this.write('shadow', (s, r) => {
-            const shadows = s.endpoints[endpoint].shadows;
-            if (proportion > 0) shadows[r.backend] = proportion;
+        move: ({ traffic, shadow }) =>
+          this.write(traffic ? 'step' : 'shadow', (s, r) => {
+            const { shadows } = s.endpoints[endpoint];
+            if (traffic) s.endpoints[endpoint].traffic = { ...traffic };
+            if (shadow === undefined) return;
+            if (shadow > 0) shadows[r.backend] = shadow;
             else if (r.shadowedBefore !== undefined) shadows[r.backend] = r.shadowedBefore;
             else delete shadows[r.backend];
           }),

@@ -68,18 +68,14 @@ export class RolloutCoordinator {
     }
     const { signals } = this;
     const runner = new RolloutRunner(endpoint, backend, { ...current.traffic }, options, {
-      setTraffic: (traffic) => {
-        const now = this.endpoints.get(endpoint);
-        if (now) this.endpoints.put(endpoint, traffic, now.shadows);
-      },
-      setShadow: (proportion) => {
+      move: ({ traffic, shadow }) => {
         const now = this.endpoints.get(endpoint);
         if (!now) return;
         const shadows = { ...now.shadows };
-        if (proportion > 0) shadows[backend] = proportion;
-        else if (!(backend in current.shadows)) delete shadows[backend];
-        else shadows[backend] = current.shadows[backend];
-        this.endpoints.put(endpoint, now.traffic, shadows);
+        if (shadow !== undefined && shadow > 0) shadows[backend] = shadow;
+        else if (shadow === 0 && !(backend in current.shadows)) delete shadows[backend];
+        else if (shadow === 0) shadows[backend] = current.shadows[backend];
+        this.endpoints.put(endpoint, traffic ?? now.traffic, shadows);
       },
       figures: (name, windowMs) => signals.figures(endpoint, name, windowMs),
       trouble: (name) =>
