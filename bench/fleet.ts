@@ -13,12 +13,11 @@ import { startInstance, type FleetInstanceChild } from './fleet/fleet.instances'
 import type { BurstOutcome, InstanceState } from './fleet/fleet.server';
 import type { RolloutOptions, RolloutResult } from '../src';
 import { LoadLoop } from './fleet/load.loop';
+import { percentile } from './lib/stats';
 import { NatsServer } from './fleet/nats.server';
 
 type State = InstanceState;
 const CONNECTIONS = 4;
-const pct = (xs: number[], p: number) =>
-  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))];
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const f1 = (n: number) => n.toFixed(1);
 
@@ -76,8 +75,8 @@ async function main(): Promise<void> {
       resolved.push((await call).ms);
     }
     lines.push(
-      `| a traffic change on instance 1 in effect on all three: \`setTraffic\` on 1 resolved (written, then applied by every live instance, which acknowledges after applying), ${changes} changes under load | p50 ${f1(pct(resolved, 0.5))} ms, p99 ${f1(pct(resolved, 0.99))} ms, max ${f1(Math.max(...resolved))} ms | p99 ≤ 200 ms: ${pct(resolved, 0.99) <= 200 ? 'pass' : '**FAIL**'} |`,
-      `| cross-check, as callers see it: from the call until a GET on every instance answers with the new version (back-to-back GETs from the orchestrator, queued behind the load's own on the same 2 cores) | p50 ${f1(pct(inEffect, 0.5))} ms, p99 ${f1(pct(inEffect, 0.99))} ms | |`,
+      `| a traffic change on instance 1 in effect on all three: \`setTraffic\` on 1 resolved (written, then applied by every live instance, which acknowledges after applying), ${changes} changes under load | p50 ${f1(percentile(resolved, 50))} ms, p99 ${f1(percentile(resolved, 99))} ms, max ${f1(Math.max(...resolved))} ms | p99 ≤ 200 ms: ${percentile(resolved, 99) <= 200 ? 'pass' : '**FAIL**'} |`,
+      `| cross-check, as callers see it: from the call until a GET on every instance answers with the new version (back-to-back GETs from the orchestrator, queued behind the load's own on the same 2 cores) | p50 ${f1(percentile(inEffect, 50))} ms, p99 ${f1(percentile(inEffect, 99))} ms | |`,
     );
 
     // 2. 50 concurrent conflicting writes from the three instances.
@@ -124,7 +123,7 @@ async function main(): Promise<void> {
     const okBefore = count('ok');
     const failedBefore = count('failed');
     lines.push(
-      `| every instance restarted one by one under load | ${failedBefore} failed of ${okBefore + failedBefore} requests (so far, all phases); restart to listening p50 ${f1(pct(restartMs, 0.5))} ms; split afterwards ${identical ? 'identical on all three' : JSON.stringify(restarted.map((s) => s.traffic))} | 0 failed, state identical: ${failedBefore === 0 && identical ? 'pass' : '**FAIL**'} |`,
+      `| every instance restarted one by one under load | ${failedBefore} failed of ${okBefore + failedBefore} requests (so far, all phases); restart to listening p50 ${f1(percentile(restartMs, 50))} ms; split afterwards ${identical ? 'identical on all three' : JSON.stringify(restarted.map((s) => s.traffic))} | 0 failed, state identical: ${failedBefore === 0 && identical ? 'pass' : '**FAIL**'} |`,
     );
 
     // 4. NATS restart under load, then a change on instance 2.

@@ -5,18 +5,17 @@ import { localSite } from '../replicas/replica.factory';
 import type { ReplicaScheduler } from '../router/replica.scheduler';
 import { createScheduler, withModels } from './model.routing';
 import { waitUntil } from '../utils/wait.util';
-import type { BackendDefinition } from './backend.definition';
 import type { BackendStatus as ServeBackendStatus } from '../interfaces/serve-status.interface';
 import { ServeSignals } from '../signals/serve.signals';
 import { BackendRouter } from './backend.router';
 import { BackendSignals } from './backend.signals';
-import { describeBackend, type BackendStatus } from './backend.status';
+import { describeBackend, type BackendLoad, type BackendStatus } from './backend.status';
 import { ConfigRollout } from './config.rollout';
 import { ReplicaHealth } from './replica.health';
 import type { ReplicaEntry } from './replica.lifecycle';
 import { ReplicaPool } from './replica.pool';
 import { AutoscalingControl } from './autoscaling.control';
-import { noCapacityError } from './backend.definition';
+import { noCapacityError, type BackendDefinition } from './backend.definition';
 import type { DeploymentSettings } from './deployment.settings';
 export type { DeploymentSettings } from './deployment.settings';
 
@@ -122,14 +121,15 @@ export class BackendDeployment {
     this.autoscaling.sync(this.config.autoscaling, !this.draining && !this.stopped);
   }
 
-  /** Requests waiting in the queue. */
-  get queued(): number {
-    return this.router.queued;
-  }
-
-  /** Requests in flight in the replicas. */
-  get inFlight(): number {
-    return this.router.inFlight;
+  /** Its counts and sites now, as {@link describe} shows them but without its copy of the config. */
+  load(): BackendLoad {
+    return {
+      requests: this.router.requestCounts,
+      queued: this.router.queued,
+      inFlight: this.router.inFlight,
+      autoscaled: Boolean(this.config.autoscaling),
+      hosts: this.pool.siteStates.map((s) => s.site.name),
+    };
   }
 
   /** Applies new limits (concurrency, queue bound, timeout, batching) to new and running work. */

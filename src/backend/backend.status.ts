@@ -96,6 +96,12 @@ export type BackendStatus = ResolvedBackendConfig & {
   replicas: ReplicaStatus[];
 };
 
+/** A backend's load now, read each fleet heartbeat: the counts of {@link BackendStatus} and its sites. */
+export type BackendLoad = Pick<BackendStatus, 'requests' | 'queued' | 'inFlight' | 'hosts'> & {
+  /** True while `autoscaling` is set. */
+  autoscaled: boolean;
+};
+
 /** What {@link describeBackend} reads of a deployment. */
 export interface BackendFacts {
   config: ResolvedBackendConfig;

@@ -5,11 +5,10 @@ import type { FleetRollout, FleetState } from '../fleet/fleet.state';
 import { sumStepFigures } from '../fleet/step-figures.sum';
 import type { RolloutResult } from '../interfaces/rollout-options.interface';
 import { fleetMessages } from '../messages/fleet.messages';
-import { RolloutRunner } from '../rollout/rollout.runner';
-import type { StepFigures } from '../router/rollout.judge';
+import type { RolloutRunner } from '../rollout/rollout.runner';
+import { RolloutWiring, type RolloutSignals } from '../rollout/rollout.wiring';
 import { ServeError } from '../serve.errors';
-import { messages } from '../serve.messages';
-import type { FleetRolloutHost, LocalRolloutSignals } from './fleet.rollouts';
+import type { FleetRolloutHost } from './fleet.rollouts';
 
 /**
  * One fleet rollout run on the decider: a {@link RolloutRunner} whose traffic moves are writes of
@@ -19,44 +18,29 @@ import type { FleetRolloutHost, LocalRolloutSignals } from './fleet.rollouts';
  */
 export class FleetRolloutRun {
   readonly runner: RolloutRunner;
+  private readonly wiring: RolloutWiring;
   private muted = false;
 
   constructor(
     private readonly endpoint: string,
     private readonly rollout: FleetRollout,
     private readonly host: FleetRolloutHost,
-    private readonly local: LocalRolloutSignals,
+    signals: RolloutSignals,
     private readonly logger: Logger,
     /** Called once the run is over (ended, or muted by a failed write): the owner looks at the state again. */
     private readonly over: (run: FleetRolloutRun, retry: boolean) => void,
   ) {
     const resumed = rollout.stepStartedAt > 0;
-    this.runner = new RolloutRunner(
-      endpoint,
-      rollout.backend,
-      rollout.previous,
-      rollout.options,
+    const before = { traffic: rollout.previous, shadow: rollout.shadowedBefore };
+    this.wiring = new RolloutWiring(endpoint, rollout.backend, before, signals);
+    this.runner = this.wiring.runner(
       {
-        setTraffic: (traffic) => this.write('step', (s) => (s.endpoints[endpoint].traffic = { ...traffic })),
-        setShadow: (proportion) =>
-          this.write('shadow', (s, r) => {
-            const shadows = s.endpoints[endpoint].shadows;
-            if (proportion > 0) shadows[r.backend] = proportion;
-            else if (r.shadowedBefore !== undefined) shadows[r.backend] = r.shadowedBefore;
-            else delete shadows[r.backend];
-          }),
-        figures: (backend, windowMs): StepFigures => {
-          const own = local.figures(endpoint, backend, windowMs);
-          return sumStepFigures(own, host.reported(), endpoint, backend, this.runner.progress.stepStartedAt ?? 0);
-        },
-        trouble: (backend) =>
-          host.applied()?.state.endpoints[endpoint] ? local.trouble(backend) : messages.rolloutEndpointGone(endpoint),
-        now: () => Date.now(),
-        judged: (step) => {
-          const text = messages.rolloutStep(endpoint, rollout.backend, step.weight, step.verdict, step.reason);
-          local.stepped(endpoint, rollout.backend, text, { weight: step.weight, outcome: 'step' });
-        },
+        exists: () => host.applied()?.state.endpoints[endpoint] !== undefined,
+        write: (edit, move) => this.write(move.traffic ? 'step' : 'shadow', (s) => edit(s.endpoints[endpoint])),
+        figures: (backend, own) =>
+          sumStepFigures(own, host.reported(), endpoint, backend, this.runner.progress.stepStartedAt ?? 0),
       },
+      rollout.options,
       resumed ? { step: rollout.step, done: rollout.done, startedAt: rollout.startedAt } : undefined,
     );
     if (resumed) logger.log(fleetMessages.rolloutResumed(endpoint, rollout.backend, rollout.step, host.label));
@@ -80,9 +64,7 @@ export class FleetRolloutRun {
             if (r?.id === rollout.id) Object.assign(r, { result, done: result.steps });
           }),
         );
-        const weight = result.outcome === 'promoted' ? 1 : (rollout.previous[rollout.backend] ?? 0);
-        const text = messages.rolloutEnded(endpoint, rollout.backend, result);
-        this.local.stepped(endpoint, rollout.backend, text, { weight, outcome: result.outcome });
+        this.wiring.ended(result);
         this.over(this, false);
       } catch (err) {
         this.failed(err as Error);
@@ -97,7 +79,7 @@ export class FleetRolloutRun {
   }
 
   /** Writes the runner's move and progress (rebased on any newer state); a failed write mutes the run. */
-  private async write(what: string, change: (s: FleetState, r: FleetRollout) => void): Promise<void> {
+  private async write(what: string, change: (s: FleetState) => void): Promise<void> {
     if (this.muted) return;
     const { endpoint, rollout } = this;
     const progress = this.runner.progress;
@@ -108,7 +90,7 @@ export class FleetRolloutRun {
           if (r?.id !== rollout.id) throw new ServeError('CONFLICT', fleetMessages.rolloutGone(endpoint));
           Object.assign(r, { step: progress.step, stepStartedAt: progress.stepStartedAt ?? 0, done: progress.done });
           r.decider = this.host.label;
-          if (s.endpoints[endpoint]) change(s, r);
+          if (s.endpoints[endpoint]) change(s);
         }),
       );
     } catch (err) {

@@ -3,8 +3,7 @@ import type { Logger } from '@nestjs/common';
 import type { FleetRollout, FleetStepFigures, StoredFleetState } from '../fleet/fleet.state';
 import type { ResolvedRolloutOptions, RolloutProgress, RolloutResult } from '../interfaces/rollout-options.interface';
 import { fleetMessages } from '../messages/fleet.messages';
-import type { RolloutMove } from '../rollout/rollout.coordinator';
-import type { StepFigures } from '../router/rollout.judge';
+import type { RolloutSignals } from '../rollout/rollout.wiring';
 import { fleetEdit, type FleetChange } from '../fleet/fleet.change';
 import { runningRollout } from '../fleet/fleet-rollout.edits';
 import { FleetRolloutRun } from './fleet-rollout.run';
@@ -28,13 +27,6 @@ export interface FleetRolloutHost {
   reported(): FleetStepFigures[];
 }
 
-/** This instance's own view: live figures and a backend's trouble. */
-export interface LocalRolloutSignals {
-  figures(endpoint: string, backend: string, windowMs: number): StepFigures;
-  trouble(backend: string): string | undefined;
-  stepped(endpoint: string, backend: string, text: string, move: RolloutMove): void;
-}
-
 /**
  * Guarded rollouts of a fleet: their progress lives in the desired state (`rollouts`), so any
  * instance starts, shows or aborts one, and the instance holding the decider lease runs them,
@@ -50,7 +42,8 @@ export class FleetRollouts {
 
   constructor(
     private host: FleetRolloutHost,
-    private readonly local: LocalRolloutSignals,
+    /** This instance's own view: live figures and a backend's trouble. */
+    private readonly local: RolloutSignals,
     private readonly logger: Logger,
   ) {}
 

@@ -1,13 +1,11 @@
-import type { BackendStatus } from '../backend/backend.status';
+import type { BackendLoad } from '../backend/backend.status';
 import type { FleetBackendLoad, FleetInstanceFigures } from '../interfaces/serve-status.interface';
 import { LOCAL_HOST } from '../replicas/replica.interface';
 
 /** What {@link instanceLoad} reads of a backend. */
 export interface LoadedBackend {
-  describe(): Pick<BackendStatus, 'requests'> & Partial<Pick<BackendStatus, 'autoscaling' | 'hosts'>>;
   readonly name?: string;
-  readonly inFlight: number;
-  readonly queued: number;
+  load(): BackendLoad;
 }
 
 /**
@@ -19,29 +17,25 @@ export function instanceLoad(backends: Iterable<LoadedBackend>): FleetInstanceFi
   const load: FleetInstanceFigures = { requests: 0, failed: 0, inFlight: 0, queued: 0 };
   const scaled: Record<string, FleetBackendLoad> = {};
   for (const backend of backends) {
-    const described = backend.describe();
-    const c = described.requests;
+    const now = backend.load();
+    const c = now.requests;
     load.requests += c.succeeded + c.failed + c.timedOut + c.rejected + c.replicaLost;
     load.failed += c.failed + c.timedOut + c.rejected + c.replicaLost;
-    load.inFlight += backend.inFlight;
-    load.queued += backend.queued;
-    const own = backendLoad(backend, described);
+    load.inFlight += now.inFlight;
+    load.queued += now.queued;
+    const own = backendLoad(now);
     if (own && backend.name !== undefined) scaled[backend.name] = own;
   }
   return Object.keys(scaled).length ? { ...load, backends: scaled } : load;
 }
 
 /** One backend's load and sites on this instance, if it is autoscaled (what the fleet's decider sums). */
-export function backendLoad(
-  backend: LoadedBackend | undefined,
-  described = backend?.describe(),
-): FleetBackendLoad | undefined {
-  if (!backend || !described?.autoscaling) return undefined;
-  const hosts = described.hosts ?? [];
+export function backendLoad(now: BackendLoad | undefined): FleetBackendLoad | undefined {
+  if (!now?.autoscaled) return undefined;
   return {
-    queued: backend.queued,
-    inFlight: backend.inFlight,
-    local: hosts.includes(LOCAL_HOST),
-    hosts: hosts.filter((h) => h !== LOCAL_HOST),
+    queued: now.queued,
+    inFlight: now.inFlight,
+    local: now.hosts.includes(LOCAL_HOST),
+    hosts: now.hosts.filter((h) => h !== LOCAL_HOST),
   };
 }

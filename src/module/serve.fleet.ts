@@ -214,7 +214,7 @@ export class ServeFleet {
       applied: () => this.applier!.applied,
       commit: (change: FleetChange) => this.commit(change),
       instances: () => this.acks!.list(),
-      load: (backend: string) => backendLoad(this.registry.backends.get(backend)),
+      load: (backend: string) => backendLoad(this.registry.backends.get(backend)?.load()),
     };
     const self = { id: this.id, name: this.name };
     const decider = new FleetDecider(

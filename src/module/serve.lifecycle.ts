@@ -78,7 +78,7 @@ export class ServeLifecycle implements OnModuleInit, OnApplicationBootstrap, Bef
    */
   async beforeApplicationShutdown(): Promise<void> {
     const started = Date.now();
-    const pending = [...this.registry.backends.values()].reduce((n, b) => n + b.inFlight + b.queued, 0);
+    const pending = [...this.registry.backends.values()].reduce((n, b) => n + b.router.inFlight + b.router.queued, 0);
     this.unregister?.();
     await this.rollouts.abortAll(messages.rolloutShutdown());
     await this.fleet.leave();

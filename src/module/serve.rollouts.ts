@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { RolloutOptions, RolloutProgress, RolloutResult } from '../interfaces/rollout-options.interface';
 import { RolloutCoordinator } from '../rollout/rollout.coordinator';
 import { resolveRolloutOptions } from '../rollout/rollout.options';
+import type { RolloutSignals } from '../rollout/rollout.wiring';
 import { messages } from '../serve.messages';
 import { ServeSignals } from '../signals/serve.signals';
 import { ServeRegistry } from './serve.registry';
@@ -21,6 +22,15 @@ export class ServeRollouts {
   private readonly coordinator: RolloutCoordinator;
   /** The fleet's rollouts, when this instance shares a desired state (then they run there). */
   private fleet?: FleetRollouts;
+  /** This instance's live figures, its backends' trouble, and where a rollout's steps are told. */
+  private readonly local: RolloutSignals = {
+    figures: (endpoint, backend, windowMs) => this.signals.stepFigures(backend, endpoint, windowMs),
+    trouble: (backend) => this.trouble(backend),
+    stepped: (endpoint, backend, text, move) => {
+      this.logger.log(text);
+      this.signals.events.record({ type: 'rollout-step', backend, endpoint, message: text, ...move });
+    },
+  };
 
   constructor(
     private readonly registry: ServeRegistry,
@@ -37,32 +47,14 @@ export class ServeRollouts {
           if (entry) registry.putEndpoint(endpoint, entry.route, entry.methods, traffic, shadows, entry.stream);
         },
       },
-      {
-        figures: (endpoint, backend, windowMs) => signals.stepFigures(backend, endpoint, windowMs),
-        trouble: (backend) => this.trouble(backend),
-        stepped: (endpoint, backend, text, step) => {
-          this.logger.log(text);
-          signals.events.record({ type: 'rollout-step', backend, endpoint, message: text, ...step });
-        },
-      },
+      this.local,
     );
   }
 
   /** From now on rollouts live in the fleet's desired state and run on its decider (ServeFleet calls this once joined). */
   attach(host: FleetRolloutHost): FleetRollouts {
     if (this.fleet) return this.fleet.rehost(host);
-    this.fleet = new FleetRollouts(
-      host,
-      {
-        figures: (endpoint, backend, windowMs) => this.signals.stepFigures(backend, endpoint, windowMs),
-        trouble: (backend) => this.trouble(backend),
-        stepped: (endpoint, backend, text, move) => {
-          this.logger.log(text);
-          this.signals.events.record({ type: 'rollout-step', backend, endpoint, message: text, ...move });
-        },
-      },
-      this.logger,
-    );
+    this.fleet = new FleetRollouts(host, this.local, this.logger);
     return this.fleet;
   }
 

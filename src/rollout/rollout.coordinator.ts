@@ -1,8 +1,8 @@
 import type { ResolvedRolloutOptions, RolloutProgress, RolloutResult } from '../interfaces/rollout-options.interface';
-import type { StepFigures } from '../router/rollout.judge';
 import { ServeError } from '../serve.errors';
 import { messages } from '../serve.messages';
-import { RolloutRunner } from './rollout.runner';
+import type { RolloutRunner } from './rollout.runner';
+import { RolloutWiring, type RolloutSignals } from './rollout.wiring';
 
 /** The endpoint table as a rollout changes it: one endpoint's split and shadows. */
 export interface RolloutEndpoints {
@@ -10,24 +10,6 @@ export interface RolloutEndpoints {
   get(endpoint: string): { traffic: Record<string, number>; shadows: Record<string, number> } | undefined;
   /** Replaces the endpoint's split and shadows at once. */
   put(endpoint: string, traffic: Record<string, number>, shadows: Record<string, number>): void;
-}
-
-/** How a rollout moved an endpoint's traffic: the candidate's share now, and whether it ended. */
-export interface RolloutMove {
-  /** The candidate's share now (0..1). */
-  weight: number;
-  /** `step` (moved on), `promoted` or `rolled-back`. */
-  outcome: 'step' | 'promoted' | 'rolled-back';
-}
-
-/** Where live figures and backend trouble come from. */
-export interface RolloutSignals {
-  /** Figures of `backend` on `endpoint` over the last `windowMs` (shadow copies included). */
-  figures(endpoint: string, backend: string, windowMs: number): StepFigures;
-  /** Why `backend` cannot serve (deleted, crash loop), or undefined. */
-  trouble(backend: string): string | undefined;
-  /** Called when a step ends or the rollout ends, for the event log and the logs. */
-  stepped?(endpoint: string, backend: string, text: string, step: RolloutMove): void;
 }
 
 /**
@@ -66,37 +48,26 @@ export class RolloutCoordinator {
     if ((current.traffic[backend] ?? 0) >= 1) {
       throw new ServeError('INVALID_CONFIG', messages.rolloutAlreadyServing(endpoint, backend));
     }
-    const { signals } = this;
-    const runner = new RolloutRunner(endpoint, backend, { ...current.traffic }, options, {
-      setTraffic: (traffic) => {
-        const now = this.endpoints.get(endpoint);
-        if (now) this.endpoints.put(endpoint, traffic, now.shadows);
+    const shadow = backend in current.shadows ? current.shadows[backend] : undefined;
+    const wiring = new RolloutWiring(endpoint, backend, { traffic: { ...current.traffic }, shadow }, this.signals);
+    const runner = wiring.runner(
+      {
+        exists: () => this.endpoints.get(endpoint) !== undefined,
+        write: (edit) => {
+          const now = this.endpoints.get(endpoint);
+          if (!now) return;
+          const split = { traffic: now.traffic, shadows: { ...now.shadows } };
+          edit(split);
+          this.endpoints.put(endpoint, split.traffic, split.shadows);
+        },
       },
-      setShadow: (proportion) => {
-        const now = this.endpoints.get(endpoint);
-        if (!now) return;
-        const shadows = { ...now.shadows };
-        if (proportion > 0) shadows[backend] = proportion;
-        else if (!(backend in current.shadows)) delete shadows[backend];
-        else shadows[backend] = current.shadows[backend];
-        this.endpoints.put(endpoint, now.traffic, shadows);
-      },
-      figures: (name, windowMs) => signals.figures(endpoint, name, windowMs),
-      trouble: (name) =>
-        this.endpoints.get(endpoint) ? signals.trouble(name) : messages.rolloutEndpointGone(endpoint),
-      now: () => Date.now(),
-      judged: (step) => {
-        const text = messages.rolloutStep(endpoint, backend, step.weight, step.verdict, step.reason);
-        signals.stepped?.(endpoint, backend, text, { weight: step.weight, outcome: 'step' });
-      },
-    });
+      options,
+    );
     this.runners.set(endpoint, runner);
     runner.start();
     return runner.result.then((result) => {
       this.runners.delete(endpoint);
-      const weight = result.outcome === 'promoted' ? 1 : (current.traffic[backend] ?? 0);
-      const text = messages.rolloutEnded(endpoint, backend, result);
-      signals.stepped?.(endpoint, backend, text, { weight, outcome: result.outcome });
+      wiring.ended(result);
       return result;
     });
   }

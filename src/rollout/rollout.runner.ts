@@ -6,12 +6,18 @@ import type {
 } from '../interfaces/rollout-options.interface';
 import { judgeStep, type StepFigures } from '../router/rollout.judge';
 
+/** One change a rollout makes to its endpoint: the split, the candidate's shadow, or both. */
+export interface TrafficMove {
+  /** The endpoint's new split; left as it is when unset. */
+  traffic?: Record<string, number>;
+  /** The share of the traffic shadowed to the candidate, 0 removing that shadow; left as it is when unset. */
+  shadow?: number;
+}
+
 /** What a rollout reads and changes: one endpoint's split and shadow, and live figures. */
 export interface RolloutTarget {
-  /** Sets the endpoint's split (the rollout holds the endpoint, so nobody else changes it). */
-  setTraffic(traffic: Record<string, number>): void | Promise<void>;
-  /** Shadows `proportion` of the endpoint's traffic to the candidate; 0 removes the shadow. */
-  setShadow(proportion: number): void | Promise<void>;
+  /** Makes `move` in one change (the rollout holds the endpoint, so nobody else changes it). */
+  move(move: TrafficMove): void | Promise<void>;
   /** Live figures of `backend` on the endpoint over the last `windowMs` (shadow copies included). */
   figures(backend: string, windowMs: number): StepFigures;
   /** Why `backend` cannot serve now (a crash loop, a failed deploy), or undefined when it can. */
@@ -99,7 +105,7 @@ export class RolloutRunner {
       const step = await this.step(this.options.steps[i], false, this.options.stepIntervalMs);
       if (step.verdict === 'fail') return this.rollBack(step.reason);
     }
-    await this.target.setTraffic({ [this.candidate]: 1 });
+    await this.target.move({ traffic: { [this.candidate]: 1 } });
     return { outcome: 'promoted', steps: this.progress.done };
   }
 
@@ -107,11 +113,7 @@ export class RolloutRunner {
     const startedAt = this.target.now();
     this.progress.weight = weight;
     this.progress.stepStartedAt = startedAt;
-    if (shadow) await this.target.setShadow(1);
-    else {
-      await this.target.setShadow(0);
-      await this.target.setTraffic(this.split(weight));
-    }
+    await this.target.move(shadow ? { shadow: 1 } : { traffic: this.split(weight), shadow: 0 });
     const end = (verdict: 'pass' | 'fail', reason: string): RolloutStep => {
       const step: RolloutStep = { weight, shadow, startedAt, endedAt: this.target.now(), verdict, reason };
       this.progress.done.push(step);
@@ -147,8 +149,7 @@ export class RolloutRunner {
   }
 
   private async rollBack(reason: string): Promise<RolloutResult> {
-    await this.target.setShadow(0);
-    await this.target.setTraffic({ ...this.progress.previous });
+    await this.target.move({ traffic: { ...this.progress.previous }, shadow: 0 });
     return this.ended(reason);
   }
 

@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { describe, test } from 'node:test';
 import { BackendDeployment } from '../../src/backend/backend.deployment';
 import { ServeResponse } from '../../src/http/serve-response';
+import { resolveAutoscalingConfig } from '../../src/router/autoscaling.policy';
 import { config, definition, flush, request, results, settings } from '../helpers/backend.fixture';
 import { FakeSite } from '../helpers/fake.replica';
 
@@ -44,6 +45,23 @@ describe('BackendDeployment', () => {
     });
     await deployment.stop(0);
     assert.equal(deployment.describe().status, 'stopped');
+  });
+
+  test('load() reads what describe() shows of its counts and sites, and whether it is autoscaled', async () => {
+    const site = new FakeSite();
+    const autoscaling = resolveAutoscalingConfig({ minReplicas: 1, maxReplicas: 2 });
+    const limits = { autoscaling, maxConcurrentQueries: 1 };
+    const deployment = new BackendDeployment(definition(), config(limits), settings(site));
+    await deployment.start();
+    const r = results();
+    for (let i = 0; i < 3; i++) deployment.router.submit('call', request(), r.done);
+    site.replicas[0].answer();
+    const { requests, queued, inFlight, hosts } = deployment.describe();
+    assert.deepEqual(deployment.load(), { requests, queued, inFlight, hosts, autoscaled: true });
+    assert.deepEqual([requests.succeeded, inFlight, queued, hosts], [1, 1, 1, ['local']]);
+    await deployment.stop(0);
+    const plain = new BackendDeployment(definition(), config(), settings(new FakeSite()));
+    assert.equal(plain.load().autoscaled, false);
   });
 
   test('a replica that cannot start fails start() and stops the ones that did', async () => {

@@ -1,13 +1,17 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { noRequests, type BackendLoad } from '../../src/backend/backend.status';
 import { instanceLoad } from '../../src/module/instance.load';
 
-const backend = (counts: Partial<Record<string, number>>, inFlight: number, queued: number) => ({
-  describe: () => ({
-    requests: { succeeded: 0, failed: 0, timedOut: 0, rejected: 0, replicaLost: 0, cancelled: 0, ...counts },
+const backend = (counts: Partial<Record<string, number>>, inFlight: number, queued: number, more = {}) => ({
+  load: (): BackendLoad => ({
+    requests: { ...noRequests(), ...counts },
+    queued,
+    inFlight,
+    autoscaled: false,
+    hosts: ['local'],
+    ...more,
   }),
-  inFlight,
-  queued,
 });
 
 test("an instance's figures add up its backends; cancelled requests are not answers", () => {
@@ -21,13 +25,8 @@ test("an instance's figures add up its backends; cancelled requests are not answ
 
 test('autoscaled backends are reported one by one, with the sites they run on; the others only in the totals', () => {
   const scaled = {
-    ...backend({ succeeded: 1 }, 2, 3),
+    ...backend({ succeeded: 1 }, 2, 3, { autoscaled: true, hosts: ['local', 'gpu-1'] }),
     name: 'scaled',
-    describe: () => ({
-      ...backend({ succeeded: 1 }, 2, 3).describe(),
-      autoscaling: {} as never,
-      hosts: ['local', 'gpu-1'],
-    }),
   };
   const plain = { ...backend({}, 1, 1), name: 'plain' };
   assert.deepEqual(instanceLoad([scaled, plain]), {

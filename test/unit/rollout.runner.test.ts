@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, mock, test } from 'node:test';
-import { RolloutRunner, type RolloutTarget } from '../../src/rollout/rollout.runner';
+import { RolloutRunner, type RolloutTarget, type TrafficMove } from '../../src/rollout/rollout.runner';
 import { resolveRolloutOptions } from '../../src/rollout/rollout.options';
 import type { StepFigures } from '../../src/router/rollout.judge';
 import type { RolloutOptions } from '../../src/interfaces/rollout-options.interface';
@@ -15,6 +15,8 @@ class FakeEndpoint implements RolloutTarget {
   shadow = 0;
   readonly changes: Record<string, number>[] = [];
   readonly shadows: number[] = [];
+  /** Calls of move(): each is one write of the endpoint. */
+  moves = 0;
   troubled?: string;
   private readonly served: { at: number; backend: string; failed: boolean }[] = [];
 
@@ -26,14 +28,15 @@ class FakeEndpoint implements RolloutTarget {
     this.traffic = { ...initial };
   }
 
-  setTraffic(traffic: Record<string, number>): void {
-    this.traffic = { ...traffic };
-    this.changes.push({ ...traffic });
-  }
-  setShadow(proportion: number): void {
-    if (proportion === this.shadow) return;
-    this.shadow = proportion;
-    this.shadows.push(proportion);
+  move({ traffic, shadow }: TrafficMove): void {
+    this.moves++;
+    if (traffic) {
+      this.traffic = { ...traffic };
+      this.changes.push({ ...traffic });
+    }
+    if (shadow === undefined || shadow === this.shadow) return;
+    this.shadow = shadow;
+    this.shadows.push(shadow);
   }
   figures(backend: string, windowMs: number): StepFigures {
     const seen = this.served.filter((s) => s.backend === backend && s.at > this.time - windowMs);
@@ -134,6 +137,7 @@ describe('rollout runner', () => {
       { v1: 0.5, v2: 0.5 },
       { v1: 0, v2: 1 },
     ]);
+    assert.equal(endpoint.moves, 4, 'one change of the endpoint per step, and one to promote');
     const took = endpoint.time - started;
     assert.ok(took >= 6000 && took <= 6000 + 3 * 250 + 250, `took ${took} ms`);
   });
