@@ -98,7 +98,7 @@ export class FleetRollouts {
       backend,
       options,
       previous: { ...traffic },
-      ...(backend in shadows ? { shadowedBefore: shadows[backend] } : {}),
+      ...(Object.hasOwn(shadows, backend) ? { shadowedBefore: shadows[backend] } : {}),
       step: options.shadowFirstMs > 0 ? -1 : 0,
       stepStartedAt: 0,
       startedAt: Date.now(),
