@@ -8,21 +8,7 @@ import { sharedLimit, type ClaimedReplica } from './replica.claims';
 import { ReplicaOwners, type ReplicaClaim } from './replica.owners';
 import { pushTo } from '../utils/map.util';
 import { heldOnly } from '../router/model.report';
-
-/** What a shared replica's figures look like in {@link SharedReplica.status}. */
-export interface SharedReplicaStatus {
-  id: string;
-  backend: string;
-  /** App instances using it. */
-  apps: number;
-  /** Calls running now, their most ever, and the limit they are held to. */
-  inFlight: number;
-  maxInFlight: number;
-  maxConcurrentQueries: number;
-  /** Calls it took (ran or runs), and those it refused because it was full. */
-  calls: number;
-  refused: number;
-}
+import type { SharedReplicaStatus } from './shared-replica.status';
 
 export type { ReplicaClaim } from './replica.owners';
 
