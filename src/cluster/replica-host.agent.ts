@@ -23,7 +23,7 @@ import {
 } from './cluster.protocol';
 import type { ReplicaHostOptions } from './replica-host.options';
 import { SharedReplicaSet } from './shared-replica.set';
-import type { SharedReplicaStatus } from './shared.replica';
+import type { SharedReplicaStatus } from './shared-replica.status';
 
 const DEFAULT_LEASE_MS = 3000;
 /** How long killed replicas may take to exit when the replica host stops. */

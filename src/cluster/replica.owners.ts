@@ -42,6 +42,11 @@ export class ReplicaOwners {
     return false;
   }
 
+  /** The claims owning the calls running, oldest first (ids grow, and a map keeps their order). */
+  *callers(): Iterable<ReplicaClaim> {
+    for (const owner of this.owners.values()) if (owner.call) yield owner.claim;
+  }
+
   /** The owner of the replica's id `id`. */
   get(id: number): ReplicaOwner | undefined {
     return this.owners.get(id);

@@ -11,7 +11,8 @@ import type { AgentControl, ClusterSubjects, RelayExit } from './cluster.protoco
 import type { CatalogEntry } from './backend.catalog';
 import { chooseSharedReplica } from './replica.claims';
 import { relayToApp } from './replica.relay';
-import { SharedReplica, encodeConfig, type ReplicaClaim, type SharedReplicaStatus } from './shared.replica';
+import { SharedReplica, encodeConfig, type ReplicaClaim } from './shared.replica';
+import type { SharedReplicaStatus } from './shared-replica.status';
 
 /** What the set needs from its replica host. */
 export interface SharedReplicaHost {

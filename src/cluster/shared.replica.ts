@@ -8,21 +8,8 @@ import { sharedLimit, type ClaimedReplica } from './replica.claims';
 import { ReplicaOwners, type ReplicaClaim } from './replica.owners';
 import { pushTo } from '../utils/map.util';
 import { heldOnly } from '../router/model.report';
-
-/** What a shared replica's figures look like in {@link SharedReplica.status}. */
-export interface SharedReplicaStatus {
-  id: string;
-  backend: string;
-  /** App instances using it. */
-  apps: number;
-  /** Calls running now, their most ever, and the limit they are held to. */
-  inFlight: number;
-  maxInFlight: number;
-  maxConcurrentQueries: number;
-  /** Calls it took (ran or runs), and those it refused because it was full. */
-  calls: number;
-  refused: number;
-}
+import { splitModelReport } from './model-report.split';
+import type { SharedReplicaStatus } from './shared-replica.status';
 
 export type { ReplicaClaim } from './replica.owners';
 
@@ -36,6 +23,7 @@ export function encodeConfig(has: boolean, config: unknown): string | undefined 
  * replica of its own (its key, its ids), multiplexed onto the one replica by renumbering ids both
  * ways. It admits at most `maxConcurrentQueries` calls in flight (the lowest of its apps'): one
  * more is refused at once, without running, with a `refused` outcome the app's router retries.
+ * A multiplexed replica's own model reports reach every app, their counts one app only ({@link splitModelReport}).
  */
 export class SharedReplica implements ClaimedReplica {
   readonly claims = new Map<string, ReplicaClaim>();
@@ -237,6 +225,8 @@ export class SharedReplica implements ClaimedReplica {
         }
         case 'models':
           this.models = m.mx.held;
+          for (const [claim, mx] of splitModelReport(m.mx, [...this.claims.values()], this.owners.callers()))
+            push(claim, { t: 'models', mx });
           break;
         case 'handle-credit':
         case 'handle-cancel':

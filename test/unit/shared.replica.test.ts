@@ -169,3 +169,25 @@ test('an unload reaches the replica from its sole user only; another user hears 
   replica.fromApp(b.c, [unload]);
   assert.deepEqual(posted.at(-1), unload);
 });
+
+test('a standalone models report reaches a sole user whole; with two users one gets the counts, the other the held list alone', () => {
+  const { replica, posted, answer } = setup();
+  const a = claim('A', 'A-1');
+  replica.attach(a.c);
+  answer({ t: 'ready' });
+  const report = { held: ['m'], hits: 0, misses: 1, loads: 1, failures: 0, evictions: 1, loadMs: [12] };
+  answer({ t: 'models', mx: report });
+  assert.deepEqual(a.got.at(-1), { t: 'models', mx: report });
+  const b = claim('B', 'B-1');
+  replica.attach(b.c);
+  replica.fromApp(b.c, [call(1)]);
+  const next = { ...report, held: ['m', 'x'] };
+  answer({ t: 'models', mx: next });
+  const none = { held: ['m', 'x'], hits: 0, misses: 0, loads: 0, failures: 0, evictions: 0, loadMs: [] };
+  assert.deepEqual(b.got.at(-1), { t: 'models', mx: next }, 'the app whose call runs (likely the one that loaded)');
+  assert.deepEqual(a.got.at(-1), { t: 'models', mx: none });
+  answer(ok((posted[0] as { id: number }).id));
+  answer({ t: 'models', mx: report });
+  assert.deepEqual(a.got.at(-1), { t: 'models', mx: report }, 'no call running: the first app');
+  assert.deepEqual(b.got.at(-1), { t: 'models', mx: { ...none, held: ['m'] } });
+});
