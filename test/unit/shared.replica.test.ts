@@ -36,16 +36,22 @@ function claim(app: string, key: string, limit = 2, config?: unknown) {
   return { c, got };
 }
 
+/** A ready shared replica with two apps attached, A then B (limits `limitA`, `limitB`). */
+function twoApps(limitA = 2, limitB = 2) {
+  const shared = setup();
+  const a = claim('A', 'A-1', limitA);
+  const b = claim('B', 'B-1', limitB);
+  shared.replica.attach(a.c);
+  shared.replica.attach(b.c);
+  shared.answer({ t: 'ready' });
+  return { ...shared, a, b };
+}
+
 const call = (id: number): ToReplica => ({ t: 'call', id, m: 'call', r: { id: `r${id}` } as never });
 const ok = (id: number): FromReplica => ({ t: 'result', id, o: { ok: true, v: { v: id } } });
 
 test('apps numbering their calls alike get their own answers back, under their own ids', () => {
-  const { replica, posted, answer } = setup();
-  const a = claim('A', 'A-1');
-  const b = claim('B', 'B-1');
-  replica.attach(a.c);
-  replica.attach(b.c);
-  answer({ t: 'ready' });
+  const { replica, posted, answer, a, b } = twoApps();
   assert.deepEqual(a.got, [{ t: 'ready' }]);
   assert.deepEqual(b.got, [{ t: 'ready' }]);
   replica.fromApp(a.c, [call(1)]);
@@ -59,12 +65,7 @@ test('apps numbering their calls alike get their own answers back, under their o
 });
 
 test('a full replica refuses at once without running the call; a cancel frees its slot', () => {
-  const { replica, posted, answer } = setup();
-  const a = claim('A', 'A-1', 2);
-  const b = claim('B', 'B-1', 3);
-  replica.attach(a.c);
-  replica.attach(b.c);
-  answer({ t: 'ready' });
+  const { replica, posted, a, b } = twoApps(2, 3);
   replica.fromApp(a.c, [call(1), call(2)]);
   replica.fromApp(b.c, [call(1)]);
   assert.equal(posted.length, 2, 'the lowest limit of its apps (2) holds');
@@ -105,12 +106,7 @@ test('a config already running is not pushed again; a newcomer with another conf
 });
 
 test('an app stopping its replica is detached once its calls end; a detached app’s calls are cancelled', () => {
-  const { replica, posted, answer, stopped } = setup();
-  const a = claim('A', 'A-1');
-  const b = claim('B', 'B-1');
-  replica.attach(a.c);
-  replica.attach(b.c);
-  answer({ t: 'ready' });
+  const { replica, posted, answer, stopped, a, b } = twoApps();
   replica.fromApp(a.c, [call(1)]);
   replica.fromApp(a.c, [{ t: 'stop' }]);
   assert.deepEqual(stopped, []);
@@ -142,12 +138,7 @@ test('a live maxConcurrentQueries change (sent with the batching settings) moves
 });
 
 test('an unload reaches the replica from its sole user only; another user hears at once the models the replica last reported', () => {
-  const { replica, posted, answer } = setup();
-  const a = claim('A', 'A-1');
-  const b = claim('B', 'B-1');
-  replica.attach(a.c);
-  replica.attach(b.c);
-  answer({ t: 'ready' });
+  const { replica, posted, answer, a, b } = twoApps();
   const unload: ToReplica = { t: 'unload-models', ids: ['m'] };
   replica.fromApp(b.c, [unload]);
   assert.deepEqual(b.got, [{ t: 'ready' }], 'no report seen yet: nothing to tell');
