@@ -48,7 +48,7 @@ export class RolloutCoordinator {
     if ((current.traffic[backend] ?? 0) >= 1) {
       throw new ServeError('INVALID_CONFIG', messages.rolloutAlreadyServing(endpoint, backend));
     }
-    const shadow = backend in current.shadows ? current.shadows[backend] : undefined;
+    const shadow = Object.hasOwn(current.shadows, backend) ? current.shadows[backend] : undefined;
     const wiring = new RolloutWiring(endpoint, backend, { traffic: { ...current.traffic }, shadow }, this.signals);
     const runner = wiring.runner(
       {

@@ -23,7 +23,9 @@ export interface RolloutSignals {
 
 /** An endpoint's split and shadows. */
 export interface EndpointSplit {
+  /** Each backend's share of the endpoint's requests. */
   traffic: Record<string, number>;
+  /** Each shadowed backend's share of copies of them. */
   shadows: Record<string, number>;
 }
 
@@ -44,6 +46,11 @@ export interface RolloutEndpoint {
  * {@link RolloutSignals.stepped}.
  */
 export class RolloutWiring {
+  /**
+   * @param endpoint the endpoint rolled out.
+   * @param candidate the backend it moves to.
+   * @param signals its figures, its trouble and where its steps are told.
+   */
   constructor(
     private readonly endpoint: string,
     private readonly candidate: string,

@@ -9,8 +9,8 @@ afterEach(() => mock.timers.reset());
 
 type Split = { traffic: Record<string, number>; shadows: Record<string, number> };
 
-/** A rollout of this instance to B on an endpoint table of one endpoint, `canary`; records each put and step told. */
-function rollout(before: Split) {
+/** A rollout of this instance to `candidate` on an endpoint table of one endpoint, `canary`; records each put and step told. */
+function rollout(before: Split, candidate = 'B') {
   let canary: Split | undefined = structuredClone(before);
   const puts: Split[] = [];
   const told: (RolloutMove & { text: string })[] = [];
@@ -26,8 +26,8 @@ function rollout(before: Split) {
     },
   );
   const options = { steps: [0.5, 1], stepIntervalMs: 1000, minRequestsPerStep: 1, shadowFirstMs: 1000 };
-  const result = coordinator.start('canary', 'B', resolveRolloutOptions('canary', options));
-  return { result, puts, told, drop: () => (canary = undefined) };
+  const result = coordinator.start('canary', candidate, resolveRolloutOptions('canary', options));
+  return { coordinator, result, puts, told, drop: () => (canary = undefined) };
 }
 
 async function settle<T>(result: Promise<T>): Promise<T> {
@@ -74,4 +74,21 @@ test('an endpoint deleted during its rollout ends it, rolled back with that reas
       [0, 'rolled-back'],
     ],
   );
+});
+
+test('an aborted rollout goes back in one write: the split from before and the shadow from before', async () => {
+  const r = rollout({ traffic: { A: 1 }, shadows: { B: 0.2 } });
+  mock.timers.tick(1250);
+  await new Promise(setImmediate);
+  r.coordinator.abort('canary', 'stop');
+  const result = await settle(r.result);
+  assert.equal(result.outcome, 'rolled-back');
+  assert.deepEqual(r.puts.at(-1), { traffic: { A: 1 }, shadows: { B: 0.2 } });
+  assert.equal(r.told.at(-1)?.outcome, 'rolled-back');
+});
+
+test("a candidate named like an Object member ('constructor') with no shadow before leaves none behind", async () => {
+  const r = rollout({ traffic: { A: 1 }, shadows: {} }, 'constructor');
+  assert.equal((await settle(r.result)).outcome, 'promoted');
+  assert.deepEqual(r.puts.at(-1), { traffic: { constructor: 1 }, shadows: {} });
 });
