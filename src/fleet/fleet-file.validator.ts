@@ -3,6 +3,7 @@ import { cliMessages } from '../messages/cli.messages';
 import {
   validateBackendConfig,
   validateMethods,
+  validateName,
   validateRoute,
   validateStreamOption,
 } from '../options/config.validator';
@@ -73,6 +74,7 @@ export function validateFleetFile(doc: unknown, file: string): FleetFile {
   const backends: Record<string, FleetFileBackend> = {};
   for (const [name, raw] of Object.entries(table('backends'))) {
     const field = `backends.${name}`;
+    validateName(`${file}: ${field}`, name);
     if (!isPlainObject(raw)) throw fail(field, raw, 'an object (config, and modulePath/exportName/codeVersion)');
     known(`${field}.`, raw, BACKEND);
     if (raw.config !== undefined) validateBackendConfig(`${file}: ${field}.config`, raw.config);
@@ -91,6 +93,7 @@ export function validateFleetFile(doc: unknown, file: string): FleetFile {
   const endpoints: Record<string, FleetFileEndpoint> = {};
   for (const [name, raw] of Object.entries(table('endpoints'))) {
     const field = `endpoints.${name}`;
+    validateName(`${file}: ${field}`, name);
     if (!isPlainObject(raw)) throw fail(field, raw, 'an object with route and traffic');
     known(`${field}.`, raw, ENDPOINT);
     validateRoute(`${file}: ${field}`, raw.route);

@@ -13,6 +13,7 @@ import {
   integerAtLeast,
   invalid,
   nonEmptyString,
+  entityName,
   numberAtLeast,
   type Check,
 } from './option.checks';
@@ -49,7 +50,7 @@ const AUTOSCALING_CHECKS: Record<keyof AutoscalingConfig, Check> = {
 };
 
 const OPTION_CHECKS: Record<Exclude<keyof BackendOptions, keyof BackendConfig>, Check> = {
-  name: nonEmptyString,
+  name: entityName,
   initArgs: (v) => (Array.isArray(v) && isCloneable(v) ? undefined : 'an array of structured-cloneable values'),
   replica: (v) => (v === 'thread' || v === 'process' ? undefined : "'thread' or 'process'"),
   placement: (v) => (v === 'local' || v === 'remote' || v === 'both' ? undefined : "'local', 'remote' or 'both'"),
@@ -122,8 +123,8 @@ export function validateEndpointOptions(subject: string, options: EndpointOption
   checkFields(subject, options as unknown as Record<string, unknown>, ENDPOINT_KEYS);
   validateRoute(subject, options.route);
   if (options.methods !== undefined) validateMethods(subject, options.methods);
-  if (options.name !== undefined && nonEmptyString(options.name))
-    throw invalid(subject, 'name', options.name, 'a non-empty string');
+  const badName = options.name === undefined ? undefined : entityName(options.name);
+  if (badName) throw invalid(subject, 'name', options.name, badName);
   if (options.weight !== undefined) {
     const expected = numberAtLeast(0)(options.weight);
     if (expected) throw invalid(subject, 'weight', options.weight, expected);
@@ -161,9 +162,10 @@ export function validateFunctionBackendOptions(subject: string, options: unknown
   if (batch !== undefined && typeof batch !== 'boolean') throw invalid(subject, 'batch', batch, 'true or false');
 }
 
-/** Checks the name of a backend or endpoint created at run time: a non-empty string. */
+/** Checks the name of a backend or endpoint created at run time (see {@link entityName}). */
 export function validateName(subject: string, name: unknown): asserts name is string {
-  if (typeof name !== 'string' || !name.trim()) throw invalid(subject, 'name', name, 'a non-empty string');
+  const bad = entityName(name);
+  if (bad) throw invalid(subject, 'name', name, bad);
 }
 
 /** Checks a route: a string starting with `/`, without query, fragment or white space. */

@@ -29,6 +29,10 @@ export const duration =
 export const nonEmptyString: Check = (v) =>
   typeof v === 'string' && v.trim().length > 0 ? undefined : 'a non-empty string';
 
+/** A backend's or endpoint's name: it keys plain objects (a traffic split, the fleet's state), which `__proto__` cannot. */
+export const entityName: Check = (v) =>
+  nonEmptyString(v) === undefined && v !== '__proto__' ? undefined : "a non-empty string other than '__proto__'";
+
 /** Runs the check of each field present (undefined ones are skipped); unknown fields are errors. */
 export function checkFields(subject: string, fields: Record<string, unknown>, checks: Record<string, Check>): void {
   for (const [key, value] of Object.entries(fields)) {

@@ -9,6 +9,7 @@ import {
   validateEndpointOptions,
   validateFunctionBackendOptions,
   validateModuleOptions,
+  validateName,
 } from '../../src/options/config.validator';
 
 test('valid configs pass', () => {
@@ -112,4 +113,14 @@ test('validateConfigUpdate: cpusPerReplica cannot change on a running backend; t
     /updateBackendConfig\('embed'\): cpusPerReplica is 2 and cannot change .* Create a new backend with cpusPerReplica 4/,
   );
   assert.throws(() => validateConfigUpdate('embed', { cpusPerReplica: 0 }, current), /option 'cpusPerReplica' is 0/);
+});
+
+test("a backend or endpoint named '__proto__' is refused with the reason (it cannot key a traffic split); 'constructor' is a name like any", () => {
+  const expected = /'name' is '__proto__'; expected a non-empty string other than '__proto__'/;
+  assert.throws(() => validateName("createBackend('__proto__')", '__proto__'), expected);
+  assert.throws(() => validateBackendConfig('@Backend() on P', { name: '__proto__' }, true), expected);
+  assert.throws(() => validateEndpointOptions('@Endpoint() on P.run', { route: '/p', name: '__proto__' }), expected);
+  assert.throws(() => validateName('createEndpoint', ' '), /'name' is ' '; expected a non-empty string/);
+  validateName("createBackend('constructor')", 'constructor');
+  validateBackendConfig('@Backend() on C', { name: 'constructor' }, true);
 });

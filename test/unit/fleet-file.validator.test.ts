@@ -36,6 +36,12 @@ test('each bad value is refused naming the file and the field', () => {
     [{ backends: { a: { config: { replicas: 2 } } } }, /backends\.a\.config.*replicas/],
     [{ backends: { a: { modulePath: 3 } } }, /backends\.a\.modulePath is 3; expected a non-empty string/],
     [{ backends: { a: { options: { replica: 'fork' } } } }, /backends\.a\.options: option 'replica' is 'fork'/],
+    // as JSON.parse reads a file: an own key, which would set the prototype of the table it is copied into
+    [JSON.parse('{"backends": {"__proto__": {}}}'), /f\.json: backends\.__proto__: option 'name' is '__proto__'/],
+    [
+      JSON.parse('{"endpoints": {"__proto__": {"route": "/p", "traffic": {"a": 1}}}}'),
+      /f\.json: endpoints\.__proto__: option 'name' is '__proto__'/,
+    ],
   ];
   for (const [doc, message] of cases)
     assert.throws(() => validateFleetFile(doc, 'f.json'), message, JSON.stringify(doc));
