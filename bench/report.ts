@@ -87,6 +87,11 @@ const MEMORY_ROWS: [string, string, number][] = [
   ['M.2p', '2 process replicas', 2],
 ];
 
+/** Decimals a target's figure is shown with. */
+function digitsOf(t: TargetCheck): number {
+  return t.unit === '×' ? 2 : t.unit === 'ms' ? 3 : 1;
+}
+
 /** Formats a number for a table cell (`n/a` when missing). */
 export function fmt(value: number, digits = 0): string {
   return Number.isFinite(value) ? value.toFixed(digits) : 'n/a';
@@ -190,11 +195,11 @@ export function renderReport(input: ReportInput): string {
     }),
   );
   const targets = table(
-    ['target', 'measured as', 'value', 'result'],
+    ['target', 'measured as', 'value [rounds from–to]', 'result'],
     input.targets.map((t) => [
       t.target,
       t.measure,
-      `${fmt(t.value, t.unit === '×' ? 2 : t.unit === 'ms' ? 3 : 1)} ${t.unit}`,
+      `${fmt(t.value, digitsOf(t))} ${t.unit}${t.range ? ` [${fmt(t.range[0], digitsOf(t))}–${fmt(t.range[1], digitsOf(t))}]` : ''}`,
       t.pass === undefined ? 'not measured' : t.pass ? '**pass**' : '**FAIL**',
     ]),
   );
@@ -206,7 +211,7 @@ export function renderReport(input: ReportInput): string {
 - Servers: ${input.runtime}
 - Workloads calibrated at start: F = ${input.calibration.cpuIterations} hash iterations (~5 ms), H = ${input.calibration.sentimentRepeats} AFINN scorings of a ${REVIEW_TEXT.split(/\s+/).length}-word review (~3 ms)
 
-All figures are medians over rounds. Ratios and differences are computed within each round (both sides measured minutes apart in this same run) and their median is shown.
+All figures are medians over rounds. Ratios and differences are computed within each round (both sides measured minutes apart in this same run) and their median is shown, with the lowest and highest round in brackets: how far this machine's rounds spread.
 
 ## Targets
 

@@ -28,6 +28,15 @@ export function pairedMedian(
   b: readonly number[],
   combine: (x: number, y: number) => number,
 ): number {
+  return median(pairedRounds(a, b, combine));
+}
+
+/** The per-round combinations of two series that {@link pairedMedian} takes the median of (finite ones only). */
+export function pairedRounds(
+  a: readonly number[],
+  b: readonly number[],
+  combine: (x: number, y: number) => number,
+): number[] {
   const n = Math.min(a.length, b.length);
-  return median(Array.from({ length: n }, (_, i) => combine(a[i], b[i])));
+  return Array.from({ length: n }, (_, i) => combine(a[i], b[i])).filter(Number.isFinite);
 }

@@ -1,5 +1,5 @@
 import type { Results } from './results';
-import { pairedMedian } from './stats';
+import { median, pairedMedian, pairedRounds } from './stats';
 
 /** One target of the issue, evaluated on this run's figures. */
 export interface TargetCheck {
@@ -7,8 +7,16 @@ export interface TargetCheck {
   /** How the figure is computed. */
   measure: string;
   value: number;
+  /** The lowest and highest per-round figure when the value is a median over rounds (how far rounds spread). */
+  range?: [number, number];
   unit: '×' | 'ms' | 'MiB';
   pass: boolean | undefined;
+}
+
+/** A median over rounds and the spread of the rounds it is taken over. */
+interface Paired {
+  value: number;
+  range?: [number, number];
 }
 
 const div = (a: number, b: number): number => a / b;
@@ -16,25 +24,31 @@ const sub = (a: number, b: number): number => a - b;
 
 /**
  * Evaluates every target. Ratios and differences are taken within each round (both figures of a
- * pair measured in the same round) and the median over rounds is reported; a target whose two
- * runs did not both run (e.g. `--only J` without C) is not measured.
+ * pair measured in the same round) and the median over rounds is reported, with the lowest and
+ * highest round; a target whose two runs did not both run (e.g. `--only J` without C) is not measured.
  */
 export function evaluateTargets(r: Results): TargetCheck[] {
-  const paired = (a: string, b: string, f: (x: number, y: number) => number): number =>
-    pairedMedian(r.get(a), r.get(b), f);
+  const paired = (a: string, b: string, f: (x: number, y: number) => number): Paired => {
+    const rounds = pairedRounds(r.get(a), r.get(b), f);
+    return { value: median(rounds), range: rounds.length > 1 ? [Math.min(...rounds), Math.max(...rounds)] : undefined };
+  };
   const check = (
     target: string,
     measure: string,
-    value: number,
+    figure: number | Paired,
     unit: TargetCheck['unit'],
     ok: (v: number) => boolean,
-  ): TargetCheck => ({
-    target,
-    measure,
-    value,
-    unit,
-    pass: Number.isFinite(value) ? ok(value) : undefined,
-  });
+  ): TargetCheck => {
+    const { value, range } = typeof figure === 'number' ? { value: figure, range: undefined } : figure;
+    return {
+      target,
+      measure,
+      value,
+      ...(range ? { range } : {}),
+      unit,
+      pass: Number.isFinite(value) ? ok(value) : undefined,
+    };
+  };
   /** A main-thread CPU per request target of `a` against `b` (event-loop time), with its /proc cross-check. */
   const cpuPerRequest = (target: string, a: string, b: string, max: number): TargetCheck[] => [
     check(
