@@ -2,6 +2,7 @@ import { cliMessages } from '../messages/cli.messages';
 import { nextConfig } from '../options/backend-config.resolve';
 import { DEFAULT_BACKEND_CONFIG } from '../serve.constants';
 import { ServeError } from '../serve.errors';
+import { splitUses } from '../router/split.uses';
 import type { FleetFile, FleetFileBackend } from './fleet-file.validator';
 import { diffFleetState, same, type FleetStep } from './fleet.diff';
 import { emptyFleetState, type FleetBackend, type FleetState, type StoredFleetState } from './fleet.state';
@@ -61,7 +62,7 @@ export function planApply(
     for (const backend of Object.keys(state.backends)) {
       if (file.backends[backend]) continue;
       const users = Object.entries(state.endpoints)
-        .filter(([, e]) => backend in e.traffic || backend in e.shadows)
+        .filter(([, e]) => splitUses(e, backend))
         .map(([endpoint]) => endpoint);
       if (users.length) throw new ServeError('INVALID_CONFIG', cliMessages.pruneInUse(backend, users));
       delete state.backends[backend];

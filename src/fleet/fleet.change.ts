@@ -1,6 +1,7 @@
 import { ServeError } from '../serve.errors';
 import { messages } from '../serve.messages';
 import { runningRollout } from './fleet-rollout.edits';
+import { splitUses } from '../router/split.uses';
 import type { FleetBackend, FleetEndpoint, FleetEntityKey, FleetState } from './fleet.state';
 import type { ResolvedBackendConfig } from '../interfaces/backend-config.interface';
 
@@ -32,7 +33,7 @@ export const fleetChanges = {
     return fleetEdit(`deleteBackend('${name}')`, [`backend:${name}`], (s) => {
       backendOf(s, name);
       const users = Object.entries(s.endpoints)
-        .filter(([, e]) => name in e.traffic || name in e.shadows)
+        .filter(([, e]) => splitUses(e, name))
         .map(([endpoint]) => endpoint);
       if (users.length) throw new ServeError('CONFLICT', messages.backendInUse(name, users));
       delete s.backends[name];

@@ -2,6 +2,7 @@ import type { EndpointInfo } from '../interfaces/endpoint-options.interface';
 import { Injectable } from '@nestjs/common';
 import { RoutePattern } from '../http/route.pattern';
 import { TrafficPolicy, type WeightMap } from '../router/traffic.policy';
+import { splitUses } from '../router/split.uses';
 import { ServeError } from '../serve.errors';
 import { messages } from '../serve.messages';
 import type { BackendDeployment } from '../backend/backend.deployment';
@@ -171,9 +172,7 @@ export class ServeRegistry {
 
   /** Endpoints whose traffic (weight 0 included) or shadows name `backend`. */
   endpointsUsing(backend: string): string[] {
-    return [...this.endpoints.values()]
-      .filter((e) => backend in e.policy.traffic || backend in e.policy.shadows)
-      .map((e) => e.name);
+    return [...this.endpoints.values()].filter((e) => splitUses(e.policy, backend)).map((e) => e.name);
   }
 }
 
