@@ -21,9 +21,9 @@ export function chooseSharedReplica<R extends ClaimedReplica>(app: string, repli
   return best;
 }
 
-/** The admission limit of a shared replica: the lowest `maxConcurrentQueries` its apps asked for. */
-export function sharedLimit(limits: Iterable<number>): number {
+/** The admission limit of a shared replica: the lowest `maxConcurrentQueries` its apps' claims asked for. */
+export function sharedLimit(claims: Iterable<{ readonly limit: number }>): number {
   let limit = Number.MAX_SAFE_INTEGER;
-  for (const l of limits) limit = Math.min(limit, l);
+  for (const claim of claims) limit = Math.min(limit, claim.limit);
   return limit;
 }

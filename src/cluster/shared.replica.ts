@@ -61,7 +61,7 @@ export class SharedReplica implements ClaimedReplica {
 
   /** The admission limit: the lowest `maxConcurrentQueries` of its claims (changed live by their batching). */
   private get limit(): number {
-    return sharedLimit(Array.from(this.claims.values(), (c) => c.limit));
+    return sharedLimit(this.claims.values());
   }
 
   /** Adds an app's claim; it hears `ready` once the replica is ready (and runs its config). */

@@ -46,6 +46,6 @@ test('claims pack onto the most used replica, and exiting replicas take none', (
 });
 
 test('the admission limit is the lowest any app asked for', () => {
-  assert.equal(sharedLimit([4, 2, 8]), 2);
+  assert.equal(sharedLimit([4, 2, 8].map((limit) => ({ limit }))), 2);
   assert.equal(sharedLimit([]), Number.MAX_SAFE_INTEGER);
 });
