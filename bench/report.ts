@@ -199,7 +199,7 @@ export function renderReport(input: ReportInput): string {
     input.targets.map((t) => [
       t.target,
       t.measure,
-      `${fmt(t.value, digitsOf(t))} ${t.unit}${t.range ? ` [${fmt(t.range[0], digitsOf(t))}–${fmt(t.range[1], digitsOf(t))}]` : ''}`,
+      `${fmt(t.value, digitsOf(t))} ${t.unit}${range(t.rounds ?? [], digitsOf(t))}`,
       t.pass === undefined ? 'not measured' : t.pass ? '**pass**' : '**FAIL**',
     ]),
   );

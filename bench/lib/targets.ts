@@ -7,16 +7,16 @@ export interface TargetCheck {
   /** How the figure is computed. */
   measure: string;
   value: number;
-  /** The lowest and highest per-round figure when the value is a median over rounds (how far rounds spread). */
-  range?: [number, number];
+  /** The per-round figures when the value is their median (how far rounds spread). */
+  rounds?: number[];
   unit: '×' | 'ms' | 'MiB';
   pass: boolean | undefined;
 }
 
-/** A median over rounds and the spread of the rounds it is taken over. */
+/** A median over rounds and the per-round figures it is taken over. */
 interface Paired {
   value: number;
-  range?: [number, number];
+  rounds: number[];
 }
 
 const div = (a: number, b: number): number => a / b;
@@ -24,13 +24,13 @@ const sub = (a: number, b: number): number => a - b;
 
 /**
  * Evaluates every target. Ratios and differences are taken within each round (both figures of a
- * pair measured in the same round) and the median over rounds is reported, with the lowest and
- * highest round; a target whose two runs did not both run (e.g. `--only J` without C) is not measured.
+ * pair measured in the same round) and the median over rounds is reported, with the per-round
+ * figures; a target whose two runs did not both run (e.g. `--only J` without C) is not measured.
  */
 export function evaluateTargets(r: Results): TargetCheck[] {
   const paired = (a: string, b: string, f: (x: number, y: number) => number): Paired => {
     const rounds = pairedRounds(r.get(a), r.get(b), f);
-    return { value: median(rounds), range: rounds.length > 1 ? [Math.min(...rounds), Math.max(...rounds)] : undefined };
+    return { value: median(rounds), rounds };
   };
   const check = (
     target: string,
@@ -39,12 +39,12 @@ export function evaluateTargets(r: Results): TargetCheck[] {
     unit: TargetCheck['unit'],
     ok: (v: number) => boolean,
   ): TargetCheck => {
-    const { value, range } = typeof figure === 'number' ? { value: figure, range: undefined } : figure;
+    const { value, rounds } = typeof figure === 'number' ? { value: figure, rounds: undefined } : figure;
     return {
       target,
       measure,
       value,
-      ...(range ? { range } : {}),
+      ...(rounds ? { rounds } : {}),
       unit,
       pass: Number.isFinite(value) ? ok(value) : undefined,
     };
