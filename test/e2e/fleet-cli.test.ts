@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -50,6 +50,7 @@ describe('nestjs-serve status / apply: operators change the fleet without code',
   after(async () => {
     await app?.close().catch(() => undefined);
     await nats?.stop();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   test('status lists the endpoints, backends and the live instance with the revision it applied', async () => {
