@@ -6,6 +6,7 @@ import { splitUses } from '../router/split.uses';
 import type { FleetFile, FleetFileBackend } from './fleet-file.validator';
 import { diffFleetState, same, type FleetStep } from './fleet.diff';
 import { emptyFleetState, type FleetBackend, type FleetState, type StoredFleetState } from './fleet.state';
+import { ownEntry } from '../utils/object.util';
 
 /** What a change does to the app instances that apply it. */
 export type ChangeEffect =
@@ -54,13 +55,13 @@ export function planApply(
   const before = current?.state ?? emptyFleetState();
   const state = structuredClone(before);
   for (const [backend, entry] of Object.entries(file.backends))
-    state.backends[backend] = mergeBackend(before.backends[backend], entry, backend, name);
+    state.backends[backend] = mergeBackend(ownEntry(before.backends, backend), entry, backend, name);
   for (const [endpoint, entry] of Object.entries(file.endpoints)) state.endpoints[endpoint] = structuredClone(entry);
   if (prune) {
     for (const endpoint of Object.keys(state.endpoints))
-      if (!file.endpoints[endpoint]) delete state.endpoints[endpoint];
+      if (!ownEntry(file.endpoints, endpoint)) delete state.endpoints[endpoint];
     for (const backend of Object.keys(state.backends)) {
-      if (file.backends[backend]) continue;
+      if (ownEntry(file.backends, backend)) continue;
       const users = Object.entries(state.endpoints)
         .filter(([, e]) => splitUses(e, backend))
         .map(([endpoint]) => endpoint);
@@ -74,10 +75,10 @@ export function planApply(
     const owner = routes.get(route);
     if (owner) throw new ServeError('INVALID_CONFIG', cliMessages.routeShared(name, e.route, owner, endpoint));
     routes.set(route, endpoint);
-    if (!file.endpoints[endpoint]) continue;
+    if (!ownEntry(file.endpoints, endpoint)) continue;
     for (const part of ['traffic', 'shadows'] as const)
       for (const backend of Object.keys(e[part]))
-        if (!state.backends[backend])
+        if (!ownEntry(state.backends, backend))
           throw new ServeError(
             'INVALID_CONFIG',
             cliMessages.unknownBackendNamed(

@@ -2,6 +2,7 @@ import { fleetMessages } from '../messages/fleet.messages';
 import { ServeError } from '../serve.errors';
 import { fleetEdit, type FleetChange } from './fleet.change';
 import type { FleetScaleRecord } from './fleet.state';
+import { ownEntry } from '../utils/object.util';
 
 /**
  * The change that moves an autoscaled backend's `numReplicas` from `record.from` to
@@ -13,9 +14,9 @@ import type { FleetScaleRecord } from './fleet.state';
  */
 export function autoscaledChange(backend: string, record: FleetScaleRecord): FleetChange {
   return fleetEdit(`autoscaling of backend '${backend}'`, [], (next) => {
-    const found = next.backends[backend];
+    const found = ownEntry(next.backends, backend);
     const current = found?.config.autoscaling ? found.config.numReplicas : undefined;
-    if (current !== record.from)
+    if (!found || current !== record.from)
       throw new ServeError('CONFLICT', fleetMessages.autoscaleStale(backend, record.from, current));
     found.config.numReplicas = record.target;
     (next.autoscaling ??= {})[backend] = record;

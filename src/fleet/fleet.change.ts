@@ -4,6 +4,7 @@ import { runningRollout } from './fleet-rollout.edits';
 import { splitUses } from '../router/split.uses';
 import type { FleetBackend, FleetEndpoint, FleetEntityKey, FleetState } from './fleet.state';
 import type { ResolvedBackendConfig } from '../interfaces/backend-config.interface';
+import { ownEntry } from '../utils/object.util';
 
 /**
  * One mutating `ServeService` call as a change of the desired state: the entities it changes or
@@ -25,7 +26,7 @@ export interface FleetChange {
 export const fleetChanges = {
   createBackend(name: string, backend: FleetBackend): FleetChange {
     return fleetEdit(`createBackend('${name}')`, [`backend:${name}`], (s) => {
-      if (s.backends[name]) throw new ServeError('CONFLICT', messages.duplicateBackend(name));
+      if (ownEntry(s.backends, name)) throw new ServeError('CONFLICT', messages.duplicateBackend(name));
       s.backends[name] = backend;
     });
   },
@@ -51,7 +52,7 @@ export const fleetChanges = {
       `createEndpoint('${name}')`,
       [`endpoint:${name}`],
       (s) => {
-        if (s.endpoints[name]) throw new ServeError('CONFLICT', messages.duplicateEndpoint(name));
+        if (ownEntry(s.endpoints, name)) throw new ServeError('CONFLICT', messages.duplicateEndpoint(name));
         const route = normalise(endpoint.route);
         const owner = Object.entries(s.endpoints).find(([, e]) => normalise(e.route) === route);
         if (owner) throw new ServeError('CONFLICT', messages.routeTaken(endpoint.route, owner[0], name));
@@ -67,7 +68,7 @@ export const fleetChanges = {
       what,
       [`endpoint:${name}`],
       (s) => {
-        if (!s.endpoints[name])
+        if (!ownEntry(s.endpoints, name))
           throw new ServeError('NOT_FOUND', messages.unknownEndpoint(name, Object.keys(s.endpoints)));
         const rollout = runningRollout(s, name);
         if (rollout) throw new ServeError('CONFLICT', messages.rolloutRunning(name, rollout.backend));
@@ -123,7 +124,7 @@ export function fleetEdit(
 }
 
 function backendOf(state: FleetState, name: string): FleetBackend {
-  const backend = state.backends[name];
+  const backend = ownEntry(state.backends, name);
   if (!backend) throw new ServeError('NOT_FOUND', messages.unknownBackend(name, Object.keys(state.backends)));
   return backend;
 }

@@ -1,5 +1,6 @@
 import type { BackendConfig, ResolvedBackendConfig } from '../interfaces/backend-config.interface';
 import type { FleetBackend, FleetEndpoint, FleetState } from './fleet.state';
+import { ownEntry } from '../utils/object.util';
 
 /** One change an instance makes to go from the state it applied to the desired one. */
 export type FleetStep =
@@ -21,9 +22,9 @@ export type FleetStep =
 export function diffFleetState(applied: FleetState, desired: FleetState): FleetStep[] {
   const steps: FleetStep[] = [];
   for (const name of Object.keys(applied.endpoints))
-    if (!desired.endpoints[name]) steps.push({ kind: 'deleteEndpoint', name });
+    if (!ownEntry(desired.endpoints, name)) steps.push({ kind: 'deleteEndpoint', name });
   for (const [name, backend] of Object.entries(desired.backends)) {
-    const before = applied.backends[name];
+    const before = ownEntry(applied.backends, name);
     if (!before) steps.push({ kind: 'createBackend', name, backend });
     else if (!sameDefinition(before, backend)) steps.push({ kind: 'replaceBackend', name, backend });
     else {
@@ -32,9 +33,9 @@ export function diffFleetState(applied: FleetState, desired: FleetState): FleetS
     }
   }
   for (const [name, endpoint] of Object.entries(desired.endpoints))
-    if (!same(applied.endpoints[name], endpoint)) steps.push({ kind: 'putEndpoint', name, endpoint });
+    if (!same(ownEntry(applied.endpoints, name), endpoint)) steps.push({ kind: 'putEndpoint', name, endpoint });
   for (const name of Object.keys(applied.backends))
-    if (!desired.backends[name]) steps.push({ kind: 'deleteBackend', name });
+    if (!ownEntry(desired.backends, name)) steps.push({ kind: 'deleteBackend', name });
   return steps;
 }
 

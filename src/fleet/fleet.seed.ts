@@ -1,5 +1,6 @@
 import { same } from './fleet.diff';
 import type { FleetEntityKey, FleetState } from './fleet.state';
+import { ownEntry } from '../utils/object.util';
 
 /** The desired state once an instance's declarations joined the stored one. */
 export interface SeedResult {
@@ -25,16 +26,18 @@ export function seedFleetState(stored: FleetState | undefined, declared: FleetSt
   const differing: string[] = [];
   for (const [name, backend] of Object.entries(declared.backends)) {
     const key = `backend:${name}` as const;
-    if (state.backends[name]) {
-      if (!same(state.backends[name].config, backend.config)) differing.push(name);
+    const stored = ownEntry(state.backends, name);
+    if (stored) {
+      if (!same(stored.config, backend.config)) differing.push(name);
     } else if (!seeded.has(key)) state.backends[name] = backend;
     added = markSeeded(seeded, key) || added;
   }
   for (const [name, endpoint] of Object.entries(declared.endpoints)) {
     const key = `endpoint:${name}` as const;
     const routeTaken = Object.values(state.endpoints).some((e) => e.route === endpoint.route);
-    const backendsThere = Object.keys(endpoint.traffic).every((b) => state.backends[b]);
-    if (!seeded.has(key) && !state.endpoints[name] && !routeTaken && backendsThere) state.endpoints[name] = endpoint;
+    const backendsThere = Object.keys(endpoint.traffic).every((b) => ownEntry(state.backends, b));
+    if (!seeded.has(key) && !ownEntry(state.endpoints, name) && !routeTaken && backendsThere)
+      state.endpoints[name] = endpoint;
     added = markSeeded(seeded, key) || added;
   }
   state.seeded = [...seeded];

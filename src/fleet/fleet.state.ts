@@ -6,6 +6,7 @@ import type {
 } from '../interfaces/backend-config.interface';
 import type { ResolvedRolloutOptions, RolloutResult, RolloutStep } from '../interfaces/rollout-options.interface';
 import type { AutoscalingDecisionStatus, FleetInstanceFigures } from '../interfaces/serve-status.interface';
+import { ownEntry } from '../utils/object.util';
 
 /** The format of the stored document; a later format is refused rather than misread. */
 export const FLEET_STATE_FORMAT = 1;
@@ -143,5 +144,5 @@ export type FleetEntityKey = `backend:${string}` | `endpoint:${string}`;
 export function fleetEntity(state: FleetState, key: FleetEntityKey): FleetBackend | FleetEndpoint | undefined {
   const [kind, ...rest] = key.split(':');
   const name = rest.join(':');
-  return kind === 'backend' ? state.backends[name] : state.endpoints[name];
+  return kind === 'backend' ? ownEntry(state.backends, name) : ownEntry(state.endpoints, name);
 }

@@ -1,4 +1,5 @@
 import type { EndpointInfo } from './serve.service';
+import { ownEntry } from '../utils/object.util';
 
 /** What the start-up summary needs of a backend: its replica count and kind. */
 export interface BackendSummaryInput {
@@ -18,7 +19,7 @@ export function endpointSummary(
   callerPath: (route: string) => string = (route) => route,
 ): string[] {
   const replicas = (name: string) => {
-    const b = backends[name];
+    const b = ownEntry(backends, name);
     return b ? ` (${b.numReplicas} ${b.replica} replica${b.numReplicas === 1 ? '' : 's'})` : '';
   };
   const percent = (share: number) => `${Math.round(share * 1000) / 10}%`;

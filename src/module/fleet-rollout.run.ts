@@ -9,6 +9,7 @@ import type { RolloutRunner } from '../rollout/rollout.runner';
 import { RolloutWiring, type RolloutSignals } from '../rollout/rollout.wiring';
 import { ServeError } from '../serve.errors';
 import type { FleetRolloutHost } from './fleet.rollouts';
+import { ownEntry } from '../utils/object.util';
 
 /**
  * One fleet rollout run on the decider: a {@link RolloutRunner} whose traffic moves are writes of
@@ -35,7 +36,7 @@ export class FleetRolloutRun {
     this.wiring = new RolloutWiring(endpoint, rollout.backend, before, signals);
     this.runner = this.wiring.runner(
       {
-        exists: () => host.applied()?.state.endpoints[endpoint] !== undefined,
+        exists: () => ownEntry(host.applied()?.state.endpoints, endpoint) !== undefined,
         write: (edit, move) => this.write(move.traffic ? 'step' : 'shadow', (s) => edit(s.endpoints[endpoint])),
         figures: (backend, own) =>
           sumStepFigures(own, host.reported(), endpoint, backend, this.runner.progress.stepStartedAt ?? 0),
@@ -90,7 +91,7 @@ export class FleetRolloutRun {
           if (r?.id !== rollout.id) throw new ServeError('CONFLICT', fleetMessages.rolloutGone(endpoint));
           Object.assign(r, { step: progress.step, stepStartedAt: progress.stepStartedAt ?? 0, done: progress.done });
           r.decider = this.host.label;
-          if (s.endpoints[endpoint]) change(s);
+          if (ownEntry(s.endpoints, endpoint)) change(s);
         }),
       );
     } catch (err) {

@@ -3,6 +3,7 @@ import type { FleetEntityKey, FleetState, StoredFleetState } from '../fleet/flee
 import { fleetMessages } from '../messages/fleet.messages';
 import type { FleetRecords } from './fleet.records';
 import type { ServeChanges } from './serve.changes';
+import { ownEntry } from '../utils/object.util';
 
 /** A step this instance could not apply. */
 export interface FleetApplyError {
@@ -75,7 +76,7 @@ export class FleetApplier {
       case 'updateBackend':
         return this.changes.updateBackend(step.name, step.update);
       case 'putEndpoint':
-        return this.changes.putEndpoint(step.name, step.endpoint, !running.endpoints[step.name]);
+        return this.changes.putEndpoint(step.name, step.endpoint, !ownEntry(running.endpoints, step.name));
       case 'deleteBackend':
         return this.changes.deleteBackend(step.name);
     }
@@ -92,6 +93,7 @@ function settle(running: FleetState, desired: FleetState, key: FleetEntityKey): 
   const [from, to] = key.startsWith('backend:')
     ? [desired.backends, running.backends as Record<string, unknown>]
     : [desired.endpoints, running.endpoints as Record<string, unknown>];
-  if (from[name] === undefined) delete to[name];
-  else to[name] = structuredClone(from[name]);
+  const value = ownEntry<unknown>(from, name);
+  if (value === undefined) delete to[name];
+  else to[name] = structuredClone(value);
 }

@@ -10,6 +10,7 @@ import type { FleetAutoscalingLoad, FleetBackendLoad } from '../interfaces/serve
 import { fleetMessages } from '../messages/fleet.messages';
 import type { ScaleDecision } from '../router/autoscaling.policy';
 import { isServeError } from '../serve.errors';
+import { ownEntry } from '../utils/object.util';
 
 /** What the fleet's autoscaling needs from this instance's place in the fleet. */
 export interface FleetAutoscalingHost {
@@ -62,7 +63,7 @@ export class FleetAutoscaler {
       }
     for (const [name, config] of wanted) {
       const scaler = this.scalers.get(name);
-      const count = this.host.applied()?.state.backends[name]?.config.numReplicas;
+      const count = ownEntry(this.host.applied()?.state.backends, name)?.config.numReplicas;
       if (!scaler) this.start(name, config);
       else if (!same(scaler.settings, config)) scaler.update(config);
       // Raised from zero by another instance, or set by hand: what was sampled judged the old count.
@@ -73,7 +74,7 @@ export class FleetAutoscaler {
 
   /** A request waits at this instance while `backend` runs no replica: sets its numReplicas to 1 in the fleet. */
   wake(backend: string): void {
-    const found = this.host.applied()?.state.backends[backend];
+    const found = ownEntry(this.host.applied()?.state.backends, backend);
     if (this.stopped || this.waking.has(backend) || !found?.config.autoscaling || found.config.numReplicas !== 0)
       return;
     this.waking.add(backend);
@@ -101,7 +102,7 @@ export class FleetAutoscaler {
           load = sumFleetLoad(name, this.host.load(name), this.host.others(), Date.now(), this.maxAgeMs);
           return load.perSite;
         },
-        replicaCount: () => this.host.applied()?.state.backends[name]?.config.numReplicas ?? 0,
+        replicaCount: () => ownEntry(this.host.applied()?.state.backends, name)?.config.numReplicas ?? 0,
         scaleTo: (target, decision) => this.write(name, target, decision, load),
       },
       config,
@@ -118,7 +119,7 @@ export class FleetAutoscaler {
     load?: FleetAutoscalingLoad,
   ): Promise<void> {
     if (!this.host.isDecider || !this.scalers.has(name)) return;
-    const from = this.host.applied()?.state.backends[name]?.config.numReplicas ?? 0;
+    const from = ownEntry(this.host.applied()?.state.backends, name)?.config.numReplicas ?? 0;
     const record: FleetScaleRecord = {
       target,
       from,

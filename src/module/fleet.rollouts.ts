@@ -9,6 +9,7 @@ import { runningRollout } from '../fleet/fleet-rollout.edits';
 import { FleetRolloutRun } from './fleet-rollout.run';
 import { ServeError } from '../serve.errors';
 import { messages } from '../serve.messages';
+import { ownEntry } from '../utils/object.util';
 
 /** How long a run whose write failed waits before the rollout is looked at again, in ms. */
 const RETRY_MS = 1000;
@@ -107,7 +108,7 @@ export class FleetRollouts {
     const result = new Promise<RolloutResult>((resolve) => this.waiters.set(id, { resolve, endpoint, seen: false }));
     const change = fleetEdit(`rollout('${endpoint}')`, [`endpoint:${endpoint}`], (s) => {
       this.assertFree(endpoint, s);
-      if (!s.endpoints[endpoint])
+      if (!ownEntry(s.endpoints, endpoint))
         throw new ServeError('NOT_FOUND', messages.unknownEndpoint(endpoint, Object.keys(s.endpoints)));
       (s.rollouts ??= {})[endpoint] = rollout;
     });

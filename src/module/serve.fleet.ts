@@ -16,7 +16,7 @@ import type { FleetStatus } from '../interfaces/serve-status.interface';
 import { fleetMessages } from '../messages/fleet.messages';
 import { DEFAULT_FLEET_OPTIONS, SERVE_OPTIONS } from '../serve.constants';
 import { isServeError } from '../serve.errors';
-import { stripUndefined } from '../utils/object.util';
+import { ownEntry, stripUndefined } from '../utils/object.util';
 import { ChangeLock } from './change.lock';
 import { FleetApplier } from './fleet.applier';
 import { FleetFollower } from './fleet.follower';
@@ -78,7 +78,7 @@ export class ServeFleet {
 
   /** The fleet's last autoscaling move of `backend` (who decided it, from what load), while shared. */
   lastScale(backend: string): FleetScaleRecord | undefined {
-    return this.shared ? this.applier?.applied.state.autoscaling?.[backend] : undefined;
+    return this.shared ? ownEntry(this.applier?.applied.state.autoscaling, backend) : undefined;
   }
 
   /** True when changes go through the fleet's shared desired state. */

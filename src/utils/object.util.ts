@@ -28,3 +28,11 @@ export function isThenable(value: unknown): value is PromiseLike<unknown> {
     return false;
   }
 }
+
+/**
+ * The value `record` holds under its own key `key`, else undefined. Names are free strings, and
+ * `record[key]` finds `Object` members (`constructor`, `toString`) on every plain object.
+ */
+export function ownEntry<T>(record: Readonly<Record<string, T>> | undefined, key: string): T | undefined {
+  return record !== undefined && Object.hasOwn(record, key) ? record[key] : undefined;
+}
