@@ -2,6 +2,8 @@ import { cliMessages } from '../messages/cli.messages';
 import { nextConfig } from '../options/backend-config.resolve';
 import { DEFAULT_BACKEND_CONFIG } from '../serve.constants';
 import { ServeError } from '../serve.errors';
+import { messages } from '../serve.messages';
+import { runningRollout } from './fleet-rollout.edits';
 import { splitUses } from '../router/split.uses';
 import type { FleetFile, FleetFileBackend } from './fleet-file.validator';
 import { diffFleetState, same, type FleetStep } from './fleet.diff';
@@ -89,8 +91,25 @@ export function planApply(
             ),
           );
   }
+  guardRollouts(before, state, name);
   const changes = diffFleetState(before, state).map((step) => ({ step, effects: effectsOf(step) }));
   return { base: current?.revision ?? 0, before, state, changes };
+}
+
+/**
+ * As the app's own calls: an endpoint being rolled out keeps its split until the rollout ends
+ * (CONFLICT), and deleting it ends the rollout, rolled back.
+ */
+function guardRollouts(before: FleetState, state: FleetState, name: string): void {
+  for (const endpoint of Object.keys(before.rollouts ?? {})) {
+    const rollout = runningRollout(state, endpoint);
+    if (!rollout) continue;
+    const next = ownEntry(state.endpoints, endpoint);
+    if (!next)
+      rollout.result = { outcome: 'rolled-back', reason: messages.rolloutEndpointGone(endpoint), steps: rollout.done };
+    else if (!same(ownEntry(before.endpoints, endpoint), next))
+      throw new ServeError('CONFLICT', cliMessages.rolloutRunning(name, endpoint, rollout.backend));
+  }
 }
 
 /** What one step does to the replicas of the instances that apply it. */

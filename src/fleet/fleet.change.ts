@@ -2,7 +2,7 @@ import { ServeError } from '../serve.errors';
 import { messages } from '../serve.messages';
 import { runningRollout } from './fleet-rollout.edits';
 import { splitUses } from '../router/split.uses';
-import type { FleetBackend, FleetEndpoint, FleetEntityKey, FleetState } from './fleet.state';
+import { fleetEntity, type FleetBackend, type FleetEndpoint, type FleetEntityKey, type FleetState } from './fleet.state';
 import type { ResolvedBackendConfig } from '../interfaces/backend-config.interface';
 import { ownEntry } from '../utils/object.util';
 
@@ -93,7 +93,7 @@ export const fleetChanges = {
         const [kind, ...rest] = key.split(':');
         const name = rest.join(':');
         const table = (kind === 'backend' ? s.backends : s.endpoints) as Record<string, unknown>;
-        const before = (kind === 'backend' ? base.backends : base.endpoints)[name];
+        const before = fleetEntity(base, key);
         if (before === undefined) delete table[name];
         else table[name] = before;
       }

@@ -20,6 +20,8 @@ export const cliMessages = {
     `${file}: endpoints.${a} and endpoints.${b} both have route '${route}': a route belongs to one endpoint. Change one of them (or --prune the one the file does not list).`,
   cpusFixed: (file: string, name: string, current: number, wanted: number) =>
     `${file}: backends.${name}.config.cpusPerReplica is ${wanted}, but the running backend has ${current}, which cannot change (its replicas started with it). Create a new backend and move traffic to it.`,
+  rolloutRunning: (file: string, endpoint: string, backend: string) =>
+    `${file}: endpoints.${endpoint} would change endpoint '${endpoint}' while it is being rolled out to backend '${backend}': apply the file once the rollout ends (nestjs-serve status shows it), or abort the rollout first (ServeService.abortRollout('${endpoint}')).`,
   pruneInUse: (backend: string, endpoints: string[]) =>
     `--prune would delete backend '${backend}', which the file does not list, but endpoint(s) ${endpoints.join(', ')} still name it (traffic or shadows). Add it to the file's backends, or take it out of those endpoints. Nothing was written.`,
   conflict: (base: number, latest: number | undefined) =>

@@ -8,6 +8,8 @@ import { ownEntry } from '../utils/object.util';
 /** A step this instance could not apply. */
 export interface FleetApplyError {
   step: string;
+  /** The entity the step changes. */
+  key: FleetEntityKey;
   error: Error;
 }
 
@@ -19,6 +21,7 @@ export interface FleetApplyError {
  */
 export class FleetApplier {
   private current: StoredFleetState;
+  private stored: StoredFleetState;
   /** Called after each revision applied (the rollouts follow the state from there). */
   onApplied?: (applied: StoredFleetState) => void;
 
@@ -29,11 +32,21 @@ export class FleetApplier {
     initial: FleetState,
   ) {
     this.current = { revision: 0, state: initial };
+    this.stored = this.current;
   }
 
   /** The revision applied last and the state this instance runs. */
   get applied(): StoredFleetState {
     return this.current;
+  }
+
+  /**
+   * The desired state of the revision applied last, as stored. It differs from {@link applied}
+   * by the steps that failed here, so changes are written from it: a change written from this
+   * instance's own view would drop, for every instance, what it alone could not run.
+   */
+  get desired(): StoredFleetState {
+    return this.stored;
   }
 
   /** Applies `desired` unless it is older than what runs; resolves with the steps that failed. */
@@ -46,8 +59,7 @@ export class FleetApplier {
         await this.run(step, running);
         settle(running, desired.state, keyOf(step));
       } catch (err) {
-        const label = `${step.kind}('${step.name}')`;
-        errors.push({ step: label, error: err as Error });
+        errors.push({ step: `${step.kind}('${step.name}')`, key: keyOf(step), error: err as Error });
       }
     }
     running.seeded = [...desired.state.seeded];
@@ -56,6 +68,7 @@ export class FleetApplier {
     if (desired.state.autoscaling) running.autoscaling = structuredClone(desired.state.autoscaling);
     else delete running.autoscaling;
     this.current = { revision: desired.revision, state: running };
+    this.stored = desired;
     this.onApplied?.(this.current);
     return errors;
   }

@@ -4,7 +4,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { FleetKvStore } from '../cluster/fleet-kv.store';
 import { FleetAcks } from '../fleet/fleet.acks';
-import { fleetChanges, type FleetChange } from '../fleet/fleet.change';
+import type { FleetChange } from '../fleet/fleet.change';
 import { seedFleetState } from '../fleet/fleet.seed';
 import type { FleetScaleRecord, FleetState, StoredFleetState } from '../fleet/fleet.state';
 import type { FleetStore } from '../fleet/fleet.store';
@@ -29,6 +29,7 @@ import { ServeRollouts } from './serve.rollouts';
 import { ServeRegistry } from './serve.registry';
 import { backendLoad, instanceLoad } from './instance.load';
 import { FleetDecider } from './fleet.decider';
+import { FleetCommitter } from './fleet.committer';
 
 /**
  * This instance in the fleet: joins the shared desired state at start-up (seeding it with the
@@ -50,7 +51,7 @@ export class ServeFleet {
   private applier?: FleetApplier;
   private declared?: FleetState;
   private follower?: FleetFollower;
-  private writer?: FleetWriter;
+  private committer?: FleetCommitter;
   private acks?: FleetAcks;
   private decider?: FleetDecider;
   private nc?: NatsConnection;
@@ -113,27 +114,9 @@ export class ServeFleet {
     });
   }
 
-  /**
-   * Writes `change` (compare-and-set; see FleetWriter) and applies it here. The caller holds the
-   * ChangeLock. A change this instance fails to apply is taken back out of the desired state and
-   * its error thrown. Resolves with the revision written.
-   */
-  async commit(change: FleetChange): Promise<number> {
-    const [writer, applier] = [this.writer!, this.applier!];
-    const base = applier.applied;
-    const written = await writer.write(change, base);
-    const errors = await applier.apply(written);
-    if (errors.length) {
-      const undo = fleetChanges.restore(change.what, base.state, change.touches);
-      await writer
-        .write(undo, written)
-        .then((undone) => applier.apply(undone))
-        .catch((err: Error) => this.logger.error(fleetMessages.undone(change.what, err.message)));
-      void this.follower!.beat();
-      throw errors[0].error;
-    }
-    void this.follower!.beat();
-    return written.revision;
+  /** Writes `change` to the fleet and applies it here (see {@link FleetCommitter}); the caller holds the ChangeLock. */
+  commit(change: FleetChange): Promise<number> {
+    return this.committer!.commit(change);
   }
 
   /** Resolves once every live instance applied `revision` (TIMEOUT naming the lagging ones). */
@@ -202,7 +185,8 @@ export class ServeFleet {
     const target = await this.seed(store);
     await follower.applyAndReport(target, strict);
     await this.follower?.stop();
-    [this.follower, this.writer] = [follower, new FleetWriter(store)];
+    this.follower = follower;
+    this.committer = new FleetCommitter(new FleetWriter(store), this.applier!, this.logger, () => void follower.beat());
     this.logger.log(fleetMessages.joined(this.label, target.revision, store.bucket));
     await follower.start();
     await decider.start();

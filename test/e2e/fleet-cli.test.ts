@@ -145,4 +145,24 @@ describe('nestjs-serve status / apply: operators change the fleet without code',
     assert.match(notJson.stderr, /broken\.json is not valid JSON/);
     assert.equal(revision(), before);
   });
+
+  test('a change made on an instance keeps, for the fleet, a backend that instance could not start', async () => {
+    const missing = { modulePath: '/nonexistent/missing.backend.js', exportName: 'Missing', codeVersion: 'sha256:abc' };
+    const add = await cli('apply', file('missing.json', { backends: { Missing: missing } }));
+    assert.equal(add.code, 1, add.stdout);
+    assert.match(add.stderr, /cli-one.*failed.*createBackend\('Missing'\)/s);
+    await app.serve.setTraffic('fleet', { FleetA: 1, FleetB: 0 });
+    const stored = JSON.parse((await cli('status', '--json')).stdout) as { state: { backends: object } };
+    assert.deepEqual(Object.keys(stored.state.backends).sort(), ['FleetA', 'FleetB', 'Missing']);
+    assert.equal(await version(), 'A');
+    const cleanup = await cli(
+      'apply',
+      file('cleanup.json', {
+        backends: { FleetA: {}, FleetB: {} },
+        endpoints: { fleet: { route: '/fleet', traffic: { FleetA: 1, FleetB: 0 } } },
+      }),
+      '--prune',
+    );
+    assert.equal(cleanup.code, 0, cleanup.stderr);
+  });
 });

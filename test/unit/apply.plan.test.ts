@@ -67,3 +67,39 @@ test('refuses unknown backends, shared routes and a changed cpusPerReplica, nami
     /backends\.a\.config\.cpusPerReplica is 2/,
   );
 });
+
+test('an endpoint being rolled out keeps its split (CONFLICT, nothing planned); --prune deleting it ends the rollout', () => {
+  const rolling = () => {
+    const state = twoBackends();
+    state.rollouts = {
+      e: {
+        id: 'r1',
+        backend: 'b',
+        options: {} as never,
+        previous: { a: 1, b: 0 },
+        step: 0,
+        stepStartedAt: 1,
+        startedAt: 1,
+        done: [],
+      },
+    };
+    return { revision: 9, state };
+  };
+  const planOn = (doc: unknown, prune = false) =>
+    planApply(rolling(), validateFleetFile(doc, 'f.json'), prune, 'f.json');
+  assert.throws(
+    () => planOn({ endpoints: { e: { route: '/e', traffic: { a: 1 } } } }),
+    (err: { code?: string; message: string }) =>
+      err.code === 'CONFLICT' && /endpoint 'e' while it is being rolled out to backend 'b'/.test(err.message),
+  );
+  assert.deepEqual(
+    planOn({ backends: { a: { config: { numReplicas: 2 } } } }).changes.map((c) => c.step.kind),
+    ['updateBackend'],
+  );
+  const pruned = planOn({ backends: { a: {}, b: {} } }, true);
+  assert.deepEqual(
+    pruned.changes.map((c) => `${c.step.kind} ${c.step.name}`),
+    ['deleteEndpoint e'],
+  );
+  assert.equal(pruned.state.rollouts?.e.result?.outcome, 'rolled-back');
+});
