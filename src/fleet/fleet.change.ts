@@ -2,7 +2,13 @@ import { ServeError } from '../serve.errors';
 import { messages } from '../serve.messages';
 import { runningRollout } from './fleet-rollout.edits';
 import { splitUses } from '../router/split.uses';
-import { fleetEntity, type FleetBackend, type FleetEndpoint, type FleetEntityKey, type FleetState } from './fleet.state';
+import {
+  fleetEntity,
+  type FleetBackend,
+  type FleetEndpoint,
+  type FleetEntityKey,
+  type FleetState,
+} from './fleet.state';
 import type { ResolvedBackendConfig } from '../interfaces/backend-config.interface';
 import { ownEntry } from '../utils/object.util';
 
