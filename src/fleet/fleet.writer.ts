@@ -1,4 +1,4 @@
-import { ServeError } from '../serve.errors';
+import { ServeError, isServeError } from '../serve.errors';
 import { fleetMessages } from '../messages/fleet.messages';
 import type { FleetChange } from './fleet.change';
 import type { StoredFleetState } from './fleet.state';
@@ -25,9 +25,11 @@ export class FleetWriter {
       try {
         return { revision: await this.store.update(next, current.revision), state: next };
       } catch (err) {
-        if (!(err instanceof RevisionConflict)) throw err;
+        if (!(err instanceof RevisionConflict)) throw storeError(change.what, err);
       }
-      const latest = await this.store.read();
+      const latest = await this.store.read().catch((err: unknown) => {
+        throw storeError(change.what, err);
+      });
       if (!latest)
         throw new ServeError('CONFLICT', fleetMessages.conflict(change.what, 'the whole state', 0, base.revision));
       const decision = decideRebase(base.state, latest.state, change.touches, change.needs);
@@ -40,4 +42,13 @@ export class FleetWriter {
     }
     throw new ServeError('CONFLICT', fleetMessages.tooManyRetries(change.what, MAX_ATTEMPTS));
   }
+}
+
+/** A store failure as the caller's error: the state too large for one NATS message, or NATS not answering. */
+function storeError(what: string, err: unknown): ServeError {
+  if (isServeError(err)) return err;
+  const why = (err as Error)?.message ?? String(err);
+  return /max_payload|maximum payload/i.test(why)
+    ? new ServeError('PAYLOAD_TOO_LARGE', fleetMessages.storeTooLarge(what, why))
+    : new ServeError('TIMEOUT', fleetMessages.storeUnreachable(what, why));
 }

@@ -10,6 +10,10 @@ export const fleetMessages = {
     `${what} was written at revision ${revision}, but ${failures.join('; ')}. The change is kept; fix the cause on that instance (its log says more) or undo the change.`,
   applyFailed: (instance: string, revision: number, step: string, why: string) =>
     `Instance ${instance} could not apply ${step} of the fleet's desired state at revision ${revision}: ${why}`,
+  storeTooLarge: (what: string, why: string) =>
+    `${what}: the fleet's desired state would be larger than the NATS server accepts in one message (${why}). Nothing was changed. Keep large values out of userConfig (load them in the replica from a file or URL it names), or raise max_payload in nats-server's configuration.`,
+  storeUnreachable: (what: string, why: string) =>
+    `${what}: the fleet's desired state could not be written: NATS did not answer (${why}). The change may not have been written; check the NATS server (cluster.servers), then read status().fleet.revision and listEndpoints() / listBackends() and call again if it is not in effect.`,
   undone: (what: string, why: string) =>
     `${what} failed on this instance and was taken back out of the fleet's desired state: ${why}`,
   noJetStream: (server: string) =>
