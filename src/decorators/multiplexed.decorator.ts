@@ -1,6 +1,7 @@
 import { MULTIPLEXED_METADATA } from '../serve.constants';
 import type { MultiplexedOptions } from '../interfaces/multiplexed-options.interface';
 import { modelMessages } from '../serve.messages';
+import { MAX_MODEL_ID_LENGTH, isUsableModelId } from '../router/model-id.rule';
 
 /** What `@Multiplexed()` records on a class: its load method and the options. */
 export interface MultiplexedMetadata {
@@ -32,6 +33,8 @@ export function Multiplexed(options: MultiplexedOptions): MethodDecorator {
     check('hotModelInFlight', hot, hot === undefined || (Number.isInteger(hot) && hot >= 1), 'a whole number ≥ 1');
     const strings = Array.isArray(preload) && preload.every((p) => typeof p === 'string');
     check('preload', preload, preload === undefined || strings, 'an array of model ids');
+    const unusable = preload?.find((id) => !isUsableModelId(id));
+    if (unusable !== undefined) throw new Error(modelMessages.badPreloadId(name, unusable, MAX_MODEL_ID_LENGTH));
     const copies = options?.modelReplicas;
     const copiesOk =
       copies === undefined ||

@@ -7,6 +7,10 @@ export const modelMessages = {
     `Backend '${backend}' serves many models (@Multiplexed) and this request names none: ${WAYS}.`,
   badModelId: (backend: string, id: string, max: number) =>
     `Backend '${backend}': model id '${id.length > 40 ? `${id.slice(0, 40)}…` : id}' (${id.length} characters) is not usable: use 1 to ${max} characters of A-Z a-z 0-9 - _ . : @ + = /, starting with a letter, digit or '_', with no '..'.`,
+  modelIdNotString: (backend: string, id: unknown) =>
+    `Backend '${backend}': the handle option modelId is ${Array.isArray(id) ? 'an array' : `a ${typeof id}`}; pass the model id as a string, e.g. { modelId: 'en-fr' }.`,
+  badPreloadId: (cls: string, id: string, max: number) =>
+    `@Multiplexed() on class '${cls}': preload id '${id.length > 40 ? `${id.slice(0, 40)}…` : id}' (${id.length} characters) is not a usable model id: use 1 to ${max} characters of A-Z a-z 0-9 - _ . : @ + = /, starting with a letter, digit or '_', with no '..' (the rule request ids follow).`,
   conflictingModelIds: (backend: string, a: string, b: string) =>
     `Backend '${backend}': the request names two models, '${a}' and '${b}' (route parameter 'model', 'X-Serve-Model-Id' header or handle option modelId): name one, or make them equal.`,
   loadFailed: (backend: string, replica: string, model: string, reason: string) =>

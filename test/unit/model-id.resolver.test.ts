@@ -24,3 +24,13 @@ test('none, two different ones, or an unusable id: a 400 naming the backend', ()
   for (const bad of ['../x', 'a/../b', '.hidden', '/abs', 'sp ace', 'é', 'x'.repeat(129)])
     fails(request(), bad, /Backend 'zoo': model id .* is not usable/);
 });
+
+test('a handle modelId that is not a string: a 400 saying it must be a string, not a misread id', () => {
+  for (const bad of [123, ['a'], { id: 'a' }])
+    assert.throws(
+      () => resolveModelId('zoo', request(), bad as unknown as string),
+      (err: { status: number; message: string }) =>
+        err.status === 400 &&
+        /Backend 'zoo': the handle option modelId is an? \w+; pass the model id as a string/.test(err.message),
+    );
+});
