@@ -4,7 +4,6 @@ import { ServeError } from '../serve.errors';
 import { modelMessages } from '../serve.messages';
 import { MAX_MODEL_ID_LENGTH, isUsableModelId } from '../router/model-id.rule';
 
-
 /**
  * The model a request of multiplexed backend `backend` is for: the handle option `modelId`, the
  * route parameter `model` or the `X-Serve-Model-Id` header (they must agree when several are
