@@ -150,6 +150,8 @@ export const messages = {
   rolloutNoneRunning: (endpoint: string) => `Endpoint '${endpoint}' has no rollout running: there is nothing to abort.`,
   rolloutEndpointGone: (endpoint: string) => `endpoint '${endpoint}' was deleted`,
   rolloutShutdown: () => 'the app is shutting down',
+  rolloutGoesOnElsewhere: (endpoint: string, backend: string) =>
+    `This app instance closed before the rollout of endpoint '${endpoint}' to backend '${backend}' ended: the rollout goes on on the fleet's other instances. Follow it there with status() (endpoints['${endpoint}'].rollout) and listEndpoints() (its traffic), or stop it with abortRollout('${endpoint}').`,
   rolloutCandidateTrouble: (backend: string, why: string) =>
     `backend '${backend}' is failing to start replicas (${why})`,
   rolloutBackendGone: (backend: string) => `backend '${backend}' was deleted`,
