@@ -150,6 +150,8 @@ export const messages = {
   rolloutNoneRunning: (endpoint: string) => `Endpoint '${endpoint}' has no rollout running: there is nothing to abort.`,
   rolloutEndpointGone: (endpoint: string) => `endpoint '${endpoint}' was deleted`,
   rolloutShutdown: () => 'the app is shutting down',
+  rolloutGoesOnElsewhere: (endpoint: string, backend: string) =>
+    `This app instance closed before the rollout of endpoint '${endpoint}' to backend '${backend}' ended: the rollout goes on on the fleet's other instances. Follow it there with status() (endpoints['${endpoint}'].rollout) and listEndpoints() (its traffic), or stop it with abortRollout('${endpoint}').`,
   rolloutCandidateTrouble: (backend: string, why: string) =>
     `backend '${backend}' is failing to start replicas (${why})`,
   rolloutBackendGone: (backend: string) => `backend '${backend}' was deleted`,
@@ -185,14 +187,30 @@ export const messages = {
     `${site}: cannot tell which export of ${file} holds this backend (this process cannot read the module's exports, and its source does not read 'export const hello = defineBackend(...)' there): write it that way, or give it a name (defineBackend(fn, { name: 'hello' })) or pass a named function.`,
 };
 
+/** A value as a message shows it: JSON, but NaN, Infinity, 10n, undefined, functions and symbols as such (JSON has null or nothing). */
 function describe(value: unknown): string {
   if (typeof value === 'string') return `'${value}'`;
-  if (value === undefined) return 'undefined';
+  const raw: string[] = [];
+  const mark = `<<describe-${Math.random().toString(36).slice(2)}-`;
+  const keep = (_key: string, v: unknown): unknown => {
+    const shown = notJson(v);
+    return shown === undefined ? v : `${mark}${raw.push(shown) - 1}>>`;
+  };
   try {
-    return JSON.stringify(value) ?? String(value);
+    const json = JSON.stringify(value, keep) ?? String(value);
+    return json.replace(new RegExp(`"${mark}(\\d+)>>"`, 'g'), (_, i: string) => raw[Number(i)]);
   } catch {
     return String(value);
   }
+}
+
+/** How `describe` shows a value JSON cannot hold, or undefined for one it can. */
+function notJson(value: unknown): string | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? undefined : String(value);
+  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value === 'function') return value.name ? `function ${value.name}` : 'a function';
+  if (typeof value === 'symbol' || value === undefined) return String(value);
+  return undefined;
 }
 
 function list(names: string[]): string {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '@nestjs/common';
-import type { FleetRollout, FleetStepFigures, StoredFleetState } from '../fleet/fleet.state';
+import type { FleetRollout, FleetState, FleetStepFigures, StoredFleetState } from '../fleet/fleet.state';
 import type { ResolvedRolloutOptions, RolloutProgress, RolloutResult } from '../interfaces/rollout-options.interface';
 import { fleetMessages } from '../messages/fleet.messages';
 import type { RolloutSignals } from '../rollout/rollout.wiring';
@@ -13,6 +13,15 @@ import { ownEntry } from '../utils/object.util';
 
 /** How long a run whose write failed waits before the rollout is looked at again, in ms. */
 const RETRY_MS = 1000;
+
+/** A caller of rollout() or abortRollout() on this instance, waiting for a fleet rollout's result. */
+interface Waiter {
+  resolve: (result: RolloutResult) => void;
+  reject: (err: ServeError) => void;
+  endpoint: string;
+  backend: string;
+  seen: boolean;
+}
 
 /** What the fleet's rollouts need from the fleet: its state, its writes, its decider lease, the others' figures. */
 export interface FleetRolloutHost {
@@ -36,10 +45,8 @@ export interface FleetRolloutHost {
  */
 export class FleetRollouts {
   private readonly runs = new Map<string, FleetRolloutRun>();
-  private readonly waiters = new Map<
-    string,
-    { resolve: (result: RolloutResult) => void; endpoint: string; seen: boolean }
-  >();
+  private readonly waiters = new Map<string, Waiter>();
+  private closed = false;
 
   constructor(
     private host: FleetRolloutHost,
@@ -90,6 +97,7 @@ export class FleetRollouts {
     traffic: Record<string, number>,
     shadows: Record<string, number>,
   ): { change: FleetChange; result: Promise<RolloutResult>; cancel(): void } {
+    this.assertOpen();
     this.assertFree(endpoint);
     if ((traffic[backend] ?? 0) >= 1)
       throw new ServeError('INVALID_CONFIG', messages.rolloutAlreadyServing(endpoint, backend));
@@ -105,7 +113,11 @@ export class FleetRollouts {
       startedAt: Date.now(),
       done: [],
     };
-    const result = new Promise<RolloutResult>((resolve) => this.waiters.set(id, { resolve, endpoint, seen: false }));
+    const result = new Promise<RolloutResult>((resolve, reject) =>
+      this.waiters.set(id, { resolve, reject, endpoint, backend, seen: false }),
+    );
+    // close() may reject it while the start is still being written, before the caller listens.
+    result.catch(() => undefined);
     const change = fleetEdit(`rollout('${endpoint}')`, [`endpoint:${endpoint}`], (s) => {
       this.assertFree(endpoint, s);
       if (!ownEntry(s.endpoints, endpoint))
@@ -117,14 +129,21 @@ export class FleetRollouts {
 
   /** Asks the decider to roll `endpoint` back (`reason`); resolves with the rollout's result. */
   async abort(endpoint: string, reason = 'aborted'): Promise<RolloutResult> {
+    this.assertOpen();
     const rollout = runningRollout(this.host.applied()?.state, endpoint);
     if (!rollout) throw new ServeError('NOT_FOUND', messages.rolloutNoneRunning(endpoint));
     // The instance that started it may wait for the same result: both are answered.
-    const result = new Promise<RolloutResult>((resolve) => {
-      const started = this.waiters.get(rollout.id)?.resolve;
-      const both = started ? (r: RolloutResult) => (started(r), resolve(r)) : resolve;
-      this.waiters.set(rollout.id, { resolve: both, endpoint, seen: true });
+    const result = new Promise<RolloutResult>((resolve, reject) => {
+      const started = this.waiters.get(rollout.id);
+      this.waiters.set(rollout.id, {
+        resolve: started ? (r) => (started.resolve(r), resolve(r)) : resolve,
+        reject: started ? (e) => (started.reject(e), reject(e)) : reject,
+        endpoint,
+        backend: rollout.backend,
+        seen: true,
+      });
     });
+    result.catch(() => undefined);
     await this.host.decide(
       fleetEdit(`abortRollout('${endpoint}')`, [], (s) => {
         const now = runningRollout(s, endpoint);
@@ -137,15 +156,9 @@ export class FleetRollouts {
 
   /** Follows the state applied last: settles the results it holds, and runs the rollouts when this instance decides. */
   sync(): void {
+    if (this.closed) return;
     const state = this.host.applied()?.state;
-    for (const [id, waiter] of this.waiters) {
-      const found = Object.values(state?.rollouts ?? {}).find((r) => r.id === id);
-      waiter.seen ||= found !== undefined;
-      if (!waiter.seen || (found && !found.result)) continue;
-      this.waiters.delete(id);
-      const gone = messages.rolloutEndpointGone(waiter.endpoint);
-      waiter.resolve(found?.result ?? { outcome: 'rolled-back', reason: gone, steps: [] });
-    }
+    this.settle(state);
     for (const [endpoint, run] of this.runs) {
       const rollout = runningRollout(state, endpoint);
       if (!this.host.isDecider || rollout?.id !== run.id) this.mute(endpoint);
@@ -176,6 +189,37 @@ export class FleetRollouts {
     for (const endpoint of this.runs.keys()) {
       this.logger.log(fleetMessages.rolloutLeft(endpoint));
       this.mute(endpoint);
+    }
+  }
+
+  /**
+   * The app is closing: stops the runs here, resolves the results the state already holds, and
+   * rejects the others (SHUT_DOWN): those rollouts go on on the fleet's other instances.
+   */
+  close(): void {
+    this.closed = true;
+    this.stop();
+    this.settle(this.host.applied()?.state);
+    for (const [id, waiter] of this.waiters) {
+      this.waiters.delete(id);
+      waiter.reject(new ServeError('SHUT_DOWN', messages.rolloutGoesOnElsewhere(waiter.endpoint, waiter.backend)));
+    }
+  }
+
+  /** Closed, nothing would settle a new caller's result. */
+  private assertOpen(): void {
+    if (this.closed) throw new ServeError('SHUT_DOWN', messages.shutDown());
+  }
+
+  /** Resolves each waiter whose rollout has ended, or whose endpoint went away since it was seen. */
+  private settle(state: FleetState | undefined): void {
+    for (const [id, waiter] of this.waiters) {
+      const found = Object.values(state?.rollouts ?? {}).find((r) => r.id === id);
+      waiter.seen ||= found !== undefined;
+      if (!waiter.seen || (found && !found.result)) continue;
+      this.waiters.delete(id);
+      const gone = messages.rolloutEndpointGone(waiter.endpoint);
+      waiter.resolve(found?.result ?? { outcome: 'rolled-back', reason: gone, steps: [] });
     }
   }
 

@@ -95,9 +95,12 @@ export class ServeRollouts {
     return this.fleet ? this.fleet.abort(endpoint, reason) : this.coordinator.abort(endpoint, reason);
   }
 
-  /** Rolls back every rollout in progress, e.g. on shutdown; in a fleet they go on elsewhere. */
+  /**
+   * Rolls back every rollout in progress, e.g. on shutdown; in a fleet they go on elsewhere, and the
+   * callers here waiting for one get its result if known, else a SHUT_DOWN ServeError.
+   */
   async abortAll(reason: string): Promise<void> {
-    this.fleet?.stop();
+    this.fleet?.close();
     await this.coordinator.abortAll(reason);
   }
 

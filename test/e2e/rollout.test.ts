@@ -140,6 +140,18 @@ describe('guarded rollout', () => {
     await assert.rejects(s.serve.abortRollout('canary'), /has no rollout running/);
   });
 
+  test('an app closing during its rollout settles it: rolled back, with the reason that the app is shutting down', async () => {
+    const own = await startServeApp({ backends: [StableVersion, GoodVersion] });
+    const running = own.serve.rollout('canary', 'GoodVersion', { ...checks, stepIntervalMs: 60_000 });
+    await sleep(300);
+    await own.close();
+    const result = await Promise.race([running, sleep(3000).then(() => 'still pending 3 s after close')]);
+    assert.deepEqual(
+      typeof result === 'object' && result.outcome === 'rolled-back' && result.reason,
+      'the app is shutting down',
+    );
+  });
+
   test('bad options and names are refused before anything changes', async () => {
     await assert.rejects(s.serve.rollout('canary', 'GoodVersion', { steps: [0.5, 0.2] }), /steps is \[0\.5,0\.2\]/);
     await assert.rejects(s.serve.rollout('nope', 'GoodVersion'), /Endpoint 'nope' does not exist/);
