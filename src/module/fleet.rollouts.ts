@@ -99,7 +99,7 @@ export class FleetRollouts {
   ): { change: FleetChange; result: Promise<RolloutResult>; cancel(): void } {
     this.assertOpen();
     this.assertFree(endpoint);
-    if ((traffic[backend] ?? 0) >= 1)
+    if ((ownEntry(traffic, backend) ?? 0) >= 1)
       throw new ServeError('INVALID_CONFIG', messages.rolloutAlreadyServing(endpoint, backend));
     const id = randomUUID();
     const rollout: FleetRollout = {

@@ -3,6 +3,7 @@ import { ServeError } from '../serve.errors';
 import { messages } from '../serve.messages';
 import type { RolloutRunner } from './rollout.runner';
 import { RolloutWiring, type RolloutSignals } from './rollout.wiring';
+import { ownEntry } from '../utils/object.util';
 
 /** The endpoint table as a rollout changes it: one endpoint's split and shadows. */
 export interface RolloutEndpoints {
@@ -45,7 +46,7 @@ export class RolloutCoordinator {
     this.assertFree(endpoint);
     const current = this.endpoints.get(endpoint);
     if (!current) throw new ServeError('NOT_FOUND', messages.unknownEndpoint(endpoint, []));
-    if ((current.traffic[backend] ?? 0) >= 1) {
+    if ((ownEntry(current.traffic, backend) ?? 0) >= 1) {
       throw new ServeError('INVALID_CONFIG', messages.rolloutAlreadyServing(endpoint, backend));
     }
     const shadow = Object.hasOwn(current.shadows, backend) ? current.shadows[backend] : undefined;
