@@ -35,20 +35,20 @@ Options:
   -h, --help           this text
 `;
 
+/** The options of `status` and `apply` beyond {@link CONNECTION_OPTIONS}. */
+export const FLEET_OPTIONS = {
+  json: { type: 'boolean' },
+  prune: { type: 'boolean' },
+  'dry-run': { type: 'boolean' },
+  'timeout-ms': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
 /** Parses the command line of `nestjs-serve status` / `nestjs-serve apply`. */
 export function parseFleetArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): FleetArgs {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      ...CONNECTION_OPTIONS,
-      json: { type: 'boolean' },
-      prune: { type: 'boolean' },
-      'dry-run': { type: 'boolean' },
-      'timeout-ms': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
+  const { values, positionals } = strictParse(() =>
+    parseArgs({ args: argv, allowPositionals: true, options: { ...CONNECTION_OPTIONS, ...FLEET_OPTIONS } }),
+  );
   if (values.help) throw new UsageError('');
   const [command, file, ...rest] = positionals;
   if (command !== 'status' && command !== 'apply') throw new UsageError(`Unknown command '${command}'.`);
@@ -70,4 +70,17 @@ export function parseFleetArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     dryRun: values['dry-run'] ?? false,
     timeoutMs: Number(timeout),
   };
+}
+
+/**
+ * Runs `parse` (a `parseArgs` call), turning its errors (unknown option, missing or unexpected
+ * value) into a {@link UsageError}, so they print the usage and exit 2 instead of a stack trace.
+ */
+export function strictParse<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (err) {
+    if (!String((err as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS')) throw err;
+    throw new UsageError((err as Error).message);
+  }
 }

@@ -22,15 +22,13 @@ describe('nestjs-serve status / apply: operators change the fleet without code',
   let nats: TestNats;
   let app: ServeApp;
 
-  const cli = (...args: string[]) =>
+  const run = (...args: string[]) =>
     new Promise<Run>((resolve) =>
-      execFile(
-        process.execPath,
-        [CLI, ...args, '--servers', nats.url, '--prefix', prefix],
-        { timeout: 60_000 },
-        (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      execFile(process.execPath, [CLI, ...args], { timeout: 60_000 }, (err, stdout, stderr) =>
+        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
       ),
     );
+  const cli = (...args: string[]) => run(...args, '--servers', nats.url, '--prefix', prefix);
   const file = (name: string, doc: unknown) => {
     const path = join(dir, name);
     writeFileSync(path, typeof doc === 'string' ? doc : JSON.stringify(doc, null, 2));
@@ -144,5 +142,25 @@ describe('nestjs-serve status / apply: operators change the fleet without code',
     assert.equal(notJson.code, 2);
     assert.match(notJson.stderr, /broken\.json is not valid JSON/);
     assert.equal(revision(), before);
+  });
+
+  test('a bad option prints the usage and exits 2, without a stack trace', async () => {
+    for (const args of [
+      ['status', '--bogus'],
+      ['status', '--servers'],
+      ['status', '--json=1'],
+    ]) {
+      const bad = await run(...args);
+      assert.equal(bad.code, 2, `${args.join(' ')}: ${bad.stderr}`);
+      assert.match(bad.stderr, /--bogus|--servers|--json/);
+      assert.match(bad.stderr, /Usage: nestjs-serve status/);
+      assert.doesNotMatch(bad.stderr, /ERR_PARSE_ARGS|\n\s+at /);
+    }
+  });
+
+  test('options may come before the command', async () => {
+    const text = await run('--servers', nats.url, '--prefix', prefix, 'status');
+    assert.equal(text.code, 0, text.stderr);
+    assert.match(text.stdout, /Fleet desired state: revision/);
   });
 });
