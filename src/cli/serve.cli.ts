@@ -118,6 +118,7 @@ const WATCHDOG_MARGIN_MS = 20_000;
 
 /** `nestjs-serve status` and `nestjs-serve apply`: exits 0, 1 (failed), 2 (usage, bad file) or 3 (conflict). */
 async function fleet(): Promise<void> {
+  let code: number;
   try {
     const args = parseFleetArgs(process.argv.slice(2));
     // A server that stops answering mid-command must not leave an operator's shell or a CI job waiting.
@@ -128,13 +129,16 @@ async function fleet(): Promise<void> {
       process.exit(1);
     }, args.timeoutMs + WATCHDOG_MARGIN_MS);
     watchdog.unref();
-    process.exitCode = await FleetCommand.run(args);
+    code = await FleetCommand.run(args);
   } catch (err) {
     const message = (err as Error).message;
     if (!(err instanceof UsageError)) throw err;
     (message ? console.error : console.log)(message ? `${message}\n\n${FLEET_USAGE}` : FLEET_USAGE);
-    process.exitCode = message ? 2 : 0;
+    code = message ? 2 : 0;
   }
+  // Exit now, once the output is flushed: after a failed connect the NATS client can keep a socket
+  // (to a server that accepted and never spoke) holding the event loop open.
+  process.stdout.write('', () => process.exit(code));
 }
 
 if (require.main === module) void main();

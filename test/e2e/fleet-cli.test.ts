@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -162,5 +163,22 @@ describe('nestjs-serve status / apply: operators change the fleet without code',
     const text = await run('--servers', nats.url, '--prefix', prefix, 'status');
     assert.equal(text.code, 0, text.stderr);
     assert.match(text.stdout, /Fleet desired state: revision/);
+  });
+
+  test('a server that accepts but never speaks NATS: one message, and the CLI exits at once', async () => {
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const started = Date.now();
+      const res = await run('status', '--servers', `nats://127.0.0.1:${(silent.address() as AddressInfo).port}`);
+      assert.equal(res.code, 1, res.stderr);
+      assert.ok(Date.now() - started < 15_000, `exited after ${Date.now() - started} ms`);
+      assert.deepEqual(res.stderr.trim().split('\n').length, 1, res.stderr);
+      assert.match(res.stderr, /Cannot reach NATS at nats:\/\/127\.0\.0\.1:\d+ \(timeout\)/);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      silent.close();
+    }
   });
 });
