@@ -183,6 +183,10 @@ export const messages = {
     `${site} is not exported from ${file}: export it (export const hello = defineBackend(...)) so that replicas can load it, or set its exportName.`,
   functionBackendUnnamed: (site: string, file: string) =>
     `${site}: cannot tell which export of ${file} holds this backend (this process cannot read the module's exports, and its source does not read 'export const hello = defineBackend(...)' there): write it that way, or give it a name (defineBackend(fn, { name: 'hello' })) or pass a named function.`,
+  cliNoJetStream: (command: string, server: string) =>
+    `nestjs-serve ${command}: the NATS server ${server} offers no JetStream, where the fleet's desired state lives, so there is nothing to read or write. Start nats-server with JetStream (nats-server -js -sd <store dir>; the app instances need it too to share one state), or point --servers at the server the apps use.`,
+  cliKvClientMissing: (command: string) =>
+    `nestjs-serve ${command} needs the package '@nats-io/kv' to read the fleet's state: npm install @nats-io/kv (same version as @nats-io/transport-node).`,
 };
 
 function describe(value: unknown): string {

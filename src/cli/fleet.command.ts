@@ -9,6 +9,7 @@ import type { FleetStore } from '../fleet/fleet.store';
 import { RevisionConflict } from '../fleet/revision.conflict';
 import { cliMessages } from '../messages/cli.messages';
 import { isServeError } from '../serve.errors';
+import { messages } from '../serve.messages';
 import { renderApplyPlan } from './apply-plan.render';
 import type { FleetArgs } from './fleet.args';
 import { renderFleetStatus } from './fleet-status.render';
@@ -64,7 +65,10 @@ export class FleetCommand {
     try {
       const store = await FleetKvStore.open(nc, args.prefix, 10_000, STORE_RETRY_MS);
       if (!(store instanceof FleetKvStore)) {
-        output.err(store.message);
+        // The store's own messages speak to an app instance (it keeps a local state); the CLI cannot.
+        if (store.reason === 'no-jetstream') output.err(messages.cliNoJetStream(args.command, nc.getServer()));
+        else if (store.reason === 'no-client') output.err(messages.cliKvClientMissing(args.command));
+        else output.err(store.message);
         return EXIT.failed;
       }
       const command = new FleetCommand(store, store.bucket, output);

@@ -181,4 +181,16 @@ describe('nestjs-serve status / apply: operators change the fleet without code',
       silent.close();
     }
   });
+
+  test('a NATS server without JetStream: the CLI says to enable it, not what an app instance does', async () => {
+    const plain = await startNats();
+    try {
+      const res = await run('status', '--servers', plain.url);
+      assert.equal(res.code, 1, res.stderr);
+      assert.match(res.stderr, /offers no JetStream.*nats-server -js/);
+      assert.doesNotMatch(res.stderr, /this instance|in memory/);
+    } finally {
+      await plain.stop();
+    }
+  });
 });
