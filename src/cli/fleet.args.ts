@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { CONNECTION_OPTIONS, connectionArgs, type ConnectionArgs } from './connection.args';
+import { SUBJECT_TOKEN } from '../serve.constants';
 import { UsageError } from './usage.error';
 
 /** What `nestjs-serve status` and `nestjs-serve apply` were asked to do. */
@@ -60,6 +61,10 @@ export function parseFleetArgs(argv: string[], env: NodeJS.ProcessEnv = process.
   const timeout = values['timeout-ms'] ?? '30000';
   if (!(Number(timeout) >= 0)) throw new UsageError(`--timeout-ms is '${timeout}'; expected a number of ms >= 0.`);
   const connection = connectionArgs(values, env);
+  if (connection.prefix !== undefined && !connection.prefix.split('.').every((t) => SUBJECT_TOKEN.test(t)))
+    throw new UsageError(
+      `--prefix '${connection.prefix}' is not a cluster.prefix an app can have: give the apps' cluster.prefix (dot-separated tokens of letters, digits, '_' and '-').`,
+    );
   return {
     ...connection,
     command,

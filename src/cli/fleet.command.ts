@@ -69,10 +69,13 @@ export class FleetCommand {
         if (store.reason === 'no-jetstream') output.err(messages.cliNoJetStream(args.command, nc.getServer()));
         else if (store.reason === 'no-client') output.err(messages.cliKvClientMissing(args.command));
         else output.err(store.message);
-        return EXIT.failed;
+        return store.reason === 'bad-prefix' ? EXIT.invalid : EXIT.failed;
       }
       const command = new FleetCommand(store, store.bucket, output);
       return args.command === 'status' ? await command.status(args.json) : await command.apply(file!, args.file!, args);
+    } catch (err) {
+      output.err(messages.cliFailed(args.command, (err as Error).message));
+      return EXIT.failed;
     } finally {
       await nc.close();
     }

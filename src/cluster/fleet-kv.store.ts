@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { KV, KvEntry } from '@nats-io/kv';
 import type { JetStreamManager } from '@nats-io/jetstream';
@@ -7,15 +8,31 @@ import { RevisionConflict } from '../fleet/revision.conflict';
 import { fleetMessages } from '../messages/fleet.messages';
 import type { FleetInstance } from '../fleet/fleet.state';
 import type { LeaseHolder, LeaseStore } from '../fleet/lease.store';
+import { messages } from '../serve.messages';
 
 const DESIRED = 'desired';
 const DECIDER = 'decider';
 /** JetStream's "wrong last sequence": a compare-and-set write lost. */
 const WRONG_LAST_SEQUENCE = 10071;
 const RETRY_MS = 250;
+/** NATS's limit on a stream name; a bucket's stream is `KV_<bucket>`, the longest bucket `<base>-instances`. */
+const MAX_STREAM_NAME = 255;
+const MAX_BASE = MAX_STREAM_NAME - 'KV_'.length - '-instances'.length;
+const BUCKET_SAFE = /^[A-Za-z0-9_-]+$/;
 
 /** Why a fleet store could not be opened on a connection. */
-export type FleetStoreUnavailable = { reason: 'no-jetstream' | 'no-client'; message: string };
+export type FleetStoreUnavailable = { reason: 'no-jetstream' | 'no-client' | 'bad-prefix'; message: string };
+
+/**
+ * The stem of the fleet's bucket names for `prefix`: the prefix itself when a bucket name can hold
+ * it (so existing buckets keep their names); otherwise the prefix with those characters replaced by
+ * `_` and a short hash of the prefix appended, so that `a.b` and `a_b` never share a fleet.
+ */
+export function fleetBucketBase(prefix: string): string {
+  if (BUCKET_SAFE.test(prefix)) return prefix;
+  const hash = createHash('sha256').update(prefix).digest('hex').slice(0, 8);
+  return `${prefix.replace(/[^A-Za-z0-9_-]/g, '_')}_${hash}`;
+}
 
 /**
  * The fleet's store in NATS JetStream's key-value store: bucket `<prefix>-fleet` holds the desired
@@ -52,6 +69,11 @@ export class FleetKvStore implements FleetStore, LeaseStore {
     } catch {
       return { reason: 'no-client', message: fleetMessages.kvClientMissing() };
     }
+    const base = fleetBucketBase(prefix);
+    if (base.length > MAX_BASE) {
+      const max = BUCKET_SAFE.test(prefix) ? MAX_BASE : MAX_BASE - (base.length - prefix.length);
+      return { reason: 'bad-prefix', message: messages.fleetPrefixTooLong(prefix, max, MAX_STREAM_NAME) };
+    }
     let jsm: JetStreamManager;
     try {
       jsm = await jsModule.jetstreamManager(nc, { checkAPI: true });
@@ -60,10 +82,15 @@ export class FleetKvStore implements FleetStore, LeaseStore {
         return { reason: 'no-jetstream', message: fleetMessages.noJetStream(nc.getServer()) };
       throw err;
     }
-    const base = prefix.replace(/[^A-Za-z0-9_-]/g, '_');
     const kvm = new kvModule.Kvm(nc);
+    // create() fails on a bucket that exists with other settings; open() then takes it as it is.
+    // When open() fails too, the bucket is missing and create()'s error is the one that says why.
     const bucket = async (name: string, options: { history?: number; ttl?: number }) =>
-      kvm.create(name, options).catch(() => kvm.open(name));
+      kvm.create(name, options).catch((err: Error) =>
+        kvm.open(name).catch(() => {
+          throw new Error(messages.fleetBucketFailed(name, err.message), { cause: err });
+        }),
+      );
     const kv = await bucket(`${base}-fleet`, { history: 10 });
     const instances = await bucket(`${base}-instances`, { history: 1, ttl: instanceTtlMs });
     const lease = await bucket(`${base}-lease`, { history: 1, ttl: leaseTtlMs });

@@ -193,4 +193,19 @@ describe('nestjs-serve status / apply: operators change the fleet without code',
       await plain.stop();
     }
   });
+
+  test('prefixes that differ only in characters a bucket name cannot hold get different buckets', async () => {
+    const dotted = await run('status', '--servers', nats.url, '--prefix', `${prefix}.x`);
+    assert.equal(dotted.code, 0, dotted.stderr);
+    assert.match(dotted.stdout, new RegExp(`bucket '${prefix}_x_[0-9a-f]{8}-fleet'`));
+    const plain = await run('status', '--servers', nats.url, '--prefix', `${prefix}_x`);
+    assert.match(plain.stdout, new RegExp(`bucket '${prefix}_x-fleet'`));
+  });
+
+  test('a prefix too long for a JetStream bucket: one line naming the limit, exit 2', async () => {
+    const res = await run('status', '--servers', nats.url, '--prefix', 'x'.repeat(300));
+    assert.equal(res.code, 2, res.stderr);
+    assert.equal(res.stderr.trim().split('\n').length, 1, res.stderr);
+    assert.match(res.stderr, /\(300 characters;.*at most 242 characters/);
+  });
 });

@@ -27,3 +27,11 @@ test('options may come before the command: the command is the first argument no 
   const args = parseFleetArgs(['--servers', 'nats://127.0.0.1:4399', '--prefix', 'p', 'status'], {});
   assert.deepEqual([args.command, args.servers, args.prefix], ['status', ['nats://127.0.0.1:4399'], 'p']);
 });
+
+test('--prefix must be a cluster.prefix an app can have', () => {
+  assert.throws(
+    () => parseFleetArgs(['status', '--prefix', 'a b'], {}),
+    (err) => err instanceof UsageError && /--prefix 'a b'.*dot-separated tokens/.test(err.message),
+  );
+  assert.equal(parseFleetArgs(['status', '--prefix', 'a.b-c_d'], {}).prefix, 'a.b-c_d');
+});
