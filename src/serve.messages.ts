@@ -191,6 +191,8 @@ export const messages = {
     `nestjs-serve ${command} stopped: ${why}. Check the NATS server${command === 'apply' ? ", run 'nestjs-serve status' to see whether the change was written," : ''} and retry.`,
   fleetPrefixTooLong: (prefix: string, max: number, streamMax: number) =>
     `Prefix '${prefix.length > 20 ? `${prefix.slice(0, 20)}…` : prefix}' (${prefix.length} characters; cluster.prefix, or the CLI's --prefix) is too long for the fleet's JetStream buckets, whose stream names NATS limits to ${streamMax} characters: use a prefix of at most ${max} characters.`,
+  fleetStateTooLarge: (bytes: number, maxPayload: number | undefined) =>
+    `The fleet's desired state would be ${bytes} bytes of JSON, more than the NATS server's max_payload (${maxPayload ?? 'unknown'} bytes), so it was not written. Make it smaller (keep a large userConfig in a file or an object store the backend reads, and only its path or key in userConfig), or raise max_payload in nats-server's config.`,
   fleetBucketFailed: (bucket: string, why: string) =>
     `Cannot create the fleet's JetStream bucket '${bucket}' (${why}): check the NATS server's JetStream limits and the account's permissions, or change the prefix.`,
 };

@@ -114,6 +114,10 @@ export class FleetCommand {
     try {
       revision = current ? await this.store.update(plan.state, current.revision) : await this.store.create(plan.state);
     } catch (err) {
+      if (isServeError(err) && err.code === 'PAYLOAD_TOO_LARGE') {
+        this.io.err(`${name}: ${err.message}`);
+        return EXIT.invalid;
+      }
       if (!(err instanceof RevisionConflict)) throw err;
       const latest = await this.store.read().catch(() => undefined);
       this.io.err(cliMessages.conflict(plan.base, latest?.revision));

@@ -8,6 +8,7 @@ import { RevisionConflict } from '../fleet/revision.conflict';
 import { fleetMessages } from '../messages/fleet.messages';
 import type { FleetInstance } from '../fleet/fleet.state';
 import type { LeaseHolder, LeaseStore } from '../fleet/lease.store';
+import { isServeError, ServeError } from '../serve.errors';
 import { messages } from '../serve.messages';
 
 const DESIRED = 'desired';
@@ -51,6 +52,7 @@ export class FleetKvStore implements FleetStore, LeaseStore {
     private readonly jsm: JetStreamManager,
     private readonly beatsStream: string,
     private readonly lease: KV,
+    private readonly maxPayload: () => number | undefined,
   ) {}
 
   /** Opens (creating if needed) the two buckets; tells why not when the server has no JetStream. */
@@ -94,7 +96,8 @@ export class FleetKvStore implements FleetStore, LeaseStore {
     const kv = await bucket(`${base}-fleet`, { history: 10 });
     const instances = await bucket(`${base}-instances`, { history: 1, ttl: instanceTtlMs });
     const lease = await bucket(`${base}-lease`, { history: 1, ttl: leaseTtlMs });
-    return new FleetKvStore(kv, instances, `${base}-fleet`, retryForMs, jsm, `KV_${base}-instances`, lease);
+    const maxPayload = () => nc.info?.max_payload;
+    return new FleetKvStore(kv, instances, `${base}-fleet`, retryForMs, jsm, `KV_${base}-instances`, lease, maxPayload);
   }
 
   read(): Promise<StoredFleetState | undefined> {
@@ -104,12 +107,16 @@ export class FleetKvStore implements FleetStore, LeaseStore {
     });
   }
 
+  /** Rejects with {@link RevisionConflict} when the key exists, with `PAYLOAD_TOO_LARGE` over NATS's max_payload. */
   create(state: FleetState): Promise<number> {
-    return this.retrying(() => this.kv.create(DESIRED, JSON.stringify(state)).catch(conflictAt(0)));
+    const json = JSON.stringify(state);
+    return this.retrying(() => this.kv.create(DESIRED, json).catch(this.refused(json, 0)));
   }
 
+  /** Rejects with {@link RevisionConflict} when the key moved on, with `PAYLOAD_TOO_LARGE` over NATS's max_payload. */
   update(state: FleetState, revision: number): Promise<number> {
-    return this.retrying(() => this.kv.update(DESIRED, JSON.stringify(state), revision).catch(conflictAt(revision)));
+    const json = JSON.stringify(state);
+    return this.retrying(() => this.kv.update(DESIRED, json, revision).catch(this.refused(json, revision)));
   }
 
   async watch(afterRevision: number, seen: (stored: StoredFleetState) => void): Promise<FleetWatch> {
@@ -172,13 +179,23 @@ export class FleetKvStore implements FleetStore, LeaseStore {
     await this.lease.delete(DECIDER, { previousSeq: revision }).catch(() => undefined);
   }
 
+  /** The error a write of `json` failed with, as the callers know it. */
+  private refused(json: string, revision: number): (err: unknown) => never {
+    return (err) => {
+      if (isWrongLastSequence(err)) throw new RevisionConflict(revision);
+      if (!/max_payload/.test((err as Error).message ?? '')) throw err;
+      const size = Buffer.byteLength(json);
+      throw new ServeError('PAYLOAD_TOO_LARGE', messages.fleetStateTooLarge(size, this.maxPayload()), { cause: err });
+    };
+  }
+
   private async retrying<T>(op: () => Promise<T>): Promise<T> {
     const deadline = Date.now() + this.retryForMs;
     for (;;) {
       try {
         return await op();
       } catch (err) {
-        if (err instanceof RevisionConflict || Date.now() > deadline) throw err;
+        if (err instanceof RevisionConflict || isServeError(err) || Date.now() > deadline) throw err;
         await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
       }
     }
@@ -200,12 +217,6 @@ function isWrongLastSequence(err: unknown): boolean {
     e.api_error?.err_code === WRONG_LAST_SEQUENCE ||
     /wrong last sequence/.test(e.message ?? '')
   );
-}
-
-function conflictAt(revision: number): (err: unknown) => never {
-  return (err) => {
-    throw isWrongLastSequence(err) ? new RevisionConflict(revision) : err;
-  };
 }
 
 /** A compare-and-set write of the lease that lost resolves undefined; other errors are thrown. */

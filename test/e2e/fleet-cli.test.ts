@@ -208,4 +208,15 @@ describe('nestjs-serve status / apply: operators change the fleet without code',
     assert.equal(res.stderr.trim().split('\n').length, 1, res.stderr);
     assert.match(res.stderr, /\(300 characters;.*at most 242 characters/);
   });
+
+  test("a state over NATS's max_payload: the plan shortened, one line naming both sizes, exit 2", async () => {
+    const before = revision();
+    const huge = file('huge.json', { backends: { FleetA: { config: { userConfig: 'x'.repeat(1_100_000) } } } });
+    const res = await cli('apply', huge);
+    assert.equal(res.code, 2, res.stderr);
+    assert.ok(res.stdout.length < 2000, `the plan is ${res.stdout.length} characters`);
+    assert.equal(res.stderr.trim().split('\n').length, 1, res.stderr.slice(0, 2000));
+    assert.match(res.stderr, /huge\.json: .*would be 11\d{5} bytes .*max_payload \(1048576 bytes\)/);
+    assert.equal(revision(), before);
+  });
 });
