@@ -65,7 +65,11 @@ function changed(old: FleetEndpoint, next: FleetEndpoint): string {
     .join(', ');
 }
 
-/** JSON, or `none` for undefined. */
+/** Values longer than this are shortened in text output ('status --json' prints them whole). */
+const LONGEST_VALUE = 200;
+
+/** JSON, or `none` for undefined; a long value shortened, saying how long it is. */
 export function json(value: unknown): string {
-  return value === undefined ? 'none' : (JSON.stringify(value) ?? String(value));
+  const text = value === undefined ? 'none' : (JSON.stringify(value) ?? String(value));
+  return text.length > LONGEST_VALUE ? `${text.slice(0, LONGEST_VALUE - 40)}… (${text.length} characters)` : text;
 }

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { CONNECTION_OPTIONS, connectionArgs, type ConnectionArgs } from './connection.args';
+import { SUBJECT_TOKEN } from '../serve.constants';
 import { UsageError } from './usage.error';
 
 /** What `nestjs-serve status` and `nestjs-serve apply` were asked to do. */
@@ -35,20 +36,20 @@ Options:
   -h, --help           this text
 `;
 
+/** The options of `status` and `apply` beyond {@link CONNECTION_OPTIONS}. */
+export const FLEET_OPTIONS = {
+  json: { type: 'boolean' },
+  prune: { type: 'boolean' },
+  'dry-run': { type: 'boolean' },
+  'timeout-ms': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
 /** Parses the command line of `nestjs-serve status` / `nestjs-serve apply`. */
 export function parseFleetArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): FleetArgs {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      ...CONNECTION_OPTIONS,
-      json: { type: 'boolean' },
-      prune: { type: 'boolean' },
-      'dry-run': { type: 'boolean' },
-      'timeout-ms': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
+  const { values, positionals } = strictParse(() =>
+    parseArgs({ args: argv, allowPositionals: true, options: { ...CONNECTION_OPTIONS, ...FLEET_OPTIONS } }),
+  );
   if (values.help) throw new UsageError('');
   const [command, file, ...rest] = positionals;
   if (command !== 'status' && command !== 'apply') throw new UsageError(`Unknown command '${command}'.`);
@@ -60,6 +61,10 @@ export function parseFleetArgs(argv: string[], env: NodeJS.ProcessEnv = process.
   const timeout = values['timeout-ms'] ?? '30000';
   if (!(Number(timeout) >= 0)) throw new UsageError(`--timeout-ms is '${timeout}'; expected a number of ms >= 0.`);
   const connection = connectionArgs(values, env);
+  if (connection.prefix !== undefined && !connection.prefix.split('.').every((t) => SUBJECT_TOKEN.test(t)))
+    throw new UsageError(
+      `--prefix '${connection.prefix}' is not a cluster.prefix an app can have: give the apps' cluster.prefix (dot-separated tokens of letters, digits, '_' and '-').`,
+    );
   return {
     ...connection,
     command,
@@ -70,4 +75,17 @@ export function parseFleetArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     dryRun: values['dry-run'] ?? false,
     timeoutMs: Number(timeout),
   };
+}
+
+/**
+ * Runs `parse` (a `parseArgs` call), turning its errors (unknown option, missing or unexpected
+ * value) into a {@link UsageError}, so they print the usage and exit 2 instead of a stack trace.
+ */
+export function strictParse<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (err) {
+    if (!String((err as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS')) throw err;
+    throw new UsageError((err as Error).message);
+  }
 }

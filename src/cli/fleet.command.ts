@@ -9,6 +9,7 @@ import type { FleetStore } from '../fleet/fleet.store';
 import { RevisionConflict } from '../fleet/revision.conflict';
 import { cliMessages } from '../messages/cli.messages';
 import { isServeError } from '../serve.errors';
+import { messages } from '../serve.messages';
 import { renderApplyPlan } from './apply-plan.render';
 import type { FleetArgs } from './fleet.args';
 import { renderFleetStatus } from './fleet-status.render';
@@ -64,11 +65,17 @@ export class FleetCommand {
     try {
       const store = await FleetKvStore.open(nc, args.prefix, 10_000, STORE_RETRY_MS);
       if (!(store instanceof FleetKvStore)) {
-        output.err(store.message);
-        return EXIT.failed;
+        // The store's own messages speak to an app instance (it keeps a local state); the CLI cannot.
+        if (store.reason === 'no-jetstream') output.err(messages.cliNoJetStream(args.command, nc.getServer()));
+        else if (store.reason === 'no-client') output.err(messages.cliKvClientMissing(args.command));
+        else output.err(store.message);
+        return store.reason === 'bad-prefix' ? EXIT.invalid : EXIT.failed;
       }
       const command = new FleetCommand(store, store.bucket, output);
       return args.command === 'status' ? await command.status(args.json) : await command.apply(file!, args.file!, args);
+    } catch (err) {
+      output.err(messages.cliFailed(args.command, (err as Error).message));
+      return EXIT.failed;
     } finally {
       await nc.close();
     }
@@ -107,6 +114,10 @@ export class FleetCommand {
     try {
       revision = current ? await this.store.update(plan.state, current.revision) : await this.store.create(plan.state);
     } catch (err) {
+      if (isServeError(err) && err.code === 'PAYLOAD_TOO_LARGE') {
+        this.io.err(`${name}: ${err.message}`);
+        return EXIT.invalid;
+      }
       if (!(err instanceof RevisionConflict)) throw err;
       const latest = await this.store.read().catch(() => undefined);
       this.io.err(cliMessages.conflict(plan.base, latest?.revision));

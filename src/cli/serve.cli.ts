@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { ReplicaHost } from '../cluster/replica-host.agent';
 import type { ReplicaHostOptions } from '../cluster/replica-host.options';
 import { CONNECTION_OPTIONS, connectionArgs } from './connection.args';
-import { FLEET_USAGE, parseFleetArgs } from './fleet.args';
+import { FLEET_OPTIONS, FLEET_USAGE, parseFleetArgs, strictParse } from './fleet.args';
 import { FleetCommand } from './fleet.command';
 import { UsageError } from './usage.error';
 
@@ -29,21 +29,20 @@ Options:
   -h, --help               this text
 `;
 
+const REPLICA_OPTIONS = {
+  module: { type: 'string', multiple: true },
+  backend: { type: 'string', multiple: true },
+  name: { type: 'string' },
+  id: { type: 'string' },
+  'drain-timeout-ms': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
 /** Parses the command line of `nestjs-serve replica` into replica host options. */
 export function parseReplicaArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): ReplicaHostOptions {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      ...CONNECTION_OPTIONS,
-      module: { type: 'string', multiple: true },
-      backend: { type: 'string', multiple: true },
-      name: { type: 'string' },
-      id: { type: 'string' },
-      'drain-timeout-ms': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
+  const { values, positionals } = strictParse(() =>
+    parseArgs({ args: argv, allowPositionals: true, options: { ...CONNECTION_OPTIONS, ...REPLICA_OPTIONS } }),
+  );
   if (values.help) throw new UsageError('');
   if (positionals[0] !== 'replica' || positionals.length > 1)
     throw new UsageError(
@@ -70,8 +69,18 @@ export function parseReplicaArgs(argv: string[], env: NodeJS.ProcessEnv = proces
   };
 }
 
+/**
+ * The command of a command line: its first positional argument, wherever the options stand
+ * (`--servers <url> status` names `status`, not the URL). Lenient, as each command's own parser
+ * reports what is wrong.
+ */
+export function commandName(argv: string[]): string | undefined {
+  const options = { ...CONNECTION_OPTIONS, ...FLEET_OPTIONS, ...REPLICA_OPTIONS };
+  return parseArgs({ args: argv, allowPositionals: true, strict: false, options }).positionals[0];
+}
+
 async function main(): Promise<void> {
-  const command = process.argv.slice(2).find((arg) => !arg.startsWith('-'));
+  const command = commandName(process.argv.slice(2));
   if (command === 'status' || command === 'apply') return fleet();
   let options: ReplicaHostOptions;
   try {
@@ -109,6 +118,7 @@ const WATCHDOG_MARGIN_MS = 20_000;
 
 /** `nestjs-serve status` and `nestjs-serve apply`: exits 0, 1 (failed), 2 (usage, bad file) or 3 (conflict). */
 async function fleet(): Promise<void> {
+  let code: number;
   try {
     const args = parseFleetArgs(process.argv.slice(2));
     // A server that stops answering mid-command must not leave an operator's shell or a CI job waiting.
@@ -119,13 +129,16 @@ async function fleet(): Promise<void> {
       process.exit(1);
     }, args.timeoutMs + WATCHDOG_MARGIN_MS);
     watchdog.unref();
-    process.exitCode = await FleetCommand.run(args);
+    code = await FleetCommand.run(args);
   } catch (err) {
     const message = (err as Error).message;
     if (!(err instanceof UsageError)) throw err;
     (message ? console.error : console.log)(message ? `${message}\n\n${FLEET_USAGE}` : FLEET_USAGE);
-    process.exitCode = message ? 2 : 0;
+    code = message ? 2 : 0;
   }
+  // Exit now, once the output is flushed: after a failed connect the NATS client can keep a socket
+  // (to a server that accepted and never spoke) holding the event loop open.
+  process.stdout.write('', () => process.exit(code));
 }
 
 if (require.main === module) void main();

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { KV, KvEntry } from '@nats-io/kv';
 import type { JetStreamManager } from '@nats-io/jetstream';
@@ -7,15 +8,32 @@ import { RevisionConflict } from '../fleet/revision.conflict';
 import { fleetMessages } from '../messages/fleet.messages';
 import type { FleetInstance } from '../fleet/fleet.state';
 import type { LeaseHolder, LeaseStore } from '../fleet/lease.store';
+import { isServeError, ServeError } from '../serve.errors';
+import { messages } from '../serve.messages';
 
 const DESIRED = 'desired';
 const DECIDER = 'decider';
 /** JetStream's "wrong last sequence": a compare-and-set write lost. */
 const WRONG_LAST_SEQUENCE = 10071;
 const RETRY_MS = 250;
+/** NATS's limit on a stream name; a bucket's stream is `KV_<bucket>`, the longest bucket `<base>-instances`. */
+const MAX_STREAM_NAME = 255;
+const MAX_BASE = MAX_STREAM_NAME - 'KV_'.length - '-instances'.length;
+const BUCKET_SAFE = /^[A-Za-z0-9_-]+$/;
 
 /** Why a fleet store could not be opened on a connection. */
-export type FleetStoreUnavailable = { reason: 'no-jetstream' | 'no-client'; message: string };
+export type FleetStoreUnavailable = { reason: 'no-jetstream' | 'no-client' | 'bad-prefix'; message: string };
+
+/**
+ * The stem of the fleet's bucket names for `prefix`: the prefix itself when a bucket name can hold
+ * it (so existing buckets keep their names); otherwise the prefix with those characters replaced by
+ * `_` and a short hash of the prefix appended, so that `a.b` and `a_b` never share a fleet.
+ */
+export function fleetBucketBase(prefix: string): string {
+  if (BUCKET_SAFE.test(prefix)) return prefix;
+  const hash = createHash('sha256').update(prefix).digest('hex').slice(0, 8);
+  return `${prefix.replace(/[^A-Za-z0-9_-]/g, '_')}_${hash}`;
+}
 
 /**
  * The fleet's store in NATS JetStream's key-value store: bucket `<prefix>-fleet` holds the desired
@@ -34,6 +52,7 @@ export class FleetKvStore implements FleetStore, LeaseStore {
     private readonly jsm: JetStreamManager,
     private readonly beatsStream: string,
     private readonly lease: KV,
+    private readonly maxPayload: () => number | undefined,
   ) {}
 
   /** Opens (creating if needed) the two buckets; tells why not when the server has no JetStream. */
@@ -52,6 +71,11 @@ export class FleetKvStore implements FleetStore, LeaseStore {
     } catch {
       return { reason: 'no-client', message: fleetMessages.kvClientMissing() };
     }
+    const base = fleetBucketBase(prefix);
+    if (base.length > MAX_BASE) {
+      const max = BUCKET_SAFE.test(prefix) ? MAX_BASE : MAX_BASE - (base.length - prefix.length);
+      return { reason: 'bad-prefix', message: messages.fleetPrefixTooLong(prefix, max, MAX_STREAM_NAME) };
+    }
     let jsm: JetStreamManager;
     try {
       jsm = await jsModule.jetstreamManager(nc, { checkAPI: true });
@@ -60,14 +84,20 @@ export class FleetKvStore implements FleetStore, LeaseStore {
         return { reason: 'no-jetstream', message: fleetMessages.noJetStream(nc.getServer()) };
       throw err;
     }
-    const base = prefix.replace(/[^A-Za-z0-9_-]/g, '_');
     const kvm = new kvModule.Kvm(nc);
+    // create() fails on a bucket that exists with other settings; open() then takes it as it is.
+    // When open() fails too, the bucket is missing and create()'s error is the one that says why.
     const bucket = async (name: string, options: { history?: number; ttl?: number }) =>
-      kvm.create(name, options).catch(() => kvm.open(name));
+      kvm.create(name, options).catch((err: Error) =>
+        kvm.open(name).catch(() => {
+          throw new Error(messages.fleetBucketFailed(name, err.message), { cause: err });
+        }),
+      );
     const kv = await bucket(`${base}-fleet`, { history: 10 });
     const instances = await bucket(`${base}-instances`, { history: 1, ttl: instanceTtlMs });
     const lease = await bucket(`${base}-lease`, { history: 1, ttl: leaseTtlMs });
-    return new FleetKvStore(kv, instances, `${base}-fleet`, retryForMs, jsm, `KV_${base}-instances`, lease);
+    const maxPayload = () => nc.info?.max_payload;
+    return new FleetKvStore(kv, instances, `${base}-fleet`, retryForMs, jsm, `KV_${base}-instances`, lease, maxPayload);
   }
 
   read(): Promise<StoredFleetState | undefined> {
@@ -77,12 +107,16 @@ export class FleetKvStore implements FleetStore, LeaseStore {
     });
   }
 
+  /** Rejects with {@link RevisionConflict} when the key exists, with `PAYLOAD_TOO_LARGE` over NATS's max_payload. */
   create(state: FleetState): Promise<number> {
-    return this.retrying(() => this.kv.create(DESIRED, JSON.stringify(state)).catch(conflictAt(0)));
+    const json = JSON.stringify(state);
+    return this.retrying(() => this.kv.create(DESIRED, json).catch(this.refused(json, 0)));
   }
 
+  /** Rejects with {@link RevisionConflict} when the key moved on, with `PAYLOAD_TOO_LARGE` over NATS's max_payload. */
   update(state: FleetState, revision: number): Promise<number> {
-    return this.retrying(() => this.kv.update(DESIRED, JSON.stringify(state), revision).catch(conflictAt(revision)));
+    const json = JSON.stringify(state);
+    return this.retrying(() => this.kv.update(DESIRED, json, revision).catch(this.refused(json, revision)));
   }
 
   async watch(afterRevision: number, seen: (stored: StoredFleetState) => void): Promise<FleetWatch> {
@@ -145,13 +179,23 @@ export class FleetKvStore implements FleetStore, LeaseStore {
     await this.lease.delete(DECIDER, { previousSeq: revision }).catch(() => undefined);
   }
 
+  /** The error a write of `json` failed with, as the callers know it. */
+  private refused(json: string, revision: number): (err: unknown) => never {
+    return (err) => {
+      if (isWrongLastSequence(err)) throw new RevisionConflict(revision);
+      if (!/max_payload/.test((err as Error).message ?? '')) throw err;
+      const size = Buffer.byteLength(json);
+      throw new ServeError('PAYLOAD_TOO_LARGE', messages.fleetStateTooLarge(size, this.maxPayload()), { cause: err });
+    };
+  }
+
   private async retrying<T>(op: () => Promise<T>): Promise<T> {
     const deadline = Date.now() + this.retryForMs;
     for (;;) {
       try {
         return await op();
       } catch (err) {
-        if (err instanceof RevisionConflict || Date.now() > deadline) throw err;
+        if (err instanceof RevisionConflict || isServeError(err) || Date.now() > deadline) throw err;
         await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
       }
     }
@@ -173,12 +217,6 @@ function isWrongLastSequence(err: unknown): boolean {
     e.api_error?.err_code === WRONG_LAST_SEQUENCE ||
     /wrong last sequence/.test(e.message ?? '')
   );
-}
-
-function conflictAt(revision: number): (err: unknown) => never {
-  return (err) => {
-    throw isWrongLastSequence(err) ? new RevisionConflict(revision) : err;
-  };
 }
 
 /** A compare-and-set write of the lease that lost resolves undefined; other errors are thrown. */

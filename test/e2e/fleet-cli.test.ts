@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -22,15 +23,13 @@ describe('nestjs-serve status / apply: operators change the fleet without code',
   let nats: TestNats;
   let app: ServeApp;
 
-  const cli = (...args: string[]) =>
+  const run = (...args: string[]) =>
     new Promise<Run>((resolve) =>
-      execFile(
-        process.execPath,
-        [CLI, ...args, '--servers', nats.url, '--prefix', prefix],
-        { timeout: 60_000 },
-        (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      execFile(process.execPath, [CLI, ...args], { timeout: 60_000 }, (err, stdout, stderr) =>
+        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
       ),
     );
+  const cli = (...args: string[]) => run(...args, '--servers', nats.url, '--prefix', prefix);
   const file = (name: string, doc: unknown) => {
     const path = join(dir, name);
     writeFileSync(path, typeof doc === 'string' ? doc : JSON.stringify(doc, null, 2));
@@ -164,5 +163,80 @@ describe('nestjs-serve status / apply: operators change the fleet without code',
       '--prune',
     );
     assert.equal(cleanup.code, 0, cleanup.stderr);
+  });
+
+  test('a bad option prints the usage and exits 2, without a stack trace', async () => {
+    for (const args of [
+      ['status', '--bogus'],
+      ['status', '--servers'],
+      ['status', '--json=1'],
+    ]) {
+      const bad = await run(...args);
+      assert.equal(bad.code, 2, `${args.join(' ')}: ${bad.stderr}`);
+      assert.match(bad.stderr, /--bogus|--servers|--json/);
+      assert.match(bad.stderr, /Usage: nestjs-serve status/);
+      assert.doesNotMatch(bad.stderr, /ERR_PARSE_ARGS|\n\s+at /);
+    }
+  });
+
+  test('options may come before the command', async () => {
+    const text = await run('--servers', nats.url, '--prefix', prefix, 'status');
+    assert.equal(text.code, 0, text.stderr);
+    assert.match(text.stdout, /Fleet desired state: revision/);
+  });
+
+  test('a server that accepts but never speaks NATS: one message, and the CLI exits at once', async () => {
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const started = Date.now();
+      const res = await run('status', '--servers', `nats://127.0.0.1:${(silent.address() as AddressInfo).port}`);
+      assert.equal(res.code, 1, res.stderr);
+      assert.ok(Date.now() - started < 15_000, `exited after ${Date.now() - started} ms`);
+      assert.deepEqual(res.stderr.trim().split('\n').length, 1, res.stderr);
+      assert.match(res.stderr, /Cannot reach NATS at nats:\/\/127\.0\.0\.1:\d+ \(timeout\)/);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      silent.close();
+    }
+  });
+
+  test('a NATS server without JetStream: the CLI says to enable it, not what an app instance does', async () => {
+    const plain = await startNats();
+    try {
+      const res = await run('status', '--servers', plain.url);
+      assert.equal(res.code, 1, res.stderr);
+      assert.match(res.stderr, /offers no JetStream.*nats-server -js/);
+      assert.doesNotMatch(res.stderr, /this instance|in memory/);
+    } finally {
+      await plain.stop();
+    }
+  });
+
+  test('prefixes that differ only in characters a bucket name cannot hold get different buckets', async () => {
+    const dotted = await run('status', '--servers', nats.url, '--prefix', `${prefix}.x`);
+    assert.equal(dotted.code, 0, dotted.stderr);
+    assert.match(dotted.stdout, new RegExp(`bucket '${prefix}_x_[0-9a-f]{8}-fleet'`));
+    const plain = await run('status', '--servers', nats.url, '--prefix', `${prefix}_x`);
+    assert.match(plain.stdout, new RegExp(`bucket '${prefix}_x-fleet'`));
+  });
+
+  test('a prefix too long for a JetStream bucket: one line naming the limit, exit 2', async () => {
+    const res = await run('status', '--servers', nats.url, '--prefix', 'x'.repeat(300));
+    assert.equal(res.code, 2, res.stderr);
+    assert.equal(res.stderr.trim().split('\n').length, 1, res.stderr);
+    assert.match(res.stderr, /\(300 characters;.*at most 242 characters/);
+  });
+
+  test("a state over NATS's max_payload: the plan shortened, one line naming both sizes, exit 2", async () => {
+    const before = revision();
+    const huge = file('huge.json', { backends: { FleetA: { config: { userConfig: 'x'.repeat(1_100_000) } } } });
+    const res = await cli('apply', huge);
+    assert.equal(res.code, 2, res.stderr);
+    assert.ok(res.stdout.length < 2000, `the plan is ${res.stdout.length} characters`);
+    assert.equal(res.stderr.trim().split('\n').length, 1, res.stderr.slice(0, 2000));
+    assert.match(res.stderr, /huge\.json: .*would be 11\d{5} bytes .*max_payload \(1048576 bytes\)/);
+    assert.equal(revision(), before);
   });
 });

@@ -45,3 +45,9 @@ test('deletions, additions and no changes', () => {
     "No changes: the fleet's desired state (revision 3) already matches f.json.",
   );
 });
+
+test('a long value is shortened in the plan, saying how long it is', () => {
+  const text = renderApplyPlan(plan({ backends: { a: { config: { userConfig: 'x'.repeat(5000) } } } }), 'f.json', true);
+  assert.match(text, /userConfig none → "x{40,}… \(5002 characters\)/);
+  assert.ok(text.length < 500, `${text.length} characters`);
+});

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { EXIT, FleetCommand } from '../../src/cli/fleet.command';
 import { validateFleetFile } from '../../src/fleet/fleet-file.validator';
+import { ServeError } from '../../src/serve.errors';
 import { FakeFleetStore } from '../helpers/fake.fleet-store';
 import { twoBackends } from '../helpers/fleet.fixtures';
 
@@ -36,4 +37,15 @@ test('apply writes on the revision it planned against, then waits for the live i
   const dry = command(store);
   assert.equal(await dry.cmd.apply(file, 'f.json', { ...options, dryRun: true }), EXIT.ok);
   assert.equal(store.writes, 2);
+});
+
+test("a state the store refuses as too large: the plan's long values shortened, one line, exit 2", async () => {
+  const store = new FakeFleetStore();
+  store.put(twoBackends());
+  store.update = () => Promise.reject(new ServeError('PAYLOAD_TOO_LARGE', 'state over max_payload'));
+  const { cmd, out, err } = command(store);
+  const big = validateFleetFile({ backends: { a: { config: { userConfig: 'x'.repeat(100_000) } } } }, 'big.json');
+  assert.equal(await cmd.apply(big, 'big.json', options), EXIT.invalid);
+  assert.ok(out.join('\n').length < 1000, `the plan is ${out.join('\n').length} characters`);
+  assert.deepEqual(err, ['big.json: state over max_payload']);
 });
