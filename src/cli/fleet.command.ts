@@ -106,7 +106,7 @@ export class FleetCommand {
     } catch (err) {
       if (!isServeError(err)) throw err;
       this.io.err(err.message);
-      return EXIT.invalid;
+      return err.code === 'CONFLICT' ? EXIT.conflict : EXIT.invalid;
     }
     this.io.out(renderApplyPlan(plan, name, options.dryRun));
     if (options.dryRun || !plan.changes.length) return EXIT.ok;

@@ -49,3 +49,25 @@ test("a state the store refuses as too large: the plan's long values shortened, 
   assert.ok(out.join('\n').length < 1000, `the plan is ${out.join('\n').length} characters`);
   assert.deepEqual(err, ['big.json: state over max_payload']);
 });
+
+test('a file that changes an endpoint being rolled out: refused before any write, exit 3', async () => {
+  const store = new FakeFleetStore();
+  const state = twoBackends();
+  state.rollouts = {
+    e: {
+      id: 'r',
+      backend: 'b',
+      options: {} as never,
+      previous: { a: 1 },
+      step: 0,
+      stepStartedAt: 1,
+      startedAt: 1,
+      done: [],
+    },
+  };
+  store.put(state);
+  const { cmd, err } = command(store);
+  assert.equal(await cmd.apply(file, 'f.json', options), EXIT.conflict);
+  assert.match(err[0], /f\.json: endpoints\.e would change endpoint 'e' while it is being rolled out to backend 'b'/);
+  assert.equal(store.writes, 1);
+});
