@@ -73,7 +73,7 @@ export const messages = {
   slowStart: (replica: string, ms: number) =>
     `Replica ${replica} did not become ready within ${ms} ms (replicaStartTimeoutMs); it was killed. Raise replicaStartTimeoutMs if loading the model takes longer.`,
   stuckReplica: (replica: string, ms: number) =>
-    `Replica ${replica} did not answer health pings for ${ms} ms; it is being replaced (its requests answer 503).`,
+    `Replica ${replica} did not answer a health ping within healthCheckTimeoutMs (${ms} ms); it is being replaced (its requests answer 503). If its synchronous work takes that long, raise healthCheckTimeoutMs.`,
   unknownOption: (subject: string, option: string, known: string[], suggestion?: string) =>
     `${subject}: unknown option '${option}'${suggestion ? ` (did you mean '${suggestion}'?)` : ''}; known options: ${known.join(', ')}.`,
   bodyNotJson: () => 'Request body is not valid JSON: fix the body or its content-type.',
