@@ -44,6 +44,27 @@ test('each bad value is named with what was expected', () => {
   assert.throws(() => validateEndpointOptions('E', { route: '/a', methods: [] }), /'methods'/);
 });
 
+test('a value JSON cannot hold is shown as written, not as null', () => {
+  assert.throws(
+    () => validateEndpointOptions('@Endpoint() on A', { route: '/a', weight: NaN }),
+    /option 'weight' is NaN;/,
+  );
+  assert.throws(() => validateBackendConfig('B', { numReplicas: Infinity }), /'numReplicas' is Infinity;/);
+  assert.throws(() => validateBackendConfig('B', { requestTimeoutMs: -Infinity }), /'requestTimeoutMs' is -Infinity;/);
+  assert.throws(() => validateBackendConfig('B', { numReplicas: 2n }), /'numReplicas' is 2n;/);
+  assert.throws(() => validateBackendConfig('B', { name: Symbol('n') }, true), /'name' is Symbol\(n\);/);
+  class Foo {
+    hidden(): string {
+      return 'source text';
+    }
+  }
+  assert.throws(
+    () => validateBackendConfig('B', { numReplicas: Foo }),
+    (err: Error) => /'numReplicas' is class Foo;/.test(err.message) && !err.message.includes('source text'),
+  );
+  assert.throws(() => validateModuleOptions({ bodyLimit: NaN }), /'bodyLimit' is NaN;/);
+});
+
 test('userConfig must be plain JSON', () => {
   assertPlainJson('b', { a: { b: [1, 2, { c: 'd' }] } });
   assert.throws(() => assertPlainJson('b', { f() {} }), /userConfig\.f is a function/);
