@@ -210,3 +210,4 @@ export { budgetMessages } from './messages/budget.messages';
 export { fleetMessages } from './messages/fleet.messages';
 export { resultMessages } from './messages/result.messages';
 export { modelMessages } from './messages/model.messages';
+export { optionMessages } from './messages/option.messages';

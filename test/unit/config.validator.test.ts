@@ -2,6 +2,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { runInNewContext } from 'node:vm';
 import { DEFAULT_BACKEND_CONFIG } from '../../src/serve.constants';
+import { Backend } from '../../src/decorators/backend.decorator';
+import { shout } from '../fixtures/function.backends';
+import { hiddenBackend } from '../fixtures/function-unexported.backend';
 import {
   assertPlainJson,
   validateBackendConfig,
@@ -144,4 +147,32 @@ test("a backend or endpoint named '__proto__' is refused with the reason (it can
   assert.throws(() => validateName('createEndpoint', ' '), /'name' is ' '; expected a non-empty string/);
   validateName("createBackend('constructor')", 'constructor');
   validateBackendConfig('@Backend() on C', { name: 'constructor' }, true);
+});
+
+test('backends given as one class, not an array, names the class and says to write backends: [X], never its source', () => {
+  const message = (backends: unknown): string => {
+    try {
+      validateModuleOptions({ backends } as never);
+    } catch (err) {
+      return (err as Error).message;
+    }
+    return 'accepted';
+  };
+  const fromDefine = message(shout);
+  assert.match(
+    fromDefine,
+    /option 'backends' must be an array of backend classes; got class shout: write backends: \[shout\]\./,
+  );
+  assert.doesNotMatch(fromDefine, /handler\(request\)/);
+  assert.match(
+    message(hiddenBackend()),
+    /got an anonymous class \(defineBackend\(\) at .*function-unexported\.backend\.ts:3:\d+\): write backends: \[TheBackend\]/,
+  );
+  @Backend()
+  class Scorer {}
+  assert.match(message(Scorer), /got class Scorer: write backends: \[Scorer\]/);
+  assert.match(
+    message('Scorer'),
+    /option 'backends' is 'Scorer'; expected an array of @Backend\(\) classes, e.g. backends: \[MyBackend\]/,
+  );
 });
