@@ -25,11 +25,14 @@ const MODULE_CHECKS: Record<keyof ServeModuleOptions, Check> = {
   dashboard: (v) => (isPlainObject(v) ? undefined : "an object like { path: '/serve' }"),
 };
 
-const routePath: Check = (v) =>
-  typeof v === 'string' && /^\/[^\s?#]*$/.test(v) ? undefined : "a path starting with '/', e.g. '/metrics'";
+/** A route of the app; `example` suits the option (the dashboard's is not the metrics' path). */
+const routePath =
+  (example: string): Check =>
+  (v) =>
+    typeof v === 'string' && /^\/[^\s?#]*$/.test(v) ? undefined : `a path starting with '/', e.g. '${example}'`;
 
 const METRICS_CHECKS: Record<keyof ServeMetricsOptions, Check> = {
-  path: routePath,
+  path: routePath('/metrics'),
   registry: (v) =>
     typeof (v as { metrics?: unknown })?.metrics === 'function' &&
     typeof (v as { registerMetric?: unknown }).registerMetric === 'function'
@@ -42,7 +45,7 @@ const METRICS_CHECKS: Record<keyof ServeMetricsOptions, Check> = {
 };
 
 const DASHBOARD_CHECKS: Record<keyof ServeDashboardOptions, Check> = {
-  path: routePath,
+  path: routePath('/serve'),
   refreshMs: (v) => (Number.isInteger(v) && (v as number) >= 250 ? undefined : 'an integer of ms, at least 250'),
 };
 

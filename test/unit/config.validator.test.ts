@@ -176,3 +176,11 @@ test('backends given as one class, not an array, names the class and says to wri
     /option 'backends' is 'Scorer'; expected an array of @Backend\(\) classes, e.g. backends: \[MyBackend\]/,
   );
 });
+
+test("a bad dashboard.path is shown an example of its own, not the metrics' path", () => {
+  assert.throws(
+    () => validateModuleOptions({ dashboard: { path: 'serve' } }),
+    /dashboard: option 'path' is 'serve'; expected a path starting with '\/', e.g. '\/serve'\./,
+  );
+  assert.throws(() => validateModuleOptions({ metrics: { path: 'm' } }), /e\.g\. '\/metrics'/);
+});
