@@ -42,8 +42,9 @@ export function describeFunction(fn: Function): string {
   return fn.name ? `${kind} ${fn.name}` : `an anonymous ${kind}`;
 }
 
-/** `a Foo` or `an Error`: a noun with its indefinite article. */
+/** `a Foo` or `an Error`: a noun with its indefinite article (none added to one that has it). */
 export function withArticle(noun: string): string {
+  if (/^an? /.test(noun)) return noun;
   return `${/^[aeio]/i.test(noun) ? 'an' : 'a'} ${noun}`;
 }
 

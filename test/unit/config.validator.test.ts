@@ -184,3 +184,23 @@ test("a bad dashboard.path is shown an example of its own, not the metrics' path
   );
   assert.throws(() => validateModuleOptions({ metrics: { path: 'm' } }), /e\.g\. '\/metrics'/);
 });
+
+test('a userConfig value that is not JSON is named in plain words', () => {
+  const why = (value: unknown): string => {
+    try {
+      assertPlainJson('b', value);
+    } catch (err) {
+      return (err as Error).message;
+    }
+    return 'accepted';
+  };
+  assert.equal(why({ a: undefined }), 'b: userConfig must be plain JSON (userConfig.a is undefined).');
+  assert.match(why({ f() {} }), /\(userConfig\.f is a function f\)/);
+  assert.match(why({ c: class Model {} }), /\(userConfig\.c is a class Model\)/);
+  assert.match(why({ g: [() => 1] }), /\(userConfig\.g\.0 is an anonymous function\)/);
+  assert.match(why({ big: 1n }), /\(userConfig\.big is a bigint \(1n\)\)/);
+  assert.match(why({ s: Symbol('k') }), /\(userConfig\.s is a symbol \(Symbol\(k\)\)\)/);
+  assert.match(why({ m: new Map() }), /\(userConfig\.m is a Map\)/);
+  assert.match(why({ e: new Error('x') }), /\(userConfig\.e is an Error\)/);
+  assert.match(why({ d: new Date(0) }), /\(userConfig\.d is a Date\)/);
+});
