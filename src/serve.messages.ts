@@ -211,3 +211,4 @@ export { fleetMessages } from './messages/fleet.messages';
 export { resultMessages } from './messages/result.messages';
 export { modelMessages } from './messages/model.messages';
 export { optionMessages } from './messages/option.messages';
+export { startMessages } from './messages/start.messages';
