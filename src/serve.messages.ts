@@ -1,4 +1,5 @@
 import { resultMessages } from './messages/result.messages';
+import { describeValue } from './messages/value.describe';
 
 /**
  * Every message nestjs-serve shows a user: `messages` here, the other groups in `src/messages/`,
@@ -6,7 +7,7 @@ import { resultMessages } from './messages/result.messages';
  */
 export const messages = {
   invalidOption: (subject: string, option: string, value: unknown, expected: string) =>
-    `${subject}: option '${option}' is ${describe(value)}; expected ${expected}.`,
+    `${subject}: option '${option}' is ${describeValue(value)}; expected ${expected}.`,
   notABackend: (what: string) => `${what} is not a backend class: decorate it with @Backend() (from 'nestjs-serve').`,
   duplicateBackend: (name: string) => `Backend '${name}' already exists: pick another name or delete it first.`,
   unknownBackend: (name: string, known: string[]) =>
@@ -35,9 +36,9 @@ export const messages = {
   trafficEmpty: (endpoint: string) =>
     `Traffic of endpoint '${endpoint}' names no backend; give at least one backend a weight.`,
   trafficWeight: (endpoint: string, backend: string, weight: unknown) =>
-    `Traffic of endpoint '${endpoint}': weight of backend '${backend}' is ${describe(weight)}; expected a finite number >= 0.`,
+    `Traffic of endpoint '${endpoint}': weight of backend '${backend}' is ${describeValue(weight)}; expected a finite number >= 0.`,
   shadowProportion: (endpoint: string, backend: string, p: unknown) =>
-    `Shadow of endpoint '${endpoint}' to backend '${backend}': proportion is ${describe(p)}; expected a number from 0 to 1.`,
+    `Shadow of endpoint '${endpoint}' to backend '${backend}': proportion is ${describeValue(p)}; expected a number from 0 to 1.`,
   notJson: (subject: string, why: string) => `${subject}: userConfig must be plain JSON (${why}).`,
   modulePathNotFound: (className: string) =>
     `Backend class '${className}': cannot find the module that declares it. Pass @Backend({ modulePath: __filename }) (or the module's absolute path).`,
@@ -73,7 +74,7 @@ export const messages = {
   slowStart: (replica: string, ms: number) =>
     `Replica ${replica} did not become ready within ${ms} ms (replicaStartTimeoutMs); it was killed. Raise replicaStartTimeoutMs if loading the model takes longer.`,
   stuckReplica: (replica: string, ms: number) =>
-    `Replica ${replica} did not answer health pings for ${ms} ms; it is being replaced (its requests answer 503).`,
+    `Replica ${replica} did not answer a health ping within healthCheckTimeoutMs (${ms} ms); it is being replaced (its requests answer 503). If its synchronous work takes that long, raise healthCheckTimeoutMs.`,
   unknownOption: (subject: string, option: string, known: string[], suggestion?: string) =>
     `${subject}: unknown option '${option}'${suggestion ? ` (did you mean '${suggestion}'?)` : ''}; known options: ${known.join(', ')}.`,
   bodyNotJson: () => 'Request body is not valid JSON: fix the body or its content-type.',
@@ -239,3 +240,5 @@ export { budgetMessages } from './messages/budget.messages';
 export { fleetMessages } from './messages/fleet.messages';
 export { resultMessages } from './messages/result.messages';
 export { modelMessages } from './messages/model.messages';
+export { optionMessages } from './messages/option.messages';
+export { startMessages } from './messages/start.messages';

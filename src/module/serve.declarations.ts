@@ -2,7 +2,7 @@ import type { Type } from '@nestjs/common';
 import { getBackendMetadata } from '../decorators/backend.metadata';
 import type { ResolvedBackendConfig } from '../interfaces/backend-config.interface';
 import { ServeError } from '../serve.errors';
-import { messages } from '../serve.messages';
+import { messages, optionMessages } from '../serve.messages';
 import { buildBackendDefinition, methodForEndpoint, type BackendDefinition } from '../backend/backend.definition';
 import { resolveConfig } from '../options/backend-config.resolve';
 import { validateBackendConfig, validateEndpointOptions, validateFunctionBackend } from '../options/config.validator';
@@ -48,8 +48,8 @@ export function readDeclarations(classes: Type<unknown>[]): Declarations {
     const { definedIn: _definedIn, ...options } = metadata;
     validateBackendConfig(subject, options, true);
     const spec = buildBackendDefinition(cls, undefined, options);
-    if (backends.some((b) => b.spec.name === spec.name))
-      throw new ServeError('CONFLICT', messages.duplicateBackend(spec.name));
+    const taken = backends.find((b) => b.spec.name === spec.name)?.spec;
+    if (taken) throw new ServeError('CONFLICT', optionMessages.duplicateDeclaredBackend(spec.name, taken, spec));
     backends.push({ spec, config: resolveConfig(options) });
     for (const { options: ep, handler } of spec.bindings) {
       const where = `@Endpoint() on ${cls.name}${handler === 'call' ? '' : `.${handler}`}`;

@@ -7,6 +7,7 @@ import { getFunctionBackendRecord } from '../decorators/backend.metadata';
 import { closestName } from '../utils/closest-name';
 import { ServeError } from '../serve.errors';
 import { budgetMessages, messages } from '../serve.messages';
+import { describeFunction, describeValue, withArticle } from '../messages/value.describe';
 import {
   checkFields,
   duration,
@@ -194,10 +195,12 @@ export function assertPlainJson(subject: string, value: unknown): void {
 function jsonProblem(value: unknown, seen: Set<object>, path: string): string | undefined {
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return undefined;
   if (typeof value === 'number') return Number.isFinite(value) ? undefined : `${path} is ${value}`;
-  if (typeof value !== 'object') return `${path} is a ${typeof value}`;
+  if (value === undefined) return `${path} is undefined`;
+  if (typeof value === 'function') return `${path} is ${withArticle(describeFunction(value))}`;
+  if (typeof value !== 'object') return `${path} is a ${typeof value} (${describeValue(value)})`;
   if (seen.has(value)) return `${path} is a cycle`;
   if (!Array.isArray(value) && !isPlainObject(value))
-    return `${path} is a ${value.constructor?.name ?? 'non-plain object'}`;
+    return `${path} is ${withArticle(value.constructor?.name || 'object of no class')}`;
   seen.add(value);
   for (const key of Object.keys(value)) {
     if (key === '__proto__') return `${path} has a '__proto__' key`;

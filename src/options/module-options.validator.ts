@@ -3,12 +3,14 @@ import type { ServeDashboardOptions, ServeMetricsOptions } from '../interfaces/m
 import type { ServeModuleOptions } from '../interfaces/serve-module-options.interface';
 import { DEFAULT_CLUSTER_OPTIONS, SUBJECT_TOKEN } from '../serve.constants';
 import { ServeError } from '../serve.errors';
-import { messages, observingMessages } from '../serve.messages';
+import { messages, observingMessages, optionMessages } from '../serve.messages';
+import { describeFunction } from '../messages/value.describe';
+import { getBackendMetadata, getFunctionBackendRecord } from '../decorators/backend.metadata';
 import { isPlainObject, stripUndefined } from '../utils/object.util';
 import { checkFields, duration, integerAtLeast, invalid, nonEmptyString, type Check } from './option.checks';
 
 const MODULE_CHECKS: Record<keyof ServeModuleOptions, Check> = {
-  backends: (v) => (Array.isArray(v) ? undefined : 'an array of @Backend() classes'),
+  backends: (v) => (Array.isArray(v) ? undefined : 'an array of @Backend() classes, e.g. backends: [MyBackend]'),
   exposeErrors: (v) => (typeof v === 'boolean' ? undefined : 'true or false'),
   bodyLimit: integerAtLeast(0),
   healthCheckPeriodMs: duration(true),
@@ -23,11 +25,14 @@ const MODULE_CHECKS: Record<keyof ServeModuleOptions, Check> = {
   dashboard: (v) => (isPlainObject(v) ? undefined : "an object like { path: '/serve' }"),
 };
 
-const routePath: Check = (v) =>
-  typeof v === 'string' && /^\/[^\s?#]*$/.test(v) ? undefined : "a path starting with '/', e.g. '/metrics'";
+/** A route of the app; `example` suits the option (the dashboard's is not the metrics' path). */
+const routePath =
+  (example: string): Check =>
+  (v) =>
+    typeof v === 'string' && /^\/[^\s?#]*$/.test(v) ? undefined : `a path starting with '/', e.g. '${example}'`;
 
 const METRICS_CHECKS: Record<keyof ServeMetricsOptions, Check> = {
-  path: routePath,
+  path: routePath('/metrics'),
   registry: (v) =>
     typeof (v as { metrics?: unknown })?.metrics === 'function' &&
     typeof (v as { registerMetric?: unknown }).registerMetric === 'function'
@@ -40,7 +45,7 @@ const METRICS_CHECKS: Record<keyof ServeMetricsOptions, Check> = {
 };
 
 const DASHBOARD_CHECKS: Record<keyof ServeDashboardOptions, Check> = {
-  path: routePath,
+  path: routePath('/serve'),
   refreshMs: (v) => (Number.isInteger(v) && (v as number) >= 250 ? undefined : 'an integer of ms, at least 250'),
 };
 
@@ -72,6 +77,7 @@ const FLEET_CHECKS: Record<keyof FleetOptions, Check> = {
 export function validateModuleOptions(options: ServeModuleOptions): void {
   const subject = 'ServeModule.forRoot()';
   if (!isPlainObject(options)) throw invalid(subject, 'options', options, 'an object');
+  if (typeof options.backends === 'function') throw backendsNotArray(options.backends);
   checkFields(subject, options, MODULE_CHECKS);
   const { dashboard, metrics } = options as {
     dashboard?: Partial<ServeDashboardOptions>;
@@ -101,6 +107,20 @@ export function validateModuleOptions(options: ServeModuleOptions): void {
     const fleet = (options.cluster as Partial<ClusterOptions>).fleet;
     if (fleet) checkFields(`${subject} cluster.fleet`, { ...fleet }, FLEET_CHECKS);
   }
+}
+
+/** `backends: Foo` for `backends: [Foo]`: the error names the class, found by its export when `defineBackend()` made it. */
+function backendsNotArray(cls: Function): ServeError {
+  try {
+    getBackendMetadata(cls);
+  } catch {
+    // Not exported, or no name to be found: the message then says where it was defined.
+  }
+  const where = cls.name ? undefined : getFunctionBackendRecord(cls)?.where;
+  return new ServeError(
+    'INVALID_CONFIG',
+    optionMessages.backendsNotArray(describeFunction(cls), cls.name || undefined, where),
+  );
 }
 
 function trimSlash(path: string): string {

@@ -207,7 +207,10 @@ export class ChannelReplica implements Replica {
     const unsent = this.channel.takeUnsent();
     // The owner hears of the exit first, so that no request is routed here while the calls fail.
     if (!this.stopping) this.events.exited(this, this.gone);
-    this.readyWaiter.reject(new ServeError('STARTUP_FAILED', messages.replicaStartFailed(this.id, this.gone.message)));
+    // The cause carries the bare reason, which the pool logs under its own prefix; no stack, as this one's frames are the host's.
+    const cause = Object.assign(new Error(this.gone.message), { stack: undefined });
+    const startFailed = messages.replicaStartFailed(this.id, this.gone.message);
+    this.readyWaiter.reject(new ServeError('STARTUP_FAILED', startFailed, { cause }));
     // Calls that never reached the replica did not start: they may run elsewhere.
     const notStarted = failure(
       new ServeError('REPLICA_UNAVAILABLE', messages.replicaDied(this.id, this.gone.message)),

@@ -10,6 +10,7 @@ import type { ToReplica, ReplicaInit, FromReplica, WireOutcome } from './replica
 import { setReplicaHandleProvider } from './replica.context';
 import { ReplicaHandles } from './replica.handles';
 import { encodeError, failure, notSendableError } from './result.codec';
+import { startFailure, type StartStep } from './start.failure';
 import { VitalsSampler } from '../signals/vitals.sampler';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { isThenable } from '../utils/object.util';
@@ -76,23 +77,28 @@ export class ReplicaRuntime {
   async start(): Promise<void> {
     const { init } = this;
     setReplicaHandleProvider({ getHandle: (endpoint) => this.handles.handle(endpoint) });
+    let step: StartStep | undefined;
     try {
       const cls = loadBackendClass(init);
       this.batchMethods = new Set(getBatchMethods(cls));
+      step = 'the constructor';
       this.instance = new cls(...init.initArgs);
+      step = undefined;
       const multiplexing = getMultiplexing(cls);
       if (multiplexing)
         this.models = new ReplicaModels(this.instance, multiplexing, init.backend, init.replicaId, () =>
           this.modelsChanged(),
         );
       if (init.hasUserConfig && typeof this.instance.reconfigure === 'function') {
+        step = 'reconfigure(userConfig)';
         await (this.instance.reconfigure as (c: unknown) => unknown)(init.userConfig);
+        step = undefined;
       }
       await this.models?.preload();
       this.out.send({ t: 'ready' });
       this.ready = true;
     } catch (err) {
-      this.out.send({ t: 'init-failed', e: encodeError(err) });
+      this.out.send({ t: 'init-failed', e: encodeError(startFailure(step, err)) });
     }
     this.out.flush();
   }

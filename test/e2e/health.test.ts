@@ -9,7 +9,8 @@ import { HealthCheck, HealthCheckService, TerminusModule, type HealthIndicatorRe
 import { ServeHealthIndicator, type ServeHealthDetails, type ServeHealthResult } from '../../src';
 import { FaultBackend } from '../fixtures/fault.backend';
 import { Scorer } from '../fixtures/observing/observing.backends';
-import { serveAppForSuite, waitFor } from '../helpers/serve-app';
+import { EchoBackend } from '../fixtures/echo.backend';
+import { serveAppForSuite, sleep, startServeApp, waitFor } from '../helpers/serve-app';
 
 @Controller('health')
 class HealthController {
@@ -113,5 +114,23 @@ describe('without @nestjs/terminus installed', () => {
       timeout: 30_000,
     });
     assert.equal(out, 'started without terminus');
+  });
+});
+
+describe('health pings', () => {
+  test('a timeout shorter than the period kills no idle replica: it counts from each ping', async () => {
+    const s = await startServeApp({
+      backends: [EchoBackend],
+      healthCheckPeriodMs: 1000,
+      healthCheckTimeoutMs: 200,
+    });
+    try {
+      await sleep(3500);
+      const backend = Object.values(s.serve.listBackends())[0];
+      assert.equal(backend.restarts, 0, `no restart; last error: ${backend.lastError}`);
+      assert.ok(backend.replicas.every((r) => r.state === 'ready'));
+    } finally {
+      await s.close();
+    }
   });
 });

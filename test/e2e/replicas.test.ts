@@ -9,7 +9,13 @@ import { NestFactory } from '@nestjs/core';
 import { Backend, Endpoint, ServeModule } from '../../src';
 import { startServeApp } from '../helpers/serve-app';
 import { ProcessBackend } from '../fixtures/process.backend';
-import { FailingBackend, FailingProcessBackend } from '../fixtures/failing.backend';
+import {
+  ExitingBackend,
+  FailingBackend,
+  FailingProcessBackend,
+  NullReconfigureBackend,
+  ThrowingReconfigureBackend,
+} from '../fixtures/failing.backend';
 import { RecordingLogger } from '../helpers/recording-logger';
 import { NeverReady } from '../fixtures/fault.backend';
 import { VersionA } from '../fixtures/traffic.backends';
@@ -136,6 +142,30 @@ describe('replicas', () => {
       assert.ok(line.includes(`${file}:${thrownAt}:`), `it names ${file}:${thrownAt}, in:\n${line}`);
       assert.doesNotMatch(err.message, /\n|:\d+:\d+/, 'the error itself carries no stack in its message');
     }
+  });
+
+  test('a replica that exits while it starts fails start-up saying so once, in the error and the log', async () => {
+    const logs = new RecordingLogger();
+    const err = await startupError([ExitingBackend], logs);
+    assert.match(err.message, /^Replica ex#1 failed to start: thread exited with code 0$/);
+    const line = logs.lines.find((l) => l.includes('ex#1 failed to start'));
+    assert.ok(line, `a log line names the failure, in:\n${logs.lines.join('\n')}`);
+    assert.match(line, /Replica ex#1 failed to start: thread exited with code 0/);
+    assert.doesNotMatch(line, /failed to start: Replica/);
+    assert.doesNotMatch(line, /thread\.transport/, "the host's frames are not the replica's stack");
+  });
+
+  test('a reconfigure() that throws at start is named as the step that failed, with what it threw', async () => {
+    const nullErr = await startupError([NullReconfigureBackend]);
+    assert.match(
+      nullErr.message,
+      /^Replica nullConfig#1 failed to start: reconfigure\(userConfig\) threw null, not an Error: throw an Error/,
+    );
+    const err = await startupError([ThrowingReconfigureBackend]);
+    assert.match(
+      err.message,
+      /^Replica badConfig#1 failed to start: reconfigure\(userConfig\) threw: threshold -1 is below 0$/,
+    );
   });
 
   test('bad decorator options fail start-up naming the class and the option', async () => {

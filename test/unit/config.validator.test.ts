@@ -2,6 +2,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { runInNewContext } from 'node:vm';
 import { DEFAULT_BACKEND_CONFIG } from '../../src/serve.constants';
+import { Backend } from '../../src/decorators/backend.decorator';
+import { shout } from '../fixtures/function.backends';
+import { hiddenBackend } from '../fixtures/function-unexported.backend';
 import {
   assertPlainJson,
   validateBackendConfig,
@@ -42,6 +45,27 @@ test('each bad value is named with what was expected', () => {
   assert.throws(() => validateBackendConfig('B', { initArgs: [() => 1] }, true), /'initArgs'/);
   assert.throws(() => validateEndpointOptions('E', { route: '/a b' }), /'route'/);
   assert.throws(() => validateEndpointOptions('E', { route: '/a', methods: [] }), /'methods'/);
+});
+
+test('a value JSON cannot hold is shown as written, not as null', () => {
+  assert.throws(
+    () => validateEndpointOptions('@Endpoint() on A', { route: '/a', weight: NaN }),
+    /option 'weight' is NaN;/,
+  );
+  assert.throws(() => validateBackendConfig('B', { numReplicas: Infinity }), /'numReplicas' is Infinity;/);
+  assert.throws(() => validateBackendConfig('B', { requestTimeoutMs: -Infinity }), /'requestTimeoutMs' is -Infinity;/);
+  assert.throws(() => validateBackendConfig('B', { numReplicas: 2n }), /'numReplicas' is 2n;/);
+  assert.throws(() => validateBackendConfig('B', { name: Symbol('n') }, true), /'name' is Symbol\(n\);/);
+  class Foo {
+    hidden(): string {
+      return 'source text';
+    }
+  }
+  assert.throws(
+    () => validateBackendConfig('B', { numReplicas: Foo }),
+    (err: Error) => /'numReplicas' is class Foo;/.test(err.message) && !err.message.includes('source text'),
+  );
+  assert.throws(() => validateModuleOptions({ bodyLimit: NaN }), /'bodyLimit' is NaN;/);
 });
 
 test('userConfig must be plain JSON', () => {
@@ -123,4 +147,60 @@ test("a backend or endpoint named '__proto__' is refused with the reason (it can
   assert.throws(() => validateName('createEndpoint', ' '), /'name' is ' '; expected a non-empty string/);
   validateName("createBackend('constructor')", 'constructor');
   validateBackendConfig('@Backend() on C', { name: 'constructor' }, true);
+});
+
+test('backends given as one class, not an array, names the class and says to write backends: [X], never its source', () => {
+  const message = (backends: unknown): string => {
+    try {
+      validateModuleOptions({ backends } as never);
+    } catch (err) {
+      return (err as Error).message;
+    }
+    return 'accepted';
+  };
+  const fromDefine = message(shout);
+  assert.match(
+    fromDefine,
+    /option 'backends' must be an array of backend classes; got class shout: write backends: \[shout\]\./,
+  );
+  assert.doesNotMatch(fromDefine, /handler\(request\)/);
+  assert.match(
+    message(hiddenBackend()),
+    /got an anonymous class \(defineBackend\(\) at .*function-unexported\.backend\.ts:3:\d+\): write backends: \[TheBackend\]/,
+  );
+  @Backend()
+  class Scorer {}
+  assert.match(message(Scorer), /got class Scorer: write backends: \[Scorer\]/);
+  assert.match(
+    message('Scorer'),
+    /option 'backends' is 'Scorer'; expected an array of @Backend\(\) classes, e.g. backends: \[MyBackend\]/,
+  );
+});
+
+test("a bad dashboard.path is shown an example of its own, not the metrics' path", () => {
+  assert.throws(
+    () => validateModuleOptions({ dashboard: { path: 'serve' } }),
+    /dashboard: option 'path' is 'serve'; expected a path starting with '\/', e.g. '\/serve'\./,
+  );
+  assert.throws(() => validateModuleOptions({ metrics: { path: 'm' } }), /e\.g\. '\/metrics'/);
+});
+
+test('a userConfig value that is not JSON is named in plain words', () => {
+  const why = (value: unknown): string => {
+    try {
+      assertPlainJson('b', value);
+    } catch (err) {
+      return (err as Error).message;
+    }
+    return 'accepted';
+  };
+  assert.equal(why({ a: undefined }), 'b: userConfig must be plain JSON (userConfig.a is undefined).');
+  assert.match(why({ f() {} }), /\(userConfig\.f is a function f\)/);
+  assert.match(why({ c: class Model {} }), /\(userConfig\.c is a class Model\)/);
+  assert.match(why({ g: [() => 1] }), /\(userConfig\.g\.0 is an anonymous function\)/);
+  assert.match(why({ big: 1n }), /\(userConfig\.big is a bigint \(1n\)\)/);
+  assert.match(why({ s: Symbol('k') }), /\(userConfig\.s is a symbol \(Symbol\(k\)\)\)/);
+  assert.match(why({ m: new Map() }), /\(userConfig\.m is a Map\)/);
+  assert.match(why({ e: new Error('x') }), /\(userConfig\.e is an Error\)/);
+  assert.match(why({ d: new Date(0) }), /\(userConfig\.d is a Date\)/);
 });

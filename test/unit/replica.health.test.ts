@@ -44,4 +44,69 @@ describe('ReplicaHealth', () => {
     mock.timers.tick(10_000);
     assert.equal(site.replicas[0].pings, 4);
   });
+  test('a period longer than the timeout kills no replica that answers: the timeout counts from the ping', async () => {
+    const current = config({ numReplicas: 2 });
+    const scheduler = new ReplicaScheduler<ReplicaEntry>(current.maxConcurrentQueries);
+    const site = new FakeSite();
+    const pool = new ReplicaPool({
+      definition: definition(),
+      config: () => current,
+      scheduler,
+      settings: settings(site),
+      capacityChanged: () => undefined,
+    });
+    await pool.startOn(site);
+    const logger = recordingLogger();
+    const health = new ReplicaHealth(() => scheduler.all, 1_000, logger);
+    health.start(5_000);
+    for (let s = 0; s < 12; s++) {
+      mock.timers.tick(1_000);
+      await flush();
+    }
+    assert.equal(site.replicas[0].pings, 2);
+    assert.equal(site.replicas[0].gone, undefined, 'answered every ping');
+    assert.equal(site.replicas[1].gone, undefined, 'answered every ping');
+    assert.deepEqual(logger.lines, []);
+    site.replicas[1].silent = true;
+    for (let s = 0; s < 3; s++) {
+      mock.timers.tick(1_000);
+      await flush();
+    }
+    assert.equal(site.replicas[1].gone, undefined, 'its ping at 15 s is not yet 1 s old');
+    mock.timers.tick(1_000);
+    await flush();
+    assert.match(
+      reasonOf(site.replicas[1]),
+      /echo#2 did not answer a health ping within healthCheckTimeoutMs \(1000 ms\)/,
+    );
+    assert.equal(site.replicas[0].gone, undefined);
+    health.stop();
+  });
+
+  test('sends no second ping while one is unanswered, and gives up on it after the timeout', async () => {
+    const current = config({ numReplicas: 1 });
+    const scheduler = new ReplicaScheduler<ReplicaEntry>(current.maxConcurrentQueries);
+    const site = new FakeSite();
+    const pool = new ReplicaPool({
+      definition: definition(),
+      config: () => current,
+      scheduler,
+      settings: settings(site),
+      capacityChanged: () => undefined,
+    });
+    await pool.startOn(site);
+    const health = new ReplicaHealth(() => scheduler.all, 5_000, recordingLogger());
+    site.replicas[0].silent = true;
+    health.start(1_000);
+    for (let s = 0; s < 5; s++) {
+      mock.timers.tick(1_000);
+      await flush();
+    }
+    assert.equal(site.replicas[0].pings, 1);
+    assert.equal(site.replicas[0].gone, undefined, 'its ping at 1 s is 4 s old');
+    mock.timers.tick(1_000);
+    await flush();
+    assert.match(reasonOf(site.replicas[0]), /echo#1/);
+    health.stop();
+  });
 });
