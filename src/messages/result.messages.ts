@@ -13,6 +13,19 @@ export const resultMessages = {
   readThrew: (path: string) =>
     `a value where reading ${path} threw (a getter or a Proxy trap): return plain data instead`,
   toJsonThrew: (path: string) => `a value where toJSON() of ${path} threw: fix toJSON() or return plain data instead`,
+  statusNotNumber: (kind: string) => `a status that is ${kind}: use an integer from 200 to 599`,
+  statusInterim: (status: number) =>
+    `status ${status}, which cannot end a request (a 1xx status is interim, sent before the real answer): use an integer from 200 to 599`,
+  statusOutOfRange: (status: string) => `status ${status}: use an integer from 200 to 599`,
+  headersNotObject: (kind: string) => `headers that are ${kind}: use an object of header names to values`,
+  headerName: (name: string) =>
+    `a header name ${name}, which is not an HTTP token: use letters, digits and !#$%&'*+-.^_\`|~ only`,
+  headerUndefined: (name: string) =>
+    `a header ${name} whose value is undefined: give it a string, or leave the header out`,
+  headerType: (name: string, kind: string) =>
+    `a header ${name} whose value is ${kind}: use a string, a number or an array of strings`,
+  headerChar: (name: string) =>
+    `a header ${name} whose value holds a control character (CR, LF, NUL, …) or a character above U+00FF: remove it, or encode the value (encodeURIComponent)`,
   notSendable: () =>
     'a value that cannot be copied to the app (a Proxy, a getter that throws, or an object such as a WeakMap, a socket or a class with native state)',
   threw: (what: string, cause: string) => `${what}. It threw: ${cause}`,

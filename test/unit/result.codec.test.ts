@@ -52,7 +52,7 @@ function assertSentOrRefused(value: unknown, label: string): void {
   assert.deepEqual(got.e.body, { backend: BACKEND }, label);
   assert.match(
     got.e.message,
-    /^Backend 'Odd'(: method 'call')? returned .*Return JSON values|return JSON values/,
+    /^Backend 'Odd'(: method 'call')? returned .*Return JSON values|return JSON values|^Backend 'Odd': method 'call' returned a ServeResponse with .*: (use|give it|remove it)/,
     label,
   );
   assert.doesNotMatch(got.e.message, /\/\w|\n\s+at /, `${label}: no path nor stack in ${got.e.message}`);
@@ -189,6 +189,13 @@ const ODD: Record<string, () => unknown> = {
   null: () => null,
   'ServeResponse with a Map body': () => new ServeResponse({ status: 201, body: { m: new Map() } }),
   'ServeResponse with a class body': () => new ServeResponse({ status: 201, headers: { a: 'b' }, body: new Money() }),
+  'ServeResponse with a 1xx status': () => new ServeResponse({ status: 101, body: 'x' }),
+  'ServeResponse with status 1000': () => new ServeResponse({ status: 1000 }),
+  'ServeResponse with a CRLF header': () => new ServeResponse({ headers: { 'x-a': 'b\r\nc: d' } }),
+  'ServeResponse with an undefined header': () =>
+    new ServeResponse({ headers: { 'x-a': undefined as unknown as string }, body: { m: new Map() } }),
+  'ServeResponse with Proxy headers': () =>
+    new ServeResponse({ headers: new Proxy({}, throwingTraps) as Record<string, string> }),
 };
 
 test('every odd value is sent as the caller would see it, or fails alone with a clear error; encoding never throws', () => {
