@@ -7,6 +7,15 @@ export const resultMessages = {
   dropped: (kind: string, path: string) => `a ${kind} at ${path}, which JSON drops: leave it out`,
   map: (path: string) => `a Map at ${path}, which JSON sends as {}: return Object.fromEntries(map)`,
   set: (path: string) => `a Set at ${path}, which JSON sends as {}: return [...set]`,
+  arrayBuffer: (path: string) =>
+    `an ArrayBuffer at ${path}, which JSON sends as {}: return new Uint8Array(buffer) (bytes as the whole result are sent as they are)`,
+  sharedArrayBuffer: (path: string) =>
+    `a SharedArrayBuffer at ${path}, which JSON sends as {}: return a copy, new Uint8Array(buffer).slice()`,
+  dataView: (path: string) =>
+    `a DataView at ${path}, which JSON sends as {}: return new Uint8Array(view.buffer, view.byteOffset, view.byteLength)`,
+  error: (path: string) =>
+    `an Error at ${path}, which JSON sends as {} (its message and stack are not enumerable): throw it to fail the request, or return { message: error.message }`,
+  regExp: (path: string) => `a RegExp at ${path}, which JSON sends as {}: return regexp.source or String(regexp)`,
   cycle: (path: string) => `a cycle at ${path}, which JSON cannot encode: return a tree`,
   tooDeep: (levels: number, path: string) =>
     `a value nested deeper than ${levels} levels (at ${path}), which the app could not decode: return a flatter value`,
