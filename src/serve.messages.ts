@@ -180,6 +180,8 @@ export const messages = {
     `Backend class '${className}' is declared in ${file}, the app's entry file: every replica loads the backend's file, so each would start the app again (a second Nest app, 'listen EADDRINUSE'). Move the class to its own file and import it from there.`,
   lossyResult: (backend: string, method: string, problem: string) =>
     `Backend '${backend}': method '${method}' returned ${problem}. Return JSON values (plain objects, arrays, strings, numbers, booleans, null), a string, bytes or a ServeResponse.`,
+  badServeResponse: (backend: string, method: string, problem: string) =>
+    `Backend '${backend}': method '${method}' returned a ServeResponse with ${problem}.`,
   notAFunction: (site: string, value: unknown) =>
     `${site}: the handler is ${describe(value)}; expected a function (request) => result, e.g. defineBackend((req) => 'hello').`,
   functionBackendNotExported: (site: string, file: string) =>

@@ -1,6 +1,7 @@
 import { HttpException, HttpStatus, StreamableFile } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
 import type { ServeError } from '../serve.errors';
+import { bytesOf } from './body.bytes';
 import { ServeResponse } from './serve-response';
 
 /**
@@ -22,8 +23,8 @@ export function setHeader(res: HostResponse, name: string, value: number | strin
 
 /**
  * Prepares the host response for a handler's result and returns the body for Nest to send, so
- * that the host's interceptors see it: objects and arrays as JSON, strings as text, bytes as
- * `application/octet-stream`, other JSON values (numbers, booleans, null) as JSON text.
+ * that the host's interceptors see it: objects and arrays as JSON, strings as text, bytes (an
+ * `ArrayBuffer`, any typed array, a `DataView`) as `application/octet-stream`, other JSON values (numbers, booleans, null) as JSON text.
  */
 export function toResponseBody(res: HostResponse, value: unknown): unknown {
   if (!ServeResponse.is(value)) return bodyOf(res, value);
@@ -34,9 +35,10 @@ export function toResponseBody(res: HostResponse, value: unknown): unknown {
 
 function bodyOf(res: HostResponse, body: unknown): unknown {
   if (body === undefined) return undefined;
-  if (body instanceof Uint8Array) {
+  const bytes = bytesOf(body);
+  if (bytes) {
     if (!res.hasHeader('content-type')) setHeader(res, 'content-type', 'application/octet-stream');
-    return new StreamableFile(body);
+    return new StreamableFile(bytes);
   }
   if (typeof body === 'string') {
     if (!res.hasHeader('content-type')) setHeader(res, 'content-type', 'text/plain; charset=utf-8');

@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { bytesOf } from './body.bytes';
 
 /** How the chunks of a stream go on the wire. */
 export type StreamFraming = 'chunks' | 'sse';
@@ -101,7 +102,7 @@ function contentTypeOf(framing: StreamFraming, first: IteratorResult<unknown>): 
   if (framing === 'sse') return 'text/event-stream; charset=utf-8';
   const chunk = first.value;
   if (first.done || typeof chunk === 'string') return 'text/plain; charset=utf-8';
-  if (chunk instanceof Uint8Array) return 'application/octet-stream';
+  if (bytesOf(chunk)) return 'application/octet-stream';
   return 'application/x-ndjson; charset=utf-8';
 }
 
@@ -117,7 +118,9 @@ function frames(first: unknown, more: unknown[], framing: StreamFraming): string
 /** One chunk as bytes or text on the wire. */
 export function frame(chunk: unknown, framing: StreamFraming): string | Uint8Array {
   if (framing === 'chunks') {
-    if (typeof chunk === 'string' || chunk instanceof Uint8Array) return chunk;
+    if (typeof chunk === 'string') return chunk;
+    const bytes = bytesOf(chunk);
+    if (bytes) return bytes;
     return `${JSON.stringify(chunk) ?? 'null'}\n`;
   }
   const event = isSseEvent(chunk) ? chunk : { data: chunk };
@@ -125,12 +128,8 @@ export function frame(chunk: unknown, framing: StreamFraming): string | Uint8Arr
   if (event.id !== undefined) out += `id: ${oneLine(String(event.id))}\n`;
   if (event.event !== undefined) out += `event: ${oneLine(event.event)}\n`;
   const data = event.data;
-  const text =
-    typeof data === 'string'
-      ? data
-      : data instanceof Uint8Array
-        ? decoder.decode(data)
-        : (JSON.stringify(data) ?? 'null');
+  const bytes = typeof data === 'string' ? undefined : bytesOf(data);
+  const text = typeof data === 'string' ? data : bytes ? decoder.decode(bytes) : (JSON.stringify(data) ?? 'null');
   for (const line of text.split(/\r\n|\r|\n/)) out += `data: ${line}\n`;
   return `${out}\n`;
 }

@@ -6,6 +6,7 @@ import type { CoalescingChannel } from './message.channel';
 import type { FromReplica, WireError, WireOutcome } from './replica.protocol';
 import type { ServeRequest } from '../interfaces/serve-request.interface';
 import { Unsendable, encodeResult, failure, sendable } from './result.codec';
+import { checkResponse } from './response.check';
 
 /** A call running in the replica: its signal (made when first read), and its stream once it streams. */
 interface Running {
@@ -86,7 +87,8 @@ export class ReplicaStreams {
     try {
       response = ServeResponse.is(value) ? value : undefined;
       const body = response ? response.body : value;
-      if (isAsyncIterable(body)) iterator = body[Symbol.asyncIterator]();
+      // A status or header HTTP cannot send would fail at the app once streaming: encodeResult refuses it.
+      if (isAsyncIterable(body) && !(response && checkResponse(response))) iterator = body[Symbol.asyncIterator]();
     } catch {
       // A Proxy or a getter that throws: encodeResult names it.
     }

@@ -14,10 +14,11 @@ export type ResultCheck = undefined | 'json' | ResultProblem;
 
 /**
  * What in a handler's result would not reach the caller as returned. JSON would send a `Map` or
- * `Set` as `{}`, drop functions and symbols, fail on a BigInt or a cycle; a getter or a Proxy trap
- * may throw; a value deeper than {@link MAX_NESTING} could not be decoded. Top-level strings
- * and bytes are sent as they are; bytes nested in JSON as an object of numbers (kept: handlers and
- * tests rely on that shape); `Date`s as themselves; other objects with `toJSON` as that gives,
+ * `Set`, an `Error`, a `RegExp`, an `ArrayBuffer` or a `DataView` as `{}`, drop functions and
+ * symbols, fail on a BigInt or a cycle; a getter or a Proxy trap may throw; a value deeper than
+ * {@link MAX_NESTING} could not be decoded. Top-level strings and bytes (an `ArrayBuffer`, a typed
+ * array, a `DataView`) are sent as they are; typed arrays nested in JSON as an object of numbers
+ * (kept: handlers and tests rely on that shape); `Date`s as themselves; other objects with `toJSON` as that gives,
  * which a structured clone would lose (`'json'`). Never throws. Checked in the replica, so the
  * error names the backend and method (see `messages.lossyResult`). `root` names the value in paths.
  */
@@ -35,13 +36,26 @@ export function checkResult(value: unknown, root = 'result'): ResultCheck {
   return walk.asJson ? 'json' : undefined;
 }
 
-type FaultKind = 'bigint' | 'bigintArray' | 'function' | 'symbol' | 'map' | 'set' | 'deep' | 'read' | 'toJSON';
+type FaultKind =
+  | 'bigint'
+  | 'bigintArray'
+  | 'function'
+  | 'symbol'
+  | 'map'
+  | 'set'
+  | 'buffer'
+  | 'dataView'
+  | 'error'
+  | 'regExp'
+  | 'deep'
+  | 'read'
+  | 'toJSON';
 
 /** A problem found in the walk; its path is collected on the way back up, so a clean walk builds none. */
 interface Fault {
   readonly kind: FaultKind;
   readonly cause?: unknown;
-  /** The typed array's name, for `bigintArray`. */
+  /** The typed array's or buffer's name, for `bigintArray` and `buffer`. */
   readonly typeName?: string;
   /** Path segments from the fault up to the root, innermost first. */
   readonly keys: string[];
@@ -75,6 +89,14 @@ function problemOf(found: Fault, root: string): ResultProblem {
       return { what: m.map(path()) };
     case 'set':
       return { what: m.set(path()) };
+    case 'buffer':
+      return { what: found.typeName === 'ArrayBuffer' ? m.arrayBuffer(path()) : m.sharedArrayBuffer(path()) };
+    case 'dataView':
+      return { what: m.dataView(path()) };
+    case 'error':
+      return { what: m.error(path()) };
+    case 'regExp':
+      return { what: m.regExp(path()) };
     case 'read':
       return { what: m.readThrew(path()), cause: found.cause };
     case 'toJSON':
@@ -110,7 +132,7 @@ class ResultWalk {
   /** `fromToJSON`: `value` is what a `toJSON` gave, which JSON sends without calling its `toJSON`. */
   private object(value: object, depth: number, fromToJSON = false): Fault | undefined {
     if (depth > MAX_NESTING) return fault('deep');
-    if (ArrayBuffer.isView(value)) return bigIntArray(value);
+    if (ArrayBuffer.isView(value)) return viewFault(value);
     let key: string | undefined;
     let isArray = false;
     try {
@@ -119,6 +141,8 @@ class ResultWalk {
       const tag = Object.prototype.toString.call(value);
       if (tag === '[object Map]') return fault('map');
       if (tag === '[object Set]') return fault('set');
+      const empty = EMPTY_IN_JSON[tag];
+      if (empty) return fault(empty, undefined, tag.slice(8, -1));
       isArray = Array.isArray(value);
       for (key in value) {
         const item = (value as Record<string, unknown>)[key];
@@ -156,6 +180,20 @@ function firstRepeat(holders: object[]): number | undefined {
     seen.add(holders[i]);
   }
   return undefined;
+}
+
+/** Built-in objects that JSON sends as `{}`, by their tag (a top-level buffer is sent as bytes instead). */
+const EMPTY_IN_JSON: Record<string, FaultKind | undefined> = {
+  '[object ArrayBuffer]': 'buffer',
+  '[object SharedArrayBuffer]': 'buffer',
+  '[object Error]': 'error',
+  '[object RegExp]': 'regExp',
+};
+
+/** A view nested in JSON: a typed array goes as an object of numbers, a `DataView` as `{}`. */
+function viewFault(view: ArrayBufferView): Fault | undefined {
+  if (Object.prototype.toString.call(view) === '[object DataView]') return fault('dataView');
+  return bigIntArray(view);
 }
 
 function bigIntArray(view: ArrayBufferView): Fault | undefined {

@@ -3,6 +3,7 @@ import { messages, resultMessages, streamMessages } from '../serve.messages';
 import { ServeResponse } from '../http/serve-response';
 import type { WireError, WireOutcome, WireValue } from './replica.protocol';
 import { checkResult, type ResultProblem } from './result.check';
+import { checkResponse } from './response.check';
 
 /**
  * A call's result as the app sees it, decoded once off the wire: the handler's value (a plain
@@ -40,10 +41,15 @@ export function sendable(value: unknown, backend: string, method: string, kind: 
   }
 }
 
-/** The outcome of a handler that returned `value`: the value as {@link sendable} sends it, or the error. Never throws. */
+/**
+ * The outcome of a handler that returned `value`: the value as {@link sendable} sends it, or the
+ * error (also for a `ServeResponse` whose status or headers HTTP cannot send: {@link checkResponse}). Never throws.
+ */
 export function encodeResult(value: unknown, backend: string, method: string): WireOutcome {
   try {
     const response = ServeResponse.is(value) ? value : undefined;
+    const bad = response && checkResponse(response);
+    if (bad) return { ok: false, e: resultError(backend, messages.badServeResponse(backend, method, bad), undefined) };
     const sent = sendable(response ? response.body : value, backend, method, 'result');
     if (sent instanceof Unsendable) return { ok: false, e: sent.e };
     if (!response) return { ok: true, v: { v: sent } };

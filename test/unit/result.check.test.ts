@@ -29,6 +29,8 @@ test('what JSON, text or bytes carry as returned passes', () => {
     new Uint8Array([1, 2]),
     Buffer.from('x'),
     new ArrayBuffer(2),
+    new Uint16Array([1, 2]),
+    new DataView(new ArrayBuffer(2)),
     { at: new Date(0), bytes: new Float64Array(2) },
     runInNewContext('({ a: [1] })'),
     nested(MAX_NESTING),
@@ -49,6 +51,19 @@ test('what would be lost or fail names where it is and what to return instead', 
     [{ a: [{ b: cycle }] }, /a cycle at result.a\[0\].b.self,/],
     [runInNewContext('new Map()'), /a Map at result/],
     [{ ids: new BigInt64Array(2) }, /a BigInt64Array at result.ids.*Array.from/],
+    [new Error('x'), /^an Error at result, which JSON sends as \{\} .*throw it to fail the request/],
+    [{ e: new TypeError('x') }, /^an Error at result.e, /],
+    [{ e: runInNewContext('new RangeError()') }, /^an Error at result.e, /],
+    [[/x/g], /^a RegExp at result\[0\], which JSON sends as \{\}: return regexp.source/],
+    [
+      { data: new ArrayBuffer(4) },
+      /^an ArrayBuffer at result.data, which JSON sends as \{\}: return new Uint8Array\(buffer\)/,
+    ],
+    [new SharedArrayBuffer(4), /^a SharedArrayBuffer at result, .*\.slice\(\)/],
+    [
+      { view: new DataView(new ArrayBuffer(2)) },
+      /^a DataView at result.view, which JSON sends as \{\}: return new Uint8Array\(view.buffer/,
+    ],
     [nested(MAX_NESTING + 1), /nested deeper than 1000 levels \(at result.a.a.a.a.a.a…\)/],
   ];
   for (const [value, expected] of cases) assert.match(problemOf(value), expected);
@@ -98,6 +113,11 @@ test('an object with its own toJSON (not a Date) is sent as JSON would send it, 
     }
   })();
   assert.equal(checkResult(self), 'json', 'what toJSON gives is sent without calling its toJSON again');
+});
+
+test('an Error or a buffer with toJSON is sent as that gives', () => {
+  const error = Object.assign(new Error('x'), { toJSON: () => ({ message: 'x' }) });
+  assert.equal(checkResult({ error }), 'json');
 });
 
 test('a shared (not cyclic) object is fine', () => {

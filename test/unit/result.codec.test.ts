@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { deserialize, serialize } from 'node:v8';
+import { bytesOf } from '../../src/http/body.bytes';
 import { ServeResponse } from '../../src/http/serve-response';
 import { decodeFromReplica, encodeFromReplica } from '../../src/replicas/batch.codec';
 import { postEach } from '../../src/replicas/message.channel';
@@ -33,13 +34,35 @@ function throughReplica(values: unknown[]): WireOutcome[] {
   return got;
 }
 
-/** What the caller sees of `got` is what it would see of `value` over HTTP: its JSON; text and bytes as they are. */
+/**
+ * What the caller sees of `got` is what it would see of `value` over HTTP: its JSON; text and bytes
+ * (any buffer or view) as they are; and nothing JSON sends as `{}` though it held more.
+ */
 function assertSameToCaller(got: unknown, value: unknown, label: string): void {
   const body = ServeResponse.is(value) ? value.body : value;
   const sent = ServeResponse.is(got) ? got.body : got;
   if (typeof body === 'string') return assert.equal(sent, body, label);
-  if (body instanceof Uint8Array) return assert.deepEqual(Buffer.from(sent as Uint8Array), Buffer.from(body), label);
+  const bytes = bytesOf(body);
+  if (bytes) return assert.deepEqual(Buffer.from(bytesOf(sent)!), Buffer.from(bytes), label);
   assert.equal(JSON.stringify(sent), JSON.stringify(body), `${label}: round-trips`);
+  assert.equal(emptyInJson(sent), undefined, `${label}: sent as {}`);
+}
+
+/** Tags of built-in objects that JSON sends as `{}`. */
+const EMPTY_IN_JSON = ['Error', 'RegExp', 'ArrayBuffer', 'SharedArrayBuffer', 'DataView', 'Map', 'Set'];
+
+/** The first object in `value` (a sent value: plain data) that JSON sends as `{}` though it held more. */
+function emptyInJson(value: unknown, seen = new Set<unknown>()): string | undefined {
+  if (typeof value !== 'object' || value === null || seen.has(value)) return undefined;
+  seen.add(value);
+  const tag = Object.prototype.toString.call(value).slice(8, -1);
+  if (EMPTY_IN_JSON.includes(tag)) return tag;
+  if (ArrayBuffer.isView(value)) return undefined;
+  for (const item of Object.values(value)) {
+    const found = emptyInJson(item, seen);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 /** Every value round-trips as the caller would see it, or fails alone with a clear error. */
@@ -52,7 +75,7 @@ function assertSentOrRefused(value: unknown, label: string): void {
   assert.deepEqual(got.e.body, { backend: BACKEND }, label);
   assert.match(
     got.e.message,
-    /^Backend 'Odd'(: method 'call')? returned .*Return JSON values|return JSON values/,
+    /^Backend 'Odd'(: method 'call')? returned .*Return JSON values|return JSON values|^Backend 'Odd': method 'call' returned a ServeResponse with .*: (use|give it|remove it)/,
     label,
   );
   assert.doesNotMatch(got.e.message, /\/\w|\n\s+at /, `${label}: no path nor stack in ${got.e.message}`);
@@ -142,6 +165,14 @@ const ODD: Record<string, () => unknown> = {
   'BigInt64Array nested': () => ({ ids: new BigInt64Array([1n]) }),
   'BigInt64Array top-level': () => new BigUint64Array([1n]),
   'bytes top-level': () => Buffer.from('bytes'),
+  'ArrayBuffer top-level': () => new Uint8Array([1, 2]).buffer,
+  'Uint16Array top-level': () => new Uint16Array([1, 2]),
+  'DataView top-level': () => new DataView(new Uint8Array([1, 2, 3]).buffer, 1),
+  'SharedArrayBuffer top-level': () => new SharedArrayBuffer(2),
+  'ArrayBuffer nested': () => ({ data: new ArrayBuffer(2) }),
+  'Error top-level': () => new Error('x in /srv/app/secret.ts'),
+  'Error with toJSON': () => Object.assign(new Error('x'), { toJSON: () => ({ message: 'x' }) }),
+  'ServeResponse with an ArrayBuffer body': () => new ServeResponse({ status: 201, body: new ArrayBuffer(3) }),
   'toJSON that throws (own)': () => ({ toJSON: thrower('toJSON') }),
   'toJSON that throws (class)': () => ({
     price: new (class {
@@ -189,6 +220,13 @@ const ODD: Record<string, () => unknown> = {
   null: () => null,
   'ServeResponse with a Map body': () => new ServeResponse({ status: 201, body: { m: new Map() } }),
   'ServeResponse with a class body': () => new ServeResponse({ status: 201, headers: { a: 'b' }, body: new Money() }),
+  'ServeResponse with a 1xx status': () => new ServeResponse({ status: 101, body: 'x' }),
+  'ServeResponse with status 1000': () => new ServeResponse({ status: 1000 }),
+  'ServeResponse with a CRLF header': () => new ServeResponse({ headers: { 'x-a': 'b\r\nc: d' } }),
+  'ServeResponse with an undefined header': () =>
+    new ServeResponse({ headers: { 'x-a': undefined as unknown as string }, body: { m: new Map() } }),
+  'ServeResponse with Proxy headers': () =>
+    new ServeResponse({ headers: new Proxy({}, throwingTraps) as Record<string, string> }),
 };
 
 test('every odd value is sent as the caller would see it, or fails alone with a clear error; encoding never throws', () => {
