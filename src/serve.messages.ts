@@ -88,6 +88,10 @@ export const messages = {
     'The handler threw a value that could not be read (a Proxy or a getter that throws): throw an Error instead.',
   reconfigureFailed: (backend: string, replica: string, why: string) =>
     `Backend '${backend}': reconfigure() failed in replica ${replica}: ${why}. The previous userConfig was restored.`,
+  reconfigureTimedOut: (backend: string, replica: string, ms: number) =>
+    `Backend '${backend}': reconfigure() in replica ${replica} did not settle within ${ms} ms (replicaStartTimeoutMs), so the update was not applied: the previous userConfig was restored on every replica and ${replica} is replaced by a fresh replica with it. Make reconfigure() resolve or throw, or raise replicaStartTimeoutMs if it needs longer.`,
+  reconfigureKilled: (ms: number) =>
+    `reconfigure() did not settle within ${ms} ms (replicaStartTimeoutMs); killed, its replacement gets the previous userConfig`,
   placementNeedsCluster: (backend: string, placement: string) =>
     `Backend '${backend}' has placement '${placement}' but ServeModule has no cluster: add cluster: { servers: 'nats://...' } to ServeModule.forRoot(), or use placement 'local'.`,
   remoteNameInvalid: (backend: string) =>

@@ -79,18 +79,18 @@ export class BackendDeployment {
       scale: (n) => this.scale(n, 'autoscaling'),
       delegate: () => settings.autoscaling,
     });
-    const recorder = this.signals.recorder;
     this.health = new ReplicaHealth(
       () => this.scheduler.all,
       settings.healthCheckTimeoutMs,
       settings.logger,
-      (b) => recorder.batchesReported(b),
+      (b) => this.signals.recorder.batchesReported(b),
     );
     this.rollout = new ConfigRollout(
       spec.name,
       () => this.scheduler.all,
       current,
       () => this.router.capacityChanged(),
+      settings.replicaStartTimeoutMs,
     );
   }
 

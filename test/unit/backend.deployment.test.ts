@@ -3,7 +3,8 @@ import { describe, test } from 'node:test';
 import { BackendDeployment } from '../../src/backend/backend.deployment';
 import { ServeResponse } from '../../src/http/serve-response';
 import { resolveAutoscalingConfig } from '../../src/router/autoscaling.policy';
-import { config, definition, flush, request, results, settings } from '../helpers/backend.fixture';
+import { isServeError } from '../../src/serve.errors';
+import { config, definition, flush, recordingLogger, request, results, settings } from '../helpers/backend.fixture';
 import { FakeSite } from '../helpers/fake.replica';
 
 describe('BackendDeployment', () => {
@@ -108,4 +109,45 @@ describe('BackendDeployment', () => {
     assert.deepEqual(remote.describe().hosts, ['gpu-box']);
     await Promise.all([local.stop(0), remote.stop(0)]);
   });
+
+  test(
+    'a reconfigure that never settles rejects after replicaStartTimeoutMs, keeps the old userConfig and serves again',
+    { timeout: 5_000 },
+    async () => {
+      const site = new FakeSite();
+      const logger = recordingLogger();
+      const deployment = new BackendDeployment(
+        definition(),
+        config({ numReplicas: 1, userConfig: { hang: false } }),
+        settings(site, { replicaStartTimeoutMs: 100, logger }),
+      );
+      await deployment.start();
+      const stuck = site.replicas[0];
+      stuck.reconfigure = () => new Promise(() => undefined);
+      const update = deployment.reconfigure({ hang: true }).catch((err: unknown) => err);
+      await flush();
+      const r = results();
+      deployment.router.submit('call', request('meanwhile'), r.done);
+      const error = await update;
+      assert.ok(isServeError(error) && error.code === 'TIMEOUT', String(error));
+      assert.match(
+        error.message,
+        /Backend 'echo'.*replica echo#1 did not settle within 100 ms \(replicaStartTimeoutMs\)/,
+      );
+      assert.deepEqual(deployment.describe().userConfig, { hang: false });
+      assert.ok(stuck.gone, 'the replica that hung is killed');
+      assert.ok(
+        logger.lines.some((l) => /echo#1.*did not settle within 100 ms/.test(l)),
+        logger.lines.join('\n'),
+      );
+      while (site.replicas.length < 2) await new Promise((resolve) => setTimeout(resolve, 5));
+      await flush();
+      const replacement = site.replicas[1];
+      assert.deepEqual(replacement.spec.init.userConfig, { hang: false });
+      replacement.answer(undefined, { value: 'served' });
+      assert.equal(r.list.length, 1, 'the request queued meanwhile gets one answer');
+      assert.ok(r.list[0].ok && r.list[0].value === 'served');
+      await deployment.stop(0);
+    },
+  );
 });
