@@ -22,6 +22,8 @@ export const messages = {
     `The app's Fastify adapter was set after nestjs-serve's providers were built (Nest 11's Test.createTestingModule() does this), so endpoints are not routed on it: create the app with NestFactory.create(AppModule, new FastifyAdapter()) or use Nest 12, whose testing module says when the adapter is set.`,
   ambiguousRoutes: (route: string, wanted: string, other: string, owner: string) =>
     `Route '${route}' of endpoint '${wanted}' matches exactly the paths of route '${other}' of endpoint '${owner}', so neither could win: rename the parameter to share one route, or add a static segment to one of them.`,
+  endpointBoundTwice: (endpoint: string, backend: string, route: string, first: string, second: string) =>
+    `Endpoint '${endpoint}' (route '${route}') is bound twice in backend '${backend}', by ${first === second ? `method '${first}' twice` : `methods '${first}' and '${second}'`}: only the first would ever be called. Give one of them another route (or name), or remove one @Endpoint().`,
   endpointSettingsDiffer: (endpoint: string, a: string, b: string, what: string) =>
     `Endpoint '${endpoint}' is declared by backends '${a}' and '${b}' with different ${what}: make them equal.`,
   backendInUse: (backend: string, endpoints: string[]) =>

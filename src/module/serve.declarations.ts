@@ -32,7 +32,8 @@ export interface Declarations {
  */
 export function readDeclarations(classes: Type<unknown>[]): Declarations {
   const backends: Declarations['backends'] = [];
-  const endpoints = new Map<string, DeclaredEndpoint & { declaredBy: string }>();
+  /** `handlers`: the method of each declaring backend, so a second binding in one class is caught. */
+  const endpoints = new Map<string, DeclaredEndpoint & { declaredBy: string; handlers: Map<string, string> }>();
   const routes = new Map<string, string>();
   /** Routes with parameters by shape: two routes of one shape match the same paths. */
   const shapes = new Map<string, { route: string; name: string }>();
@@ -72,9 +73,14 @@ export function readDeclarations(classes: Type<unknown>[]): Declarations {
       const existing = endpoints.get(name);
       if (!existing) {
         const traffic = { [spec.name]: ep.weight ?? 1 };
-        endpoints.set(name, { name, route, methods, traffic, stream: ep.stream, declaredBy: spec.name });
+        const handlers = new Map([[spec.name, handler]]);
+        endpoints.set(name, { name, route, methods, traffic, stream: ep.stream, declaredBy: spec.name, handlers });
         continue;
       }
+      const first = existing.handlers.get(spec.name);
+      // Only one binding per backend can be called: requests would all go to the first.
+      if (first !== undefined)
+        throw new ServeError('CONFLICT', messages.endpointBoundTwice(name, spec.name, route, first, handler));
       if (existing.route !== route)
         throw new ServeError(
           'CONFLICT',
@@ -87,9 +93,10 @@ export function readDeclarations(classes: Type<unknown>[]): Declarations {
         );
       }
       existing.traffic[spec.name] = ep.weight ?? 1;
+      existing.handlers.set(spec.name, handler);
     }
   }
-  const declared = [...endpoints.values()].map(({ declaredBy: _by, ...endpoint }) => ({
+  const declared = [...endpoints.values()].map(({ declaredBy: _by, handlers: _handlers, ...endpoint }) => ({
     ...endpoint,
     traffic: normalise(endpoint.traffic),
   }));

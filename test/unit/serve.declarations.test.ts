@@ -1,0 +1,42 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { Backend, Endpoint, ServeError } from '../../src';
+import { readDeclarations } from '../../src/module/serve.declarations';
+import { VersionA, VersionB } from '../fixtures/traffic.backends';
+
+test('one route bound twice in one class is a CONFLICT naming the backend, the route and both methods', () => {
+  @Backend()
+  class C1 {
+    @Endpoint({ route: '/c1' })
+    x() {
+      return 'x';
+    }
+    @Endpoint({ route: '/c1' })
+    y() {
+      return 'y';
+    }
+  }
+  assert.throws(
+    () => readDeclarations([C1]),
+    (err: ServeError) =>
+      err.code === 'CONFLICT' &&
+      /Endpoint '\/c1' \(route '\/c1'\) is bound twice in backend 'C1', by methods 'x' and 'y'/.test(err.message),
+  );
+
+  @Backend()
+  @Endpoint({ route: '/both' })
+  class OnClassAndMethod {
+    call() {}
+    @Endpoint({ route: '/both' })
+    other() {}
+  }
+  assert.throws(() => readDeclarations([OnClassAndMethod]), /bound twice in backend 'OnClassAndMethod'/);
+});
+
+test('two backends binding one endpoint split its traffic', () => {
+  const { endpoints } = readDeclarations([VersionA, VersionB]);
+  assert.deepEqual(
+    endpoints.map((e) => [e.name, e.route, e.traffic]),
+    [['split', '/split', { VersionA: 0.5, VersionB: 0.5 }]],
+  );
+});
