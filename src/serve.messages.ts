@@ -16,6 +16,8 @@ export const messages = {
   duplicateEndpoint: (name: string) => `Endpoint '${name}' already exists: pick another name or delete it first.`,
   routeTaken: (route: string, owner: string, wanted: string) =>
     `Route '${route}' already belongs to endpoint '${owner}', so endpoint '${wanted}' cannot use it: a route belongs to one endpoint.`,
+  routeTakenIgnoringCase: (route: string, wanted: string, other: string, owner: string) =>
+    `Route '${route}' of endpoint '${wanted}' differs from route '${other}' of endpoint '${owner}' only in case, and the app's router ignores case (Express's default), so both are one route; a route belongs to one endpoint. Give endpoint '${wanted}' another route, or make the app's routing case-sensitive (Express: 'case sensitive routing' on the Express app given to ExpressAdapter; Fastify: caseSensitive).`,
   endpointHidden: (endpoint: string, method: string, path: string, appRoute: string) =>
     `Endpoint '${endpoint}' will get no ${method} request: the app's own route ${method} ${appRoute} answers ${path} first (an app's routes win over endpoints). Give the endpoint another route, or remove that route from the app's controller.`,
   fastifyAdapterTooLate: () =>

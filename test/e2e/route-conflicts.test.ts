@@ -4,7 +4,8 @@ import { NestFactory, type AbstractHttpAdapter } from '@nestjs/core';
 import { describe, test } from 'node:test';
 import { ServeError, ServeModule } from '../../src';
 import { httpAdapters } from '../helpers/http-adapters';
-import { TwiceBound } from '../fixtures/route-conflicts.backends';
+import { startServeApp, type ServeApp } from '../helpers/serve-app';
+import { LowerFoo, PlainP, PlainP2, TwiceBound, UpperFoo } from '../fixtures/route-conflicts.backends';
 
 /** The error app.init() fails with; the app is closed either way, so no replica outlives the test. */
 async function startupError(backends: Type<unknown>[], adapter: AbstractHttpAdapter): Promise<Error> {
@@ -21,6 +22,14 @@ async function startupError(backends: Type<unknown>[], adapter: AbstractHttpAdap
   throw new Error('app.init() should have failed');
 }
 
+async function withApp(s: ServeApp, body: () => Promise<void>): Promise<void> {
+  try {
+    await body();
+  } finally {
+    await s.close();
+  }
+}
+
 for (const adapter of httpAdapters) {
   describe(`route conflicts on ${adapter.name}`, () => {
     test('one route bound twice in one class fails start-up, naming the backend, the route and both methods', async () => {
@@ -31,6 +40,61 @@ for (const adapter of httpAdapters) {
         err.message,
         /Endpoint '\/c1' \(route '\/c1'\) is bound twice in backend 'TwiceBound', by methods 'x' and 'y'/,
       );
+    });
+
+    test('routes differing only in case: refused when the host ignores case, two endpoints when it does not', async () => {
+      for (const caseSensitive of [false, true]) {
+        const s = await startServeApp({ backends: [PlainP, PlainP2] }, { adapter: adapter.create({ caseSensitive }) });
+        await withApp(s, async () => {
+          await s.serve.createEndpoint('m6', { backend: 'PlainP', route: '/Foo' });
+          const second = s.serve.createEndpoint('m7', { backend: 'PlainP2', route: '/foo' });
+          if (!caseSensitive) {
+            await assert.rejects(second, (err: ServeError) => {
+              assert.equal(err.code, 'CONFLICT');
+              assert.equal(err.status, 409);
+              assert.match(
+                err.message,
+                /Route '\/foo' already belongs to endpoint 'm6', so endpoint 'm7' cannot use it/,
+              );
+              return true;
+            });
+            assert.equal('m7' in s.serve.listEndpoints(), false);
+            assert.equal((await s.http.get('/foo').expect(200)).text, 'p', 'the first endpoint keeps every case');
+            return;
+          }
+          await second;
+          assert.equal((await s.http.get('/Foo').expect(200)).text, 'p');
+          assert.equal((await s.http.get('/foo').expect(200)).text, 'p2');
+          await s.http.get('/FOO').expect(404);
+        });
+      }
+    });
+
+    test('routes with parameters differing only in case are ambiguous when the host ignores case', async () => {
+      const s = await startServeApp({ backends: [PlainP] }, { adapter: adapter.create({ caseSensitive: false }) });
+      await withApp(s, async () => {
+        await s.serve.createEndpoint('upper', { backend: 'PlainP', route: '/Models/:a' });
+        await assert.rejects(
+          s.serve.createEndpoint('lower', { backend: 'PlainP', route: '/models/:b' }),
+          /'\/models\/:b' of endpoint 'lower'.*'\/Models\/:a' of endpoint 'upper'/,
+        );
+      });
+    });
+
+    test('declared routes differing only in case fail start-up when the host ignores case', async () => {
+      const err = await startupError([UpperFoo, LowerFoo], adapter.create({ caseSensitive: false }));
+      assert.match(
+        err.message,
+        /Route '\/foo' of endpoint '\/foo' differs from route '\/Foo' of endpoint '\/Foo' only in case/,
+      );
+      const s = await startServeApp(
+        { backends: [UpperFoo, LowerFoo] },
+        { adapter: adapter.create({ caseSensitive: true }) },
+      );
+      await withApp(s, async () => {
+        assert.equal((await s.http.get('/foo').expect(200)).text, 'foo');
+        assert.equal((await s.http.get('/Foo').expect(200)).text, 'Foo');
+      });
     });
   });
 }

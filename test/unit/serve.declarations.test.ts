@@ -40,3 +40,26 @@ test('two backends binding one endpoint split its traffic', () => {
     [['split', '/split', { VersionA: 0.5, VersionB: 0.5 }]],
   );
 });
+
+test('declared routes differing only in case are one route when the host ignores case', () => {
+  @Backend()
+  class Cased {
+    @Endpoint({ route: '/Foo' })
+    upper() {}
+    @Endpoint({ route: '/foo' })
+    lower() {}
+    @Endpoint({ route: '/Models/:a' })
+    models() {}
+    @Endpoint({ route: '/models/:b' })
+    other() {}
+  }
+  assert.throws(
+    () => readDeclarations([Cased], false),
+    /Route '\/foo' of endpoint '\/foo' differs from route '\/Foo' of endpoint '\/Foo' only in case/,
+  );
+  // Case-sensitive: the routes are fine, so the next check (a backend in the test's own file) speaks.
+  assert.throws(
+    () => readDeclarations([Cased], true),
+    (err: Error) => !/only in case|matches exactly/.test(err.message),
+  );
+});
