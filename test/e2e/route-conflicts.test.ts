@@ -2,10 +2,11 @@ import assert from 'node:assert/strict';
 import { Module, type Type } from '@nestjs/common';
 import { NestFactory, type AbstractHttpAdapter } from '@nestjs/core';
 import { describe, test } from 'node:test';
-import { ServeError, ServeModule } from '../../src';
+import { ServeError, ServeModule, type ServeModuleOptions } from '../../src';
 import { httpAdapters } from '../helpers/http-adapters';
+import { RecordingLogger } from '../helpers/recording-logger';
 import { startServeApp, type ServeApp } from '../helpers/serve-app';
-import { LowerFoo, PlainP, PlainP2, TwiceBound, UpperFoo } from '../fixtures/route-conflicts.backends';
+import { FnBackend, LowerFoo, PlainP, PlainP2, TwiceBound, UpperFoo } from '../fixtures/route-conflicts.backends';
 
 /** The error app.init() fails with; the app is closed either way, so no replica outlives the test. */
 async function startupError(backends: Type<unknown>[], adapter: AbstractHttpAdapter): Promise<Error> {
@@ -20,6 +21,13 @@ async function startupError(backends: Type<unknown>[], adapter: AbstractHttpAdap
   }
   await app.close();
   throw new Error('app.init() should have failed');
+}
+
+/** An app whose log lines are kept. */
+async function startLogged(options: ServeModuleOptions, adapter: AbstractHttpAdapter) {
+  const logs = new RecordingLogger();
+  const s = await startServeApp(options, { adapter, configure: (app) => app.useLogger(logs) });
+  return { s, logs };
 }
 
 async function withApp(s: ServeApp, body: () => Promise<void>): Promise<void> {
@@ -96,5 +104,26 @@ for (const adapter of httpAdapters) {
         assert.equal((await s.http.get('/Foo').expect(200)).text, 'Foo');
       });
     });
+
+    for (const option of ['dashboard', 'metrics'] as const) {
+      test(`an endpoint on the ${option} path is warned about, at start-up and when created`, async () => {
+        const observing = option === 'dashboard' ? { dashboard: { path: '/fn' } } : { metrics: { path: '/fn' } };
+        const { s, logs } = await startLogged({ backends: [FnBackend, PlainP], ...observing }, adapter.create());
+        await withApp(s, async () => {
+          const what = option === 'dashboard' ? 'status page' : 'metrics';
+          const warning = (endpoint: string) =>
+            logs.lines.find((l) => l.startsWith(`Endpoint '${endpoint}' will get no request`));
+          assert.match(
+            warning('/fn') ?? logs.lines.join('\n'),
+            new RegExp(`/fn is nestjs-serve's ${what} \\(option ${option}.path\\)`),
+          );
+          await s.serve.deleteEndpoint('/fn');
+          await s.serve.createEndpoint('late', { backend: 'PlainP', route: '/fn/' });
+          assert.match(warning('late') ?? '', /Give the endpoint another route/);
+          await s.serve.createEndpoint('free', { backend: 'PlainP', route: '/free' });
+          assert.equal(warning('free'), undefined, 'an endpoint on a free route gets no warning');
+        });
+      });
+    }
   });
 }
