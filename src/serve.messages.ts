@@ -17,12 +17,16 @@ export const messages = {
   duplicateEndpoint: (name: string) => `Endpoint '${name}' already exists: pick another name or delete it first.`,
   routeTaken: (route: string, owner: string, wanted: string) =>
     `Route '${route}' already belongs to endpoint '${owner}', so endpoint '${wanted}' cannot use it: a route belongs to one endpoint.`,
+  routeTakenIgnoringCase: (route: string, wanted: string, other: string, owner: string) =>
+    `Route '${route}' of endpoint '${wanted}' differs from route '${other}' of endpoint '${owner}' only in case, and the app's router ignores case (Express's default), so both are one route; a route belongs to one endpoint. Give endpoint '${wanted}' another route, or make the app's routing case-sensitive (Express: 'case sensitive routing' on the Express app given to ExpressAdapter; Fastify: caseSensitive).`,
   endpointHidden: (endpoint: string, method: string, path: string, appRoute: string) =>
     `Endpoint '${endpoint}' will get no ${method} request: the app's own route ${method} ${appRoute} answers ${path} first (an app's routes win over endpoints). Give the endpoint another route, or remove that route from the app's controller.`,
   fastifyAdapterTooLate: () =>
     `The app's Fastify adapter was set after nestjs-serve's providers were built (Nest 11's Test.createTestingModule() does this), so endpoints are not routed on it: create the app with NestFactory.create(AppModule, new FastifyAdapter()) or use Nest 12, whose testing module says when the adapter is set.`,
   ambiguousRoutes: (route: string, wanted: string, other: string, owner: string) =>
     `Route '${route}' of endpoint '${wanted}' matches exactly the paths of route '${other}' of endpoint '${owner}', so neither could win: rename the parameter to share one route, or add a static segment to one of them.`,
+  endpointBoundTwice: (endpoint: string, backend: string, route: string, first: string, second: string) =>
+    `Endpoint '${endpoint}' (route '${route}') is bound twice in backend '${backend}', by ${first === second ? `method '${first}' twice` : `methods '${first}' and '${second}'`}: only the first would ever be called. Give one of them another route (or name), or remove one @Endpoint().`,
   endpointSettingsDiffer: (endpoint: string, a: string, b: string, what: string) =>
     `Endpoint '${endpoint}' is declared by backends '${a}' and '${b}' with different ${what}: make them equal.`,
   backendInUse: (backend: string, endpoints: string[]) =>

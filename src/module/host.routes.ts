@@ -5,7 +5,7 @@ import { expressAppRoutes, placeCatchAllLast, type ExpressAppView } from '../htt
 import { fastifyRouteCovers } from '../http/fastify-route.cover';
 import { hostRoutingOf } from '../http/host-routing';
 import type { HostRequest } from '../http/request.mapper';
-import { messages } from '../serve.messages';
+import { messages, observingMessages } from '../serve.messages';
 import { EndpointResolver } from './endpoint.resolver';
 
 /** Nest's route-path metadata key (`PATH_METADATA` of `@nestjs/common/constants`). */
@@ -46,6 +46,7 @@ export class HostRoutes implements OnModuleInit {
   private handler?: object;
   private catchAll?: string;
   private servesPath: (path: string) => boolean = () => false;
+  private observedOption: (path: string) => string | undefined = () => undefined;
 
   constructor(
     private readonly adapterHost: HttpAdapterHost,
@@ -80,15 +81,28 @@ export class HostRoutes implements OnModuleInit {
     this.servesPath = serves;
   }
 
+  /**
+   * Names the module option (`metrics.path`, `dashboard.path`) whose route is a path, for the
+   * warning about an endpoint that route hides: it is answered before any endpoint.
+   */
+  observe(optionAt: (path: string) => string | undefined): void {
+    this.observedOption = optionAt;
+  }
+
   /** The path callers use for an endpoint's `route`: the catch-all's prefix (global prefix, version) before it. */
   callerPath(route: string): string {
     const prefix = this.catchAll?.slice(0, this.catchAll.lastIndexOf('/')) ?? '';
     return route === '/' && prefix ? prefix : prefix + route;
   }
 
-  /** Warns when an app route answers every request to an endpoint's route, so the endpoint never gets one. */
+  /**
+   * Warns when an app route, the metrics' or the status page's route answers every request to an
+   * endpoint's route, so the endpoint never gets one.
+   */
   warnIfHidden(endpoint: string, route: string, methods: readonly string[]): void {
     const path = this.callerPath(route);
+    const option = this.observedOption(route);
+    if (option) return void this.logger.warn(observingMessages.endpointHiddenByObserving(endpoint, path, option));
     const routes = this.appRoutes();
     for (const method of methods) {
       const hiding = routeFor(routes, method, path);

@@ -7,6 +7,7 @@ import { MetricsExporter } from '../metrics/metrics.exporter';
 import { SERVE_OPTIONS } from '../serve.constants';
 import { observingMessages } from '../serve.messages';
 import { ServeSignals } from '../signals/serve.signals';
+import { HostRoutes } from './host.routes';
 import { ServeService } from './serve.service';
 
 type Answer = (res: HostResponse, requestPath: string) => unknown;
@@ -35,9 +36,13 @@ export class ObservingRoutes {
     @Inject(SERVE_OPTIONS) private readonly options: ServeModuleOptions,
     private readonly service: ServeService,
     private readonly signals: ServeSignals,
+    private readonly hostRoutes: HostRoutes,
   ) {}
 
-  /** Registers the metrics (once the options are validated) and opens the routes. */
+  /**
+   * Registers the metrics (once the options are validated) and opens the routes; an endpoint
+   * with the same route is warned about, as these routes win.
+   */
   start(): void {
     const { metrics, dashboard } = this.options;
     if (metrics) {
@@ -68,6 +73,7 @@ export class ObservingRoutes {
         },
       });
     }
+    this.hostRoutes.observe((path) => this.routes.get(trimSlash(path))?.option);
   }
 
   /** Takes the metrics out of the registry (a user's registry outlives the app). */

@@ -8,7 +8,7 @@ import { resolveConfig } from '../options/backend-config.resolve';
 import { validateBackendConfig, validateEndpointOptions, validateFunctionBackend } from '../options/config.validator';
 import { assertNotInEntryFile } from './entry-module';
 import { RoutePattern } from '../http/route.pattern';
-import { normaliseRoute } from './serve.registry';
+import { normaliseRoute, routeTakenError, shapeKey } from './serve.registry';
 
 /** An endpoint as the decorators declare it, weights normalised to sum to 1. */
 export interface DeclaredEndpoint {
@@ -29,11 +29,15 @@ export interface Declarations {
 /**
  * Reads and checks the decorators of `classes`. Throws a ServeError naming the class and the
  * option at the first problem, so a bad declaration fails start-up, not a request.
+ * `caseSensitive`: whether the host's router tells `/Foo` from `/foo`; when it does not, two
+ * routes that differ only in case are one route, refused for two endpoints.
  */
-export function readDeclarations(classes: Type<unknown>[]): Declarations {
+export function readDeclarations(classes: Type<unknown>[], caseSensitive = true): Declarations {
   const backends: Declarations['backends'] = [];
-  const endpoints = new Map<string, DeclaredEndpoint & { declaredBy: string }>();
-  const routes = new Map<string, string>();
+  /** `handlers`: the method of each declaring backend, so a second binding in one class is caught. */
+  const endpoints = new Map<string, DeclaredEndpoint & { declaredBy: string; handlers: Map<string, string> }>();
+  /** Owners by route, case-folded when the host ignores case. */
+  const routes = new Map<string, { route: string; name: string }>();
   /** Routes with parameters by shape: two routes of one shape match the same paths. */
   const shapes = new Map<string, { route: string; name: string }>();
   for (const cls of classes) {
@@ -59,11 +63,12 @@ export function readDeclarations(classes: Type<unknown>[]): Declarations {
       const name = ep.name ?? ep.route;
       const methods = ep.methods ?? ['GET'];
       const route = normaliseRoute(ep.route);
-      const owner = routes.get(route);
-      if (owner && owner !== name) throw new ServeError('CONFLICT', messages.routeTaken(route, owner, name));
-      routes.set(route, name);
+      const key = caseSensitive ? route : route.toLowerCase();
+      const owner = routes.get(key);
+      if (owner && owner.name !== name) throw routeTakenError(route, name, owner.route, owner.name);
+      routes.set(key, { route, name });
       if (RoutePattern.isParameterised(route)) {
-        const { shape } = new RoutePattern(route);
+        const shape = shapeKey(new RoutePattern(route).shape, caseSensitive);
         const other = shapes.get(shape);
         if (other && other.route !== route)
           throw new ServeError('CONFLICT', messages.ambiguousRoutes(route, name, other.route, other.name));
@@ -72,9 +77,14 @@ export function readDeclarations(classes: Type<unknown>[]): Declarations {
       const existing = endpoints.get(name);
       if (!existing) {
         const traffic = { [spec.name]: ep.weight ?? 1 };
-        endpoints.set(name, { name, route, methods, traffic, stream: ep.stream, declaredBy: spec.name });
+        const handlers = new Map([[spec.name, handler]]);
+        endpoints.set(name, { name, route, methods, traffic, stream: ep.stream, declaredBy: spec.name, handlers });
         continue;
       }
+      const first = existing.handlers.get(spec.name);
+      // Only one binding per backend can be called: requests would all go to the first.
+      if (first !== undefined)
+        throw new ServeError('CONFLICT', messages.endpointBoundTwice(name, spec.name, route, first, handler));
       if (existing.route !== route)
         throw new ServeError(
           'CONFLICT',
@@ -87,9 +97,10 @@ export function readDeclarations(classes: Type<unknown>[]): Declarations {
         );
       }
       existing.traffic[spec.name] = ep.weight ?? 1;
+      existing.handlers.set(spec.name, handler);
     }
   }
-  const declared = [...endpoints.values()].map(({ declaredBy: _by, ...endpoint }) => ({
+  const declared = [...endpoints.values()].map(({ declaredBy: _by, handlers: _handlers, ...endpoint }) => ({
     ...endpoint,
     traffic: normalise(endpoint.traffic),
   }));

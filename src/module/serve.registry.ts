@@ -1,5 +1,7 @@
 import type { EndpointInfo } from '../interfaces/endpoint-options.interface';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { hostRoutingOf } from '../http/host-routing';
 import { RoutePattern } from '../http/route.pattern';
 import { TrafficPolicy, type WeightMap } from '../router/traffic.policy';
 import { splitUses } from '../router/split.uses';
@@ -43,6 +45,16 @@ export class ServeRegistry {
   private readonly patterns = new Map<number, EndpointEntry[]>();
   /** Set when the app starts closing: new calls are refused and answers close their connections. */
   closed = false;
+
+  constructor(@Optional() private readonly adapterHost?: HttpAdapterHost) {}
+
+  /**
+   * Whether the host's router tells routes apart by case (Fastify's default; Express with 'case
+   * sensitive routing'). When it does not, `/Foo` and `/foo` are one route to it, so to us too.
+   */
+  get caseSensitive(): boolean {
+    return hostRoutingOf(this.adapterHost?.httpAdapter).caseSensitive;
+  }
 
   /** The backend called `name`, or a NOT_FOUND error. */
   backend(name: string): BackendDeployment {
@@ -90,14 +102,25 @@ export class ServeRegistry {
   assertUnambiguous(name: string, route: string): void {
     if (!RoutePattern.isParameterised(route)) return;
     const pattern = new RoutePattern(normaliseRoute(route));
+    const caseSensitive = this.caseSensitive;
+    const shape = shapeKey(pattern.shape, caseSensitive);
     for (const other of this.patterns.get(pattern.length) ?? [])
-      if (other.name !== name && other.pattern?.shape === pattern.shape && other.route !== route)
+      if (other.name !== name && shapeKey(other.pattern!.shape, caseSensitive) === shape && other.route !== route)
         throw new ServeError('CONFLICT', messages.ambiguousRoutes(route, name, other.route, other.name));
   }
 
-  /** The endpoint owning `route`, if any. */
+  /**
+   * Throws a CONFLICT naming the other endpoint when `route` (for endpoint `name`) is another
+   * endpoint's route, as the host's router compares routes (case, trailing slash); changes nothing.
+   */
+  assertRouteFree(name: string, route: string): void {
+    const owner = this.routeOwner(route);
+    if (owner && owner.name !== name) throw routeTakenError(route, name, owner.route, owner.name);
+  }
+
+  /** The endpoint owning `route`, if any: a route that differs only in case too when the host ignores case. */
   routeOwner(route: string): EndpointEntry | undefined {
-    return this.routes.get(normaliseRoute(route));
+    return this.endpointForPath(normaliseRoute(route), this.caseSensitive);
   }
 
   /** Adds or replaces an endpoint. */
@@ -109,6 +132,7 @@ export class ServeRegistry {
     shadows: WeightMap,
     stream?: 'sse',
   ): EndpointEntry {
+    this.assertRouteFree(name, route);
     this.assertUnambiguous(name, route);
     const previous = this.endpoints.get(name);
     if (previous) this.unroute(previous);
@@ -174,6 +198,18 @@ export class ServeRegistry {
   endpointsUsing(backend: string): string[] {
     return [...this.endpoints.values()].filter((e) => splitUses(e.policy, backend)).map((e) => e.name);
   }
+}
+
+/** The CONFLICT for endpoint `name` wanting `route`, which is (or, ignoring case, matches) `ownerRoute` of `owner`. */
+export function routeTakenError(route: string, name: string, ownerRoute: string, owner: string): ServeError {
+  if (normaliseRoute(ownerRoute) === normaliseRoute(route))
+    return new ServeError('CONFLICT', messages.routeTaken(route, owner, name));
+  return new ServeError('CONFLICT', messages.routeTakenIgnoringCase(route, name, ownerRoute, owner));
+}
+
+/** The key two routes with parameters share when they match the same paths. */
+export function shapeKey(shape: string, caseSensitive: boolean): string {
+  return caseSensitive ? shape : shape.toLowerCase();
 }
 
 /** A route without its trailing slash (`/` stays `/`). */

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { HttpAdapterHost } from '@nestjs/core';
 import { ServeRegistry } from '../../src/module/serve.registry';
 
 test('routes are found exactly, or case-folded when the host folds case', () => {
@@ -65,4 +66,45 @@ test('an ambiguous route is refused naming both endpoints and changes nothing; t
   assert.equal(registry.match('/models/x/predict')?.endpoint.name, 'a');
   registry.putEndpoint('a', '/models/:a/predict', ['GET', 'POST'], { b: 1 }, {});
   assert.deepEqual(registry.match('/models/x/predict')?.endpoint.methods, ['GET', 'POST']);
+});
+
+/** A registry on a host whose router compares routes as Express's does by default, or with 'case sensitive routing'. */
+function onExpress(caseSensitive: boolean): ServeRegistry {
+  const router = { caseSensitive, strict: false };
+  const httpAdapter = { getType: () => 'express', getInstance: () => ({ router }) };
+  return new ServeRegistry({ httpAdapter } as unknown as HttpAdapterHost);
+}
+
+test('a route differing only in case is taken when the host ignores case, and free when it does not', () => {
+  const folding = onExpress(false);
+  folding.putEndpoint('m6', '/Foo', ['GET'], { p: 1 }, {});
+  assert.equal(folding.routeOwner('/foo/')?.name, 'm6');
+  assert.throws(
+    () => folding.putEndpoint('m7', '/foo', ['GET'], { p2: 1 }, {}),
+    /Route '\/foo' of endpoint 'm7' differs from route '\/Foo' of endpoint 'm6' only in case/,
+  );
+  assert.equal(folding.endpoints.has('m7'), false);
+  assert.equal(folding.match('/foo', false)?.endpoint.name, 'm6');
+  folding.putEndpoint('m6', '/Foo', ['GET', 'POST'], { p: 1 }, {});
+  assert.deepEqual(folding.endpoint('m6').methods, ['GET', 'POST'], 'an endpoint may keep its own route');
+  folding.putEndpoint('a', '/models/:a', ['GET'], { p: 1 }, {});
+  assert.throws(() => folding.putEndpoint('b', '/Models/:b', ['GET'], { p: 1 }, {}), /matches exactly the paths/);
+
+  const telling = onExpress(true);
+  telling.putEndpoint('m6', '/Foo', ['GET'], { p: 1 }, {});
+  assert.equal(telling.routeOwner('/foo'), undefined);
+  telling.putEndpoint('m7', '/foo', ['GET'], { p2: 1 }, {});
+  telling.putEndpoint('b', '/Models/:b', ['GET'], { p: 1 }, {});
+  telling.putEndpoint('a', '/models/:a', ['GET'], { p: 1 }, {});
+  assert.equal(telling.match('/foo')?.endpoint.name, 'm7');
+});
+
+test("another endpoint's route is refused whatever the host, naming that endpoint", () => {
+  const registry = new ServeRegistry();
+  registry.putEndpoint('a', '/a', ['GET'], { p: 1 }, {});
+  assert.throws(
+    () => registry.putEndpoint('b', '/a/', ['GET'], { p: 1 }, {}),
+    /Route '\/a\/' already belongs to endpoint 'a'/,
+  );
+  assert.equal(registry.match('/a')?.endpoint.name, 'a');
 });
