@@ -46,7 +46,7 @@ export class ServeLifecycle implements OnModuleInit, OnApplicationBootstrap, Bef
     validateModuleOptions(this.options);
     this.observing.start();
     this.hostRoutes.alsoServe((path) => this.observing.has(path));
-    const declarations = readDeclarations(this.options.backends ?? []);
+    const declarations = readDeclarations(this.options.backends ?? [], this.registry.caseSensitive);
     await this.orchestrator.declare(declarations);
     // With a fleet, the shared desired state (runtime changes, backends of other instances) is in
     // effect before app.init() resolves.

@@ -139,8 +139,7 @@ export class ServeService implements ServeHealthSource {
       const methods = options.methods ?? ['GET'];
       validateMethods(subject, methods);
       validateStreamOption(subject, options.stream);
-      const owner = this.registry.routeOwner(options.route);
-      if (owner) throw new ServeError('CONFLICT', messages.routeTaken(options.route, owner.name, name));
+      this.registry.assertRouteFree(name, options.route);
       this.assertServes(options.backend, name);
       this.registry.assertUnambiguous(name, options.route);
       const endpoint = endpointChange(options.route, methods, { [options.backend]: 1 }, {}, options.stream);
