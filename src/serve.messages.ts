@@ -227,13 +227,13 @@ function describe(value: unknown): string {
   }
 }
 
-/** How `describe` shows a value JSON cannot hold, or undefined for one it can. */
+/** How `describe` shows a value JSON cannot hold (as {@link describeValue} does), or undefined for one it can. */
 function notJson(value: unknown): string | undefined {
-  if (typeof value === 'number') return Number.isFinite(value) ? undefined : String(value);
-  if (typeof value === 'bigint') return `${value}n`;
-  if (typeof value === 'function') return value.name ? `function ${value.name}` : 'a function';
-  if (typeof value === 'symbol' || value === undefined) return String(value);
-  return undefined;
+  const lost =
+    typeof value === 'number'
+      ? !Number.isFinite(value)
+      : ['bigint', 'function', 'symbol', 'undefined'].includes(typeof value);
+  return lost ? describeValue(value) : undefined;
 }
 
 function list(names: string[]): string {

@@ -18,7 +18,12 @@ test('a traffic weight NaN, Infinity or -Infinity is shown as such, not as null'
 
 test('values JSON cannot hold are shown as such, also inside arrays and objects; JSON ones as JSON', () => {
   const shown = (value: unknown) =>
-    messages.invalidOption('X', 'o', value, 'y').slice("X: option 'o' is ".length, -'; expected y.'.length);
+    messages
+      .rolloutSteps('e', value)
+      .slice(
+        "rollout('e'): steps is ".length,
+        -'; expected increasing shares above 0 ending at 1, e.g. [0.01, 0.1, 0.5, 1].'.length,
+      );
   assert.equal(shown([0.5, NaN, Infinity]), '[0.5,NaN,Infinity]');
   assert.equal(shown({ a: -Infinity, b: undefined, c: 'x' }), '{"a":-Infinity,"b":undefined,"c":"x"}');
   assert.equal(shown(10n), '10n');
@@ -29,7 +34,7 @@ test('values JSON cannot hold are shown as such, also inside arrays and objects;
   );
   assert.equal(
     shown(() => 1),
-    'a function',
+    'an anonymous function',
   );
   assert.equal(shown(undefined), 'undefined');
   assert.equal(shown(null), 'null');
