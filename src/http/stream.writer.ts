@@ -83,6 +83,8 @@ export async function writeStream(
     }
   } catch (err) {
     if (closed) return;
+    // A failure here (a head HTTP cannot send, a chunk that cannot be framed) leaves the replica's generator running.
+    void stream.cancel();
     if (framing === 'sse' && res.headersSent) {
       write(`event: error\ndata: ${JSON.stringify({ message: describeError(err) })}\n\n`);
     } else {
@@ -126,7 +128,7 @@ export function frame(chunk: unknown, framing: StreamFraming): string | Uint8Arr
   const event = isSseEvent(chunk) ? chunk : { data: chunk };
   let out = '';
   if (event.id !== undefined) out += `id: ${oneLine(String(event.id))}\n`;
-  if (event.event !== undefined) out += `event: ${oneLine(event.event)}\n`;
+  if (event.event !== undefined) out += `event: ${oneLine(String(event.event))}\n`;
   const data = event.data;
   const bytes = typeof data === 'string' ? undefined : bytesOf(data);
   const text = typeof data === 'string' ? data : bytes ? decoder.decode(bytes) : (JSON.stringify(data) ?? 'null');

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, test } from 'node:test';
-import { acceptsEventStream, frame } from '../../src/http/stream.writer';
+import { acceptsEventStream, frame, writeStream, type StreamBody } from '../../src/http/stream.writer';
 
 describe('stream framing', () => {
   test('raw strings and bytes, objects as NDJSON lines', () => {
@@ -16,6 +18,7 @@ describe('stream framing', () => {
     assert.equal(frame('a\nb', 'sse'), 'data: a\ndata: b\n\n');
     assert.equal(frame({ event: 'tick', id: 7, data: { n: 1 } }, 'sse'), 'id: 7\nevent: tick\ndata: {"n":1}\n\n');
     assert.equal(frame({ event: 'a\nb', data: 'x' }, 'sse'), 'event: a b\ndata: x\n\n');
+    assert.equal(frame({ event: 5, data: 'x' } as never, 'sse'), 'event: 5\ndata: x\n\n');
     assert.equal(frame({ data: 1, other: 2 }, 'sse'), 'data: {"data":1,"other":2}\n\n', 'other keys: a plain object');
   });
 
@@ -25,4 +28,31 @@ describe('stream framing', () => {
     assert.equal(acceptsEventStream('text/event-streamx'), false);
     assert.equal(acceptsEventStream(undefined), false);
   });
+});
+
+test('a chunk that cannot be framed ends the answer and cancels the producer (its slot is freed)', async () => {
+  const cycle: Record<string, unknown> = {};
+  cycle.self = cycle;
+  let cancelled = 0;
+  const body: StreamBody = {
+    status: 200,
+    headers: {},
+    takeBuffered: () => [],
+    cancel: async () => void cancelled++,
+    end: async () => undefined,
+    async *[Symbol.asyncIterator]() {
+      yield { n: 1 };
+      yield cycle;
+      for (;;) yield { n: 2 };
+    },
+  };
+  const server = createServer((_req, res) => void writeStream(res, body, 'chunks', (e) => String(e)));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const { port } = server.address() as AddressInfo;
+    await assert.rejects(fetch(`http://127.0.0.1:${port}/`).then((r) => r.text()));
+    assert.ok(cancelled >= 1, 'the producer was cancelled');
+  } finally {
+    server.close();
+  }
 });
