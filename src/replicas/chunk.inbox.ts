@@ -129,8 +129,9 @@ export class ChunkInbox implements AsyncIterableIterator<unknown> {
   private idle(): void {
     this.idleTimer = undefined;
     if (this.closed) return;
-    this.link.cancel();
+    // Finished first: the cancel may end the stream at once, and the reader must hear why (idle, not CANCELLED).
     this.finish(this.idleError());
+    this.link.cancel();
   }
 
   private settleWaiter(): void {

@@ -10,6 +10,23 @@ function link() {
 }
 
 describe('ChunkInbox', () => {
+  test('the idle error wins over the cancellation it causes (a link that ends the stream as CANCELLED at once)', async () => {
+    mock.timers.enable({ apis: ['setTimeout'] });
+    try {
+      let inbox: ChunkInbox | undefined;
+      const cancelling = {
+        grant: () => undefined,
+        cancel: () => inbox!.finish(new Error('CANCELLED: the caller went away')),
+      };
+      inbox = new ChunkInbox(cancelling, 100, () => new Error('idle: streamIdleTimeoutMs'));
+      const stalled = inbox.next();
+      mock.timers.tick(100);
+      await assert.rejects(stalled, /idle: streamIdleTimeoutMs/);
+    } finally {
+      mock.timers.reset();
+    }
+  });
+
   test('reads chunks in order, then the end; grants credit half a window at a time', async () => {
     const l = link();
     const inbox = new ChunkInbox(l.link);
