@@ -9,10 +9,10 @@ import type { FleetStore } from '../fleet/fleet.store';
 import { RevisionConflict } from '../fleet/revision.conflict';
 import { cliMessages } from '../messages/cli.messages';
 import { isServeError } from '../serve.errors';
-import { messages } from '../serve.messages';
 import { renderApplyPlan } from './apply-plan.render';
 import type { FleetArgs } from './fleet.args';
 import { renderFleetStatus } from './fleet-status.render';
+import { fleetStoreMessages } from '../messages/fleet-store.messages';
 
 /** An instance is live while its heartbeat is at most this old (3 default heartbeat periods, as the apps judge it). */
 const LIVE_WINDOW_MS = 3000;
@@ -66,15 +66,16 @@ export class FleetCommand {
       const store = await FleetKvStore.open(nc, args.prefix, 10_000, STORE_RETRY_MS);
       if (!(store instanceof FleetKvStore)) {
         // The store's own messages speak to an app instance (it keeps a local state); the CLI cannot.
-        if (store.reason === 'no-jetstream') output.err(messages.cliNoJetStream(args.command, nc.getServer()));
-        else if (store.reason === 'no-client') output.err(messages.cliKvClientMissing(args.command));
+        if (store.reason === 'no-jetstream')
+          output.err(fleetStoreMessages.cliNoJetStream(args.command, nc.getServer()));
+        else if (store.reason === 'no-client') output.err(fleetStoreMessages.cliKvClientMissing(args.command));
         else output.err(store.message);
         return store.reason === 'bad-prefix' ? EXIT.invalid : EXIT.failed;
       }
       const command = new FleetCommand(store, store.bucket, output);
       return args.command === 'status' ? await command.status(args.json) : await command.apply(file!, args.file!, args);
     } catch (err) {
-      output.err(messages.cliFailed(args.command, (err as Error).message));
+      output.err(fleetStoreMessages.cliFailed(args.command, (err as Error).message));
       return EXIT.failed;
     } finally {
       await nc.close();

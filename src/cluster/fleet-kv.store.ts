@@ -9,7 +9,7 @@ import { fleetMessages } from '../messages/fleet.messages';
 import type { FleetInstance } from '../fleet/fleet.state';
 import type { LeaseHolder, LeaseStore } from '../fleet/lease.store';
 import { isServeError, ServeError } from '../serve.errors';
-import { messages } from '../serve.messages';
+import { fleetStoreMessages } from '../messages/fleet-store.messages';
 
 const DESIRED = 'desired';
 const DECIDER = 'decider';
@@ -74,7 +74,7 @@ export class FleetKvStore implements FleetStore, LeaseStore {
     const base = fleetBucketBase(prefix);
     if (base.length > MAX_BASE) {
       const max = BUCKET_SAFE.test(prefix) ? MAX_BASE : MAX_BASE - (base.length - prefix.length);
-      return { reason: 'bad-prefix', message: messages.fleetPrefixTooLong(prefix, max, MAX_STREAM_NAME) };
+      return { reason: 'bad-prefix', message: fleetStoreMessages.fleetPrefixTooLong(prefix, max, MAX_STREAM_NAME) };
     }
     let jsm: JetStreamManager;
     try {
@@ -90,7 +90,7 @@ export class FleetKvStore implements FleetStore, LeaseStore {
     const bucket = async (name: string, options: { history?: number; ttl?: number }) =>
       kvm.create(name, options).catch((err: Error) =>
         kvm.open(name).catch(() => {
-          throw new Error(messages.fleetBucketFailed(name, err.message), { cause: err });
+          throw new Error(fleetStoreMessages.fleetBucketFailed(name, err.message), { cause: err });
         }),
       );
     const kv = await bucket(`${base}-fleet`, { history: 10 });
@@ -185,7 +185,9 @@ export class FleetKvStore implements FleetStore, LeaseStore {
       if (isWrongLastSequence(err)) throw new RevisionConflict(revision);
       if (!/max_payload/.test((err as Error).message ?? '')) throw err;
       const size = Buffer.byteLength(json);
-      throw new ServeError('PAYLOAD_TOO_LARGE', messages.fleetStateTooLarge(size, this.maxPayload()), { cause: err });
+      throw new ServeError('PAYLOAD_TOO_LARGE', fleetStoreMessages.fleetStateTooLarge(size, this.maxPayload()), {
+        cause: err,
+      });
     };
   }
 

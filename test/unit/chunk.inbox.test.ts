@@ -13,12 +13,11 @@ describe('ChunkInbox', () => {
   test('the idle error wins over the cancellation it causes (a link that ends the stream as CANCELLED at once)', async () => {
     mock.timers.enable({ apis: ['setTimeout'] });
     try {
-      let inbox: ChunkInbox | undefined;
       const cancelling = {
         grant: () => undefined,
-        cancel: () => inbox!.finish(new Error('CANCELLED: the caller went away')),
+        cancel: () => inbox.finish(new Error('CANCELLED: the caller went away')),
       };
-      inbox = new ChunkInbox(cancelling, 100, () => new Error('idle: streamIdleTimeoutMs'));
+      const inbox: ChunkInbox = new ChunkInbox(cancelling, 100, () => new Error('idle: streamIdleTimeoutMs'));
       const stalled = inbox.next();
       mock.timers.tick(100);
       await assert.rejects(stalled, /idle: streamIdleTimeoutMs/);
