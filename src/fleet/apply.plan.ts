@@ -7,7 +7,13 @@ import { runningRollout } from './fleet-rollout.edits';
 import { splitUses } from '../router/split.uses';
 import type { FleetFile, FleetFileBackend } from './fleet-file.validator';
 import { diffFleetState, same, type FleetStep } from './fleet.diff';
-import { emptyFleetState, type FleetBackend, type FleetState, type StoredFleetState } from './fleet.state';
+import {
+  emptyFleetState,
+  fleetRouteKey,
+  type FleetBackend,
+  type FleetState,
+  type StoredFleetState,
+} from './fleet.state';
 import { ownEntry } from '../utils/object.util';
 
 /** What a change does to the app instances that apply it. */
@@ -73,7 +79,7 @@ export function planApply(
   }
   const routes = new Map<string, string>();
   for (const [endpoint, e] of Object.entries(state.endpoints)) {
-    const route = e.route.length > 1 ? e.route.replace(/\/+$/, '') || '/' : e.route;
+    const route = fleetRouteKey(e.route);
     const owner = routes.get(route);
     if (owner) throw new ServeError('INVALID_CONFIG', cliMessages.routeShared(name, e.route, owner, endpoint));
     routes.set(route, endpoint);

@@ -4,6 +4,7 @@ import { runningRollout } from './fleet-rollout.edits';
 import { splitUses } from '../router/split.uses';
 import {
   fleetEntity,
+  fleetRouteKey,
   type FleetBackend,
   type FleetEndpoint,
   type FleetEntityKey,
@@ -59,8 +60,8 @@ export const fleetChanges = {
       [`endpoint:${name}`],
       (s) => {
         if (ownEntry(s.endpoints, name)) throw new ServeError('CONFLICT', messages.duplicateEndpoint(name));
-        const route = normalise(endpoint.route);
-        const owner = Object.entries(s.endpoints).find(([, e]) => normalise(e.route) === route);
+        const route = fleetRouteKey(endpoint.route);
+        const owner = Object.entries(s.endpoints).find(([, e]) => fleetRouteKey(e.route) === route);
         if (owner) throw new ServeError('CONFLICT', messages.routeTaken(endpoint.route, owner[0], name));
         for (const backend of namedBackends(endpoint)) backendOf(s, backend);
         s.endpoints[name] = endpoint;
@@ -141,8 +142,4 @@ function namedBackends(endpoint: FleetEndpoint): string[] {
 
 function backendKeys(endpoint: FleetEndpoint): FleetEntityKey[] {
   return namedBackends(endpoint).map((b) => `backend:${b}` as const);
-}
-
-function normalise(route: string): string {
-  return route.length > 1 ? route.replace(/\/+$/, '') || '/' : route;
 }

@@ -1,5 +1,5 @@
 import { same } from './fleet.diff';
-import type { FleetEntityKey, FleetState } from './fleet.state';
+import { fleetRouteKey, type FleetEntityKey, type FleetState } from './fleet.state';
 import { ownEntry } from '../utils/object.util';
 
 /** The desired state once an instance's declarations joined the stored one. */
@@ -34,7 +34,9 @@ export function seedFleetState(stored: FleetState | undefined, declared: FleetSt
   }
   for (const [name, endpoint] of Object.entries(declared.endpoints)) {
     const key = `endpoint:${name}` as const;
-    const routeTaken = Object.values(state.endpoints).some((e) => e.route === endpoint.route);
+    const routeTaken = Object.values(state.endpoints).some(
+      (e) => fleetRouteKey(e.route) === fleetRouteKey(endpoint.route),
+    );
     const backendsThere = Object.keys(endpoint.traffic).every((b) => ownEntry(state.backends, b));
     if (!seeded.has(key) && !ownEntry(state.endpoints, name) && !routeTaken && backendsThere)
       state.endpoints[name] = endpoint;

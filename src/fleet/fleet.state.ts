@@ -146,3 +146,12 @@ export function fleetEntity(state: FleetState, key: FleetEntityKey): FleetBacken
   const name = rest.join(':');
   return kind === 'backend' ? ownEntry(state.backends, name) : ownEntry(state.endpoints, name);
 }
+
+/**
+ * The key two routes of the fleet share when they are one route: without a trailing slash, and in
+ * lower case, since an instance's router may ignore case (Express's default) and every instance
+ * serves every endpoint.
+ */
+export function fleetRouteKey(route: string): string {
+  return (route.length > 1 ? route.replace(/\/+$/, '') || '/' : route).toLowerCase();
+}

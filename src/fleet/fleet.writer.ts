@@ -44,11 +44,19 @@ export class FleetWriter {
   }
 }
 
-/** A store failure as the caller's error: the state too large for one NATS message, or NATS not answering. */
-function storeError(what: string, err: unknown): ServeError {
+/**
+ * A store failure as the caller's error: the state too large for one NATS message, or NATS not
+ * answering. Any other failure (a permission, a deleted bucket) is passed on as it is: it says more.
+ */
+function storeError(what: string, err: unknown): unknown {
   if (isServeError(err)) return err;
   const why = (err as Error)?.message ?? String(err);
-  return /max_payload|maximum payload/i.test(why)
-    ? new ServeError('PAYLOAD_TOO_LARGE', fleetMessages.storeTooLarge(what, why))
-    : new ServeError('TIMEOUT', fleetMessages.storeUnreachable(what, why));
+  if (/max_payload|maximum payload/i.test(why))
+    return new ServeError('PAYLOAD_TOO_LARGE', fleetMessages.storeTooLarge(what, why));
+  if (
+    /timeout|timed out|no responders|disconnect|connection closed/i.test(why) ||
+    (err as Error)?.name === 'TimeoutError'
+  )
+    return new ServeError('TIMEOUT', fleetMessages.storeUnreachable(what, why));
+  return err;
 }

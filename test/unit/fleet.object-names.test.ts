@@ -72,3 +72,24 @@ test('apply: a split naming a missing backend called like an Object member is re
     /backends\.constructor does not exist in the fleet/,
   );
 });
+
+test('routes that differ only in case are one route in the fleet (an instance may ignore case)', () => {
+  const endpoint = (route: string) => ({ route, methods: ['GET'], traffic: { a: 1 }, shadows: {} });
+  assert.throws(
+    () => fleetChanges.createEndpoint('E2', endpoint('/E/')).apply(twoBackends()),
+    (err: { code?: string }) => err.code === 'CONFLICT',
+  );
+  assert.throws(
+    () =>
+      planApply(
+        { revision: 3, state: twoBackends() },
+        validateFleetFile({ endpoints: { f: { route: '/E', traffic: { a: 1 } } } }, 'f.json'),
+        false,
+        'f.json',
+      ),
+    /both have route/,
+  );
+  const declared = emptyFleetState();
+  declared.endpoints.upper = endpoint('/E');
+  assert.equal(Object.hasOwn(seedFleetState(twoBackends(), declared).state.endpoints, 'upper'), false);
+});

@@ -37,3 +37,8 @@ test("a state over NATS's max_payload: PAYLOAD_TOO_LARGE saying what to do", asy
     return true;
   });
 });
+
+test('another store failure (a permission) is passed on as it is, not called a timeout', async () => {
+  const denied = new Error('permissions violation for publish to "$KV.p-fleet.state"');
+  await assert.rejects(new FleetWriter(failingStore(denied)).write(change, base), (err: Error) => err === denied);
+});
