@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { planApply } from '../../src/fleet/apply.plan';
 import { validateFleetFile } from '../../src/fleet/fleet-file.validator';
-import { backendRecord, twoBackends } from '../helpers/fleet.fixtures';
+import { backendRecord, runningRollout, twoBackends } from '../helpers/fleet.fixtures';
 
 const stored = () => ({ revision: 7, state: twoBackends() });
 const plan = (doc: unknown, prune = false) => planApply(stored(), validateFleetFile(doc, 'f.json'), prune, 'f.json');
@@ -72,16 +72,7 @@ test('an endpoint being rolled out keeps its split (CONFLICT, nothing planned); 
   const rolling = () => {
     const state = twoBackends();
     state.rollouts = {
-      e: {
-        id: 'r1',
-        backend: 'b',
-        options: {} as never,
-        previous: { a: 1, b: 0 },
-        step: 0,
-        stepStartedAt: 1,
-        startedAt: 1,
-        done: [],
-      },
+      e: runningRollout('b', { a: 1, b: 0 }),
     };
     return { revision: 9, state };
   };

@@ -4,7 +4,7 @@ import { EXIT, FleetCommand } from '../../src/cli/fleet.command';
 import { validateFleetFile } from '../../src/fleet/fleet-file.validator';
 import { ServeError } from '../../src/serve.errors';
 import { FakeFleetStore } from '../helpers/fake.fleet-store';
-import { twoBackends } from '../helpers/fleet.fixtures';
+import { runningRollout, twoBackends } from '../helpers/fleet.fixtures';
 
 const file = validateFleetFile({ endpoints: { e: { route: '/e', traffic: { b: 1 } } } }, 'f.json');
 const options = { prune: false, dryRun: false, timeoutMs: 1000 };
@@ -54,16 +54,7 @@ test('a file that changes an endpoint being rolled out: refused before any write
   const store = new FakeFleetStore();
   const state = twoBackends();
   state.rollouts = {
-    e: {
-      id: 'r',
-      backend: 'b',
-      options: {} as never,
-      previous: { a: 1 },
-      step: 0,
-      stepStartedAt: 1,
-      startedAt: 1,
-      done: [],
-    },
+    e: runningRollout('b', { a: 1 }),
   };
   store.put(state);
   const { cmd, err } = command(store);

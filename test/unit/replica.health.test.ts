@@ -9,22 +9,28 @@ import { FakeSite, type FakeReplica } from '../helpers/fake.replica';
 
 const reasonOf = (replica: FakeReplica): string => replica.gone?.message ?? '';
 
+/** Two fake replicas started through a real pool, and the scheduler that lists them. */
+async function twoReplicas(): Promise<{ scheduler: ReplicaScheduler<ReplicaEntry>; site: FakeSite }> {
+  const current = config({ numReplicas: 2 });
+  const scheduler = new ReplicaScheduler<ReplicaEntry>(current.maxConcurrentQueries);
+  const site = new FakeSite();
+  const pool = new ReplicaPool({
+    definition: definition(),
+    config: () => current,
+    scheduler,
+    settings: settings(site),
+    capacityChanged: () => undefined,
+  });
+  await pool.startOn(site);
+  return { scheduler, site };
+}
+
 describe('ReplicaHealth', () => {
   beforeEach(() => mock.timers.enable({ apis: ['setTimeout', 'setInterval', 'Date'] }));
   afterEach(() => mock.timers.reset());
 
   test('pings every period and kills a replica silent for longer than the timeout', async () => {
-    const current = config({ numReplicas: 2 });
-    const scheduler = new ReplicaScheduler<ReplicaEntry>(current.maxConcurrentQueries);
-    const site = new FakeSite();
-    const pool = new ReplicaPool({
-      definition: definition(),
-      config: () => current,
-      scheduler,
-      settings: settings(site),
-      capacityChanged: () => undefined,
-    });
-    await pool.startOn(site);
+    const { scheduler, site } = await twoReplicas();
     const logger = recordingLogger();
     const health = new ReplicaHealth(() => scheduler.all, 3_000, logger);
     site.replicas[1].silent = true;
@@ -45,17 +51,7 @@ describe('ReplicaHealth', () => {
     assert.equal(site.replicas[0].pings, 4);
   });
   test('a period longer than the timeout kills no replica that answers: the timeout counts from the ping', async () => {
-    const current = config({ numReplicas: 2 });
-    const scheduler = new ReplicaScheduler<ReplicaEntry>(current.maxConcurrentQueries);
-    const site = new FakeSite();
-    const pool = new ReplicaPool({
-      definition: definition(),
-      config: () => current,
-      scheduler,
-      settings: settings(site),
-      capacityChanged: () => undefined,
-    });
-    await pool.startOn(site);
+    const { scheduler, site } = await twoReplicas();
     const logger = recordingLogger();
     const health = new ReplicaHealth(() => scheduler.all, 1_000, logger);
     health.start(5_000);
