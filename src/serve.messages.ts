@@ -65,6 +65,8 @@ export const messages = {
     `Backend '${backend}' failed to handle the request: ${message}`,
   batchLength: (backend: string, method: string, got: unknown, want: number) =>
     `Backend '${backend}': @Batch() method '${method}' returned ${describe(got)} for a batch of ${want}; it must return an array of ${want} results, in order.`,
+  batchAbandoned: (backend: string, method: string, size: number) =>
+    `Backend '${backend}': @Batch() method '${method}' had not returned when all ${size} callers of its batch had gone (timed out or left): the next batch runs without waiting for it. Make the method settle within requestTimeoutMs.`,
   shutDown: () => 'nestjs-serve is shut down: the app is closing, no new requests are accepted.',
   methodNotAllowed: (method: string, route: string, allowed: string[]) =>
     `Endpoint route '${route}' does not accept ${method}; allowed: ${allowed.join(', ')}.`,

@@ -79,11 +79,19 @@ export class ReplicaBatches {
   private async runBatch(method: string, collector: BatchCollector<CallMessage>, batch: CallMessage[]): Promise<void> {
     this.deps.batched(batch.length);
     try {
-      const results = await this.deps.method(method).call(
-        this.deps.instance(),
-        batch.map((m) => m.r),
+      const call = Promise.resolve(
+        this.deps.method(method).call(
+          this.deps.instance(),
+          batch.map((m) => m.r),
+        ),
       );
-      if (!Array.isArray(results) || results.length !== batch.length) {
+      const results = await Promise.race([call, everyCallerGone(batch)]);
+      if (results === GONE) {
+        // The method may never settle; its callers have their answers, and the next batch must not wait for it.
+        call.catch(() => undefined);
+        const err = new Error(messages.batchAbandoned(this.init.backend, method, batch.length));
+        for (const m of batch) this.deps.finish(m.id, failure(err));
+      } else if (!Array.isArray(results) || results.length !== batch.length) {
         const got = Array.isArray(results) ? `an array of ${results.length}` : typeof results;
         const err = new Error(messages.batchLength(this.init.backend, method, got, batch.length));
         for (const m of batch) this.deps.finish(m.id, failure(err));
@@ -98,4 +106,22 @@ export class ReplicaBatches {
     collector.done();
     this.pump(method);
   }
+}
+
+const GONE = Symbol('every caller gone');
+
+/** Resolves once every call of `batch` was cancelled (timed out, or its client left); never for a batch of calls without a signal. */
+function everyCallerGone(batch: CallMessage[]): Promise<typeof GONE> {
+  return new Promise((resolve) => {
+    let left = batch.length;
+    const leave = () => {
+      if (--left === 0) resolve(GONE);
+    };
+    for (const { r } of batch) {
+      const signal = (r as { signal?: AbortSignal } | undefined)?.signal;
+      if (!signal) return;
+      if (signal.aborted) leave();
+      else signal.addEventListener('abort', leave, { once: true });
+    }
+  });
 }

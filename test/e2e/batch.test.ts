@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { serveAppForSuite } from '../helpers/serve-app';
 import { httpAdapters } from '../helpers/http-adapters';
-import { BatchBackend } from '../fixtures/batch.backend';
+import { BatchBackend, HangingBatchBackend } from '../fixtures/batch.backend';
 
 for (const adapter of httpAdapters) {
   describe(`@Batch() on ${adapter.name}`, () => {
-    const s = serveAppForSuite({ backends: [BatchBackend] }, { adapter: adapter.create() });
+    const s = serveAppForSuite({ backends: [BatchBackend, HangingBatchBackend] }, { adapter: adapter.create() });
 
     test('concurrent requests are grouped up to maxBatchSize, each gets its own result', async () => {
       const results = await Promise.all(
@@ -57,6 +57,11 @@ for (const adapter of httpAdapters) {
         ),
       );
       assert.deepEqual(results, [500, 500, 500]);
+    });
+
+    test('a batch that never settles: its callers get 504, and the next batch runs (it waited for it forever)', async () => {
+      await s.http.post('/batch-hang').send({ hang: true }).expect(504);
+      for (let i = 0; i < 3; i++) assert.equal((await s.http.post('/batch-hang').send({}).expect(200)).text, 'served');
     });
   });
 }
