@@ -3,6 +3,7 @@ import { RESERVED_METHODS, getBatchMethods, getMultiplexing } from '../decorator
 import { ReplicaModels } from './replica.models';
 import { ServeError } from '../serve.errors';
 import { messages } from '../serve.messages';
+import { streamMessages } from '../messages/stream.messages';
 import { ReplicaStreams } from './replica.streams';
 import { CoalescingChannel } from './message.channel';
 import { loadBackendClass } from './module.loader';
@@ -154,8 +155,15 @@ export class ReplicaRuntime {
     this.streams.begin(message.id, message.r);
     if (!this.models) return this.dispatch(message, touched);
     // A multiplexed backend: the request's model is loaded (or taken from the cache) first.
+    // A caller that left while its model loaded is not served: the handler would run for nobody.
     this.models.prepare(message.id, message.r).then(
-      () => this.receive([], message),
+      () =>
+        this.streams.cancelled(message.id)
+          ? this.finish(
+              message.id,
+              failure(new ServeError('CANCELLED', streamMessages.requestCancelled(this.init.backend))),
+            )
+          : this.receive([], message),
       (err) => {
         this.finish(message.id, failure(err));
         this.out.flushIfOlderThan(MAX_RESULT_DELAY_MS);

@@ -112,6 +112,11 @@ export class ReplicaStreams {
     );
   }
 
+  /** Whether the app cancelled call `id` (its caller timed out or left). */
+  cancelled(id: number): boolean {
+    return this.running.get(id)?.cancelled === true;
+  }
+
   /** The app read `n` chunks of call `id`. */
   credit(id: number, n: number): void {
     this.running.get(id)?.outbox?.credit(n);
